@@ -1,0 +1,64 @@
+/**
+ * Fixed facts shared by the extension and the reference portal: the launcher's
+ * OAuth client registration, the assurance levels and the API location.
+ *
+ * Both sides import this module, so a change here changes the contract. It
+ * must stay framework-free (no browser or Node APIs).
+ */
+
+/** OAuth `client_id` of the launcher (a public client, RFC 6749 §2.1). */
+export const LAUNCHER_CLIENT_ID = 'portal-launcher';
+
+/**
+ * Chromium extension id, fixed by the development manifest `key`
+ * (`keys/dev-extension-key.pem`, a clearly marked test key).
+ */
+export const CHROME_EXTENSION_ID = 'gfijghhkgcaccgnlhoolghnaabcmiblm';
+
+/** Firefox add-on id (`browser_specific_settings.gecko.id`). */
+export const GECKO_EXTENSION_ID = 'portal-launcher@portal-launcher.dev';
+
+/**
+ * Redirect URIs registered for the launcher, exactly (B1). They are the
+ * addresses `identity.getRedirectURL('callback')` yields in each browser; the
+ * extension catches the navigation before it reaches the network (A14).
+ */
+export const CHROME_REDIRECT_URI = `https://${CHROME_EXTENSION_ID}.chromiumapp.org/callback`;
+/** Firefox: the host is the SHA-1 of the gecko id, as Firefox's identity API computes it. */
+export const FIREFOX_REDIRECT_URI =
+  'https://0c88a22ae8002f26eeb6b493b274e4b4f9baea18.extensions.allizom.org/callback';
+export const LAUNCHER_REDIRECT_URIS = [CHROME_REDIRECT_URI, FIREFOX_REDIRECT_URI] as const;
+
+/** Where RP-initiated logout returns to (caught by the extension like the callback). */
+export const CHROME_POST_LOGOUT_REDIRECT_URI = `https://${CHROME_EXTENSION_ID}.chromiumapp.org/signed-out`;
+export const FIREFOX_POST_LOGOUT_REDIRECT_URI =
+  'https://0c88a22ae8002f26eeb6b493b274e4b4f9baea18.extensions.allizom.org/signed-out';
+export const LAUNCHER_POST_LOGOUT_REDIRECT_URIS = [
+  CHROME_POST_LOGOUT_REDIRECT_URI,
+  FIREFOX_POST_LOGOUT_REDIRECT_URI,
+] as const;
+
+/** Origins allowed by the portal API's CORS policy (B12). */
+export const LAUNCHER_ORIGINS = [`chrome-extension://${CHROME_EXTENSION_ID}`] as const;
+
+/** Scopes the launcher asks for. `offline_access` yields the rotating refresh token. */
+export const LAUNCHER_SCOPES = 'openid profile email offline_access';
+
+/** Assurance levels carried in `acr` (DESIGN.md "Identity"). */
+export const ACR_PASSWORD = 'urn:portal-launcher:acr:pwd';
+export const ACR_MFA = 'urn:portal-launcher:acr:mfa';
+
+/** Step-up freshness the portal asks for on sensitive changes, in seconds (B11). */
+export const SENSITIVE_CHANGE_MAX_AGE = 300;
+
+/** Portal API base path, relative to the issuer's origin. */
+export const API_BASE_PATH = '/api/v1';
+
+/**
+ * The audience of access tokens for the portal API (RFC 8707 resource
+ * indicator). The launcher sends it as `resource` in authorization and token
+ * requests; the portal issues JWT access tokens with this `aud` (B6).
+ */
+export function apiAudience(issuer: string): string {
+  return `${new URL(issuer).origin}${API_BASE_PATH}`;
+}

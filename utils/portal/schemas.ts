@@ -1,0 +1,211 @@
+/**
+ * The portal API's bodies (`/api/v1`, DESIGN.md "Portal API"), described once
+ * and imported by both the reference portal (to validate requests and shape
+ * responses) and the extension (to validate what the portal sends, C8).
+ *
+ * Schemas are strict about shape and bounded in size, so a malformed or
+ * oversized body is a clear validation error, never a crash.
+ */
+import { z } from 'zod';
+
+const shortText = z.string().max(200);
+const id = z.string().min(1).max(100);
+const isoDate = z.iso.datetime({ offset: true });
+
+// ---------------------------------------------------------------- errors
+
+/** RFC 9457 problem details, with field errors for 422 answers. */
+export const problemSchema = z.object({
+  type: z.string().max(500).default('about:blank'),
+  title: z.string().max(500),
+  status: z.number().int().min(100).max(599),
+  detail: z.string().max(2000).optional(),
+  instance: z.string().max(500).optional(),
+  /** Machine-readable code the UI branches on (e.g. `password_policy`, `locked_field`). */
+  code: z.string().max(100).optional(),
+  /** Field name → message, for validation failures. */
+  errors: z.record(z.string().max(100), z.string().max(500)).optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+// ---------------------------------------------------------------- profile
+
+export const profileFieldNames = [
+  'email',
+  'displayName',
+  'firstName',
+  'lastName',
+  'phone',
+  'location',
+  'jobTitle',
+  'department',
+  'manager',
+  'employeeId',
+  'costCenter',
+  'startDate',
+] as const;
+export const profileFieldNameSchema = z.enum(profileFieldNames);
+export type ProfileFieldName = z.infer<typeof profileFieldNameSchema>;
+
+export const profileFieldSchema = z.object({
+  name: profileFieldNameSchema,
+  label: shortText,
+  value: z.string().max(500).nullable(),
+  editable: z.boolean(),
+  /** Why the field is read-only, when it is ("Your administrator manages this field"). */
+  lockedReason: shortText.optional(),
+});
+export type ProfileField = z.infer<typeof profileFieldSchema>;
+
+export const profileSectionSchema = z.object({
+  id: z.enum(['details', 'personal', 'employment']),
+  title: shortText,
+  fields: z.array(profileFieldSchema).max(50),
+});
+
+/** `GET /me` */
+export const meSchema = z.object({
+  id,
+  email: z.email().max(254),
+  displayName: shortText,
+  initials: z.string().max(4),
+  jobTitle: shortText.nullable(),
+  photoUrl: z.url().max(2000).nullable(),
+  mfa: z.object({ totp: z.boolean() }),
+  sections: z.array(profileSectionSchema).max(10),
+});
+export type Me = z.infer<typeof meSchema>;
+
+/** `PATCH /me`: only the fields being changed; `null` clears a field. */
+export const mePatchSchema = z
+  .partialRecord(profileFieldNameSchema, z.string().trim().max(500).nullable())
+  .refine((patch) => Object.keys(patch).length > 0, 'Nothing to update.');
+export type MePatch = z.infer<typeof mePatchSchema>;
+
+// ---------------------------------------------------------------- apps
+
+export const appSchema = z.object({
+  id,
+  name: shortText.min(1),
+  description: z.string().max(1000).nullable(),
+  /** `https:` or `data:image/...` URL, or null for the generated initials tile. */
+  iconUrl: z.string().max(100_000).nullable(),
+  category: shortText.nullable(),
+  requiresMfa: z.boolean(),
+  /** How recent the second factor must be for this app, when `requiresMfa`. */
+  mfaMaxAgeSeconds: z.number().int().min(0).max(86_400).nullable(),
+});
+export type PortalApp = z.infer<typeof appSchema>;
+
+/** `GET /me/apps` (with an `ETag`). */
+export const appsResponseSchema = z.object({ apps: z.array(appSchema).max(10_000) });
+export type AppsResponse = z.infer<typeof appsResponseSchema>;
+
+/** `POST /apps/{id}/launch` */
+export const launchResponseSchema = z.object({
+  url: z.url().max(4000),
+  expiresAt: isoDate,
+});
+export type LaunchResponse = z.infer<typeof launchResponseSchema>;
+
+// ---------------------------------------------------------------- password
+
+/** The password policy, exposed so a UI can show it as a checklist (B10). */
+export const passwordPolicySchema = z.object({
+  minLength: z.number().int().min(8),
+  maxLength: z.number().int().min(64),
+  checksCommonPasswords: z.boolean(),
+});
+export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
+
+/** `POST /me/password` */
+export const passwordChangeSchema = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(1).max(1024),
+});
+export type PasswordChange = z.infer<typeof passwordChangeSchema>;
+
+/** `POST /password-reset` (unauthenticated; always 202). */
+export const passwordResetRequestSchema = z.object({ email: z.string().trim().max(254) });
+
+// ---------------------------------------------------------------- MFA
+
+/** `GET /me/mfa` */
+export const mfaStatusSchema = z.object({
+  totp: z.object({
+    enabled: z.boolean(),
+    /** An enrollment started but not confirmed yet is inactive (B11). */
+    pending: z.boolean(),
+    enrolledAt: isoDate.nullable(),
+  }),
+  recoveryCodesRemaining: z.number().int().min(0),
+});
+export type MfaStatus = z.infer<typeof mfaStatusSchema>;
+
+/** `POST /me/mfa/totp`: a new, unconfirmed secret. */
+export const totpEnrollmentSchema = z.object({
+  otpauthUri: z.string().startsWith('otpauth://totp/').max(2000),
+  secret: z
+    .string()
+    .regex(/^[A-Z2-7]+=*$/)
+    .max(200),
+});
+export type TotpEnrollment = z.infer<typeof totpEnrollmentSchema>;
+
+/** `POST /me/mfa/totp/confirm` */
+export const totpConfirmSchema = z.object({ code: z.string().regex(/^\d{6}$/, 'Enter the 6-digit code.') });
+export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string().max(40)).length(10) });
+export type RecoveryCodes = z.infer<typeof recoveryCodesSchema>;
+
+// ---------------------------------------------------------------- SSH keys
+
+export const sshKeySchema = z.object({
+  id,
+  name: shortText,
+  type: z.enum(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ssh-rsa']),
+  bits: z.number().int().positive(),
+  /** `SHA256:` + unpadded base64, as `ssh-keygen -l` prints it. */
+  fingerprint: z.string().startsWith('SHA256:').max(100),
+  createdAt: isoDate,
+});
+export type SshKey = z.infer<typeof sshKeySchema>;
+export const sshKeysResponseSchema = z.object({ keys: z.array(sshKeySchema).max(500) });
+
+/** `POST /me/ssh-keys` */
+export const sshKeyCreateSchema = z.object({
+  name: z.string().trim().min(1, 'Give the key a name.').max(100),
+  publicKey: z.string().trim().min(1, 'Paste a public key.').max(20_000),
+});
+export type SshKeyCreate = z.infer<typeof sshKeyCreateSchema>;
+
+// ---------------------------------------------------------------- sessions
+
+export const sessionSchema = z.object({
+  id,
+  browser: shortText.nullable(),
+  ipAddress: z.string().max(100).nullable(),
+  createdAt: isoDate,
+  lastSeenAt: isoDate,
+  /** The session the request came from. */
+  current: z.boolean(),
+});
+export type PortalSession = z.infer<typeof sessionSchema>;
+export const sessionsResponseSchema = z.object({ sessions: z.array(sessionSchema).max(1000) });
+
+// ---------------------------------------------------------------- downloads
+
+export const downloadSchema = z.object({
+  id,
+  name: shortText,
+  os: z.enum(['windows', 'macos', 'linux']),
+  arch: z.enum(['x64', 'arm64', 'universal']),
+  version: z.string().max(50),
+  url: z.url().max(2000),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sizeBytes: z.number().int().nonnegative(),
+});
+export type Download = z.infer<typeof downloadSchema>;
+export const downloadsResponseSchema = z.object({ downloads: z.array(downloadSchema).max(100) });
+
+/** `GET /password-policy` (unauthenticated), also embedded in the reset page. */
+export const passwordPolicyResponseSchema = passwordPolicySchema;
