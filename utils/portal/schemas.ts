@@ -127,6 +127,8 @@ export type PasswordChange = z.infer<typeof passwordChangeSchema>;
 
 /** `POST /password-reset` (unauthenticated; always 202). */
 export const passwordResetRequestSchema = z.object({ email: z.string().trim().max(254) });
+/** `POST /password-reset` answer: the same 202 body whether or not the address is known (B18). */
+export const passwordResetAcceptedSchema = z.object({ message: z.string().max(500) });
 
 // ---------------------------------------------------------------- MFA
 

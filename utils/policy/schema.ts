@@ -1,0 +1,335 @@
+/**
+ * Zod schemas for managed policy (what an administrator sets through enterprise
+ * browser policy) and for the user's own settings.
+ *
+ * Contract: pure, framework-free; safe to import from any context. The
+ * extension validates every managed value itself (A11): Chrome applies
+ * `public/managed_schema.json`, but Firefox applies no schema at all, so
+ * anything may arrive here. Each key has its own schema so that one bad value
+ * is reported and ignored without taking the others down (C8).
+ *
+ * Chrome's schema is no substitute: measured on Chromium 156, a policy with
+ * `portalUrl: "http://portal.example"` or an app `url: "javascript:…"` reaches
+ * `storage.managed` untouched (the JSON schema has no way to say "https unless
+ * loopback"), while values breaking a `pattern`, bound or `enum` are dropped
+ * silently. These schemas are the gate.
+ *
+ * Keep `public/managed_schema.json` in step with {@link managedPolicyFields}:
+ * a unit test compares their key sets.
+ */
+import { z } from 'zod';
+
+/** Options page sections an administrator may show or hide. */
+export const OPTIONS_SECTIONS = [
+  'profile',
+  'password',
+  'mfa',
+  'ssh-keys',
+  'downloads',
+  'sessions',
+  'settings',
+] as const;
+export const optionsSectionSchema = z.enum(OPTIONS_SECTIONS);
+export type OptionsSection = z.infer<typeof optionsSectionSchema>;
+
+/** Colour themes the user may pick. */
+export const THEMES = ['system', 'light', 'dark'] as const;
+export const themeSchema = z.enum(THEMES);
+export type Theme = z.infer<typeof themeSchema>;
+
+/** Upper bound for every freshness value, in seconds (one day, like `mfaMaxAgeSeconds` in the portal API). */
+export const MAX_AGE_LIMIT_SECONDS = 86_400;
+/** Upper bound for the idle sign-out, in minutes (30 days). */
+export const IDLE_SIGN_OUT_LIMIT_MINUTES = 43_200;
+/** Most apps a policy may list (`apps`), and most ids it may pin (`pinnedApps`). */
+export const MAX_POLICY_APPS = 500;
+export const MAX_PINNED_APPS = 100;
+/** Longest URL accepted anywhere in policy, except image data URLs. */
+export const MAX_URL_LENGTH = 2048;
+/** Longest icon or logo (a `data:image/...` URL may carry the image itself). */
+export const MAX_IMAGE_URL_LENGTH = 100_000;
+
+// ---------------------------------------------------------------- URLs
+
+/**
+ * Whether a URL host names this machine: `localhost`, `127.0.0.0/8` or `::1`.
+ *
+ * Takes `URL.hostname`, which the WHATWG URL parser has already normalised
+ * (`127.1` and `0x7f.0.0.1` become `127.0.0.1`, IPv6 is bracketed and
+ * compressed), so the string checks below cannot be dodged by spelling.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.3 loopback interface
+ * @see https://www.rfc-editor.org/rfc/rfc6890#section-2.2.2 127.0.0.0/8
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  const octets = hostname.split('.');
+  return (
+    octets.length === 4 &&
+    octets[0] === '127' &&
+    octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255)
+  );
+}
+
+/**
+ * Why a URL may not be used as a network address for the portal or an app, or
+ * `null` when it may: `https:`, or `http:` to a loopback host (development),
+ * and no user name or password in it.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.6 TLS for every endpoint but loopback
+ */
+function networkUrlProblem(url: URL): string | null {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    return url.protocol === 'http:'
+      ? 'must use https:// (plain http:// is allowed only for this machine: localhost, 127.0.0.1 or [::1]).'
+      : `must be an https:// address, not ${url.protocol}.`;
+  }
+  // Credentials in a URL leak into logs and history, and a phishing URL can
+  // hide its real host behind them (https://portal.example.com@evil.test).
+  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password.';
+  return null;
+}
+
+function parseUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The portal address, which is the OpenID Provider's issuer identifier: an
+ * absolute `https:` URL (loopback `http:` for development) with no query,
+ * fragment or credentials. Kept exactly as written apart from surrounding
+ * whitespace, because the discovery document's `issuer` must match it
+ * character for character (A3).
+ *
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#IssuerDiscovery issuer form
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2 no query or fragment in an issuer
+ */
+export const portalUrlSchema = z
+  .string()
+  .trim()
+  .max(MAX_URL_LENGTH, `The portal address must be at most ${MAX_URL_LENGTH} characters.`)
+  .superRefine((value, ctx) => {
+    const url = parseUrl(value);
+    if (url === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'The portal address is not a valid URL (https://portal.example.com).',
+      });
+      return;
+    }
+    const problem = networkUrlProblem(url);
+    if (problem !== null) {
+      ctx.addIssue({ code: 'custom', message: `The portal address ${problem}` });
+    } else if (url.search !== '' || value.includes('?')) {
+      ctx.addIssue({ code: 'custom', message: 'The portal address must not contain a query (?…).' });
+    } else if (url.hash !== '' || value.includes('#')) {
+      ctx.addIssue({ code: 'custom', message: 'The portal address must not contain a fragment (#…).' });
+    }
+  });
+
+/**
+ * Where a policy-defined app opens: `https:` (or loopback `http:`) only, so a
+ * policy can never make the launcher open `javascript:`, `data:` or `file:`
+ * URLs (A9).
+ */
+export const appUrlSchema = z
+  .string()
+  .trim()
+  .max(MAX_URL_LENGTH, `The address must be at most ${MAX_URL_LENGTH} characters.`)
+  .superRefine((value, ctx) => {
+    const url = parseUrl(value);
+    if (url === null) {
+      ctx.addIssue({ code: 'custom', message: 'Not a valid URL (https://app.example.com).' });
+      return;
+    }
+    const problem = networkUrlProblem(url);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: `The address ${problem}` });
+  });
+
+/** Raster and vector image types an icon may be inlined as. */
+const DATA_IMAGE_URL = /^data:image\/(?:png|jpeg|gif|webp|svg\+xml)(?:;base64)?,/i;
+
+/**
+ * An icon or logo: an `https:` (or loopback `http:`) address, or an inline
+ * `data:image/...` URL. Images render in `<img>`, where even SVG runs no
+ * script, so `data:` is safe here though never for navigation.
+ */
+export const imageUrlSchema = z
+  .string()
+  .trim()
+  .max(MAX_IMAGE_URL_LENGTH, `The image must be at most ${MAX_IMAGE_URL_LENGTH} characters.`)
+  .superRefine((value, ctx) => {
+    if (DATA_IMAGE_URL.test(value)) return;
+    const url = parseUrl(value);
+    if (url === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Not a valid image URL (https://… or data:image/png;base64,…).',
+      });
+      return;
+    }
+    const problem = networkUrlProblem(url);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: `The image address ${problem}` });
+  });
+
+// ---------------------------------------------------------------- small values
+
+/** An app id, as the portal API bounds it (`appSchema.id`). */
+export const appIdSchema = z.string().min(1, 'An app id must not be empty.').max(100);
+
+/** `#rrggbb`, returned in lower case so equal colours compare equal. */
+export const colorSchema = z
+  .string()
+  .trim()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'A colour must be written #rrggbb, for example #0b5cad.')
+  .transform((value) => value.toLowerCase());
+
+/** Seconds a second factor stays fresh enough (RFC 9470 `max_age`). */
+const maxAgeSecondsSchema = z
+  .number()
+  .int('Use a whole number of seconds.')
+  .min(0)
+  .max(MAX_AGE_LIMIT_SECONDS, `At most ${MAX_AGE_LIMIT_SECONDS} seconds (one day).`);
+
+/**
+ * A single `acr` value. Whitespace separates values in `acr_values`, so a
+ * value containing it would silently become several.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest acr_values
+ */
+export const acrValueSchema = z
+  .string()
+  .trim()
+  .min(1, 'The step-up acr value must not be empty.')
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'The step-up acr value must be one value without spaces, in printable ASCII.');
+
+/**
+ * A BCP 47 language tag, returned in canonical form (`en-us` → `en-US`).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc5646#section-2.1 language tag syntax
+ */
+export const languageSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(35, 'A language tag is at most 35 characters.')
+  .transform((value, ctx) => {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(value);
+      if (canonical !== undefined) return canonical;
+    } catch {
+      // RangeError: not a well-formed tag; reported below.
+    }
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a language tag (for example en or de-CH).` });
+    return z.NEVER;
+  });
+
+// ---------------------------------------------------------------- apps
+
+/**
+ * An app defined by the policy, for identity providers without the portal API.
+ * Same fields as the portal's `appSchema` (so the catalog treats both alike)
+ * plus the `url` the launcher opens.
+ */
+export const policyAppSchema = z.object({
+  id: appIdSchema,
+  name: z.string().trim().min(1, 'An app needs a name.').max(200),
+  url: appUrlSchema,
+  iconUrl: imageUrlSchema.nullable().default(null),
+  requiresMfa: z.boolean().default(false),
+  mfaMaxAgeSeconds: maxAgeSecondsSchema.nullable().default(null),
+  description: z.string().max(1000).nullable().default(null),
+  category: z.string().max(200).nullable().default(null),
+});
+export type PolicyApp = z.output<typeof policyAppSchema>;
+/** The properties an app entry may have (for reporting unknown ones). */
+export const POLICY_APP_KEYS = Object.keys(policyAppSchema.shape) as ReadonlyArray<keyof PolicyApp>;
+
+// ---------------------------------------------------------------- managed policy
+
+/**
+ * One schema per managed policy key. An empty string is a real value where
+ * the setting can be "nothing" (an admin may force an empty brand name, or
+ * force "no logo" / "no brand colour" with `""`, which becomes `null`).
+ */
+export const managedPolicyFields = {
+  portalUrl: portalUrlSchema,
+  clientId: z
+    .string()
+    .trim()
+    .min(1, 'The client id must not be empty.')
+    .max(200)
+    // RFC 6749 Appendix A.1: client_id = *VSCHAR (printable ASCII, space included).
+    .regex(/^[\x20-\x7e]+$/, 'The client id must be printable ASCII.'),
+  brandName: z.string().trim().max(100, 'The brand name must be at most 100 characters.'),
+  brandColor: z.union([z.literal('').transform(() => null), colorSchema]),
+  brandLogoUrl: z.union([z.literal('').transform(() => null), imageUrlSchema]),
+  pinnedApps: z
+    .array(appIdSchema)
+    .max(MAX_PINNED_APPS, `At most ${MAX_PINNED_APPS} pinned apps.`)
+    // Pinning the same app twice means nothing more; keep the first position.
+    .transform((ids) => [...new Set(ids)]),
+  stepUpMaxAgeSeconds: maxAgeSecondsSchema,
+  appStepUpMaxAge: z
+    .record(appIdSchema, maxAgeSecondsSchema)
+    .refine((map) => Object.keys(map).length <= MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`),
+  idleSignOutMinutes: z
+    .number()
+    .int('Use a whole number of minutes.')
+    .min(1, 'Use at least 1 minute (leave the policy unset for no idle sign-out).')
+    .max(IDLE_SIGN_OUT_LIMIT_MINUTES, `At most ${IDLE_SIGN_OUT_LIMIT_MINUTES} minutes (30 days).`),
+  allowUserPortalUrl: z.boolean(),
+  optionsSections: z
+    .array(optionsSectionSchema)
+    .max(OPTIONS_SECTIONS.length * 2)
+    .transform((sections) => [...new Set(sections)]),
+  stepUpAcrValue: acrValueSchema,
+  apps: z
+    .array(policyAppSchema)
+    .max(MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`)
+    .superRefine((apps, ctx) => {
+      const seen = new Set<string>();
+      apps.forEach((app, index) => {
+        if (seen.has(app.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'id'],
+            message: `The app id "${app.id}" is listed twice.`,
+          });
+        }
+        seen.add(app.id);
+      });
+    }),
+} as const;
+
+export type ManagedPolicyKey = keyof typeof managedPolicyFields;
+/** Valid managed values, as the extension uses them. */
+export type ManagedPolicy = { [K in ManagedPolicyKey]: z.output<(typeof managedPolicyFields)[K]> };
+export const MANAGED_POLICY_KEYS = Object.keys(managedPolicyFields) as ReadonlyArray<ManagedPolicyKey>;
+
+/** The whole managed object at once (every key optional, unknown keys refused). */
+export const managedPolicySchema = z.strictObject(managedPolicyFields).partial();
+
+// ---------------------------------------------------------------- user settings
+
+/**
+ * One schema per user-changeable setting, as stored under `settings` in
+ * `storage.local`. `null` clears a setting back to its default.
+ */
+export const userSettingsFields = {
+  portalUrl: portalUrlSchema.nullable(),
+  theme: themeSchema,
+  language: languageSchema.nullable(),
+} as const;
+
+export type UserSettingKey = keyof typeof userSettingsFields;
+export type UserSettings = { [K in UserSettingKey]: z.output<(typeof userSettingsFields)[K]> };
+export const USER_SETTING_KEYS = Object.keys(userSettingsFields) as ReadonlyArray<UserSettingKey>;
+
+/** The stored user settings object (every key optional, unknown keys refused). */
+export const userSettingsSchema = z.strictObject(userSettingsFields).partial();
