@@ -41,6 +41,25 @@ export const LAUNCHER_POST_LOGOUT_REDIRECT_URIS = [
 /** Origins allowed by the portal API's CORS policy (B12). */
 export const LAUNCHER_ORIGINS = [`chrome-extension://${CHROME_EXTENSION_ID}`] as const;
 
+/** `moz-extension://<uuid>`: Firefox gives each installation its own random extension origin. */
+const FIREFOX_EXTENSION_ORIGIN =
+  /^moz-extension:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * True for an `Origin` the launcher's own requests carry: the fixed Chromium
+ * origin, or a Firefox extension origin. Firefox sends
+ * `Origin: moz-extension://<uuid>` on the background's token requests, with a
+ * UUID chosen at random per profile, so it cannot be listed. Admitting the
+ * scheme adds no reach: browsers never let a web page send that `Origin`, and
+ * the launcher is a public client whose codes are bound by PKCE and the exact
+ * redirect URI, not by origin.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6454#section-7 RFC 6454 §7 (the Origin header)
+ */
+export function isLauncherOrigin(origin: string): boolean {
+  return (LAUNCHER_ORIGINS as readonly string[]).includes(origin) || FIREFOX_EXTENSION_ORIGIN.test(origin);
+}
+
 /** Scopes the launcher asks for. `offline_access` yields the rotating refresh token. */
 export const LAUNCHER_SCOPES = 'openid profile email offline_access';
 

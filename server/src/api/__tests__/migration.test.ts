@@ -1,0 +1,84 @@
+/**
+ * C9: the API's migration (050) applies forward from the previous schema
+ * (identity tables only, with data in them) and from an empty database, and
+ * re-opening is a no-op.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listMigrations, MIGRATIONS_DIR, openDatabase } from '../../db/database.ts';
+import { listDownloads } from '../../repo/downloads.ts';
+import { insertSshKey, listSshKeys } from '../../repo/ssh-keys.ts';
+import { AGENT_FILES_DIR } from '../downloads-files.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-migration-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('migration 050', () => {
+  it('C9: applies on top of the identity schema and keeps existing users', () => {
+    const dir = tempDir();
+    const previous = path.join(dir, 'previous-migrations');
+    fs.mkdirSync(previous);
+    for (const name of listMigrations().filter((file) => file < '050')) {
+      fs.copyFileSync(path.join(MIGRATIONS_DIR, name), path.join(previous, name));
+    }
+    const file = path.join(dir, 'portal.sqlite');
+    const old = openDatabase(file, { migrationsDir: previous });
+    old
+      .prepare('INSERT INTO users (id, email, created_at, display_name) VALUES (?, ?, ?, ?)')
+      .run('u1', 'carol@example.com', 1, 'Carol');
+    old.close();
+
+    const db = openDatabase(file);
+    try {
+      expect(db.prepare('SELECT email FROM users WHERE id = ?').pluck().get('u1')).toBe('carol@example.com');
+      expect(listDownloads(db).map((row) => row.os)).toEqual(['windows', 'macos', 'linux']);
+      const row = {
+        id: 'k1',
+        user_id: 'u1',
+        name: 'Laptop',
+        type: 'ssh-ed25519',
+        bits: 256,
+        fingerprint: 'SHA256:x',
+        public_key: 'ssh-ed25519 AAAA',
+        created_at: 2,
+      };
+      expect(insertSshKey(db, row)).toBe(true);
+      // Same fingerprint for the same user: refused by the UNIQUE constraint, not a crash.
+      expect(insertSshKey(db, { ...row, id: 'k2' })).toBe(false);
+      expect(listSshKeys(db, 'u1')).toHaveLength(1);
+      // Deleting the user deletes their keys (foreign keys are on).
+      db.prepare('DELETE FROM users WHERE id = ?').run('u1');
+      expect(listSshKeys(db, 'u1')).toHaveLength(0);
+    } finally {
+      db.close();
+    }
+    // Re-opening applies nothing twice.
+    const again = openDatabase(file);
+    expect(listDownloads(again)).toHaveLength(3);
+    again.close();
+  });
+
+  it('C9: the agent files on disk match the checksums the migration seeds', () => {
+    const db = openDatabase(':memory:');
+    try {
+      for (const row of listDownloads(db)) {
+        const bytes = fs.readFileSync(path.join(AGENT_FILES_DIR, row.file_name as string));
+        expect(createHash('sha256').update(bytes).digest('hex'), row.id).toBe(row.sha256);
+        expect(bytes.length, row.id).toBe(row.size_bytes);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});

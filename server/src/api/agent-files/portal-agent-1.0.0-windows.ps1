@@ -1,0 +1,4 @@
+# Portal Agent 1.0.0 (demo build) for Windows.
+# The reference portal serves this file itself so that its download entry and
+# SHA-256 checksum are real. A production portal offers its own agent builds.
+Write-Output "Portal Agent 1.0.0 (demo build) for Windows: nothing is installed by this demo."

@@ -1,0 +1,51 @@
+/**
+ * CORS for the portal API: only the launcher's own extension origin(s) may
+ * read API answers from a browser context; any other origin gets no CORS
+ * headers at all, so the browser withholds the response (B12).
+ *
+ * The API uses bearer tokens, never cookies, so `Access-Control-Allow-Credentials`
+ * is never sent: a page cannot ride on an ambient session.
+ *
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol Fetch standard, CORS protocol
+ */
+
+/** Request headers the launcher sends. */
+const ALLOWED_HEADERS = 'Authorization, Content-Type, If-None-Match';
+/** Response headers the launcher must read (ETag for caching, WWW-Authenticate for step-up). */
+const EXPOSED_HEADERS = 'ETag, WWW-Authenticate, Location';
+/** Preflight cache lifetime (seconds). */
+const PREFLIGHT_MAX_AGE = '600';
+
+/** Headers to add to an actual (non-preflight) response; empty for a foreign origin. */
+export function corsHeaders(
+  origin: string | undefined,
+  allowed: ReadonlySet<string>,
+): Record<string, string> {
+  // `Vary: Origin` on every answer: the headers differ by origin, so a shared cache must not mix them.
+  const headers: Record<string, string> = { Vary: 'Origin' };
+  if (origin && allowed.has(origin)) {
+    headers['Access-Control-Allow-Origin'] = origin;
+    headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
+  }
+  return headers;
+}
+
+/**
+ * Headers for a preflight (`OPTIONS` with `Access-Control-Request-Method`) to a
+ * path that accepts `methods`. Only an allowed origin gets the `Access-Control-*`
+ * answers; any other origin gets a plain 204 the browser treats as a refusal.
+ */
+export function preflightHeaders(
+  origin: string | undefined,
+  allowed: ReadonlySet<string>,
+  methods: readonly string[],
+): Record<string, string> {
+  const headers: Record<string, string> = { Vary: 'Origin', Allow: ['OPTIONS', ...methods].join(', ') };
+  if (origin && allowed.has(origin)) {
+    headers['Access-Control-Allow-Origin'] = origin;
+    headers['Access-Control-Allow-Methods'] = methods.join(', ');
+    headers['Access-Control-Allow-Headers'] = ALLOWED_HEADERS;
+    headers['Access-Control-Max-Age'] = PREFLIGHT_MAX_AGE;
+  }
+  return headers;
+}

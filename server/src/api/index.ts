@@ -1,0 +1,221 @@
+/**
+ * The portal REST API (`/api/v1`, DESIGN.md "Portal API") as one Koa
+ * middleware, plus the two pages the API owns outside that prefix: the
+ * `/reset-password` page and the agent files under `/downloads/files/`.
+ *
+ * Contract: `createApi(ctx)` answers every request under `/api/v1` itself —
+ * JSON validated with the shared zod schemas in, JSON validated out, every
+ * failure an RFC 9457 problem, `Cache-Control: no-store`, CORS only for the
+ * launcher origins (B12) — and passes every other request to `next()`
+ * (oidc-provider, mounted after it).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9457 RFC 9457 (problem details)
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-13.1.2 RFC 9110 §13.1.2 (If-None-Match)
+ */
+import { createHash } from 'node:crypto';
+import { createLocalJWKSet } from 'jose';
+import type Koa from 'koa';
+import { API_BASE_PATH, apiAudience, LAUNCHER_ORIGINS } from '../../../utils/portal/contract.ts';
+import { problemSchema } from '../../../utils/portal/schemas.ts';
+import type { PortalContext } from '../context.ts';
+import type { UserRecord } from '../repo/users.ts';
+import { type AccessToken, algorithmsOfKeys, createAccessTokenVerifier, invalidToken } from './auth.ts';
+import { parseBody, readJsonBody } from './body.ts';
+import { corsHeaders, preflightHeaders } from './cors.ts';
+import { serveAgentFile } from './downloads-files.ts';
+import { ApiProblem } from './problem.ts';
+import { handleResetPasswordPage, RESET_PASSWORD_PATH } from './reset-password-page.ts';
+import type { ApiRoute, AuthedRouteContext, RequestInfo } from './route.ts';
+import { Router } from './router.ts';
+import { appRoutes } from './routes/apps.ts';
+import { downloadRoutes } from './routes/downloads.ts';
+import { meRoutes } from './routes/me.ts';
+import { mfaRoutes } from './routes/mfa.ts';
+import { passwordRoutes } from './routes/password.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { sshKeyRoutes } from './routes/ssh-keys.ts';
+
+/** Options of {@link createApi}. */
+export interface ApiOptions {
+  /** Origins allowed by CORS (B12); defaults to the launcher's extension origins. */
+  allowedOrigins?: readonly string[];
+}
+
+/** Every route of the API, in one table. */
+export const API_ROUTES: readonly ApiRoute[] = [
+  ...meRoutes,
+  ...appRoutes,
+  ...passwordRoutes,
+  ...mfaRoutes,
+  ...sshKeyRoutes,
+  ...sessionRoutes,
+  ...downloadRoutes,
+];
+
+/** Headers on every API answer: never cached (B12), never sniffed or framed. */
+const BASE_HEADERS: Record<string, string> = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+};
+
+/**
+ * Builds the API middleware for a portal.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750 RFC 6750 (bearer tokens)
+ */
+export function createApi(ctx: PortalContext, options: ApiOptions = {}): Koa.Middleware {
+  const router = new Router<ApiRoute>();
+  for (const route of API_ROUTES) router.add(route.method, route.path, route);
+  const allowedOrigins = new Set(options.allowedOrigins ?? LAUNCHER_ORIGINS);
+  const verifyToken = createAccessTokenVerifier({
+    issuer: ctx.issuer,
+    audience: apiAudience(ctx.issuer),
+    keys: createLocalJWKSet(ctx.jwks),
+    algorithms: algorithmsOfKeys(ctx.jwks.keys),
+    clock: ctx.clock,
+  });
+
+  return async (koa, next) => {
+    const path = koa.path;
+    if (path === RESET_PASSWORD_PATH) return handleResetPasswordPage(ctx, koa);
+    if (path.startsWith('/downloads/files/')) return serveAgentFile(ctx, koa);
+    if (path !== API_BASE_PATH && !path.startsWith(`${API_BASE_PATH}/`)) return next();
+
+    const origin = koa.get('Origin') || undefined;
+    koa.set(BASE_HEADERS);
+    koa.set(corsHeaders(origin, allowedOrigins));
+    try {
+      const subPath = path.slice(API_BASE_PATH.length) || '/';
+      if (koa.method === 'OPTIONS') {
+        const found = router.match('OPTIONS', subPath);
+        if (found.kind === 'not_found') throw notFoundPath();
+        const methods = found.kind === 'method_not_allowed' ? found.allow : [];
+        koa.set(preflightHeaders(origin, allowedOrigins, methods));
+        koa.status = 204;
+        return;
+      }
+      const found = router.match(koa.method, subPath);
+      if (found.kind === 'not_found') throw notFoundPath();
+      if (found.kind === 'method_not_allowed') {
+        throw new ApiProblem(405, 'method_not_allowed', 'Method not allowed', {
+          detail: `Use ${found.allow.join(' or ')} for this address.`,
+          headers: { Allow: found.allow.join(', ') },
+        });
+      }
+      const route = found.route;
+      const request: RequestInfo = {
+        method: koa.method,
+        path: subPath,
+        params: found.params,
+        query: new URLSearchParams(koa.querystring),
+        headers: koa.headers,
+        ip: koa.ip || null,
+        userAgent: koa.get('User-Agent') || null,
+        raw: koa.req,
+      };
+
+      const auth = route.auth ? await authenticate(ctx, verifyToken, koa.get('Authorization')) : {};
+      const body = route.body ? parseBody(route.body, await readJsonBody(koa.req)) : undefined;
+      // For public routes `auth` is empty: their handler type has no token or user to read.
+      const result = await route.handler({
+        portal: ctx,
+        request,
+        body,
+        ...auth,
+      } as AuthedRouteContext<unknown>);
+      const status = result.status ?? (result.body === undefined ? 204 : 200);
+      if (result.headers) koa.set(result.headers);
+      if (result.body === undefined || !route.response) {
+        // Body first: Koa turns an empty body into 204 unless the status is set after it.
+        koa.body = null;
+        koa.status = status;
+        return;
+      }
+      const checked = route.response.safeParse(result.body);
+      if (!checked.success) {
+        throw new Error(`Response of ${route.method} ${route.path} does not match its schema`, {
+          cause: checked.error,
+        });
+      }
+      const json = JSON.stringify(checked.data);
+      if (route.etag) {
+        // Strong validator: a digest of the exact bytes sent (RFC 9110 §8.8.3).
+        const etag = `"${createHash('sha256').update(json).digest('base64url')}"`;
+        koa.set('ETag', etag);
+        if (ifNoneMatchMatches(koa.get('If-None-Match'), etag)) {
+          koa.status = 304;
+          koa.body = null;
+          return;
+        }
+      }
+      koa.status = status;
+      koa.type = 'application/json';
+      koa.body = json;
+    } catch (error) {
+      sendProblem(ctx, koa, error);
+    }
+  };
+}
+
+/**
+ * Verifies the bearer token and loads the enabled user it names.
+ *
+ * @throws {ApiProblem} 401 with an RFC 6750 challenge.
+ */
+async function authenticate(
+  ctx: PortalContext,
+  verifyToken: (authorization: string | undefined) => Promise<AccessToken>,
+  authorization: string,
+): Promise<{ token: AccessToken; user: UserRecord }> {
+  const token = await verifyToken(authorization || undefined);
+  const user = ctx.repos.users.findById(token.userId);
+  // A token outlives a disabled or deleted account by up to its lifetime; refuse it here.
+  if (!user) throw invalidToken('The account of this access token no longer exists.');
+  if (user.disabled) {
+    throw new ApiProblem(401, 'account_disabled', 'Account disabled', {
+      detail: 'Your account is disabled. Contact your administrator.',
+      headers: {
+        'WWW-Authenticate': 'Bearer error="invalid_token", error_description="The account is disabled."',
+      },
+    });
+  }
+  return { token, user };
+}
+
+/** `If-None-Match` uses the weak comparison (RFC 9110 §13.1.2): `W/` is ignored, `*` matches. */
+function ifNoneMatchMatches(header: string, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .includes(etag);
+}
+
+function notFoundPath(): ApiProblem {
+  return new ApiProblem(404, 'not_found', 'Not found', {
+    detail: 'The portal API has no such address. Update the launcher if this keeps happening.',
+  });
+}
+
+function sendProblem(ctx: PortalContext, koa: Koa.Context, error: unknown): void {
+  let problem: ApiProblem;
+  if (error instanceof ApiProblem) {
+    problem = error;
+  } else {
+    // A bug, not an expected failure: log it for the operator, tell the client nothing about it.
+    ctx.log(
+      `api error ${koa.method} ${koa.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    problem = new ApiProblem(500, 'internal_error', 'Internal error', {
+      detail:
+        'Something went wrong on the portal. Try again later; contact your administrator if it persists.',
+    });
+  }
+  koa.set(problem.headers);
+  koa.status = problem.status;
+  koa.type = 'application/problem+json';
+  koa.body = JSON.stringify(problemSchema.parse(problem.toProblem()));
+}

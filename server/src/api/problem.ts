@@ -1,0 +1,118 @@
+/**
+ * Errors of the portal API, rendered as RFC 9457 problem details.
+ *
+ * Contract: route handlers and services throw {@link ApiProblem} for every
+ * expected failure (bad input, missing token, step-up needed, conflict). The
+ * API middleware (`index.ts`) turns it into an `application/problem+json`
+ * answer validated by `problemSchema`. Anything else that escapes a handler is
+ * a bug: it is logged and answered as a generic 500 problem that reveals
+ * nothing about the failure.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9457 RFC 9457 (Problem Details for HTTP APIs)
+ */
+import type { z } from 'zod';
+import type { Problem } from '../../../utils/portal/schemas.ts';
+
+/** Machine-readable problem codes the extension branches on (`Problem.code`). */
+export type ApiProblemCode =
+  | 'bad_request'
+  | 'malformed_json'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'validation_failed'
+  | 'invalid_token'
+  | 'insufficient_user_authentication'
+  | 'account_disabled'
+  | 'not_found'
+  | 'app_not_launchable'
+  | 'method_not_allowed'
+  | 'locked_field'
+  | 'password_policy'
+  | 'wrong_password'
+  | 'too_many_attempts'
+  | 'totp_already_enabled'
+  | 'totp_not_pending'
+  | 'totp_not_enabled'
+  | 'invalid_code'
+  | 'ssh_key_private_key'
+  | 'ssh_key_unsupported_type'
+  | 'ssh_key_rsa_too_short'
+  | 'ssh_key_malformed'
+  | 'ssh_key_too_long'
+  | 'ssh_key_multiple_keys'
+  | 'ssh_key_duplicate'
+  | 'internal_error';
+
+/** Options of {@link ApiProblem}. */
+export interface ApiProblemOptions {
+  detail?: string;
+  /** Field name → message, for 422 validation failures. */
+  errors?: Record<string, string>;
+  /** Extra response headers (`WWW-Authenticate`, `Allow`, …). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+/**
+ * An expected API failure with its HTTP status and a `code` the UI can branch
+ * on. `title` is a short, stable summary; `detail` says what happened and what
+ * to do.
+ */
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+  readonly status: number;
+  readonly code: ApiProblemCode;
+  readonly title: string;
+  readonly detail: string | undefined;
+  readonly errors: Record<string, string> | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, code: ApiProblemCode, title: string, options: ApiProblemOptions = {}) {
+    super(options.detail ?? title, { cause: options.cause });
+    this.status = status;
+    this.code = code;
+    this.title = title;
+    this.detail = options.detail;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+
+  /** The RFC 9457 body, cut to the sizes `problemSchema` allows. */
+  toProblem(): Problem {
+    const errors = this.errors
+      ? Object.fromEntries(
+          Object.entries(this.errors).map(([field, message]) => [field.slice(0, 100), message.slice(0, 500)]),
+        )
+      : undefined;
+    return {
+      type: 'about:blank',
+      title: this.title.slice(0, 500),
+      status: this.status,
+      code: this.code,
+      ...(this.detail ? { detail: this.detail.slice(0, 2000) } : {}),
+      ...(errors ? { errors } : {}),
+    };
+  }
+}
+
+/** 404 in the one wording every "no such thing for you" case shares (no existence oracle). */
+export function notFound(what: string): ApiProblem {
+  return new ApiProblem(404, 'not_found', 'Not found', {
+    detail: `${what} was not found. Refresh the list and try again.`,
+  });
+}
+
+/**
+ * 422 from a zod error, with one message per field (`errors`), so a form can
+ * show each message next to its input. Nested paths are joined with dots;
+ * problems about the whole body use the key `_`.
+ */
+export function validationProblem(error: z.ZodError, detail = 'Some fields are not valid.'): ApiProblem {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.map(String).join('.').slice(0, 100) : '_';
+    // Keep the first message per field: it is the most basic one (type before format).
+    errors[key] ??= issue.message.slice(0, 500);
+  }
+  return new ApiProblem(422, 'validation_failed', 'Validation failed', { detail, errors });
+}

@@ -1,0 +1,63 @@
+/**
+ * `GET /me`, `PATCH /me` (the profile) and `GET /me/apps` (assigned apps).
+ */
+import {
+  type AppsResponse,
+  appsResponseSchema,
+  mePatchSchema,
+  meSchema,
+} from '../../../../utils/portal/schemas.ts';
+import type { AppRecord } from '../../repo/apps.ts';
+import { planProfileUpdate, toMe } from '../../services/profile.ts';
+import { hasActiveTotp } from '../../services/totp.ts';
+import { defineRoute } from '../route.ts';
+
+/** The catalog entry of an app (no client secrets or redirect URIs leave the portal). */
+export function toPortalApp(app: AppRecord): AppsResponse['apps'][number] {
+  return {
+    id: app.id,
+    name: app.name,
+    description: app.description,
+    iconUrl: app.iconUrl,
+    category: app.category,
+    requiresMfa: app.requiresMfa,
+    mfaMaxAgeSeconds: app.requiresMfa ? app.mfaMaxAgeSeconds : null,
+  };
+}
+
+/** Profile and catalog routes (DESIGN.md "Portal API"). */
+export const meRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/me',
+    auth: true,
+    response: meSchema,
+    handler: ({ portal, user }) => ({ body: toMe(user, { totp: hasActiveTotp(portal, user.id) }) }),
+  }),
+
+  defineRoute({
+    method: 'PATCH',
+    path: '/me',
+    auth: true,
+    body: mePatchSchema,
+    response: meSchema,
+    handler: ({ portal, user, body, request }) => {
+      const update = planProfileUpdate(user, body);
+      portal.repos.users.updateProfile(user.id, update);
+      portal.audit('profile.updated', { userId: user.id, ip: request.ip, fields: Object.keys(update) });
+      const updated = portal.repos.users.findById(user.id) ?? user;
+      return { body: toMe(updated, { totp: hasActiveTotp(portal, user.id) }) };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/me/apps',
+    auth: true,
+    response: appsResponseSchema,
+    etag: true,
+    handler: ({ portal, user }) => ({
+      body: { apps: portal.repos.apps.listForUser(user.id).map(toPortalApp) },
+    }),
+  }),
+];

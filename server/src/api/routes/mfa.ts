@@ -1,0 +1,139 @@
+/**
+ * TOTP enrollment and recovery codes: `GET /me/mfa`, `POST /me/mfa/totp`,
+ * `POST /me/mfa/totp/confirm`, `POST /me/mfa/recovery-codes`,
+ * `DELETE /me/mfa/totp`.
+ *
+ * B11: a new secret stays inactive until a code from it confirms it;
+ * replacing or removing an active authenticator, and new recovery codes, need
+ * a fresh second factor.
+ */
+import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../utils/portal/contract.ts';
+import {
+  mfaStatusSchema,
+  recoveryCodesSchema,
+  totpConfirmSchema,
+  totpEnrollmentSchema,
+} from '../../../../utils/portal/schemas.ts';
+import {
+  confirmTotpEnrollment,
+  hasActiveTotp,
+  MfaError,
+  regenerateRecoveryCodes,
+  removeTotp,
+  startTotpEnrollment,
+  totpStatus,
+} from '../../services/totp.ts';
+import { requireFreshMfa } from '../auth.ts';
+import { ApiProblem } from '../problem.ts';
+import { defineRoute } from '../route.ts';
+
+/** Maps the TOTP service's expected failures to problems. */
+function mfaProblem(error: MfaError): ApiProblem {
+  switch (error.code) {
+    case 'invalid_code':
+      return new ApiProblem(422, 'invalid_code', 'Code not accepted', {
+        detail: error.message,
+        errors: { code: error.message },
+      });
+    case 'no_pending_enrollment':
+      return new ApiProblem(409, 'totp_not_pending', 'No authenticator setup in progress', {
+        detail: error.message,
+      });
+    case 'totp_already_enabled':
+      return new ApiProblem(409, 'totp_already_enabled', 'Authenticator already set up', {
+        detail: error.message,
+      });
+    case 'totp_not_enabled':
+      return new ApiProblem(409, 'totp_not_enabled', 'No authenticator set up', { detail: error.message });
+  }
+}
+
+function rethrowMfa(error: unknown): never {
+  throw error instanceof MfaError ? mfaProblem(error) : error;
+}
+
+/**
+ * TOTP and recovery-code routes.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6238 RFC 6238 (TOTP)
+ */
+export const mfaRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/me/mfa',
+    auth: true,
+    response: mfaStatusSchema,
+    handler: ({ portal, user }) => ({ body: totpStatus(portal, user.id) }),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/me/mfa/totp',
+    auth: true,
+    response: totpEnrollmentSchema,
+    handler: ({ portal, user, token }) => {
+      if (hasActiveTotp(portal, user.id)) {
+        // Step-up first, so a stale token learns nothing beyond "verify it is you".
+        requireFreshMfa(token, SENSITIVE_CHANGE_MAX_AGE, portal.clock, 'set up a new authenticator app');
+      }
+      try {
+        return { status: 201, body: startTotpEnrollment(portal, user.id) };
+      } catch (error) {
+        rethrowMfa(error);
+      }
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/me/mfa/totp/confirm',
+    auth: true,
+    body: totpConfirmSchema,
+    response: recoveryCodesSchema,
+    handler: ({ portal, user, body }) => {
+      const result = confirmTotpEnrollment(portal, user.id, body.code);
+      if (result instanceof MfaError) throw mfaProblem(result);
+      return { body: result };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/me/mfa/recovery-codes',
+    auth: true,
+    response: recoveryCodesSchema,
+    handler: ({ portal, user, token }) => {
+      if (!hasActiveTotp(portal, user.id)) {
+        throw mfaProblem(
+          new MfaError('totp_not_enabled', 'Set up an authenticator app before creating recovery codes.'),
+        );
+      }
+      requireFreshMfa(token, SENSITIVE_CHANGE_MAX_AGE, portal.clock, 'create new recovery codes');
+      try {
+        return { body: regenerateRecoveryCodes(portal, user.id) };
+      } catch (error) {
+        rethrowMfa(error);
+      }
+    },
+  }),
+
+  defineRoute({
+    method: 'DELETE',
+    path: '/me/mfa/totp',
+    auth: true,
+    handler: ({ portal, user, token }) => {
+      const credential = portal.repos.mfa.getTotp(user.id);
+      if (!credential) {
+        throw mfaProblem(
+          new MfaError('totp_not_enabled', 'No authenticator app is set up, so there is nothing to remove.'),
+        );
+      }
+      // Cancelling a pending (inactive) setup weakens nothing; removing an active factor does.
+      if (credential.confirmedAt !== null) {
+        requireFreshMfa(token, SENSITIVE_CHANGE_MAX_AGE, portal.clock, 'remove your authenticator app');
+      }
+      removeTotp(portal, user.id);
+      return { status: 204 };
+    },
+  }),
+];

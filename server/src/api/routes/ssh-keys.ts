@@ -1,0 +1,68 @@
+/**
+ * `GET/POST /me/ssh-keys`, `DELETE /me/ssh-keys/{id}`: OpenSSH public keys
+ * (B16). Adding and removing keys are sensitive changes (B11).
+ */
+import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../utils/portal/contract.ts';
+import { sshKeyCreateSchema, sshKeySchema, sshKeysResponseSchema } from '../../../../utils/portal/schemas.ts';
+import { addSshKey, listUserSshKeys, removeSshKey } from '../../services/ssh-keys.ts';
+import { hasActiveTotp } from '../../services/totp.ts';
+import { requireRecentAuthentication } from '../auth.ts';
+import { defineRoute } from '../route.ts';
+
+/**
+ * SSH key routes.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc4253#section-6.6 RFC 4253 §6.6 (public key formats)
+ */
+export const sshKeyRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/me/ssh-keys',
+    auth: true,
+    response: sshKeysResponseSchema,
+    handler: ({ portal, user }) => ({ body: { keys: listUserSshKeys(portal.db, user.id) } }),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/me/ssh-keys',
+    auth: true,
+    body: sshKeyCreateSchema,
+    response: sshKeySchema,
+    handler: ({ portal, user, token, body, request }) => {
+      requireRecentAuthentication(token, {
+        hasSecondFactor: hasActiveTotp(portal, user.id),
+        maxAgeSeconds: SENSITIVE_CHANGE_MAX_AGE,
+        clock: portal.clock,
+        what: 'add an SSH key',
+      });
+      const key = addSshKey(portal.db, portal.clock, user.id, body);
+      portal.audit('ssh_key.added', {
+        userId: user.id,
+        ip: request.ip,
+        keyId: key.id,
+        fingerprint: key.fingerprint,
+        type: key.type,
+      });
+      return { status: 201, body: key, headers: { Location: `/api/v1/me/ssh-keys/${key.id}` } };
+    },
+  }),
+
+  defineRoute({
+    method: 'DELETE',
+    path: '/me/ssh-keys/:id',
+    auth: true,
+    handler: ({ portal, user, token, request }) => {
+      requireRecentAuthentication(token, {
+        hasSecondFactor: hasActiveTotp(portal, user.id),
+        maxAgeSeconds: SENSITIVE_CHANGE_MAX_AGE,
+        clock: portal.clock,
+        what: 'remove an SSH key',
+      });
+      const id = request.params.id as string;
+      removeSshKey(portal.db, user.id, id);
+      portal.audit('ssh_key.removed', { userId: user.id, ip: request.ip, keyId: id });
+      return { status: 204 };
+    },
+  }),
+];

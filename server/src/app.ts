@@ -1,0 +1,200 @@
+/**
+ * Starts the reference portal: database, keys, OpenID Provider, sign-in
+ * pages, launch URLs, the portal API and the demo apps, on loopback HTTP.
+ *
+ * Contract (server layout contract in the team brief): `startPortal` resolves
+ * once every listener is up; `close()` stops them and closes the database.
+ * Everything persistent lives in `dataDir` (SQLite file, keys, mail), so a
+ * new `startPortal` on the same folder continues where the last one stopped (C9).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+import { createApi } from './api/index.ts';
+import { type Config, type ConfigOverrides, loadConfig } from './config.ts';
+import type { PortalContext } from './context.ts';
+import { openDatabase } from './db/database.ts';
+import { PAYROLL, type RunningDemoApp, startDemoApp, TEAM_WIKI } from './demo-apps/rp.ts';
+import { mountInteractions } from './oidc/interactions.ts';
+import { loadOrCreateKeys, publicJwks } from './oidc/keys.ts';
+import { createProvider } from './oidc/provider.ts';
+import { createRepos, databaseFile } from './repo/index.ts';
+import { type DemoAccounts, registerDemoApp, seedDemo } from './seed.ts';
+import { audit } from './services/audit.ts';
+import { createMailer, type Mailer } from './services/mailer.ts';
+
+export { createRepos, databaseFile };
+
+/** Options of {@link startPortal} (server layout contract). */
+export interface StartPortalOptions {
+  dataDir: string;
+  /** 0 = a random free port. Defaults to the configured port. */
+  port?: number;
+  /** Create the demo users and apps (idempotent). */
+  seedDemo?: boolean;
+  config?: ConfigOverrides;
+  /** Portal clock in ms; defaults to `Date.now()` (so vitest fake timers move it too). */
+  clock?: () => number;
+  /** Log sink; defaults to stdout. Tests capture it (B17). */
+  logger?: (line: string) => void;
+  /** Start Team Wiki and Payroll on their own loopback ports (default true). */
+  demoApps?: boolean;
+  /** Environment to read `PORTAL_*` from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Replace the configured mailer (tests). */
+  mailer?: Mailer;
+}
+
+/** A started portal: where it listens, its context, the demo apps and accounts. */
+export interface RunningPortal {
+  /** e.g. `http://127.0.0.1:41234`, no trailing slash. */
+  issuer: string;
+  context: PortalContext;
+  /** Base URLs of the demo apps (empty strings when `demoApps: false`). */
+  demoApps: { wiki: string; payroll: string };
+  demo?: DemoAccounts;
+  close(): Promise<void>;
+}
+
+/**
+ * A portal session whose account was disabled (or deleted) behind the
+ * provider's back, e.g. straight in the database, is dropped before the
+ * authorization endpoint loads it: the person simply meets the sign-in page
+ * again instead of an error (B13).
+ */
+function dropSessionOfDisabledAccount(context: PortalContext, koa: Koa.Context): void {
+  const sessionId = koa.cookies.get('portal_session', { signed: true });
+  if (!sessionId) return;
+  const stored = context.repos.oidcStore.find('Session', sessionId);
+  const accountId = stored?.payload.accountId;
+  if (typeof accountId !== 'string') return;
+  const user = context.repos.users.findById(accountId);
+  if (!user || user.disabled) context.repos.oidcStore.destroy('Session', sessionId);
+}
+
+/** Starts the portal. */
+export async function startPortal(options: StartPortalOptions): Promise<RunningPortal> {
+  const config: Config = loadConfig(options.env ?? process.env, {
+    ...options.config,
+    dataDir: options.dataDir,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
+  const log = options.logger ?? ((line: string) => console.log(line));
+  const clock = options.clock ?? (() => Date.now());
+  const db = openDatabase(databaseFile(config.dataDir));
+  const repos = createRepos(db, clock);
+  const keys = await loadOrCreateKeys(config.dataDir);
+
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const issuer =
+    config.issuer ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  const base = {
+    config,
+    issuer,
+    db,
+    clock,
+    jwks: publicJwks(keys),
+    log,
+    repos,
+    mailer:
+      options.mailer ??
+      createMailer({
+        dataDir: config.dataDir,
+        smtpUrl: config.smtpUrl,
+        from: `Portal Launcher <no-reply@${new URL(issuer).hostname}>`,
+        log,
+      }),
+  };
+  const partial = { ...base, audit: (event, fields) => audit(partial, event, fields) } as Omit<
+    PortalContext,
+    'provider'
+  >;
+  const provider = createProvider(partial, keys);
+  const context: PortalContext = Object.assign(partial, { provider });
+  // Keep the provider's errors in our log, without request bodies (B17).
+  provider.on('server_error', (_ctx, error) => log(`oidc server_error: ${error.message}`));
+
+  const demoApps: RunningDemoApp[] = [];
+  if (options.demoApps !== false) {
+    for (const definition of [TEAM_WIKI, PAYROLL]) {
+      const app = await startDemoApp(definition, { host: config.host, log });
+      demoApps.push(app);
+    }
+  }
+  const [wiki, payroll] = demoApps;
+
+  let demo: DemoAccounts | undefined;
+  if (options.seedDemo) {
+    demo = await seedDemo(context, wiki && payroll ? { wiki: wiki.url, payroll: payroll.url } : undefined);
+  } else if (wiki && payroll) {
+    // Keep the demo apps' registrations pointing at their current ports.
+    if (repos.apps.findById(TEAM_WIKI.id)) registerDemoApp(context, TEAM_WIKI, wiki.url);
+    if (repos.apps.findById(PAYROLL.id)) registerDemoApp(context, PAYROLL, payroll.url);
+  }
+  for (const [definition, app] of [
+    [TEAM_WIKI, wiki],
+    [PAYROLL, payroll],
+  ] as const) {
+    const record = repos.apps.findById(definition.id);
+    if (app && record?.clientId && record.clientSecret) {
+      app.register({ issuer, clientId: record.clientId, clientSecret: record.clientSecret });
+    }
+  }
+
+  // Every answer is unframeable (B12); pages set their full CSP themselves.
+  provider.use(async (koa, next) => {
+    if (koa.path === '/auth' || koa.path.startsWith('/auth/')) dropSessionOfDisabledAccount(context, koa);
+    await next();
+    koa.set('X-Frame-Options', 'DENY');
+    if (!koa.response.get('Content-Security-Policy'))
+      koa.set('Content-Security-Policy', "frame-ancestors 'none'");
+    // Record device details of the portal session for the sessions list.
+    const session = (koa as Koa.Context & { oidc?: { session?: { uid?: string; accountId?: string } } }).oidc
+      ?.session;
+    if (session?.uid && session.accountId) {
+      repos.sessionMeta.touch(
+        {
+          sessionUid: session.uid,
+          userId: session.accountId,
+          userAgent: koa.get('user-agent').slice(0, 300) || null,
+          ip: koa.ip,
+        },
+        clock(),
+      );
+    }
+  });
+  mountInteractions(context);
+  if (config.portalApi) provider.use(createApi(context));
+
+  server.on('request', provider.callback());
+
+  const purge = setInterval(() => {
+    repos.oidcStore.purgeExpired();
+    repos.launchTickets.purge(clock());
+    repos.interactionProgress.purge(clock());
+  }, 60_000);
+  purge.unref();
+
+  log(`portal listening on ${issuer}`);
+  return {
+    issuer,
+    context,
+    demoApps: { wiki: wiki?.url ?? '', payroll: payroll?.url ?? '' },
+    demo,
+    async close() {
+      clearInterval(purge);
+      await Promise.all(demoApps.map((app) => app.close()));
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * Admin CLI of the reference portal: `npm run portal -- <command>`.
+ *
+ *   serve [--no-demo] [--port N]           start the portal (default command; demo data unless --no-demo)
+ *   seed-demo                              create the demo users (apps are registered by `serve`)
+ *   user add <email> --password P [--name "Full Name"]
+ *   user list
+ *   user disable <email> | user enable <email>
+ *   user unlock <email>                    clear the lockout counter
+ *   user reset-mfa <email>                 remove the authenticator and recovery codes
+ *   user set-password <email> --password P
+ *   app add <id> --name N --redirect-uri U [--redirect-uri U2] [--initiate-login-uri U]
+ *           [--target-link-uri U] [--description D] [--category C] [--requires-mfa] [--mfa-max-age S]
+ *   app list
+ *   app assign <appId> <email>
+ *
+ * The data folder comes from PORTAL_DATA_DIR (default `.data`). Commands
+ * other than `serve` work on the database directly and may run while the
+ * portal runs (SQLite WAL + busy timeout). Exit code 1 with a message that
+ * says what to fix on any error.
+ */
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import type { PortalContext } from './context.ts';
+import { openDatabase } from './db/database.ts';
+import { createRepos, databaseFile } from './repo/index.ts';
+import { seedDemo } from './seed.ts';
+import {
+  AccountError,
+  createUser,
+  requireUser,
+  resetUserMfa,
+  setUserDisabled,
+  setUserPassword,
+} from './services/accounts.ts';
+import { audit } from './services/audit.ts';
+import { unlockAccount } from './services/lockout.ts';
+
+/** Thrown for wrong usage; the message says what to type instead. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  readonly code = 'usage';
+}
+
+type CliContext = Pick<PortalContext, 'config' | 'db' | 'repos' | 'clock' | 'audit' | 'log'>;
+
+function openContext(config: Config, log: (line: string) => void): CliContext {
+  const db = openDatabase(databaseFile(config.dataDir));
+  const clock = () => Date.now();
+  const repos = createRepos(db, clock);
+  // Audit lines of admin actions go to the table only; the CLI prints its own summary.
+  const base = { config, db, repos, clock, log: () => {} };
+  return { ...base, audit: (event, fields) => audit(base, event, fields), log };
+}
+
+const OPTIONS = {
+  name: { type: 'string' },
+  password: { type: 'string' },
+  'no-demo': { type: 'boolean' },
+  port: { type: 'string' },
+  description: { type: 'string' },
+  category: { type: 'string' },
+  'requires-mfa': { type: 'boolean' },
+  'mfa-max-age': { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  'initiate-login-uri': { type: 'string' },
+  'target-link-uri': { type: 'string', multiple: true },
+  'client-id': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined || value === '')
+    throw new UsageError(`Missing ${what}. Run with --help for usage.`);
+  return value;
+}
+
+/** Runs one CLI command (everything but `serve`). Returns the text to print. */
+export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
+  const [group, action, ...rest] = positionals;
+  const config = loadConfig(env);
+  const out: string[] = [];
+  const ctx = openContext(config, (line) => out.push(line));
+  try {
+    const command = `${group ?? ''} ${action ?? ''}`.trim();
+    switch (group === 'seed-demo' ? 'seed-demo' : command) {
+      case 'seed-demo': {
+        const demo = await seedDemo(ctx);
+        out.push(
+          `Demo users ready: ${demo.alice.email} / ${demo.alice.password} (TOTP secret ${demo.alice.totpSecret}), ${demo.bob.email} / ${demo.bob.password}.`,
+          'The demo apps are registered and assigned when `serve` starts.',
+        );
+        break;
+      }
+      case 'user add': {
+        const email = required(rest[0], 'the email (user add <email> --password P)');
+        const user = await createUser(ctx, {
+          email,
+          displayName: values.name,
+          password: required(values.password, '--password'),
+        });
+        out.push(`Created ${user.email} (${user.id}).`);
+        break;
+      }
+      case 'user list': {
+        for (const user of ctx.repos.users.list()) {
+          const mfa = ctx.repos.mfa.getTotp(user.id)?.confirmedAt ? 'mfa' : 'no-mfa';
+          out.push(`${user.email}\t${user.displayName}\t${user.disabled ? 'disabled' : 'active'}\t${mfa}`);
+        }
+        break;
+      }
+      case 'user disable':
+      case 'user enable': {
+        const user = requireUser(ctx, required(rest[0], 'the email'));
+        await setUserDisabled(ctx, user.id, action === 'disable');
+        out.push(
+          action === 'disable'
+            ? `Disabled ${user.email} and signed it out everywhere.`
+            : `Enabled ${user.email}.`,
+        );
+        break;
+      }
+      case 'user unlock': {
+        const email = required(rest[0], 'the email');
+        unlockAccount(ctx, email);
+        out.push(`Unlocked ${email}.`);
+        break;
+      }
+      case 'user reset-mfa': {
+        const user = requireUser(ctx, required(rest[0], 'the email'));
+        await resetUserMfa(ctx, user.id);
+        out.push(`Removed the authenticator and recovery codes of ${user.email}; its sessions ended.`);
+        break;
+      }
+      case 'user set-password': {
+        const user = requireUser(ctx, required(rest[0], 'the email'));
+        await setUserPassword(ctx, user.id, required(values.password, '--password'));
+        out.push(`Set a new password for ${user.email}; its sessions ended.`);
+        break;
+      }
+      case 'app add': {
+        const id = required(rest[0], 'the app id (app add <id> --name N --redirect-uri U)');
+        if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(id))
+          throw new UsageError('App ids use lowercase letters, digits and dashes.');
+        const redirectUris = values['redirect-uri'] ?? [];
+        const mfaMaxAge = values['mfa-max-age'] !== undefined ? Number(values['mfa-max-age']) : null;
+        if (mfaMaxAge !== null && !(Number.isInteger(mfaMaxAge) && mfaMaxAge >= 0)) {
+          throw new UsageError('--mfa-max-age takes a number of seconds.');
+        }
+        for (const uri of [
+          ...redirectUris,
+          ...(values['target-link-uri'] ?? []),
+          values['initiate-login-uri'],
+        ]) {
+          if (uri !== undefined && !URL.canParse(uri)) throw new UsageError(`"${uri}" is not a URL.`);
+        }
+        const clientSecret = redirectUris.length > 0 ? randomBytes(32).toString('base64url') : null;
+        const app = ctx.repos.apps.upsert({
+          id,
+          name: required(values.name, '--name'),
+          description: values.description ?? null,
+          iconUrl: null,
+          category: values.category ?? null,
+          requiresMfa: values['requires-mfa'] === true || mfaMaxAge !== null,
+          mfaMaxAgeSeconds: mfaMaxAge,
+          clientId: redirectUris.length > 0 ? (values['client-id'] ?? id) : null,
+          clientSecret,
+          redirectUris,
+          postLogoutRedirectUris: [],
+          initiateLoginUri: values['initiate-login-uri'] ?? null,
+          targetLinkUris: values['target-link-uri'] ?? [],
+        });
+        ctx.audit('app.added', { appId: app.id });
+        out.push(`Saved app ${app.id} (${app.name}).`);
+        if (clientSecret)
+          out.push(`OIDC client_id: ${app.clientId}`, `client_secret (shown once): ${clientSecret}`);
+        break;
+      }
+      case 'app list': {
+        for (const app of ctx.repos.apps.list()) {
+          out.push(
+            `${app.id}\t${app.name}\t${app.requiresMfa ? `mfa(${app.mfaMaxAgeSeconds ?? '-'}s)` : 'no-mfa'}`,
+          );
+        }
+        break;
+      }
+      case 'app assign': {
+        const appId = required(rest[0], 'the app id (app assign <appId> <email>)');
+        const user = requireUser(ctx, required(rest[1], 'the email (app assign <appId> <email>)'));
+        if (!ctx.repos.apps.findById(appId))
+          throw new UsageError(`No app has the id ${appId}. See: app list`);
+        ctx.repos.apps.assign(appId, user.id);
+        ctx.audit('app.assigned', { appId, userId: user.id });
+        out.push(`Assigned ${appId} to ${user.email}.`);
+        break;
+      }
+      default:
+        throw new UsageError(`Unknown command "${command}". Run with --help for usage.`);
+    }
+  } finally {
+    ctx.db.close();
+  }
+  return out.join('\n');
+}
+
+const USAGE = `Usage: npm run portal -- <command>
+
+  serve [--no-demo] [--port N]          start the portal (default)
+  seed-demo                             create the demo users
+  user add <email> --password P [--name "Full Name"]
+  user list | user disable <email> | user enable <email>
+  user unlock <email> | user reset-mfa <email>
+  user set-password <email> --password P
+  app add <id> --name N --redirect-uri U [--initiate-login-uri U] [--target-link-uri U]
+          [--description D] [--category C] [--requires-mfa] [--mfa-max-age SECONDS]
+  app list | app assign <appId> <email>
+
+Settings come from PORTAL_* environment variables (PORTAL_DATA_DIR, PORTAL_PORT, PORTAL_ISSUER, ...).`;
+
+async function cli(argv: string[]): Promise<void> {
+  const first = argv.find((arg) => !arg.startsWith('-'));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (first === undefined || first === 'serve') {
+    const { values } = parseArgs({ args: argv.filter((a) => a !== 'serve'), options: OPTIONS, strict: true });
+    // Loaded lazily: admin commands do not need the OpenID Provider.
+    const { main } = await import('./main.ts');
+    await main({
+      seedDemo: !values['no-demo'],
+      port: values.port !== undefined ? Number(values.port) : undefined,
+    });
+    return;
+  }
+  try {
+    process.stdout.write(`${await runCommand(argv)}\n`);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof AccountError || error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+// Run only as the entry point (tests import runCommand).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  cli(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * Portal configuration: read from the environment (`PORTAL_*`), validated with
+ * zod, overridable in code (tests, `startPortal({ config })`).
+ *
+ * Contract: {@link loadConfig} either returns a complete, valid {@link Config}
+ * or throws {@link ConfigError} whose message names the offending setting, so
+ * a mis-configured portal stops at start instead of misbehaving later.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((value) => ['1', 'true', 'yes', 'on'].includes(value));
+
+const seconds = z.coerce.number().int().positive();
+
+/** The validated configuration. Lifetimes are in seconds. */
+export const configSchema = z.object({
+  /** Public issuer URL; defaults to `http://{host}:{port}`. https required except on loopback. */
+  issuer: z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => !value.endsWith('/'), 'must not end with a slash')
+    .refine((value) => {
+      const url = new URL(value);
+      return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    }, 'must use https unless it is a loopback address')
+    .optional(),
+  port: z.coerce.number().int().min(0).max(65_535).default(4000),
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).default('.data'),
+  /** Ask for the second factor at every sign-in of a user who has TOTP, not only when a client asks. */
+  mfaAtSignIn: booleanFromEnv.or(z.boolean()).default(false),
+  /** Mount the portal REST API (`/api/v1`). */
+  portalApi: booleanFromEnv.or(z.boolean()).default(true),
+  smtpUrl: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** Minimum password length (NIST SP 800-63B: at least 8). */
+  passwordMinLength: z.coerce.number().int().min(8).max(128).default(8),
+  lockout: z
+    .object({
+      /** Failures (per account, and per client address) before waiting starts. Keycloak: 30. */
+      maxFailures: z.coerce.number().int().min(1).default(30),
+      /**
+       * Failures from one client address (any accounts) before it waits. Higher than the per-account
+       * threshold because one address (an office NAT) carries many people's typos.
+       */
+      maxFailuresPerAddress: z.coerce.number().int().min(1).default(100),
+      /** Added wait per failure beyond the threshold, seconds. Keycloak: 60. */
+      waitIncrementSeconds: seconds.default(60),
+      /** Longest wait, seconds. Keycloak: 900. */
+      maxWaitSeconds: seconds.default(900),
+      /** Failures older than this are forgotten, seconds. Keycloak: 12 h. */
+      failureResetSeconds: seconds.default(12 * 3600),
+    })
+    .prefault({}),
+  lifetimes: z
+    .object({
+      accessToken: seconds.default(600),
+      idToken: seconds.default(600),
+      /** Single-use authorization codes, ≤ 60 s (B3). */
+      authorizationCode: seconds.max(60).default(60),
+      /** Refresh token idle lifetime: each rotation gets a fresh one, within the absolute limit. */
+      refreshTokenIdle: seconds.default(14 * 24 * 3600),
+      /** Refresh token (and grant) absolute lifetime from the original sign-in. */
+      refreshTokenAbsolute: seconds.default(30 * 24 * 3600),
+      /** Portal session idle timeout (B13): extended on every use. */
+      sessionIdle: seconds.default(8 * 3600),
+      /** Portal session absolute timeout (B13), counted from the sign-in. */
+      sessionAbsolute: seconds.default(7 * 24 * 3600),
+      interaction: seconds.default(30 * 60),
+      /** Launch tickets, ≤ 60 s (B14). */
+      launchTicket: seconds.max(60).default(60),
+    })
+    .prefault({}),
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof configSchema>;
+/** Configuration as written (strings from the environment allowed). */
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** A setting is missing or invalid; `setting` names it as the operator wrote it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  readonly code = 'invalid_config';
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Environment variable for each configuration path, so errors name what the operator set. */
+const ENV_NAMES: Record<string, string> = {
+  issuer: 'PORTAL_ISSUER',
+  port: 'PORTAL_PORT',
+  host: 'PORTAL_HOST',
+  dataDir: 'PORTAL_DATA_DIR',
+  mfaAtSignIn: 'PORTAL_MFA_AT_SIGN_IN',
+  portalApi: 'PORTAL_API',
+  smtpUrl: 'PORTAL_SMTP_URL',
+  passwordMinLength: 'PORTAL_PASSWORD_MIN_LENGTH',
+  'lockout.maxFailures': 'PORTAL_LOCKOUT_MAX_FAILURES',
+  'lockout.maxFailuresPerAddress': 'PORTAL_LOCKOUT_MAX_FAILURES_PER_ADDRESS',
+  'lockout.waitIncrementSeconds': 'PORTAL_LOCKOUT_WAIT_INCREMENT_SECONDS',
+  'lockout.maxWaitSeconds': 'PORTAL_LOCKOUT_MAX_WAIT_SECONDS',
+  'lockout.failureResetSeconds': 'PORTAL_LOCKOUT_FAILURE_RESET_SECONDS',
+  'lifetimes.accessToken': 'PORTAL_ACCESS_TOKEN_TTL',
+  'lifetimes.idToken': 'PORTAL_ID_TOKEN_TTL',
+  'lifetimes.authorizationCode': 'PORTAL_AUTHORIZATION_CODE_TTL',
+  'lifetimes.refreshTokenIdle': 'PORTAL_REFRESH_TOKEN_IDLE_TTL',
+  'lifetimes.refreshTokenAbsolute': 'PORTAL_REFRESH_TOKEN_ABSOLUTE_TTL',
+  'lifetimes.sessionIdle': 'PORTAL_SESSION_IDLE_TTL',
+  'lifetimes.sessionAbsolute': 'PORTAL_SESSION_ABSOLUTE_TTL',
+  'lifetimes.interaction': 'PORTAL_INTERACTION_TTL',
+  'lifetimes.launchTicket': 'PORTAL_LAUNCH_TICKET_TTL',
+};
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    node[part] ??= {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1] as string] = value;
+}
+
+function mergeDeep(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
+        ? mergeDeep(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
+
+/** Deep-partial overrides accepted by {@link loadConfig} and `startPortal`. */
+export type ConfigOverrides = Partial<Omit<Config, 'lockout' | 'lifetimes'>> & {
+  lockout?: Partial<Config['lockout']>;
+  lifetimes?: Partial<Config['lifetimes']>;
+};
+
+/**
+ * Reads `PORTAL_*` variables from `env`, applies `overrides` on top and
+ * validates the result.
+ *
+ * @throws {ConfigError} naming the first invalid setting (by its environment name).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [dotted, name] of Object.entries(ENV_NAMES)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(raw, dotted, value.trim());
+  }
+  const result = configSchema.safeParse(mergeDeep(raw, overrides as Record<string, unknown>));
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const dotted = issue?.path.join('.') ?? '';
+    const setting = ENV_NAMES[dotted] ?? (dotted || 'configuration');
+    throw new ConfigError(
+      setting,
+      `Invalid setting ${setting}: ${issue?.message ?? 'invalid value'}. Fix it in the environment and start again.`,
+    );
+  }
+  const config = result.data;
+  if (config.lockout.maxWaitSeconds < config.lockout.waitIncrementSeconds) {
+    throw new ConfigError(
+      ENV_NAMES['lockout.maxWaitSeconds'] as string,
+      'Invalid setting PORTAL_LOCKOUT_MAX_WAIT_SECONDS: must be at least PORTAL_LOCKOUT_WAIT_INCREMENT_SECONDS.',
+    );
+  }
+  return { ...config, dataDir: path.resolve(config.dataDir) };
+}

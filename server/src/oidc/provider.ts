@@ -1,0 +1,258 @@
+/**
+ * The OpenID Provider (oidc-provider 9): configuration of clients, tokens,
+ * lifetimes, assurance levels and the sign-in interaction policy.
+ *
+ * What it guarantees (SECURITY.md):
+ * - B1 the launcher is a public client with code + refresh grants and exact redirect URIs;
+ * - B2 PKCE required for every client, S256 only (oidc-provider 9 supports no `plain`);
+ * - B3 single-use codes, ≤ 60 s; a replayed code revokes what it issued (provider built-in);
+ * - B4 rotating refresh tokens; a reused one revokes the grant (provider built-in with
+ *   `rotateRefreshToken: true`); idle and absolute lifetimes below;
+ * - B5 `iss` in authorization responses (RFC 9207; always on in oidc-provider 9);
+ * - B7 `acr`/`amr`/`auth_time` from what the interaction really did, and a login prompt
+ *   whenever a request asks for MFA the session does not have (`mfa_required` check);
+ * - JWT access tokens for the portal API (`aud` = apiAudience(issuer)) carrying `acr`,
+ *   `amr`, `auth_time` and `sid`; a refresh keeps the original ones.
+ *
+ * @see https://github.com/panva/node-oidc-provider/blob/v9.x/docs/README.md configuration reference
+ */
+import Provider, { type Configuration, errors, interactionPolicy } from 'oidc-provider';
+import {
+  ACR_MFA,
+  ACR_PASSWORD,
+  apiAudience,
+  isLauncherOrigin,
+  LAUNCHER_CLIENT_ID,
+} from '../../../utils/portal/contract.ts';
+import type { PortalContext } from '../context.ts';
+import { hasActiveTotp } from '../services/totp.ts';
+import { errorPage, logoutPage, PAGE_SECURITY_HEADERS, signedOutPage } from '../views/pages.ts';
+import { createAdapterFactory } from './adapter.ts';
+import { launcherClient } from './clients.ts';
+import type { PortalKeys } from './keys.ts';
+
+/** Extra authorization parameter naming the portal app being opened, for the step-up page wording. */
+export const LAUNCH_APP_PARAM = 'launch_app';
+
+/** Scopes of the portal API resource server (RFC 8707). */
+const API_SCOPES = 'profile email';
+
+/** True when the authorization request asks for MFA (`acr_values` or an essential `acr` claim). */
+export function requestsMfa(params: Record<string, unknown>, claims?: unknown): boolean {
+  const acrValues = typeof params.acr_values === 'string' ? params.acr_values.split(' ') : [];
+  if (acrValues.includes(ACR_MFA)) return true;
+  const acrClaim = (
+    claims as { id_token?: { acr?: { essential?: boolean; value?: string; values?: string[] } } }
+  )?.id_token?.acr;
+  return !!acrClaim?.essential && (acrClaim.value === ACR_MFA || !!acrClaim.values?.includes(ACR_MFA));
+}
+
+function secondsFromNow(ms: number): number {
+  return Math.max(1, Math.floor(ms / 1000));
+}
+
+/** Builds the provider for `ctx.issuer`. The caller mounts the interaction routes with `provider.use`. */
+export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: PortalKeys): Provider {
+  const { config } = ctx;
+  const audience = apiAudience(ctx.issuer);
+  const life = config.lifetimes;
+
+  const policy = interactionPolicy.base();
+  // Ask for authentication again when the request wants MFA and the session
+  // was only password-authenticated (or the portal requires MFA at sign-in for
+  // users who have it). `acr_values` is voluntary in OIDC Core; the portal
+  // honours it as binding because step-up (RFC 9470) depends on it (B7).
+  policy.get('login')?.checks.add(
+    new interactionPolicy.Check('mfa_required', 'multi-factor authentication is required', (oidcCtx) => {
+      const { oidc } = oidcCtx;
+      const accountId = oidc.session?.accountId;
+      if (!accountId || oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      if (oidc.session?.acr === ACR_MFA) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      const wanted =
+        requestsMfa(oidc.params as Record<string, unknown>, oidc.claims) ||
+        (config.mfaAtSignIn && hasActiveTotp(ctx, accountId));
+      return wanted ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+    }),
+  );
+
+  // A launch for one person must not silently sign in whoever else holds the
+  // browser's portal session: a `login_hint` naming another account asks to
+  // sign in again (OIDC Core §3.1.2.1 login_hint; B14).
+  policy.get('login')?.checks.add(
+    new interactionPolicy.Check('login_hint_mismatch', 'the login hint names another account', (oidcCtx) => {
+      const { oidc } = oidcCtx;
+      const hint = oidc.params?.login_hint;
+      const accountId = oidc.session?.accountId;
+      if (typeof hint !== 'string' || !hint || !accountId || oidc.result?.login) {
+        return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      }
+      const email = ctx.repos.users.findById(accountId)?.email;
+      return email && email.toLowerCase() === hint.trim().toLowerCase()
+        ? interactionPolicy.Check.NO_NEED_TO_PROMPT
+        : interactionPolicy.Check.REQUEST_PROMPT;
+    }),
+  );
+
+  const configuration: Configuration = {
+    adapter: createAdapterFactory(ctx.repos.oidcStore, ctx.repos.apps),
+    clients: [launcherClient],
+    jwks: keys.jwks as Configuration['jwks'],
+    cookies: {
+      keys: keys.cookieKeys,
+      names: { session: 'portal_session', interaction: 'portal_interaction', resume: 'portal_resume' },
+      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      short: { httpOnly: true, sameSite: 'lax', signed: true },
+    },
+    async findAccount(_ctx, sub) {
+      const user = ctx.repos.users.findById(sub);
+      // A disabled account is "not found": its refresh tokens and sessions stop working (B4, B13).
+      if (!user || user.disabled) return undefined;
+      return {
+        accountId: user.id,
+        async claims() {
+          return {
+            sub: user.id,
+            email: user.email,
+            email_verified: true,
+            name: user.displayName,
+            given_name: user.firstName ?? undefined,
+            family_name: user.lastName ?? undefined,
+            preferred_username: user.email,
+          };
+        },
+      };
+    },
+    claims: {
+      // acr/amr/auth_time always go with `openid`: the launcher and the apps
+      // check them on every sign-in (RFC 9470 §3, B7).
+      openid: ['sub', 'acr', 'amr', 'auth_time', 'sid'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'given_name', 'family_name', 'preferred_username'],
+    },
+    // First-party relying parties display who signed in straight from the ID token.
+    conformIdTokenClaims: false,
+    acrValues: [ACR_PASSWORD, ACR_MFA],
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    extraParams: [LAUNCH_APP_PARAM],
+    allowOmittingSingleRegisteredRedirectUri: false,
+    rotateRefreshToken: true,
+    // OIDC Core §11 drops `offline_access` unless `prompt=consent`; the launcher
+    // is first-party and consent is implicit, so it gets its rotating refresh
+    // token without a consent round trip. Its tokens outlive the browser
+    // session (the extension keeps the user signed in); ending a session
+    // revokes its grants explicitly (oidc/sessions.ts).
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') &&
+      (code.scopes.has('offline_access') || client.clientId === LAUNCHER_CLIENT_ID),
+    expiresWithSession: async (oidcCtx, code) =>
+      oidcCtx.oidc.client?.clientId !== LAUNCHER_CLIENT_ID && !code.scopes.has('offline_access'),
+    // The extension's background may call the token, revocation and userinfo
+    // endpoints from its own origin only; the authorization endpoint never
+    // answers CORS (it is a navigation, B12).
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.clientId === LAUNCHER_CLIENT_ID && isLauncherOrigin(origin),
+    features: {
+      devInteractions: { enabled: false },
+      revocation: {
+        enabled: true,
+        // RFC 7009 §2.1: a client may revoke only its own tokens. A public client
+        // presenting someone else's token gets the same 200 with nothing done, so
+        // the endpoint cannot be used to probe tokens.
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      claimsParameter: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(koaCtx, form) {
+          koaCtx.set(PAGE_SECURITY_HEADERS);
+          koaCtx.type = 'html';
+          koaCtx.body = logoutPage(form, koaCtx.host);
+        },
+        async postLogoutSuccessSource(koaCtx) {
+          koaCtx.set(PAGE_SECURITY_HEADERS);
+          koaCtx.type = 'html';
+          koaCtx.body = signedOutPage();
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        // The launcher's access tokens are for the portal API even when it omits `resource`.
+        async defaultResource(_ctx, client, oneOf) {
+          if (oneOf) return oneOf.includes(audience) ? audience : oneOf;
+          return client.clientId === LAUNCHER_CLIENT_ID ? audience : undefined;
+        },
+        async useGrantedResource() {
+          return true;
+        },
+        async getResourceServerInfo(_ctx, resource) {
+          if (resource !== audience) throw new errors.InvalidTarget('unknown resource indicator');
+          return {
+            scope: API_SCOPES,
+            audience,
+            accessTokenTTL: life.accessToken,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    formats: {
+      customizers: {
+        // RFC 9068 JWT access tokens plus what the API's step-up checks need (RFC 9470 §3).
+        async jwt(oidcCtx, token, jwt) {
+          const source = oidcCtx.oidc.entities.RefreshToken ?? oidcCtx.oidc.entities.AuthorizationCode;
+          if (source) {
+            if (source.acr) jwt.payload.acr = source.acr;
+            if (source.amr) jwt.payload.amr = source.amr;
+            if (source.authTime) jwt.payload.auth_time = source.authTime;
+          }
+          const sessionUid = (token as { sessionUid?: string }).sessionUid;
+          if (sessionUid) jwt.payload.sid = sessionUid;
+        },
+      },
+    },
+    ttl: {
+      AccessToken: life.accessToken,
+      AuthorizationCode: life.authorizationCode,
+      IdToken: life.idToken,
+      Interaction: life.interaction,
+      Grant: life.refreshTokenAbsolute,
+      // Idle lifetime per rotation, never beyond the absolute lifetime counted
+      // from the first token of the chain (`iiat`) (B4).
+      RefreshToken(_ctx, token) {
+        const issuedAt = (token as { iiat?: number }).iiat ?? Math.floor(Date.now() / 1000);
+        const absoluteLeft = issuedAt + life.refreshTokenAbsolute - Math.floor(Date.now() / 1000);
+        return Math.max(1, Math.min(life.refreshTokenIdle, absoluteLeft));
+      },
+      // Idle timeout, renewed on every use of the session, capped by the
+      // absolute timeout counted from the last authentication (B13).
+      Session(_ctx, session) {
+        const loginMs = (session.loginTs ?? Math.floor(Date.now() / 1000)) * 1000;
+        const absoluteLeft = loginMs + life.sessionAbsolute * 1000 - Date.now();
+        return secondsFromNow(Math.min(life.sessionIdle * 1000, absoluteLeft));
+      },
+    },
+    interactions: {
+      policy,
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    async renderError(koaCtx, out) {
+      koaCtx.set(PAGE_SECURITY_HEADERS);
+      koaCtx.type = 'html';
+      const expired =
+        out.error === 'invalid_request' && /session|expired|not found/i.test(out.error_description ?? '');
+      koaCtx.body = expired
+        ? errorPage('This sign-in has expired', 'Go back to the app you came from and start again.')
+        : errorPage(
+            'Something went wrong',
+            `${out.error_description ?? out.error}. Go back to the app you came from and try again.`,
+          );
+    },
+  };
+
+  const provider = new Provider(ctx.issuer, configuration);
+  provider.proxy = false;
+  return provider;
+}

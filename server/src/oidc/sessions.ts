@@ -1,0 +1,125 @@
+/**
+ * Portal sessions and grants of a user, for the sessions list, "sign out
+ * that device", and revocation after security changes (B4, B11, B13).
+ *
+ * Session ids exposed here are the provider session's stable `uid` (it
+ * survives the cookie rotation on re-authentication); JWT access tokens carry
+ * the same value as `sid`, so the API can mark the current session.
+ *
+ * Contract: all functions are idempotent; ending a session also revokes the
+ * grants (refresh tokens) it authorised, because the launcher's refresh
+ * tokens outlive the browser session (offline_access).
+ */
+import type { PortalSession } from '../../../utils/portal/schemas.ts';
+import type { PortalContext } from '../context.ts';
+
+type SessionsContext = Pick<PortalContext, 'repos' | 'audit'>;
+
+interface StoredSessionPayload {
+  uid?: string;
+  accountId?: string;
+  loginTs?: number;
+  authorizations?: Record<string, { grantId?: string; sid?: string }>;
+}
+
+/** "Chrome on Linux" from a User-Agent string; null when unrecognisable. */
+export function describeBrowser(userAgent: string | null | undefined): string | null {
+  if (!userAgent) return null;
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : null;
+  const os = /Windows/.test(userAgent)
+    ? 'Windows'
+    : /Android/.test(userAgent)
+      ? 'Android'
+      : /iPhone|iPad/.test(userAgent)
+        ? 'iOS'
+        : /Mac OS X|Macintosh/.test(userAgent)
+          ? 'macOS'
+          : /Linux|CrOS/.test(userAgent)
+            ? 'Linux'
+            : null;
+  if (!browser) return os ? `Browser on ${os}` : userAgent.slice(0, 100);
+  return os ? `${browser} on ${os}` : browser;
+}
+
+function liveSessions(ctx: SessionsContext, userId: string) {
+  return ctx.repos.oidcStore
+    .listSessions(userId)
+    .map((stored) => ({ id: stored.id, payload: stored.payload as StoredSessionPayload }))
+    .filter((s) => typeof s.payload.uid === 'string');
+}
+
+/**
+ * The user's live portal sessions, newest activity first, in the shape of
+ * `GET /me/sessions` (schemas.ts `sessionSchema`).
+ */
+export async function listUserSessions(
+  ctx: SessionsContext,
+  userId: string,
+  currentSessionId?: string,
+): Promise<PortalSession[]> {
+  return liveSessions(ctx, userId)
+    .map(({ payload }) => {
+      const uid = payload.uid as string;
+      const meta = ctx.repos.sessionMeta.get(uid);
+      const loginMs = (payload.loginTs ?? 0) * 1000;
+      return {
+        id: uid,
+        browser: describeBrowser(meta?.userAgent),
+        ipAddress: meta?.ip ?? null,
+        createdAt: new Date(meta?.createdAt ?? loginMs).toISOString(),
+        lastSeenAt: new Date(Math.max(meta?.lastSeenAt ?? 0, loginMs)).toISOString(),
+        current: uid === currentSessionId,
+      };
+    })
+    .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
+}
+
+/** Ends one of the user's sessions (and revokes what it authorised). Returns false if it was not theirs or not live. */
+export async function endUserSession(
+  ctx: SessionsContext,
+  userId: string,
+  sessionId: string,
+): Promise<boolean> {
+  const session = liveSessions(ctx, userId).find((s) => s.payload.uid === sessionId);
+  if (!session) return false;
+  for (const authorization of Object.values(session.payload.authorizations ?? {})) {
+    if (authorization.grantId) ctx.repos.oidcStore.revokeByGrantId(authorization.grantId);
+  }
+  ctx.repos.oidcStore.destroy('Session', session.id);
+  ctx.repos.sessionMeta.delete(sessionId);
+  ctx.audit('sign_out', { userId, sessionId, reason: 'ended_by_user_or_admin' });
+  return true;
+}
+
+/** Ends all of the user's sessions, optionally keeping one (the current). Returns how many ended. */
+export async function endUserSessions(
+  ctx: SessionsContext,
+  userId: string,
+  options: { except?: string } = {},
+): Promise<number> {
+  let ended = 0;
+  for (const session of liveSessions(ctx, userId)) {
+    if (session.payload.uid === options.except) continue;
+    if (await endUserSession(ctx, userId, session.payload.uid as string)) ended++;
+  }
+  return ended;
+}
+
+/**
+ * Revokes every grant of the user: refresh tokens, access-token records and
+ * codes die with them (B4). JWT access tokens already issued stay valid until
+ * their short expiry; the API also refuses disabled accounts.
+ */
+export async function revokeUserGrants(ctx: SessionsContext, userId: string): Promise<number> {
+  const grants = ctx.repos.oidcStore.grantIdsOf(userId);
+  for (const grantId of grants) ctx.repos.oidcStore.revokeByGrantId(grantId);
+  return grants.length;
+}

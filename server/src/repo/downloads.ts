@@ -1,0 +1,28 @@
+/**
+ * SQL for `downloads` (migration 050): the agent builds the admin offers.
+ */
+import type { Database } from '../db/database.ts';
+
+/** A stored download. Exactly one of `file_name` (served by the portal) and `url` is set. */
+export interface DownloadRow {
+  id: string;
+  name: string;
+  os: 'windows' | 'macos' | 'linux';
+  arch: 'x64' | 'arm64' | 'universal';
+  version: string;
+  file_name: string | null;
+  url: string | null;
+  sha256: string;
+  size_bytes: number;
+  sort_order: number;
+}
+
+/** Every download, in the admin's order. */
+export function listDownloads(db: Database): DownloadRow[] {
+  return db.prepare('SELECT * FROM downloads ORDER BY sort_order, id').all() as DownloadRow[];
+}
+
+/** The download the portal serves as `fileName`, if any. */
+export function findDownloadByFileName(db: Database, fileName: string): DownloadRow | undefined {
+  return db.prepare('SELECT * FROM downloads WHERE file_name = ?').get(fileName) as DownloadRow | undefined;
+}

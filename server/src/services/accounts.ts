@@ -1,0 +1,109 @@
+/**
+ * Account administration rules shared by the CLI, the seed and the API:
+ * creating users, disabling, password changes, MFA reset — each with the
+ * revocations a security change requires (B4, B11, B13) and an audit entry.
+ */
+import type { PortalContext } from '../context.ts';
+import { endUserSessions, revokeUserGrants } from '../oidc/sessions.ts';
+import type { UserProfilePatch, UserRecord } from '../repo/users.ts';
+import { checkPasswordPolicy, hashPassword, passwordPolicy } from './passwords.ts';
+import { removeTotp } from './totp.ts';
+
+type AccountsContext = Pick<PortalContext, 'repos' | 'audit' | 'clock' | 'config'>;
+
+/** Expected account-administration failures, with a `code` to branch on. */
+export class AccountError extends Error {
+  override name = 'AccountError';
+  constructor(
+    readonly code: 'email_taken' | 'invalid_email' | 'password_policy' | 'unknown_user',
+    message: string,
+    readonly violations: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Finds a user by email or throws `unknown_user`. */
+export function requireUser(ctx: Pick<PortalContext, 'repos'>, email: string): UserRecord {
+  const user = ctx.repos.users.findByEmail(email);
+  if (!user) throw new AccountError('unknown_user', `No account has the email ${email}.`);
+  return user;
+}
+
+/**
+ * Creates an account after checking the email and the password policy (B10).
+ *
+ * @throws {AccountError} `invalid_email`, `email_taken`, `password_policy`.
+ */
+export async function createUser(
+  ctx: AccountsContext,
+  input: { email: string; displayName?: string; password: string; profile?: UserProfilePatch },
+): Promise<UserRecord> {
+  const email = input.email.trim();
+  if (!/^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
+    throw new AccountError('invalid_email', `"${email}" is not an email address.`);
+  }
+  if (ctx.repos.users.findByEmail(email))
+    throw new AccountError('email_taken', `${email} already has an account.`);
+  const violations = checkPasswordPolicy(input.password, passwordPolicy(ctx.config), { email });
+  if (violations.length > 0) {
+    throw new AccountError(
+      'password_policy',
+      `The password does not meet the policy: ${violations.join(' ')}`,
+      violations,
+    );
+  }
+  const user = ctx.repos.users.create({
+    email,
+    displayName: input.displayName?.trim() || email.split('@')[0] || email,
+    passwordHash: await hashPassword(input.password),
+    profile: input.profile,
+  });
+  ctx.audit('account.created', { userId: user.id, email });
+  return user;
+}
+
+/** Disables (or re-enables) an account; disabling ends its sessions and revokes its grants (B4, B13). */
+export async function setUserDisabled(
+  ctx: AccountsContext,
+  userId: string,
+  disabled: boolean,
+): Promise<void> {
+  ctx.repos.users.setDisabled(userId, disabled);
+  if (disabled) {
+    await endUserSessions(ctx, userId);
+    await revokeUserGrants(ctx, userId);
+  }
+  ctx.audit(disabled ? 'account.disabled' : 'account.enabled', { userId });
+}
+
+/**
+ * Sets a new password (admin or reset) after the policy check, and signs the
+ * account out everywhere (B4).
+ *
+ * @throws {AccountError} `password_policy`.
+ */
+export async function setUserPassword(ctx: AccountsContext, userId: string, password: string): Promise<void> {
+  const user = ctx.repos.users.findById(userId);
+  if (!user) throw new AccountError('unknown_user', 'This account no longer exists.');
+  const violations = checkPasswordPolicy(password, passwordPolicy(ctx.config), { email: user.email });
+  if (violations.length > 0) {
+    throw new AccountError(
+      'password_policy',
+      `The password does not meet the policy: ${violations.join(' ')}`,
+      violations,
+    );
+  }
+  ctx.repos.users.setPasswordHash(userId, await hashPassword(password));
+  await endUserSessions(ctx, userId);
+  await revokeUserGrants(ctx, userId);
+  ctx.audit('account.password_changed', { userId, by: 'admin' });
+}
+
+/** Admin MFA reset: removes the authenticator and recovery codes, ends sessions (B11). */
+export async function resetUserMfa(ctx: AccountsContext, userId: string): Promise<void> {
+  removeTotp(ctx, userId);
+  await endUserSessions(ctx, userId);
+  await revokeUserGrants(ctx, userId);
+  ctx.audit('account.mfa_reset', { userId });
+}

@@ -1,0 +1,125 @@
+/**
+ * SSO launch tickets and OIDC third-party-initiated login (B14).
+ *
+ * `createLaunchTicket` mints a random 256-bit, single-use ticket that lives
+ * at most `lifetimes.launchTicket` (≤ 60 s) and returns
+ * `${issuer}/launch/{ticket}`. Opening that URL consumes the ticket and
+ * redirects to the app's `initiate_login_uri` with `iss`, `login_hint` and
+ * `target_link_uri`; the app then starts an ordinary authorization request,
+ * so the user's session (and MFA policy) decides, never the ticket alone.
+ *
+ * The ticket itself is never stored: the table holds its SHA-256, so a copy
+ * of the database cannot replay live tickets.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ThirdPartyInitiatedLogin OIDC Core §4
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { PortalContext } from '../context.ts';
+import type { AppRecord } from '../repo/apps.ts';
+
+type LaunchContext = Pick<PortalContext, 'repos' | 'clock' | 'audit' | 'issuer' | 'config'>;
+
+/** Expected launch failures, with a `code` the API and pages branch on. */
+export class LaunchError extends Error {
+  override name = 'LaunchError';
+  constructor(
+    readonly code: 'unknown_app' | 'not_assigned' | 'not_launchable' | 'invalid_target' | 'invalid_ticket',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const digest = (ticket: string) => createHash('sha256').update(ticket).digest('hex');
+
+/**
+ * True when `target` is one of the app's registered target URLs: an exact
+ * match, or under a registered entry ending in `/` on the same origin. Query
+ * and fragment never widen a match, so no open redirect (B14; RFC 9700 §4.11).
+ */
+export function isRegisteredTarget(app: Pick<AppRecord, 'targetLinkUris'>, target: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password || !['https:', 'http:'].includes(url.protocol)) return false;
+  return app.targetLinkUris.some((registered) => {
+    if (registered === url.href) return true;
+    if (!registered.endsWith('/')) return false;
+    const base = new URL(registered);
+    return base.origin === url.origin && url.pathname.startsWith(base.pathname);
+  });
+}
+
+/**
+ * Mints a launch ticket for an assigned app. The caller (API) has already
+ * checked the access token and the app's MFA freshness (B6).
+ *
+ * @throws {LaunchError} `unknown_app`, `not_assigned`, `not_launchable` (no initiate_login_uri), `invalid_target`.
+ */
+export function createLaunchTicket(
+  ctx: LaunchContext,
+  userId: string,
+  appId: string,
+  targetLinkUri?: string,
+): { url: string; expiresAt: string } {
+  const app = ctx.repos.apps.findById(appId);
+  if (!app) throw new LaunchError('unknown_app', 'This app does not exist.');
+  if (!ctx.repos.apps.isAssigned(appId, userId)) {
+    throw new LaunchError('not_assigned', 'This app is not assigned to you. Ask your admin for access.');
+  }
+  if (!app.initiateLoginUri || app.targetLinkUris.length === 0) {
+    throw new LaunchError('not_launchable', 'This app cannot be opened from the portal. Ask your admin.');
+  }
+  const target = targetLinkUri ?? (app.targetLinkUris[0] as string);
+  if (!isRegisteredTarget(app, target)) {
+    throw new LaunchError('invalid_target', 'That address is not registered for this app.');
+  }
+  const ticket = randomBytes(32).toString('base64url');
+  const now = ctx.clock();
+  const expiresAt = now + ctx.config.lifetimes.launchTicket * 1000;
+  ctx.repos.launchTickets.purge(now);
+  ctx.repos.launchTickets.insert({
+    idHash: digest(ticket),
+    userId,
+    appId,
+    targetLinkUri: target,
+    createdAt: now,
+    expiresAt,
+  });
+  ctx.audit('launch.ticket_created', { userId, appId });
+  return { url: `${ctx.issuer}/launch/${ticket}`, expiresAt: new Date(expiresAt).toISOString() };
+}
+
+/**
+ * Consumes a ticket and returns where to send the browser: the app's
+ * `initiate_login_uri` with `iss`, `login_hint`, `target_link_uri`.
+ * Returns a {@link LaunchError} value for unknown, used or expired tickets,
+ * and re-checks assignment and target at use time.
+ */
+export function redeemLaunchTicket(ctx: LaunchContext, ticket: string, ip?: string): string | LaunchError {
+  const refused = (reason: string) => {
+    ctx.audit('launch.ticket_refused', { ip, reason });
+    return new LaunchError(
+      'invalid_ticket',
+      'This launch link has expired or was already used. Open the app again from Portal Launcher.',
+    );
+  };
+  if (!/^[A-Za-z0-9_-]{43}$/.test(ticket)) return refused('malformed');
+  const record = ctx.repos.launchTickets.consume(digest(ticket), ctx.clock());
+  if (!record) return refused('unknown_used_or_expired');
+  const app = ctx.repos.apps.findById(record.appId);
+  const user = ctx.repos.users.findById(record.userId);
+  if (!app?.initiateLoginUri || !user || user.disabled || !ctx.repos.apps.isAssigned(app.id, user.id)) {
+    return refused('no_longer_allowed');
+  }
+  if (!isRegisteredTarget(app, record.targetLinkUri)) return refused('target_no_longer_registered');
+  const url = new URL(app.initiateLoginUri);
+  url.searchParams.set('iss', ctx.issuer);
+  url.searchParams.set('login_hint', user.email);
+  url.searchParams.set('target_link_uri', record.targetLinkUri);
+  ctx.audit('launch.ticket_used', { userId: user.id, email: user.email, appId: app.id, ip });
+  return url.href;
+}

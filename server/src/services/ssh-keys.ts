@@ -1,0 +1,94 @@
+/**
+ * SSH public keys of an employee (`/me/ssh-keys`): validation, duplicates,
+ * storage.
+ *
+ * Contract: {@link addSshKey} stores a key that `validateSshPublicKey`
+ * accepts, or throws an {@link ApiProblem}: 422 `ssh_key_<reason>` (with the
+ * validator's message under `errors.publicKey`) for a refused key, 409
+ * `ssh_key_duplicate` when the user already has this key. Step-up is the
+ * route's job (B11), audit too.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc4253#section-6.6 RFC 4253 §6.6 (public key formats)
+ */
+import { randomUUID } from 'node:crypto';
+import type { SshKey } from '../../../utils/portal/schemas.ts';
+import { ApiProblem, type ApiProblemCode } from '../api/problem.ts';
+import type { Database } from '../db/database.ts';
+import { deleteSshKey, insertSshKey, listSshKeys, type SshKeyRow } from '../repo/ssh-keys.ts';
+import { type SshPublicKeyErrorCode, validateSshPublicKey } from '../ssh/validate-public-key.ts';
+
+/** Problem codes for refused keys, one per validator reason, so the UI can branch. */
+export const SSH_KEY_PROBLEM_CODES: Record<SshPublicKeyErrorCode, ApiProblemCode> = {
+  private_key: 'ssh_key_private_key',
+  unsupported_type: 'ssh_key_unsupported_type',
+  rsa_too_short: 'ssh_key_rsa_too_short',
+  malformed: 'ssh_key_malformed',
+  too_long: 'ssh_key_too_long',
+  multiple_keys: 'ssh_key_multiple_keys',
+};
+
+function toSshKey(row: SshKeyRow): SshKey {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type as SshKey['type'],
+    bits: row.bits,
+    fingerprint: row.fingerprint,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** The user's keys, oldest first. */
+export function listUserSshKeys(db: Database, userId: string): SshKey[] {
+  return listSshKeys(db, userId).map(toSshKey);
+}
+
+/**
+ * Validates and stores a key for the user.
+ *
+ * @throws {ApiProblem} 422 for a refused key, 409 for a key the user already has.
+ */
+export function addSshKey(
+  db: Database,
+  clock: () => number,
+  userId: string,
+  input: { name: string; publicKey: string },
+): SshKey {
+  const result = validateSshPublicKey(input.publicKey);
+  if (!result.ok) {
+    throw new ApiProblem(422, SSH_KEY_PROBLEM_CODES[result.code], 'SSH key refused', {
+      detail: result.message,
+      errors: { publicKey: result.message },
+    });
+  }
+  const row: SshKeyRow = {
+    id: randomUUID(),
+    user_id: userId,
+    name: input.name,
+    type: result.type,
+    bits: result.bits,
+    fingerprint: result.fingerprint,
+    public_key: result.normalized,
+    created_at: clock(),
+  };
+  if (!insertSshKey(db, row)) {
+    throw new ApiProblem(409, 'ssh_key_duplicate', 'SSH key already added', {
+      detail: `You already added this key (${result.fingerprint}). Each key can be added once.`,
+      errors: { publicKey: 'You already added this key.' },
+    });
+  }
+  return toSshKey(row);
+}
+
+/**
+ * Removes one of the user's keys.
+ *
+ * @throws {ApiProblem} 404 when the user has no key with this id.
+ */
+export function removeSshKey(db: Database, userId: string, id: string): void {
+  if (!deleteSshKey(db, userId, id)) {
+    throw new ApiProblem(404, 'not_found', 'Not found', {
+      detail: 'This SSH key was not found. Refresh the list and try again.',
+    });
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Helpers for the portal API's integration tests: a real portal on a random
+ * loopback port with a fresh data folder and a controllable clock, a small
+ * JSON client for `/api/v1`, and sign-in shortcuts for the demo users.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ACR_MFA, API_BASE_PATH } from '../../utils/portal/contract.ts';
+import { type RunningPortal, startPortal } from '../src/app.ts';
+import { regenerateRecoveryCodes } from '../src/services/totp.ts';
+import { type SignInResult, signIn } from './sign-in.ts';
+
+/** A clock that runs with real time plus an offset the test moves. */
+export interface TestClock {
+  now: () => number;
+  advance: (ms: number) => void;
+}
+
+export function createTestClock(): TestClock {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
+/** A running portal for one test file. */
+export interface TestPortal {
+  portal: RunningPortal;
+  clock: TestClock;
+  dataDir: string;
+  /** Operational log lines the portal wrote. */
+  logs: string[];
+  close: () => Promise<void>;
+}
+
+/** Starts a seeded portal on a random loopback port in a fresh temp folder. */
+export async function startTestPortal(
+  options: { config?: Parameters<typeof startPortal>[0]['config'] } = {},
+) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-api-test-'));
+  const clock = createTestClock();
+  const logs: string[] = [];
+  const portal = await startPortal({
+    dataDir,
+    port: 0,
+    seedDemo: true,
+    clock: clock.now,
+    logger: (line) => logs.push(line),
+    ...(options.config ? { config: options.config } : {}),
+  });
+  return {
+    portal,
+    clock,
+    dataDir,
+    logs,
+    close: async () => {
+      await portal.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  } satisfies TestPortal;
+}
+
+/** An API answer with its JSON body parsed (when there is one). */
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: unknown;
+}
+
+/** Calls `/api/v1{path}` with an optional bearer token and JSON body. */
+export async function callApi(
+  portal: Pick<RunningPortal, 'issuer'>,
+  method: string,
+  apiPath: string,
+  options: {
+    token?: string;
+    body?: unknown;
+    rawBody?: string | Uint8Array;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | Uint8Array | undefined;
+  if (options.rawBody !== undefined) {
+    body = options.rawBody;
+    headers['content-type'] ??= 'application/json';
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${portal.issuer}${API_BASE_PATH}${apiPath}`, { method, headers, body });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+const recoveryCodes = new WeakMap<RunningPortal, string[]>();
+
+/**
+ * Signs alice in with password and a second factor (MFA). Each TOTP time step
+ * is accepted once per user (B8), and tests sign in many times within one
+ * step, so the second factor here is one of alice's recovery codes (single
+ * use, issued once per portal through the TOTP service).
+ */
+export async function signInAliceWithMfa(
+  t: TestPortal,
+  extra: { maxAge?: number } = {},
+): Promise<SignInResult> {
+  const demo = t.portal.demo;
+  if (!demo) throw new Error('The test portal was started without demo data.');
+  let codes = recoveryCodes.get(t.portal);
+  if (!codes?.length) {
+    const alice = t.portal.context.repos.users.findByEmail(demo.alice.email);
+    if (!alice) throw new Error('alice is missing from the demo data.');
+    codes = regenerateRecoveryCodes(t.portal.context, alice.id).recoveryCodes;
+    recoveryCodes.set(t.portal, codes);
+  }
+  return signIn(t.portal, {
+    email: demo.alice.email,
+    password: demo.alice.password,
+    totp: codes.shift(),
+    acrValues: ACR_MFA,
+    ...extra,
+  });
+}
+
+/** Signs a demo user in with the password only. */
+export async function signInWithPassword(t: TestPortal, who: 'alice' | 'bob'): Promise<SignInResult> {
+  const demo = t.portal.demo;
+  if (!demo) throw new Error('The test portal was started without demo data.');
+  return signIn(t.portal, { email: demo[who].email, password: demo[who].password });
+}
+
+/** Text of every mail the portal's default mailer wrote to `<dataDir>/mail/`, oldest first. */
+export function readMails(dataDir: string): string[] {
+  const folder = path.join(dataDir, 'mail');
+  if (!fs.existsSync(folder)) return [];
+  return fs
+    .readdirSync(folder)
+    .filter((name) => name.endsWith('.eml'))
+    .sort()
+    .map((name) => fs.readFileSync(path.join(folder, name), 'utf8'));
+}
+
+/** Waits until `check` returns a value (mail is sent without being awaited). */
+export async function waitFor<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error('Timed out waiting.');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Decodes a quoted-printable mail body (RFC 2045 §6.7), enough to read links. */
+export function decodeQuotedPrintable(text: string): string {
+  return text
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+/** The reset link in the newest mail to `to`, if any. */
+export function findResetLink(dataDir: string, to: string): string | undefined {
+  const mail = readMails(dataDir)
+    .reverse()
+    .find((text) => new RegExp(`^To: .*${to.replace(/[.@]/g, '\\$&')}`, 'mi').test(text));
+  return mail
+    ? /https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+/.exec(decodeQuotedPrintable(mail))?.[0]
+    : undefined;
+}
