@@ -8,16 +8,65 @@ import { defineConfig } from 'wxt';
 const DEV_MANIFEST_KEY =
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAskyVD9LGO5Ch2RMGBq5w7b2NV9QkP5MlF4z63hiGH525zlvwAYxj4p6IK/0DnKg1JdG6GvVQU+lXeA5+dbxX6WQ0qlvQYSuZVRNh1+Ksr39yh4TDr6+hbqdq1ohBwxgeDSeDylMq/ddGVFr3EElipOUXgXZWndz3xRFpX9hOBDapksgDE90z1sLUK94/6EvFcm1DFszvgCNAWzQt22Nu6Btuvk70atiShR7McdggUrqNxYwW+XwGsOWj1ZxC6ANke8gcBsXKlTcS5gpF0JT3XgvqU4f4jMiF1GP17XK8SdHw3nn7E+mU+ZCBafP6wEe20/0Ajc8d5pHDDtQspLGgIwIDAQAB';
 
+/** Same values as CHROME_EXTENSION_ID / the Firefox redirect host in utils/portal/contract.ts. */
+const CHROME_REDIRECT_HOST = 'gfijghhkgcaccgnlhoolghnaabcmiblm.chromiumapp.org';
+const FIREFOX_REDIRECT_HOST = '0c88a22ae8002f26eeb6b493b274e4b4f9baea18.extensions.allizom.org';
+const GECKO_ID = 'portal-launcher@portal-launcher.dev';
+
 export default defineConfig({
   srcDir: '.',
   imports: false,
   vite: () => ({ plugins: [preact()] }),
-  manifest: ({ browser }) => ({
-    name: 'Portal Launcher',
-    description: "Your company's apps, one click away, with single sign-on.",
-    ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'portal-launcher@portal-launcher.dev' } } }
-      : { key: DEV_MANIFEST_KEY }),
-    permissions: ['storage'],
-  }),
+  manifest: ({ browser }) => {
+    const firefox = browser === 'firefox';
+    return {
+      name: 'Portal Launcher',
+      description: "Your company's apps, one click away, with single sign-on.",
+      ...(firefox
+        ? {
+            browser_specific_settings: {
+              gecko: {
+                id: GECKO_ID,
+                strict_min_version: '128.0',
+                // It exchanges sign-in tokens with the employer's own portal, nothing else.
+                data_collection_permissions: { required: ['authenticationInfo'] },
+              },
+            },
+          }
+        : { key: DEV_MANIFEST_KEY }),
+      icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
+      action: { default_title: 'Portal Launcher', default_icon: { 16: 'icon/16.png', 32: 'icon/32.png' } },
+      // A7: each permission, and why.
+      permissions: [
+        // storage: tokens in storage.session (A5), pending flows (C1), user settings, managed policy.
+        'storage',
+        // declarativeNetRequestWithHostAccess: the session rule that diverts the redirect URI to the
+        // auth page before any request leaves the browser (A14). "WithHostAccess" acts only where we
+        // hold host permission (the redirect host below) and shows no install warning.
+        'declarativeNetRequestWithHostAccess',
+      ],
+      // A7: only our own redirect host, which exists solely to be caught (no site is behind it for us).
+      // DNR needs host access to the request URL to redirect a navigation.
+      host_permissions: [`https://${firefox ? FIREFOX_REDIRECT_HOST : CHROME_REDIRECT_HOST}/*`],
+      // A7: the portal origin, requested at run time for the one address the employee types (or the
+      // admin sets), so the background can reach a portal that does not allow the extension origin by
+      // CORS. Never granted wholesale.
+      optional_host_permissions: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'],
+      // A7/A14: only the auth page, only through a per-session random URL (use_dynamic_url), so a
+      // redirect from the portal can land on it while web pages cannot probe for the extension.
+      web_accessible_resources: [
+        firefox
+          ? { resources: ['auth.html'], matches: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'] }
+          : {
+              resources: ['auth.html'],
+              matches: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'],
+              use_dynamic_url: true,
+            },
+      ],
+      // Managed policy schema (public/managed_schema.json, utils/policy). Chromium only.
+      ...(firefox ? {} : { storage: { managed_schema: 'managed_schema.json' } }),
+      // No content_scripts, no externally_connectable entries: nothing outside the extension can
+      // message it (A6). Default MV3 CSP (A8).
+    };
+  },
 });

@@ -1,3 +1,5 @@
 import { render } from 'preact';
+import { Popup } from './popup.tsx';
+import './style.css';
 
-render(<main>Portal Launcher</main>, document.getElementById('app') as HTMLElement);
+render(<Popup />, document.getElementById('app') as HTMLElement);

@@ -46,6 +46,16 @@ const FIREFOX_EXTENSION_ORIGIN =
   /^moz-extension:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
+ * True for a Firefox extension origin (`moz-extension://<uuid>`). Firefox picks
+ * the UUID at random per profile, so the launcher's Firefox origin cannot be
+ * listed in advance; see {@link isLauncherOrigin} for why admitting the scheme
+ * is safe.
+ */
+export function isFirefoxExtensionOrigin(origin: string): boolean {
+  return FIREFOX_EXTENSION_ORIGIN.test(origin);
+}
+
+/**
  * True for an `Origin` the launcher's own requests carry: the fixed Chromium
  * origin, or a Firefox extension origin. Firefox sends
  * `Origin: moz-extension://<uuid>` on the background's token requests, with a
@@ -57,7 +67,7 @@ const FIREFOX_EXTENSION_ORIGIN =
  * @see https://www.rfc-editor.org/rfc/rfc6454#section-7 RFC 6454 §7 (the Origin header)
  */
 export function isLauncherOrigin(origin: string): boolean {
-  return (LAUNCHER_ORIGINS as readonly string[]).includes(origin) || FIREFOX_EXTENSION_ORIGIN.test(origin);
+  return (LAUNCHER_ORIGINS as readonly string[]).includes(origin) || isFirefoxExtensionOrigin(origin);
 }
 
 /** Scopes the launcher asks for. `offline_access` yields the rotating refresh token. */

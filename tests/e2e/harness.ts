@@ -1,0 +1,328 @@
+/**
+ * End-to-end harness: a real reference portal (fresh data folder, random
+ * port, demo data) and real Chromium (puppeteer-core) with the built
+ * extension (`.output/chrome-mv3`, run `wxt build` first).
+ *
+ * It records every network request the browser makes (CDP, per target) and
+ * every console line of every extension context, so tests can assert on what
+ * left the browser (A14) and what was logged (A5).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import * as OTPAuth from 'otpauth';
+import puppeteer, { type Browser, type Page, type Target, type WebWorker } from 'puppeteer-core';
+import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
+import { type RunningPortal, type StartPortalOptions, startPortal } from '../../server/src/app.ts';
+import { CHROME_EXTENSION_ID } from '../../utils/portal/contract.ts';
+
+export const EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/chrome-mv3');
+export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-artifacts');
+export const EXTENSION_ORIGIN = `chrome-extension://${CHROME_EXTENSION_ID}`;
+
+export interface RecordedRequest {
+  url: string;
+  /** Where the browser actually connected (empty when the request never reached the network). */
+  remoteAddress: string | null;
+  /** True when the extension's DNR rule diverted it inside the browser. */
+  divertedInternally: boolean;
+}
+
+export interface Harness {
+  browser: Browser;
+  portal: RunningPortal;
+  requests: RecordedRequest[];
+  consoleLines: string[];
+  /** Connections that arrived where the redirect URI's host resolves (A14). */
+  redirectHostConnections(): number;
+  worker(): Promise<WebWorker>;
+  openPopup(): Promise<Page>;
+  /** The next tab whose URL starts with `prefix` (opened by the extension). */
+  waitForTab(prefix: string, timeoutMs?: number): Promise<Page>;
+  totp(): Promise<string>;
+  screenshot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  portal?: Partial<StartPortalOptions>;
+  /** Write the portal address as the user's setting before the test (skips the first-run screen). */
+  configurePortal?: boolean;
+}
+
+/**
+ * Listens where the redirect URI's host resolves: the browser maps
+ * `*.chromiumapp.org` to this listener's random loopback port, so any
+ * connection here is a request that left the browser for that host (A14).
+ */
+async function listenForRedirectHost(): Promise<{ port: number; count(): number; close(): Promise<void> }> {
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections += 1;
+    socket.on('error', () => undefined);
+    socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    count: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Minimal typing of the extension API as seen inside `worker.evaluate` / `page.evaluate`. */
+interface ExtensionApi {
+  storage: {
+    local: { set(items: object): Promise<void>; get(keys?: string | null): Promise<Record<string, unknown>> };
+    session: { get(keys?: string | null): Promise<Record<string, unknown>> };
+  };
+  runtime: { sendMessage(message: unknown): Promise<unknown> };
+}
+
+/**
+ * Cast `globalThis` to this inside code passed to `evaluate` (which runs in the
+ * browser, so it cannot call helpers from this file).
+ */
+export type WithChrome = { chrome: ExtensionApi };
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`No built extension in ${EXTENSION_DIR}. Run \`npx wxt build\` first.`);
+  }
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-e2e-portal-'));
+  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-e2e-profile-'));
+  const portalLogs: string[] = [];
+  const portal = await startPortal({
+    dataDir,
+    port: 0,
+    seedDemo: true,
+    env: {},
+    logger: (line) => portalLogs.push(line),
+    ...options.portal,
+  });
+  const listener = await listenForRedirectHost();
+
+  const browser = await puppeteer.launch({
+    executablePath: findBrowser(),
+    headless: true,
+    pipe: true,
+    enableExtensions: [EXTENSION_DIR],
+    // chromiumArgs supplies --headless=new itself; puppeteer's own default flags stay.
+    args: chromiumArgs({
+      userDataDir: profileDir,
+      headless: true,
+      mapAllHostsToLoopback: true,
+      extraHostRules: [`MAP *.chromiumapp.org 127.0.0.1:${listener.port}`],
+    }).filter((arg) => !arg.startsWith('--user-data-dir') && !arg.startsWith('--headless')),
+    userDataDir: profileDir,
+  });
+
+  const requests: RecordedRequest[] = [];
+  const consoleLines: string[] = [];
+  const byId = new Map<string, RecordedRequest>();
+
+  async function record(target: Target): Promise<void> {
+    const type = target.type();
+    // Service workers are observed through puppeteer's own WebWorker session (a second
+    // CDP session on a worker target makes evaluate fail with "Target closed").
+    if (type !== 'page') return;
+    try {
+      const session = await target.createCDPSession();
+      await session.send('Network.enable');
+      await session.send('Runtime.enable');
+      session.on('Network.requestWillBeSent', (event) => {
+        // A redirect reuses the request id: the previous hop's response tells where it went.
+        const previous = byId.get(event.requestId);
+        if (previous && event.redirectResponse) {
+          previous.remoteAddress = event.redirectResponse.remoteIPAddress || null;
+          previous.divertedInternally =
+            event.redirectResponse.headers['Non-Authoritative-Reason'] === 'WebRequest API' &&
+            !event.redirectResponse.remoteIPAddress;
+        }
+        const entry: RecordedRequest = {
+          url: event.request.url,
+          remoteAddress: null,
+          divertedInternally: false,
+        };
+        byId.set(event.requestId, entry);
+        requests.push(entry);
+      });
+      session.on('Network.responseReceived', (event) => {
+        const entry = byId.get(event.requestId);
+        if (entry) entry.remoteAddress = event.response.remoteIPAddress || entry.remoteAddress;
+      });
+      session.on('Runtime.consoleAPICalled', (event) => {
+        consoleLines.push(event.args.map((arg) => String(arg.value ?? arg.description ?? '')).join(' '));
+      });
+      session.on('Runtime.exceptionThrown', (event) => {
+        consoleLines.push(event.exceptionDetails.exception?.description ?? event.exceptionDetails.text);
+      });
+      await session.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+    } catch {
+      // Target closed while attaching.
+    }
+  }
+  browser.on('targetcreated', (target: Target) => void record(target));
+  for (const target of browser.targets()) void record(target);
+
+  const observed = new WeakSet<WebWorker>();
+  async function worker(): Promise<WebWorker> {
+    const target = await browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_ORIGIN),
+      { timeout: 30_000 },
+    );
+    const w = await target.worker();
+    if (!w) throw new Error('The extension service worker is not available.');
+    if (!observed.has(w)) {
+      observed.add(w);
+      w.on('console', (message) => consoleLines.push(message.text()));
+    }
+    // A worker that is still starting may not have its extension bindings yet (seen under load).
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const ready = await w
+        .evaluate(
+          () => typeof (globalThis as unknown as Partial<WithChrome>).chrome?.storage?.local === 'object',
+        )
+        .catch(() => false);
+      if (ready) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return w;
+  }
+  // Wait for the extension to be up before the test starts (and start observing its console).
+  await worker();
+
+  if (options.configurePortal !== false) {
+    const w = await worker();
+    await w.evaluate(async (issuer: string) => {
+      await (globalThis as unknown as WithChrome).chrome.storage.local.set({
+        settings: { portalUrl: issuer },
+      });
+    }, portal.issuer);
+  }
+
+  let lastStep = -1;
+  const secret = portal.demo?.alice.totpSecret;
+
+  return {
+    browser,
+    portal,
+    requests,
+    consoleLines,
+    redirectHostConnections: () => listener.count(),
+    worker,
+    async openPopup() {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 360, height: 520 });
+      await page.goto(`${EXTENSION_ORIGIN}/popup.html`);
+      return page;
+    },
+    async waitForTab(prefix, timeoutMs = 30_000) {
+      const target = await browser.waitForTarget((t) => t.type() === 'page' && t.url().startsWith(prefix), {
+        timeout: timeoutMs,
+      });
+      const page = await target.page();
+      if (!page) throw new Error(`No page for ${prefix}`);
+      return page;
+    },
+    async totp() {
+      if (!secret) throw new Error('The portal was started without demo data.');
+      const totp = new OTPAuth.TOTP({
+        secret: OTPAuth.Secret.fromBase32(secret),
+        digits: 6,
+        period: 30,
+        algorithm: 'SHA1',
+      });
+      // Each step is accepted once (B8); the portal allows ±1 step, so use the next one or wait.
+      let step = Math.floor(Date.now() / 30_000);
+      let candidate = Math.max(step, lastStep + 1);
+      while (candidate > step + 1) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        step = Math.floor(Date.now() / 30_000);
+        candidate = Math.max(step, lastStep + 1);
+      }
+      lastStep = candidate;
+      return totp.generate({ timestamp: candidate * 30_000 });
+    },
+    async screenshot(page, name) {
+      // Background tabs do not render in headless mode: a screenshot would wait forever.
+      await page.bringToFront();
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`) as `${string}.png` });
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await portal.close().catch(() => undefined);
+      await listener.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Types into the portal's sign-in pages: email → password → (code when asked). */
+export async function completePortalSignIn(
+  harness: Harness,
+  page: Page,
+  account: { email: string; password: string },
+  options: { expectCode?: boolean } = {},
+): Promise<void> {
+  // Background tabs do not render in headless mode; a person would be looking at this tab anyway.
+  await page.bringToFront();
+  await page.waitForSelector('#email');
+  await page.type('#email', account.email);
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]:not(.secondary)')]);
+  await page.waitForSelector('#password');
+  await page.type('#password', account.password);
+  if (options.expectCode) {
+    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]:not(.secondary)')]);
+    await enterCode(page, await harness.totp());
+  } else {
+    await page.click('button[type="submit"]:not(.secondary)');
+  }
+}
+
+/** Submits a second-factor code on the portal's code page. */
+export async function enterCode(page: Page, code: string): Promise<void> {
+  await page.bringToFront();
+  await page.waitForSelector('#code');
+  await page.type('#code', code);
+  await page.click('button[type="submit"]:not(.secondary)');
+}
+
+/**
+ * Runs axe-core in a page and returns the serious and critical violations.
+ * Evaluated over the DevTools protocol, which the page's CSP does not apply to.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: unknown[] }> }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}, ${v.count})`);
+}
+
+/** Waits until the popup lists apps (signed in). */
+export async function waitForApps(popup: Page): Promise<string[]> {
+  await popup.waitForSelector('ul.apps [data-app-id]', { timeout: 20_000 });
+  return popup.$$eval('ul.apps [data-app-id]', (buttons) =>
+    buttons.map((b) => b.getAttribute('data-app-id') ?? ''),
+  );
+}

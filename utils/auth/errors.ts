@@ -1,0 +1,49 @@
+/**
+ * The launcher's closed set of error codes. Every error the background can
+ * hand to the popup carries one of these, so the UI branches on `code`, never
+ * on message text. Messages say what happened and what to do.
+ */
+
+/** Codes of {@link AuthError}. */
+export type AuthErrorCode =
+  /** No portal address is configured yet. */
+  | 'not_configured'
+  /** The action needs a signed-in session and there is none (or it ended). */
+  | 'signed_out'
+  /** The employee closed or abandoned the sign-in / step-up tab (C5). */
+  | 'cancelled'
+  /** The redirect did not match a pending flow: unknown, reused or expired `state` (A2). */
+  | 'invalid_callback'
+  /** The portal answered the authorization request with `error=` (A2). */
+  | 'authorization_denied'
+  /** The ID token or token response failed validation (A3). */
+  | 'invalid_token_response'
+  /** The step-up result does not prove a fresh second factor (A4). */
+  | 'step_up_insufficient'
+  /** The portal could not be reached or did not answer in time (C3). */
+  | 'network'
+  /** The portal configuration (discovery) is unusable. */
+  | 'portal_misconfigured'
+  /** A launch was refused: unknown app, or an unsafe launch URL (A9). */
+  | 'launch_refused'
+  /** The host permission for the portal was not granted. */
+  | 'permission_denied';
+
+/**
+ * An expected failure of sign-in, session or launch. `cause` keeps the
+ * underlying library error (oauth4webapi, fetch) for diagnostics.
+ */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  readonly code: AuthErrorCode;
+
+  constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True when `error` is an {@link AuthError}, optionally with the given code. */
+export function isAuthError(error: unknown, code?: AuthErrorCode): error is AuthError {
+  return error instanceof AuthError && (code === undefined || error.code === code);
+}

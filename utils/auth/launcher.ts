@@ -1,0 +1,851 @@
+/**
+ * The background's single stateful service: sign-in, sign-out, app launch
+ * with step-up, and the pending flows that tie a browser tab to them.
+ *
+ * Contract:
+ * - Only the background creates it; pages reach it through utils/messaging.ts.
+ * - A launch names an app id (A9); the URL comes from the portal's launch
+ *   answer and is opened only when `https:` (or loopback `http:`).
+ * - Every flow is saved to `storage.session` BEFORE its tab opens, and its
+ *   completion is driven by that saved record, so a service worker killed
+ *   mid-flow finishes it when the tab comes back (C1). Flows older than ten
+ *   minutes are discarded and cancelled (C1, C5).
+ * - Concurrent launches that need a step-up share one tab; each app opens
+ *   exactly once; a repeated click on an app being launched joins it (C6).
+ * - Closing the step-up tab cancels its launches (C5).
+ * - Expected failures are {@link AuthError}s with a code the popup renders.
+ */
+import { generateRandomState } from 'oauth4webapi';
+import type { LauncherState, LaunchResult } from '../messaging.ts';
+import {
+  createPortalApi,
+  type PortalApi,
+  PortalApiError,
+  StepUpRequiredError,
+} from '../portal/api-client.ts';
+import { ACR_MFA } from '../portal/contract.ts';
+import type { PortalApp } from '../portal/schemas.ts';
+import {
+  type CatalogCache,
+  catalogCacheItem,
+  clearStoredItems,
+  type LaunchNotice,
+  launchNoticeItem,
+  type PendingFlow,
+  pendingFlowsItem,
+  type StoredSession,
+} from '../storage.ts';
+import { AuthError, isAuthError } from './errors.ts';
+import { createOidcClient, isLoopbackHttp, type OidcClient } from './oidc.ts';
+import { initialsOf } from './profile.ts';
+import { createSessionManager } from './session.ts';
+import {
+  assertStepUpSatisfied,
+  isAuthenticationSufficient,
+  mfaRequirement,
+  type StepUpRequirement,
+} from './step-up.ts';
+
+/** Pending flows older than this are discarded (C1) and their launches cancelled (C5). */
+export const FLOW_MAX_AGE_MS = 10 * 60 * 1000;
+
+/** The tab operations the launcher needs (the background passes `browser.tabs`). */
+export interface TabsPort {
+  /** Opens a new foreground tab; resolves with its id. */
+  create(url: string): Promise<number | undefined>;
+  /** Navigates an existing tab (the step-up tab lands in the app). */
+  update(tabId: number, url: string): Promise<void>;
+  remove(tabId: number): Promise<void>;
+}
+
+/** The effective settings the launcher reads (utils/policy in the background). */
+export interface LauncherSettings {
+  portalUrl: string | null;
+  portalUrlForced: boolean;
+  clientId: string;
+  stepUpAcrValue: string;
+  stepUpMaxAgeSeconds: number;
+  appStepUpMaxAge: Record<string, number>;
+}
+
+export interface SettingsPort {
+  load(): Promise<LauncherSettings>;
+  /** Saves the user's portal address; throws (with a `code`) when the policy forces it. */
+  savePortalUrl(portalUrl: string): Promise<void>;
+}
+
+/** Where the catalog cache lives (IndexedDB in the extension; memory in unit tests). */
+export interface CatalogStore {
+  get(): Promise<CatalogCache | null>;
+  set(value: CatalogCache): Promise<void>;
+}
+
+export interface LauncherOptions {
+  tabs: TabsPort;
+  settings: SettingsPort;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  now?: () => number;
+  fetch?: typeof fetch;
+  catalog?: CatalogStore;
+  /** Override for tests. */
+  oidcFor?: (issuer: string, clientId: string) => OidcClient;
+  /** Override for tests. */
+  apiFor?: (
+    issuer: string,
+    tokens: Pick<PortalApiOptionsLike, 'getAccessToken' | 'refreshAccessToken'>,
+  ) => PortalApi;
+  /** Diagnostics without secrets. */
+  log?: (message: string) => void;
+}
+
+interface PortalApiOptionsLike {
+  getAccessToken(): Promise<string>;
+  refreshAccessToken(): Promise<string>;
+}
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * A9: only `https:` launch URLs, or `http:` on loopback for development, are
+ * opened. `javascript:`, `data:`, `file:` and the like never reach a tab.
+ */
+export function isSafeLaunchUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username || parsed.password) return false;
+  return parsed.protocol === 'https:' || isLoopbackHttp(parsed);
+}
+
+/**
+ * Normalizes a typed portal address into an issuer identifier: `https:` (or
+ * loopback `http:`), no credentials, query or fragment, no trailing slash.
+ */
+export function normalizePortalUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input.includes('://') ? input : `https://${input}`);
+  } catch {
+    throw new AuthError(
+      'not_configured',
+      'That is not a web address. Enter your portal address, e.g. https://portal.example.com.',
+    );
+  }
+  if (url.protocol !== 'https:' && !isLoopbackHttp(url)) {
+    throw new AuthError(
+      'not_configured',
+      'The portal address must start with https://. Ask your administrator for it.',
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new AuthError(
+      'not_configured',
+      'Enter only the portal address, without a query, fragment or credentials.',
+    );
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}${path}`;
+}
+
+export function createLauncher(options: LauncherOptions) {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const tabs = options.tabs;
+  const catalogStore: CatalogStore = options.catalog ?? {
+    get: () => catalogCacheItem.get(),
+    set: (value) => catalogCacheItem.set(value),
+  };
+
+  const clients = new Map<string, OidcClient>();
+  const oidcFor =
+    options.oidcFor ??
+    ((issuer: string, clientId: string) => {
+      const key = `${issuer} ${clientId}`;
+      let client = clients.get(key);
+      if (!client) {
+        client = createOidcClient({
+          issuer,
+          clientId,
+          redirectUri: options.redirectUri,
+          postLogoutRedirectUri: options.postLogoutRedirectUri,
+          fetch: options.fetch,
+        });
+        clients.set(key, client);
+      }
+      return client;
+    });
+
+  const session = createSessionManager({
+    oidcFor,
+    now,
+    onEnded: async () => {
+      await clearStoredItems('signOut');
+    },
+  });
+
+  const apiFor =
+    options.apiFor ??
+    ((issuer: string, tokens: PortalApiOptionsLike) =>
+      createPortalApi({ issuer, ...tokens, fetch: options.fetch }));
+
+  function api(issuer: string): PortalApi {
+    return apiFor(issuer, {
+      getAccessToken: () => session.getAccessToken(),
+      refreshAccessToken: () => session.refreshAccessToken(),
+    });
+  }
+
+  // In-memory waiters. They do not survive a worker restart; the saved flow does (C1).
+  const signInWaiters: Waiter<void>[] = [];
+  const launchWaiters = new Map<string, Waiter<LaunchResult>[]>();
+  const launchesInFlight = new Map<string, Promise<LaunchResult>>();
+  /** Generic step-ups (sensitive account changes) waiting on a flow, by its `state`. */
+  const verifyWaiters = new Map<string, Waiter<void>[]>();
+  let flowLock: Promise<unknown> = Promise.resolve();
+
+  /** Serializes flow bookkeeping so two launches cannot both open a step-up tab (C6). */
+  function withFlowLock<T>(task: () => Promise<T>): Promise<T> {
+    const run = flowLock.then(task);
+    flowLock = run.catch(() => undefined);
+    return run;
+  }
+
+  // ------------------------------------------------------------ flows
+
+  async function loadFlows(): Promise<Record<string, PendingFlow>> {
+    const flows = await pendingFlowsItem.get();
+    const stale = Object.values(flows).filter((flow) => now() - flow.createdAt > FLOW_MAX_AGE_MS);
+    if (stale.length === 0) return flows;
+    for (const flow of stale) {
+      delete flows[flow.state];
+      await settleFlow(
+        flow,
+        new AuthError(
+          'cancelled',
+          'The verification took longer than 10 minutes, so it was cancelled. Try again.',
+        ),
+      );
+    }
+    await pendingFlowsItem.set(flows);
+    return flows;
+  }
+
+  async function saveFlow(flow: PendingFlow): Promise<void> {
+    const flows = await loadFlows();
+    flows[flow.state] = flow;
+    await pendingFlowsItem.set(flows);
+    // C5: an abandoned tab cancels its launches after 10 minutes even if nothing else
+    // happens meanwhile (a restarted worker prunes on its next read instead).
+    setTimeout(() => void withFlowLock(loadFlows).catch(() => undefined), FLOW_MAX_AGE_MS + 1000);
+  }
+
+  /**
+   * The flow new work may join: same kind and issuer, with its tab known. A
+   * flow without a tab id lost its tab (the worker died between opening and
+   * recording it, and a close went unnoticed); joining it would wait on
+   * nothing, so it is an orphan instead.
+   */
+  function activeFlow(flows: Record<string, PendingFlow>, kind: PendingFlow['kind'], issuer: string) {
+    return Object.values(flows).find(
+      (flow) => flow.kind === kind && flow.issuer === issuer && flow.tabId !== null,
+    );
+  }
+
+  /** Forgets orphaned flows of a kind (see {@link activeFlow}); their redirect, if it ever comes, is refused. */
+  async function dropOrphans(flows: Record<string, PendingFlow>, kind: PendingFlow['kind']): Promise<void> {
+    const orphans = Object.values(flows).filter((flow) => flow.kind === kind && flow.tabId === null);
+    if (orphans.length === 0) return;
+    for (const flow of orphans) delete flows[flow.state];
+    await pendingFlowsItem.set(flows);
+  }
+
+  /** Removes and returns a flow: each `state` is usable once (A2). */
+  async function takeFlow(state: string): Promise<PendingFlow | null> {
+    const flows = await loadFlows();
+    const flow = flows[state];
+    if (!flow) return null;
+    delete flows[state];
+    await pendingFlowsItem.set(flows);
+    return flow;
+  }
+
+  /** Ends a flow that did not complete: rejects its waiters and records a notice for launches. */
+  async function settleFlow(flow: PendingFlow, error: AuthError): Promise<void> {
+    if (flow.kind === 'signIn') {
+      for (const waiter of signInWaiters.splice(0)) waiter.reject(error);
+      return;
+    }
+    if (flow.kind !== 'stepUp') return;
+    const waiting = verifyWaiters.get(flow.state) ?? [];
+    verifyWaiters.delete(flow.state);
+    for (const waiter of waiting) waiter.reject(error);
+    for (const appId of flow.launchAppIds) {
+      await failLaunch(appId, error);
+    }
+  }
+
+  async function failLaunch(appId: string, error: unknown): Promise<void> {
+    const cancelled = isAuthError(error, 'cancelled');
+    const app = await cachedApp(appId);
+    const appName = app?.name ?? appId;
+    const message = cancelled
+      ? `Opening ${appName} was cancelled: the verification tab was closed.`
+      : `${appName} was not opened. ${error instanceof Error ? error.message : ''}`.trim();
+    await launchNoticeItem.set({
+      appId,
+      appName,
+      outcome: cancelled ? 'cancelled' : 'failed',
+      message,
+      at: now(),
+    });
+    const waiters = launchWaiters.get(appId) ?? [];
+    launchWaiters.delete(appId);
+    for (const waiter of waiters)
+      waiter.reject(error instanceof AuthError ? error : new AuthError('launch_refused', message));
+  }
+
+  function succeedLaunch(appId: string): void {
+    const waiters = launchWaiters.get(appId) ?? [];
+    launchWaiters.delete(appId);
+    for (const waiter of waiters) waiter.resolve({ outcome: 'opened', appId });
+  }
+
+  // ------------------------------------------------------------ session and settings
+
+  /** The session, if it belongs to the configured portal and client (A11: else it is cleared). */
+  async function currentSession(settings: LauncherSettings): Promise<StoredSession | null> {
+    const stored = await session.load();
+    if (!stored) return null;
+    if (stored.issuer !== settings.portalUrl || stored.clientId !== settings.clientId) {
+      await endLocally('identityChange');
+      return null;
+    }
+    return stored;
+  }
+
+  async function requireSession(): Promise<{ settings: LauncherSettings; session: StoredSession }> {
+    const settings = await options.settings.load();
+    if (!settings.portalUrl) {
+      throw new AuthError(
+        'not_configured',
+        'Portal Launcher has no portal address yet. Open it and enter your portal address.',
+      );
+    }
+    const stored = await currentSession(settings);
+    if (!stored) throw new AuthError('signed_out', 'You are signed out. Sign in to continue.');
+    return { settings, session: stored };
+  }
+
+  /** Drops every trace of the session here (not at the portal). */
+  async function endLocally(event: 'signOut' | 'identityChange'): Promise<void> {
+    await session.clear();
+    await clearStoredItems(event);
+    const cancelled = new AuthError('cancelled', 'You were signed out.');
+    for (const waiter of signInWaiters.splice(0)) waiter.reject(cancelled);
+    for (const [state, waiters] of verifyWaiters) {
+      verifyWaiters.delete(state);
+      for (const waiter of waiters) waiter.reject(cancelled);
+    }
+    for (const [appId, waiters] of launchWaiters) {
+      launchWaiters.delete(appId);
+      for (const waiter of waiters) waiter.reject(cancelled);
+    }
+  }
+
+  // ------------------------------------------------------------ catalog
+
+  async function fetchCatalog(stored: StoredSession): Promise<CatalogCache> {
+    const portal = api(stored.issuer);
+    const [apps, me] = await Promise.allSettled([portal.getApps(), portal.getMe()]);
+    if (apps.status === 'rejected') throw apps.reason;
+    const cache: CatalogCache = {
+      issuer: stored.issuer,
+      sub: stored.user.sub,
+      apps: apps.value.apps,
+      me: me.status === 'fulfilled' ? me.value : null,
+      fetchedAt: now(),
+    };
+    await catalogStore.set(cache).catch((error: unknown) => log(`catalog cache not saved: ${String(error)}`));
+    return cache;
+  }
+
+  async function cachedCatalog(stored: StoredSession): Promise<CatalogCache | null> {
+    const cache = await catalogStore.get().catch(() => null);
+    return cache && cache.issuer === stored.issuer && cache.sub === stored.user.sub ? cache : null;
+  }
+
+  async function cachedApp(appId: string): Promise<PortalApp | null> {
+    const cache = await catalogStore.get().catch(() => null);
+    return cache?.apps.find((app) => app.id === appId) ?? null;
+  }
+
+  /** The app, from the cache or a fresh catalog; unknown ids are refused (A9). */
+  async function findApp(stored: StoredSession, appId: string): Promise<PortalApp> {
+    const cached = (await cachedCatalog(stored))?.apps.find((app) => app.id === appId);
+    if (cached) return cached;
+    const fresh = (await fetchCatalog(stored)).apps.find((app) => app.id === appId);
+    if (fresh) return fresh;
+    throw new AuthError(
+      'launch_refused',
+      'This app is not assigned to you. Refresh the list, or ask your administrator.',
+    );
+  }
+
+  // ------------------------------------------------------------ state for the popup
+
+  async function getState(refresh = false): Promise<LauncherState> {
+    const settings = await options.settings.load();
+    const noticeValue: LaunchNotice | null = await launchNoticeItem.get();
+    const notice = noticeValue && noticeValue.outcome !== 'opened' ? noticeValue : null;
+    const base: LauncherState = {
+      status: 'unconfigured',
+      portalUrl: settings.portalUrl,
+      portalUrlForced: settings.portalUrlForced,
+      user: null,
+      apps: null,
+      appsProblem: null,
+      notice,
+    };
+    if (!settings.portalUrl) return base;
+    const stored = await currentSession(settings);
+    if (!stored) return { ...base, status: 'signedOut' };
+
+    let cache = await cachedCatalog(stored);
+    let appsProblem: LauncherState['appsProblem'] = null;
+    if (refresh || !cache) {
+      try {
+        cache = await fetchCatalog(stored);
+      } catch (error) {
+        if (isAuthError(error, 'signed_out')) {
+          return {
+            ...base,
+            status: 'signedOut',
+            appsProblem: { code: 'signed_out', message: error.message },
+          };
+        }
+        appsProblem = toProblem(error);
+      }
+    }
+    const name = cache?.me?.displayName ?? stored.user.name ?? stored.user.email ?? 'Signed in';
+    return {
+      ...base,
+      status: 'signedIn',
+      user: {
+        name,
+        email: cache?.me?.email ?? stored.user.email,
+        initials: cache?.me?.initials || initialsOf(name),
+      },
+      apps: cache?.apps ?? null,
+      appsProblem,
+    };
+  }
+
+  async function setPortalUrl(input: string): Promise<LauncherState> {
+    const settings = await options.settings.load();
+    if (settings.portalUrlForced) {
+      throw new AuthError(
+        'not_configured',
+        'Your administrator set the portal address; it cannot be changed here.',
+      );
+    }
+    const issuer = normalizePortalUrl(input);
+    await options.settings.savePortalUrl(issuer);
+    return getState();
+  }
+
+  // ------------------------------------------------------------ sign-in and sign-out
+
+  async function signIn(): Promise<LauncherState> {
+    const settings = await options.settings.load();
+    if (!settings.portalUrl) {
+      throw new AuthError('not_configured', 'Enter your portal address first.');
+    }
+    if (await currentSession(settings)) return getState(true);
+    const issuer = settings.portalUrl;
+    const done = new Promise<void>((resolve, reject) => signInWaiters.push({ resolve, reject }));
+    await withFlowLock(async () => {
+      const flows = await loadFlows();
+      // A second click while the sign-in tab is open joins it instead of opening another.
+      if (activeFlow(flows, 'signIn', issuer)) return;
+      await dropOrphans(flows, 'signIn');
+      const { url, transaction } = await oidcFor(issuer, settings.clientId).createAuthorizationRequest();
+      const flow: PendingFlow = {
+        kind: 'signIn',
+        ...transaction,
+        issuer,
+        createdAt: now(),
+        tabId: null,
+        launchAppIds: [],
+      };
+      await saveFlow(flow); // C1: saved before the tab opens.
+      const tabId = await tabs.create(url);
+      await recordTab(flow.state, tabId);
+    }).catch((error: unknown) => {
+      for (const waiter of signInWaiters.splice(0)) waiter.reject(error);
+    });
+    await done;
+    return getState(true);
+  }
+
+  async function recordTab(state: string, tabId: number | undefined): Promise<void> {
+    if (tabId === undefined) return;
+    const flows = await loadFlows();
+    const flow = flows[state];
+    if (!flow) return;
+    flow.tabId = tabId;
+    await pendingFlowsItem.set(flows);
+  }
+
+  /**
+   * Signs out: drops tokens here first, revokes the refresh token (A12), then
+   * ends the portal session through RP-initiated logout in a tab.
+   */
+  async function signOut(): Promise<LauncherState> {
+    const stored = await session.load();
+    await endLocally('signOut');
+    if (stored) {
+      const client = oidcFor(stored.issuer, stored.clientId);
+      if (stored.refreshToken) {
+        try {
+          await client.revoke(stored.refreshToken);
+        } catch (error) {
+          log(`refresh token revocation failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+        }
+      }
+      try {
+        const state = generateRandomState();
+        const url = await client.endSessionUrl(stored.idToken, state);
+        if (url) {
+          await saveFlow({
+            kind: 'signOut',
+            state,
+            nonce: '',
+            codeVerifier: '',
+            issuer: stored.issuer,
+            maxAge: null,
+            acrValues: null,
+            createdAt: now(),
+            tabId: null,
+            launchAppIds: [],
+          });
+          await recordTab(state, await tabs.create(url));
+        }
+      } catch (error) {
+        log(`portal logout not started: ${error instanceof Error ? error.message : 'unknown error'}`);
+      }
+    }
+    return getState();
+  }
+
+  // ------------------------------------------------------------ launch
+
+  /** Opens an app by id (A9). A second call for an app already launching joins the first (C6). */
+  function launchApp(appId: string): Promise<LaunchResult> {
+    const existing = launchesInFlight.get(appId);
+    if (existing) return existing;
+    const launch = startLaunch(appId).finally(() => launchesInFlight.delete(appId));
+    launchesInFlight.set(appId, launch);
+    return launch;
+  }
+
+  async function startLaunch(appId: string): Promise<LaunchResult> {
+    const { settings, session: stored } = await requireSession();
+    const app = await findApp(stored, appId);
+    if (app.requiresMfa) {
+      const maxAge = settings.appStepUpMaxAge[app.id] ?? app.mfaMaxAgeSeconds ?? settings.stepUpMaxAgeSeconds;
+      const requirement = mfaRequirement(maxAge, settings.stepUpAcrValue || ACR_MFA);
+      // The catalog already says a fresh second factor is needed: go straight to the tab.
+      if (!isAuthenticationSufficient(stored.authentication, requirement, now())) {
+        return stepUp(stored, settings, app, requirement);
+      }
+    }
+    try {
+      const url = await launchUrl(stored.issuer, app.id);
+      await tabs.create(url);
+      await launchNoticeItem.remove();
+      return { outcome: 'opened', appId: app.id };
+    } catch (error) {
+      if (error instanceof StepUpRequiredError) return stepUp(stored, settings, app, error.requirement);
+      await recordFailure(app, error);
+      throw error;
+    }
+  }
+
+  async function recordFailure(app: PortalApp, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : 'Something went wrong.';
+    await launchNoticeItem.set({ appId: app.id, appName: app.name, outcome: 'failed', message, at: now() });
+  }
+
+  /** The one-time launch URL from the portal, checked before any tab sees it (A9). */
+  async function launchUrl(issuer: string, appId: string): Promise<string> {
+    const { url } = await api(issuer).launch(appId);
+    if (!isSafeLaunchUrl(url)) {
+      throw new AuthError(
+        'launch_refused',
+        'The portal sent a launch address that is not https, so it was not opened.',
+      );
+    }
+    return url;
+  }
+
+  /** Opens (or joins) the step-up tab; resolves when the app opened, rejects when cancelled. */
+  function stepUp(
+    stored: StoredSession,
+    settings: LauncherSettings,
+    app: PortalApp,
+    requirement: StepUpRequirement,
+  ): Promise<LaunchResult> {
+    const result = new Promise<LaunchResult>((resolve, reject) => {
+      const waiters = launchWaiters.get(app.id) ?? [];
+      waiters.push({ resolve, reject });
+      launchWaiters.set(app.id, waiters);
+    });
+    void withFlowLock(async () => {
+      const flows = await loadFlows();
+      const active = activeFlow(flows, 'stepUp', stored.issuer);
+      if (active) {
+        // C6: one step-up tab for every launch waiting on it.
+        if (!active.launchAppIds.includes(app.id)) active.launchAppIds.push(app.id);
+        await pendingFlowsItem.set(flows);
+        return;
+      }
+      await dropOrphans(flows, 'stepUp');
+      const client = oidcFor(stored.issuer, settings.clientId);
+      const { url, transaction } = await client.createAuthorizationRequest({
+        ...(requirement.acrValues.length > 0 ? { acrValues: requirement.acrValues.join(' ') } : {}),
+        ...(requirement.maxAge !== null ? { maxAge: requirement.maxAge } : {}),
+        ...(stored.user.email ? { loginHint: stored.user.email } : {}),
+        launchApp: app.id,
+      });
+      const flow: PendingFlow = {
+        kind: 'stepUp',
+        ...transaction,
+        issuer: stored.issuer,
+        createdAt: now(),
+        tabId: null,
+        launchAppIds: [app.id],
+      };
+      await saveFlow(flow); // C1: saved before the tab opens.
+      await recordTab(flow.state, await tabs.create(url));
+    }).catch((error: unknown) => failLaunch(app.id, error));
+    return result;
+  }
+
+  // ------------------------------------------------------------ redirects
+
+  /**
+   * Finishes the flow a redirect belongs to. Called by the auth page the
+   * redirect was diverted to (A14); `tabId` is that page's tab.
+   */
+  async function completeAuthorization(
+    url: string,
+    tabId: number | undefined,
+  ): Promise<{ kind: PendingFlow['kind']; message: string }> {
+    const redirect = new URL(url);
+    const target = `${redirect.origin}${redirect.pathname}`;
+    const state = redirect.searchParams.get('state');
+    const isCallback = target === options.redirectUri;
+    const isLogout = target === options.postLogoutRedirectUri;
+    const flow = state && (isCallback || isLogout) ? await takeFlow(state) : null;
+    if (!flow || (flow.kind === 'signOut') !== isLogout) {
+      throw new AuthError(
+        'invalid_callback',
+        'This sign-in response was already used, has expired, or was not started here. Start again from Portal Launcher.',
+      );
+    }
+    const flowTab = tabId ?? flow.tabId ?? undefined;
+
+    if (flow.kind === 'signOut') {
+      if (flowTab !== undefined) await tabs.remove(flowTab).catch(() => undefined);
+      return { kind: 'signOut', message: 'You are signed out of the portal.' };
+    }
+
+    const settings = await options.settings.load();
+    try {
+      if (settings.portalUrl !== flow.issuer) {
+        throw new AuthError('invalid_callback', 'The portal address changed during sign-in. Start again.');
+      }
+      const client = oidcFor(flow.issuer, settings.clientId);
+      const { tokens, claims } = await client.completeAuthorization(flow, url);
+
+      if (flow.kind === 'signIn') {
+        await session.establish(flow.issuer, settings.clientId, tokens, claims);
+        for (const waiter of signInWaiters.splice(0)) waiter.resolve();
+        if (flowTab !== undefined) await tabs.remove(flowTab).catch(() => undefined);
+        return { kind: 'signIn', message: 'You are signed in. You can close this tab.' };
+      }
+
+      // A4: check the step-up result ourselves before trusting it.
+      assertStepUpSatisfied(
+        claims,
+        { acrValues: flow.acrValues?.split(' ').filter(Boolean) ?? [], maxAge: flow.maxAge },
+        now(),
+      );
+      const stored = await session.applyStepUp(tokens, claims);
+      const verified = verifyWaiters.get(flow.state) ?? [];
+      verifyWaiters.delete(flow.state);
+      for (const waiter of verified) waiter.resolve();
+      if (flow.launchAppIds.length === 0) {
+        // A verification for an account change: nothing to land in, so the tab goes away.
+        if (flowTab !== undefined) await tabs.remove(flowTab).catch(() => undefined);
+        return { kind: 'stepUp', message: 'Verified. You can close this tab.' };
+      }
+      const opened: string[] = [];
+      let sameTab = flowTab;
+      for (const appId of flow.launchAppIds) {
+        try {
+          // One retry after the step-up; a second challenge is final (C4).
+          const launch = await launchUrl(stored.issuer, appId);
+          if (sameTab !== undefined) {
+            await tabs.update(sameTab, launch);
+            sameTab = undefined;
+          } else {
+            await tabs.create(launch);
+          }
+          opened.push((await cachedApp(appId))?.name ?? appId);
+          succeedLaunch(appId);
+        } catch (error) {
+          await failLaunch(
+            appId,
+            error instanceof StepUpRequiredError
+              ? new AuthError('step_up_insufficient', 'The portal still asks for verification.')
+              : error,
+          );
+        }
+      }
+      if (opened.length > 0) await launchNoticeItem.remove();
+      return {
+        kind: 'stepUp',
+        message:
+          opened.length > 0 ? `Opening ${opened.join(', ')}…` : 'Verified, but no app could be opened.',
+      };
+    } catch (error) {
+      const failure =
+        error instanceof AuthError
+          ? error
+          : new AuthError(
+              'invalid_token_response',
+              error instanceof Error ? error.message : 'Sign-in failed.',
+              {
+                cause: error,
+              },
+            );
+      await settleFlow(flow, failure);
+      throw failure;
+    }
+  }
+
+  /**
+   * Verifies the employee in a step-up tab for `requirement` (joining a
+   * step-up already open) and resolves once the result passed the A4 checks.
+   * Rejects with `cancelled` when the tab is closed (C5).
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9470#section-4
+   */
+  async function verify(requirement: StepUpRequirement): Promise<void> {
+    const { settings, session: stored } = await requireSession();
+    let resolveJoin: (state: string) => void = () => undefined;
+    const joined = new Promise<string>((resolve) => {
+      resolveJoin = resolve;
+    });
+    await withFlowLock(async () => {
+      const flows = await loadFlows();
+      const active = activeFlow(flows, 'stepUp', stored.issuer);
+      if (active) {
+        resolveJoin(active.state);
+        return;
+      }
+      await dropOrphans(flows, 'stepUp');
+      const { url, transaction } = await oidcFor(stored.issuer, settings.clientId).createAuthorizationRequest(
+        {
+          ...(requirement.acrValues.length > 0 ? { acrValues: requirement.acrValues.join(' ') } : {}),
+          ...(requirement.maxAge !== null ? { maxAge: requirement.maxAge } : {}),
+          ...(stored.user.email ? { loginHint: stored.user.email } : {}),
+        },
+      );
+      const flow: PendingFlow = {
+        kind: 'stepUp',
+        ...transaction,
+        issuer: stored.issuer,
+        createdAt: now(),
+        tabId: null,
+        launchAppIds: [],
+      };
+      await saveFlow(flow); // C1: saved before the tab opens.
+      resolveJoin(flow.state);
+      await recordTab(flow.state, await tabs.create(url));
+    });
+    const state = await joined;
+    return new Promise<void>((resolve, reject) => {
+      const waiters = verifyWaiters.get(state) ?? [];
+      waiters.push({ resolve, reject });
+      verifyWaiters.set(state, waiters);
+    });
+  }
+
+  /**
+   * Runs `run`; on an RFC 9470 challenge opens the step-up tab, waits, and
+   * runs it exactly once more (B11, C4). A second challenge is the caller's to
+   * report. `reason` is for diagnostics only.
+   */
+  async function withStepUp<T>(reason: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof StepUpRequiredError)) throw error;
+      log(`step-up needed to ${reason}`);
+      await verify(error.requirement);
+      return run();
+    }
+  }
+
+  /** C5: the employee closed a sign-in or step-up tab: cancel what waited on it. */
+  async function handleTabRemoved(tabId: number): Promise<void> {
+    await withFlowLock(async () => {
+      const flows = await loadFlows();
+      const closed = Object.values(flows).filter((flow) => flow.tabId === tabId);
+      if (closed.length === 0) return;
+      for (const flow of closed) delete flows[flow.state];
+      await pendingFlowsItem.set(flows);
+      for (const flow of closed) {
+        await settleFlow(flow, new AuthError('cancelled', 'The verification tab was closed.'));
+      }
+    });
+  }
+
+  /** A11: the portal address or client id changed: the session belongs to someone else now. */
+  async function handleIdentityChange(): Promise<void> {
+    await endLocally('identityChange');
+  }
+
+  return {
+    getState,
+    setPortalUrl,
+    signIn,
+    signOut,
+    launchApp,
+    completeAuthorization,
+    handleTabRemoved,
+    handleIdentityChange,
+    dismissNotice: () => launchNoticeItem.remove(),
+    verify,
+    withStepUp,
+    /** For tests and diagnostics. */
+    session,
+  };
+}
+
+export type Launcher = ReturnType<typeof createLauncher>;
+
+function toProblem(error: unknown): { code: string; message: string } {
+  if (error instanceof AuthError || error instanceof PortalApiError)
+    return { code: error.code, message: error.message };
+  return { code: 'internal', message: 'The app list could not be loaded. Try again.' };
+}

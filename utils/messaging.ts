@@ -1,0 +1,298 @@
+/**
+ * The one typed message protocol between the extension's pages (popup, auth
+ * page, options) and the background (CONVENTIONS.md "One typed message
+ * protocol").
+ *
+ * Contract:
+ * - Names are verbs; each maps to a zod request and response schema.
+ * - The receiver validates the request, and checks the sender is this
+ *   extension's own page (A6). Nothing listens on `onMessageExternal`, and the
+ *   extension has no content scripts.
+ * - Errors travel as `{ name, code, message }` and are rethrown on the caller
+ *   as {@link MessageError} with the same `code`, the original as `cause`.
+ * - Responses never carry tokens (A5): the schemas below have no field for one.
+ */
+import type { Browser, browser } from 'wxt/browser';
+import { z } from 'zod';
+import { appSchema } from './portal/schemas.ts';
+
+// A8: extension pages run under the default MV3 CSP (no eval). zod's JIT would
+// probe `new Function` and get refused; turn it off so there is no violation.
+z.config({ jitless: true });
+
+/** App ids are short opaque identifiers, never URLs (A9). */
+export const appIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'An app id is a short identifier, not a URL.');
+
+const noticeSchema = z.object({
+  appId: z.string().max(100),
+  appName: z.string().max(200),
+  outcome: z.enum(['opened', 'cancelled', 'failed']),
+  message: z.string().max(500),
+  at: z.number(),
+});
+
+const problemSchema = z.object({ code: z.string().max(100), message: z.string().max(1000) });
+
+/** Everything the popup renders, in one answer. */
+export const launcherStateSchema = z.object({
+  status: z.enum(['unconfigured', 'signedOut', 'signedIn']),
+  portalUrl: z.string().nullable(),
+  /** True when the admin set the portal address (managed policy): the popup cannot change it. */
+  portalUrlForced: z.boolean(),
+  user: z
+    .object({
+      name: z.string().max(200),
+      email: z.string().max(254).nullable(),
+      initials: z.string().max(4),
+    })
+    .nullable(),
+  apps: z.array(appSchema).max(10_000).nullable(),
+  /** Why `apps` could not be refreshed (the cached list, if any, is still shown). */
+  appsProblem: problemSchema.nullable(),
+  /** The outcome of the last launch the popup has not shown yet. */
+  notice: noticeSchema.nullable(),
+});
+export type LauncherState = z.infer<typeof launcherStateSchema>;
+
+export const launchResultSchema = z.object({
+  outcome: z.enum(['opened', 'cancelled']),
+  appId: appIdSchema,
+});
+export type LaunchResult = z.infer<typeof launchResultSchema>;
+
+const empty = z.object({}).strict();
+
+/** The protocol: verb-first names → request and response schemas. */
+export const protocol = {
+  /** Popup: the state to render; `refresh` re-fetches apps and profile from the portal. */
+  getState: {
+    request: z.object({ refresh: z.boolean().optional() }).strict(),
+    response: launcherStateSchema,
+  },
+  /** Popup first run: the employee typed the portal address. */
+  setPortalUrl: {
+    request: z.object({ portalUrl: z.string().trim().min(1).max(2000) }).strict(),
+    response: launcherStateSchema,
+  },
+  /** Popup: open the sign-in tab; resolves once signed in. */
+  signIn: { request: empty, response: launcherStateSchema },
+  /** Popup: revoke tokens, end the portal session, clear state. */
+  signOut: { request: empty, response: launcherStateSchema },
+  /** Popup: open an app by id (A9), with step-up in a tab when needed. */
+  launchApp: { request: z.object({ appId: appIdSchema }).strict(), response: launchResultSchema },
+  /** Popup: the notice was shown; forget it. */
+  dismissNotice: { request: empty, response: z.object({}) },
+  /** Auth page: the redirect it was loaded with (caught before the network, A14). */
+  completeAuthorization: {
+    request: z.object({ url: z.string().url().max(8000) }).strict(),
+    response: z.object({
+      kind: z.enum(['signIn', 'stepUp', 'signOut']),
+      /** What the page should say while the background moves the tab on. */
+      message: z.string().max(500),
+    }),
+  },
+} as const;
+
+export type Protocol = typeof protocol;
+export type MessageName = keyof Protocol;
+export type MessageRequest<N extends MessageName> = z.input<Protocol[N]['request']>;
+export type MessageResponse<N extends MessageName> = z.output<Protocol[N]['response']>;
+
+/** The envelope marker: anything else on the runtime channel is ignored. */
+const CHANNEL = 'portal-launcher/v1';
+
+const envelopeSchema = z.object({
+  channel: z.literal(CHANNEL),
+  name: z.string().max(100),
+  payload: z.unknown(),
+});
+
+const replySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({ name: z.string().max(100), code: z.string().max(100), message: z.string().max(2000) }),
+  }),
+]);
+
+/** An error that crossed the message channel, or a refused/invalid message. */
+export class MessageError extends Error {
+  override readonly name = 'MessageError';
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+type Sender = Browser.runtime.MessageSender;
+type Runtime = typeof browser.runtime;
+
+/** Identity of this extension, for {@link isTrustedSender}. */
+export interface OwnExtension {
+  id: string;
+  /** `runtime.getURL('/')`: `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
+  baseUrl: string;
+}
+
+/**
+ * A6: only this extension's own pages may talk to the background. Content
+ * scripts (none exist, but a future one would have a web page's URL), other
+ * extensions and web pages are refused.
+ */
+export function isTrustedSender(sender: Sender | undefined, own: OwnExtension): boolean {
+  if (!sender || sender.id !== own.id) return false;
+  const pageUrl = sender.url;
+  if (typeof pageUrl !== 'string') return false;
+  const origin = schemeAndHost(pageUrl);
+  if (origin === null || origin !== schemeAndHost(own.baseUrl)) return false;
+  // Chrome also reports the origin separately; when present it must agree.
+  if (sender.origin !== undefined && sender.origin !== origin) return false;
+  return true;
+}
+
+/**
+ * `scheme://host` of a URL. Not `URL.origin`: for non-special schemes such as
+ * `chrome-extension:` some runtimes answer the opaque origin "null", which
+ * would make every extension look alike.
+ */
+function schemeAndHost(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.host ? `${parsed.protocol}//${parsed.host}` : null;
+  } catch {
+    return null;
+  }
+}
+
+export type Handlers = {
+  [N in MessageName]: (
+    request: z.output<Protocol[N]['request']>,
+    sender: Sender,
+  ) => Promise<MessageResponse<N>>;
+};
+
+/** What a handler's thrown error becomes on the wire. */
+function serializeError(error: unknown): { name: string; code: string; message: string } {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      name: error.name,
+      code: typeof code === 'string' ? code : 'internal',
+      message: error.message.slice(0, 2000),
+    };
+  }
+  return { name: 'Error', code: 'internal', message: 'Something went wrong in Portal Launcher. Try again.' };
+}
+
+/**
+ * Handles one incoming runtime message. Returns undefined for messages that
+ * are not ours (so other listeners may answer), otherwise the reply.
+ */
+export async function dispatchMessage(
+  handlers: Handlers,
+  message: unknown,
+  sender: Sender | undefined,
+  own: OwnExtension,
+): Promise<z.infer<typeof replySchema> | undefined> {
+  const envelope = envelopeSchema.safeParse(message);
+  if (!envelope.success) return undefined;
+  if (!isTrustedSender(sender, own)) {
+    return {
+      ok: false,
+      error: {
+        name: 'MessageError',
+        code: 'forbidden_sender',
+        message: 'Refused: not sent by Portal Launcher.',
+      },
+    };
+  }
+  const name = envelope.data.name;
+  if (!Object.hasOwn(protocol, name)) {
+    return {
+      ok: false,
+      error: { name: 'MessageError', code: 'unknown_message', message: `Unknown message ${name}.` },
+    };
+  }
+  const definition = protocol[name as MessageName];
+  const request = definition.request.safeParse(envelope.data.payload);
+  if (!request.success) {
+    return {
+      ok: false,
+      error: {
+        name: 'MessageError',
+        code: 'invalid_request',
+        message: `Invalid ${name} request: ${request.error.issues.map((issue) => issue.message).join('; ')}`,
+      },
+    };
+  }
+  try {
+    const handler = handlers[name as MessageName] as (req: unknown, sender: Sender) => Promise<unknown>;
+    const value = await handler(request.data, sender as Sender);
+    // Validate what leaves the background too: a bug cannot leak a field the schema lacks (A5).
+    return { ok: true, value: definition.response.parse(value) };
+  } catch (error) {
+    return { ok: false, error: serializeError(error) };
+  }
+}
+
+/**
+ * Registers the background's handlers on `runtime.onMessage`. Only the
+ * background calls this.
+ */
+export function registerMessageHandlers(
+  runtime: Pick<Runtime, 'onMessage' | 'id' | 'getURL'>,
+  handlers: Handlers,
+): void {
+  const own: OwnExtension = { id: runtime.id, baseUrl: runtime.getURL('/') };
+  runtime.onMessage.addListener(
+    (message: unknown, sender: Sender, sendResponse: (reply: unknown) => void) => {
+      if (!envelopeSchema.safeParse(message).success) return false;
+      // sendResponse + `return true` keeps the channel open in every browser
+      // (returning a promise is not supported by all Chromium versions).
+      void dispatchMessage(handlers, message, sender, own).then(sendResponse);
+      return true;
+    },
+  );
+}
+
+/**
+ * Sends a typed message to the background and returns its validated answer.
+ * Throws {@link MessageError} carrying the background's `code`.
+ */
+export async function sendMessage<N extends MessageName>(
+  runtime: Pick<Runtime, 'sendMessage'>,
+  name: N,
+  request: MessageRequest<N>,
+): Promise<MessageResponse<N>> {
+  const definition = protocol[name];
+  const payload = definition.request.parse(request);
+  let raw: unknown;
+  try {
+    raw = await runtime.sendMessage({ channel: CHANNEL, name, payload });
+  } catch (error) {
+    throw new MessageError(
+      'background_unavailable',
+      'Portal Launcher restarted while working. Open it again to continue.',
+      { cause: error },
+    );
+  }
+  const reply = replySchema.safeParse(raw);
+  if (!reply.success) {
+    throw new MessageError('invalid_reply', `Portal Launcher sent an unreadable answer to ${name}.`, {
+      cause: reply.error,
+    });
+  }
+  if (!reply.data.ok) {
+    const { code, message, name: errorName } = reply.data.error;
+    throw new MessageError(code, message, {
+      cause: Object.assign(new Error(message), { name: errorName, code }),
+    });
+  }
+  return definition.response.parse(reply.data.value) as MessageResponse<N>;
+}

@@ -1,0 +1,205 @@
+/**
+ * Client for the portal API (`/api/v1`, DESIGN.md "Portal API").
+ *
+ * Contract (C4): an expired or rejected access token gets exactly one refresh
+ * and one retry; an RFC 9470 challenge becomes {@link StepUpRequiredError}
+ * (the caller runs the step-up and retries once); nothing retries without
+ * bound. Every request times out (C3). Every body is validated with the shared
+ * zod schemas (C8). Only the background uses this module: it sees tokens.
+ */
+import * as oauth from 'oauth4webapi';
+import type { z } from 'zod';
+import { type StepUpRequirement, stepUpChallenge } from '../auth/step-up.ts';
+import { API_BASE_PATH } from './contract.ts';
+import {
+  type AppsResponse,
+  appsResponseSchema,
+  type LaunchResponse,
+  launchResponseSchema,
+  type Me,
+  meSchema,
+  problemSchema,
+} from './schemas.ts';
+
+export type PortalApiErrorCode =
+  /** 404 and similar: the thing asked for does not exist for this user. */
+  | 'not_found'
+  /** The portal refused the access token even after a refresh. */
+  | 'unauthorized'
+  /** 403 */
+  | 'forbidden'
+  /** Network failure or timeout. */
+  | 'network'
+  /** The portal answered something that does not match the contract. */
+  | 'invalid_response'
+  /** Any other problem answer; `problem.code` has the portal's own code. */
+  | 'portal_error';
+
+/** A portal API failure. The response problem (RFC 9457) is kept, non-enumerable. */
+export class PortalApiError extends Error {
+  override readonly name = 'PortalApiError';
+  readonly code: PortalApiErrorCode;
+  readonly status: number | null;
+  declare readonly problem: z.infer<typeof problemSchema> | null;
+
+  constructor(
+    code: PortalApiErrorCode,
+    message: string,
+    options: { status?: number | null; problem?: z.infer<typeof problemSchema> | null; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.status = options.status ?? null;
+    Object.defineProperty(this, 'problem', { value: options.problem ?? null, enumerable: false });
+  }
+}
+
+/** The resource demands a fresher or stronger authentication (RFC 9470). */
+export class StepUpRequiredError extends Error {
+  override readonly name = 'StepUpRequiredError';
+  readonly code = 'step_up_required';
+  readonly requirement: StepUpRequirement;
+
+  constructor(requirement: StepUpRequirement) {
+    super('This needs a fresh verification with your second factor.');
+    this.requirement = requirement;
+  }
+}
+
+export interface PortalApiOptions {
+  issuer: string;
+  /** A valid access token (the session refreshes it when expired). */
+  getAccessToken(): Promise<string>;
+  /** Forces a refresh after the portal rejected a token; single-flight in the session (C2). */
+  refreshAccessToken(): Promise<string>;
+  fetch?: typeof fetch;
+  /** Default 15 s; C3 wants every request under 30 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Creates the API client for one portal.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1 (invalid_token)
+ * @see https://www.rfc-editor.org/rfc/rfc9470#section-3 (insufficient_user_authentication)
+ * @see https://www.rfc-editor.org/rfc/rfc9457 (problem details)
+ */
+export function createPortalApi(options: PortalApiOptions) {
+  const base = `${new URL(options.issuer).origin}${API_BASE_PATH}`;
+  const insecure = new URL(options.issuer).protocol === 'http:';
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const injected = options.fetch;
+  const customFetch = injected
+    ? (url: string, init: { body?: unknown }) => injected(url, init as RequestInit)
+    : undefined;
+
+  /** Sends one request; a `WWW-Authenticate` challenge comes back parsed (oauth4webapi's parser). */
+  async function send(
+    accessToken: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ response: Response; challenges: oauth.WWWAuthenticateChallenge[] }> {
+    const headers = new Headers({ accept: 'application/json' });
+    if (body !== undefined) headers.set('content-type', 'application/json');
+    try {
+      const response = await oauth.protectedResourceRequest(
+        accessToken,
+        method,
+        new URL(`${base}${path}`),
+        headers,
+        body === undefined ? null : JSON.stringify(body),
+        {
+          signal: AbortSignal.timeout(timeoutMs),
+          ...(customFetch ? { [oauth.customFetch]: customFetch } : {}),
+          ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}),
+        },
+      );
+      return { response, challenges: [] };
+    } catch (error) {
+      if (error instanceof oauth.WWWAuthenticateChallengeError) {
+        return { response: error.response, challenges: error.cause };
+      }
+      throw new PortalApiError('network', 'The portal did not answer. Check your connection and try again.', {
+        cause: error,
+      });
+    }
+  }
+
+  async function request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+    let { response, challenges } = await send(await options.getAccessToken(), method, path, body);
+    if (response.status === 401) {
+      const stepUp = stepUpChallenge(challenges);
+      if (stepUp) throw new StepUpRequiredError(stepUp);
+      // C4: one refresh, one retry. A second 401 is final.
+      ({ response, challenges } = await send(await options.refreshAccessToken(), method, path, body));
+      if (response.status === 401) {
+        const again = stepUpChallenge(challenges);
+        if (again) throw new StepUpRequiredError(again);
+        throw new PortalApiError(
+          'unauthorized',
+          'The portal no longer accepts your session. Sign in again.',
+          {
+            status: 401,
+          },
+        );
+      }
+    }
+    if (!response.ok) throw await problemError(response);
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch (error) {
+      throw new PortalApiError('invalid_response', 'The portal sent an unreadable answer.', {
+        status: response.status,
+        cause: error,
+      });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new PortalApiError(
+        'invalid_response',
+        'The portal sent an answer Portal Launcher does not understand.',
+        {
+          status: response.status,
+          cause: parsed.error,
+        },
+      );
+    }
+    return parsed.data;
+  }
+
+  return {
+    /** `GET /me/apps` */
+    getApps(): Promise<AppsResponse> {
+      return request('GET', '/me/apps', appsResponseSchema);
+    },
+    /** `GET /me` */
+    getMe(): Promise<Me> {
+      return request('GET', '/me', meSchema);
+    },
+    /** `POST /apps/{id}/launch`: a one-time SSO URL (A9: the URL comes from here, never from a message). */
+    launch(appId: string): Promise<LaunchResponse> {
+      return request('POST', `/apps/${encodeURIComponent(appId)}/launch`, launchResponseSchema, {});
+    },
+  };
+}
+
+export type PortalApi = ReturnType<typeof createPortalApi>;
+
+async function problemError(response: Response): Promise<PortalApiError> {
+  let problem: z.infer<typeof problemSchema> | null = null;
+  try {
+    const parsed = problemSchema.safeParse(await response.json());
+    if (parsed.success) problem = parsed.data;
+  } catch {
+    // Not JSON: fall back to the status.
+  }
+  const code: PortalApiErrorCode =
+    response.status === 404 ? 'not_found' : response.status === 403 ? 'forbidden' : 'portal_error';
+  const message =
+    problem?.detail ??
+    problem?.title ??
+    `The portal answered ${response.status}. Try again, or contact your administrator.`;
+  return new PortalApiError(code, message, { status: response.status, problem });
+}

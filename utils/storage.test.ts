@@ -1,0 +1,94 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { z } from 'zod';
+import { clearStoredItems, defineStoredItem, launchNoticeItem, sessionItem, storedItems } from './storage.ts';
+
+beforeEach(async () => {
+  fakeBrowser.reset();
+  await fakeBrowser.storage.session.clear();
+  await fakeBrowser.storage.local.clear();
+});
+
+describe('storage registry', () => {
+  it('A5: every item that can hold a token lives in storage.session and is cleared on sign-out', () => {
+    for (const item of storedItems()) {
+      const shape = JSON.stringify(z.toJSONSchema(item.schema, { unrepresentable: 'any' }));
+      if (/token/i.test(shape)) {
+        expect(item.area, item.key).toBe('session');
+        expect(item.clearOn, item.key).toContain('signOut');
+      }
+    }
+    expect(sessionItem.area).toBe('session');
+  });
+
+  it('every item is declared once with a description', () => {
+    const keys = storedItems().map((item) => `${item.area}:${item.key}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const item of storedItems()) expect(item.description.length).toBeGreaterThan(10);
+    expect(() =>
+      defineStoredItem({
+        key: 'session',
+        area: 'session',
+        schema: z.null(),
+        version: 1,
+        fallback: null,
+        clearOn: [],
+        description: 'duplicate',
+      }),
+    ).toThrow(/declared twice/);
+  });
+
+  it('round-trips a value with its version', async () => {
+    const notice = {
+      appId: 'wiki',
+      appName: 'Team Wiki',
+      outcome: 'cancelled' as const,
+      message: 'x',
+      at: 1,
+    };
+    await launchNoticeItem.set(notice);
+    expect(await launchNoticeItem.get()).toEqual(notice);
+    expect(await fakeBrowser.storage.session.get('launchNotice')).toEqual({
+      launchNotice: { version: 1, value: notice },
+    });
+  });
+
+  it.each([
+    ['garbage', 'not an envelope'],
+    ['a wrong shape', { version: 1, value: { appId: 42 } }],
+    ['a future version', { version: 99, value: null }],
+    [
+      'an oversized field',
+      { version: 1, value: { appId: 'x'.repeat(5000), appName: 'a', outcome: 'opened', message: '', at: 1 } },
+    ],
+  ])('C8: %s in storage falls back and is dropped, never throws', async (_label, raw) => {
+    await fakeBrowser.storage.session.set({ launchNotice: raw });
+    await expect(launchNoticeItem.get()).resolves.toBeNull();
+    expect(await fakeBrowser.storage.session.get('launchNotice')).toEqual({});
+  });
+
+  it('C8: an older version is migrated, keeping the valid part', async () => {
+    const item = defineStoredItem<{ names: string[] }>({
+      key: 'migrationTest',
+      area: 'local',
+      schema: z.object({ names: z.array(z.string()) }),
+      version: 2,
+      migrations: { 2: (old) => ({ names: [(old as { name: string }).name] }) },
+      fallback: { names: [] },
+      clearOn: [],
+      description: 'Test item for migrations.',
+    });
+    await fakeBrowser.storage.local.set({ migrationTest: { version: 1, value: { name: 'Alice' } } });
+    expect(await item.get()).toEqual({ names: ['Alice'] });
+  });
+
+  it('set() refuses a value that does not match the schema', async () => {
+    await expect(launchNoticeItem.set({ appId: 1 } as never)).rejects.toBeInstanceOf(Error);
+  });
+
+  it('clearOn: sign-out clears the session items', async () => {
+    await launchNoticeItem.set({ appId: 'a', appName: 'A', outcome: 'failed', message: 'm', at: 1 });
+    await clearStoredItems('signOut');
+    expect(await launchNoticeItem.get()).toBeNull();
+  });
+});

@@ -1,0 +1,240 @@
+/**
+ * The one registry of everything the extension stores (CONVENTIONS.md "One
+ * storage registry"). Each item is declared once with its area, zod schema,
+ * version, migrations and the events that clear it.
+ *
+ * Areas:
+ * - `session`: `storage.session`, in memory, trusted contexts only (A5). The
+ *   only place tokens are ever written.
+ * - `local`: `storage.local`, survives restarts; never anything token-like.
+ * - `idb`: IndexedDB through idb-keyval; non-secret caches only.
+ *
+ * Not declared here because another module owns the format: the user settings
+ * under `storage.local` key `settings` (utils/policy) and the managed policy
+ * (`storage.managed`, read-only).
+ *
+ * Contract: `get()` never throws for bad stored data (C8): a value that fails
+ * its schema or cannot be migrated is dropped and the fallback returned.
+ */
+import { createStore, del as idbDel, get as idbGet, set as idbSet, type UseStore } from 'idb-keyval';
+import { browser } from 'wxt/browser';
+import { z } from 'zod';
+import { appSchema, meSchema } from './portal/schemas.ts';
+
+export type StorageAreaName = 'session' | 'local' | 'idb';
+/** Events that clear items: sign-out, and a change of issuer or client id (A11). */
+export type ClearEvent = 'signOut' | 'identityChange';
+
+export interface StoredItemOptions<T> {
+  key: string;
+  area: StorageAreaName;
+  schema: z.ZodType<T>;
+  /** Bumped when the stored shape changes; older values go through `migrations`. */
+  version: number;
+  /** `migrations[n]` turns a version n-1 value into version n. */
+  migrations?: Record<number, (previous: unknown) => unknown>;
+  fallback: T;
+  clearOn: readonly ClearEvent[];
+  /** Why it is stored and what it holds. */
+  description: string;
+}
+
+export interface StoredItem<T> extends StoredItemOptions<T> {
+  get(): Promise<T>;
+  set(value: T): Promise<void>;
+  remove(): Promise<void>;
+}
+
+const envelopeSchema = z.object({ version: z.number().int().min(0), value: z.unknown() });
+
+let idbStore: UseStore | null = null;
+function idb(): UseStore {
+  idbStore ??= createStore('portal-launcher', 'items');
+  return idbStore;
+}
+
+async function readRaw(area: StorageAreaName, key: string): Promise<unknown> {
+  if (area === 'idb') return idbGet(key, idb());
+  const result = await browser.storage[area].get(key);
+  return result[key];
+}
+
+async function writeRaw(area: StorageAreaName, key: string, value: unknown): Promise<void> {
+  if (area === 'idb') return idbSet(key, value, idb());
+  await browser.storage[area].set({ [key]: value });
+}
+
+async function removeRaw(area: StorageAreaName, key: string): Promise<void> {
+  if (area === 'idb') return idbDel(key, idb());
+  await browser.storage[area].remove(key);
+}
+
+/** Every item defined so far, for {@link clearStoredItems}. */
+const registry: StoredItem<unknown>[] = [];
+
+/**
+ * Declares a stored item. Values are written as `{ version, value }` so a
+ * later release can migrate what an older one wrote.
+ */
+export function defineStoredItem<T>(options: StoredItemOptions<T>): StoredItem<T> {
+  if (registry.some((item) => item.key === options.key && item.area === options.area)) {
+    throw new Error(`Stored item ${options.area}:${options.key} is declared twice.`);
+  }
+  const item: StoredItem<T> = {
+    ...options,
+    async get() {
+      const raw = await readRaw(options.area, options.key);
+      if (raw === undefined) return options.fallback;
+      const value = migrate(options, raw);
+      if (value.ok) return value.value;
+      // Unreadable (older format without migration, tampered, truncated): drop it, lose nothing valid.
+      await removeRaw(options.area, options.key);
+      return options.fallback;
+    },
+    async set(value) {
+      const parsed = options.schema.parse(value);
+      await writeRaw(options.area, options.key, { version: options.version, value: parsed });
+    },
+    async remove() {
+      await removeRaw(options.area, options.key);
+    },
+  };
+  registry.push(item as StoredItem<unknown>);
+  return item;
+}
+
+function migrate<T>(options: StoredItemOptions<T>, raw: unknown): { ok: true; value: T } | { ok: false } {
+  const envelope = envelopeSchema.safeParse(raw);
+  if (!envelope.success || envelope.data.version > options.version) return { ok: false };
+  let value = envelope.data.value;
+  for (let version = envelope.data.version + 1; version <= options.version; version++) {
+    const step = options.migrations?.[version];
+    if (!step) return { ok: false };
+    try {
+      value = step(value);
+    } catch {
+      return { ok: false };
+    }
+  }
+  const parsed = options.schema.safeParse(value);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false };
+}
+
+/**
+ * Removes every item declared with `clearOn` containing `event`. One failing
+ * area (e.g. IndexedDB unavailable) does not stop the others; the keys that
+ * could not be removed are returned.
+ */
+export async function clearStoredItems(event: ClearEvent): Promise<string[]> {
+  const items = registry.filter((item) => item.clearOn.includes(event));
+  const results = await Promise.allSettled(items.map((item) => item.remove()));
+  return items.filter((_, index) => results[index]?.status === 'rejected').map((item) => item.key);
+}
+
+/** The declared items (for tests and diagnostics). */
+export function storedItems(): readonly StoredItem<unknown>[] {
+  return registry;
+}
+
+// ---------------------------------------------------------------- items
+
+const epochMs = z.number().int().nonnegative();
+
+/** The signed-in session. Tokens: `storage.session` only (A5). */
+export const sessionSchema = z.object({
+  issuer: z.string().url(),
+  clientId: z.string().min(1),
+  accessToken: z.string().min(1),
+  accessTokenExpiresAt: epochMs,
+  refreshToken: z.string().min(1).nullable(),
+  idToken: z.string().min(1).nullable(),
+  user: z.object({ sub: z.string().min(1), name: z.string().nullable(), email: z.string().nullable() }),
+  /**
+   * The last authentication proven by a code flow. Never taken from a refresh
+   * (A4): a refresh is not a new authentication.
+   */
+  authentication: z.object({
+    acr: z.string().nullable(),
+    amr: z.array(z.string()),
+    /** Epoch seconds. */
+    authTime: z.number().int().nullable(),
+  }),
+});
+export type StoredSession = z.infer<typeof sessionSchema>;
+
+export const sessionItem = defineStoredItem<StoredSession | null>({
+  key: 'session',
+  area: 'session',
+  schema: sessionSchema.nullable(),
+  version: 1,
+  fallback: null,
+  clearOn: ['signOut', 'identityChange'],
+  description: 'Tokens and the proven authentication of the signed-in employee.',
+});
+
+/** A sign-in, step-up or sign-out started in a tab and not finished yet (C1). */
+export const pendingFlowSchema = z.object({
+  kind: z.enum(['signIn', 'stepUp', 'signOut']),
+  state: z.string().min(16).max(200),
+  nonce: z.string().max(200),
+  codeVerifier: z.string().max(200),
+  issuer: z.string().url(),
+  maxAge: z.number().int().nonnegative().nullable(),
+  acrValues: z.string().max(500).nullable(),
+  /** Epoch ms; flows older than 10 minutes are discarded (C1, C5). */
+  createdAt: epochMs,
+  tabId: z.number().int().nullable(),
+  /** Apps to open once the step-up succeeds, first one in the step-up tab (C6). */
+  launchAppIds: z.array(z.string().max(100)).max(50),
+});
+export type PendingFlow = z.infer<typeof pendingFlowSchema>;
+
+export const pendingFlowsItem = defineStoredItem<Record<string, PendingFlow>>({
+  key: 'pendingFlows',
+  area: 'session',
+  schema: z.record(z.string(), pendingFlowSchema),
+  version: 1,
+  fallback: {},
+  clearOn: ['signOut', 'identityChange'],
+  description: 'Authorization transactions (state, nonce, PKCE verifier) saved before their tab opens.',
+});
+
+/** What happened to the last launch, for a popup opened afterwards ("cancelled"). */
+export const launchNoticeSchema = z.object({
+  appId: z.string().max(100),
+  appName: z.string().max(200),
+  outcome: z.enum(['opened', 'cancelled', 'failed']),
+  message: z.string().max(500),
+  at: epochMs,
+});
+export type LaunchNotice = z.infer<typeof launchNoticeSchema>;
+
+export const launchNoticeItem = defineStoredItem<LaunchNotice | null>({
+  key: 'launchNotice',
+  area: 'session',
+  schema: launchNoticeSchema.nullable(),
+  version: 1,
+  fallback: null,
+  clearOn: ['signOut', 'identityChange'],
+  description: 'Outcome of the most recent launch, shown once by the popup.',
+});
+
+/** Non-secret catalog cache so the popup paints instantly and works offline (C3). */
+export const catalogCacheSchema = z.object({
+  issuer: z.string().url(),
+  sub: z.string().min(1),
+  apps: z.array(appSchema).max(10_000),
+  me: meSchema.nullable(),
+  fetchedAt: epochMs,
+});
+export type CatalogCache = z.infer<typeof catalogCacheSchema>;
+
+export const catalogCacheItem = defineStoredItem<CatalogCache | null>({
+  key: 'catalog',
+  area: 'idb',
+  schema: catalogCacheSchema.nullable(),
+  version: 1,
+  fallback: null,
+  clearOn: ['signOut', 'identityChange'],
+  description: 'Assigned apps and profile summary of the signed-in employee (no tokens).',
+});
