@@ -3,7 +3,7 @@
  *
  *   serve [--no-demo] [--port N]           start the portal (default command; demo data unless --no-demo)
  *   seed-demo                              create the demo users (apps are registered by `serve`)
- *   user add <email> --password P [--name "Full Name"]
+ *   user add <email> --password P|- [--name "Full Name"]   (- reads the password from stdin)
  *   user list
  *   user disable <email> | user enable <email>
  *   user unlock <email>                    clear the lockout counter
@@ -22,7 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, describeSettings, loadConfig } from './config.ts';
 import type { PortalContext } from './context.ts';
 import { openDatabase } from './db/database.ts';
 import { createRepos, databaseFile } from './repo/index.ts';
@@ -77,8 +77,32 @@ function required<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-/** Runs one CLI command (everything but `serve`). Returns the text to print. */
-export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/**
+ * The password of `--password P`, or with `--password -` the first line of
+ * `stdin`, so it stays out of the shell history and the process list.
+ */
+async function passwordFrom(value: string | undefined, stdin: NodeJS.ReadableStream): Promise<string> {
+  const given = required(value, '--password (or --password - to read it from standard input)');
+  if (given !== '-') return given;
+  let text = '';
+  for await (const chunk of stdin) {
+    text += chunk.toString();
+    if (text.includes('\n')) break;
+  }
+  const line = text.split(/\r?\n/)[0] ?? '';
+  if (!line) throw new UsageError('No password arrived on standard input (--password -).');
+  return line;
+}
+
+/**
+ * Runs one CLI command (everything but `serve`). Returns the text to print.
+ * `stdin` is read only for `--password -`.
+ */
+export async function runCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<string> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: OPTIONS,
@@ -105,7 +129,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
         const user = await createUser(ctx, {
           email,
           displayName: values.name,
-          password: required(values.password, '--password'),
+          password: await passwordFrom(values.password, stdin),
         });
         out.push(`Created ${user.email} (${user.id}).`);
         break;
@@ -142,7 +166,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
       }
       case 'user set-password': {
         const user = requireUser(ctx, required(rest[0], 'the email'));
-        await setUserPassword(ctx, user.id, required(values.password, '--password'));
+        await setUserPassword(ctx, user.id, await passwordFrom(values.password, stdin));
         out.push(`Set a new password for ${user.email}; its sessions ended.`);
         break;
       }
@@ -211,39 +235,76 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
   return out.join('\n');
 }
 
-const USAGE = `Usage: npm run portal -- <command>
+const USAGE = `Portal Launcher reference portal: an OpenID Provider with sign-in pages, TOTP,
+the portal API (/api/v1) and two demo apps (Team Wiki, Payroll).
 
-  serve [--no-demo] [--port N]          start the portal (default)
-  seed-demo                             create the demo users
+Usage: npm run portal -- [command] [options]
+
+Run the portal
+  serve [--no-demo] [--port N]   start it (the default command). With demo data unless
+                                 --no-demo: prints the demo accounts, alice's authenticator
+                                 secret and a QR code to scan with a phone. Ctrl-C stops it.
+
+Users
   user add <email> --password P [--name "Full Name"]
-  user list | user disable <email> | user enable <email>
-  user unlock <email> | user reset-mfa <email>
+                                 --password - reads it from standard input instead
+                                 (keeps it out of shell history and the process list)
+  user list
+  user disable <email>           sign the user out everywhere and refuse new sign-ins
+  user enable <email>
+  user unlock <email>            clear the failed-attempt counter after a lockout
+  user reset-mfa <email>         remove the authenticator and recovery codes
   user set-password <email> --password P
-  app add <id> --name N --redirect-uri U [--initiate-login-uri U] [--target-link-uri U]
-          [--description D] [--category C] [--requires-mfa] [--mfa-max-age SECONDS]
-  app list | app assign <appId> <email>
 
-Settings come from PORTAL_* environment variables (PORTAL_DATA_DIR, PORTAL_PORT, PORTAL_ISSUER, ...).`;
+Apps
+  app add <id> --name N [--redirect-uri U ...] [--initiate-login-uri U]
+          [--target-link-uri U ...] [--description D] [--category C]
+          [--requires-mfa] [--mfa-max-age SECONDS]
+                                 with --redirect-uri the app is an OIDC client and its
+                                 client secret is printed once
+  app list
+  app assign <appId> <email>
+  seed-demo                      create the demo users without starting the portal
+
+Admin commands work on the data folder directly and may run while the portal runs.
+
+Settings (environment variables):
+${describeSettings()}
+
+Examples
+  PORTAL_DATA_DIR=/tmp/portal npm run portal
+  npm run portal -- user unlock alice@example.com
+  PORTAL_PORT=8080 PORTAL_MFA_AT_SIGN_IN=true npm run portal -- serve --no-demo`;
+
+/** Node's `parseArgs` errors (unknown option, missing value): usage mistakes, not crashes. */
+function isParseArgsError(error: unknown): error is Error {
+  return error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
+}
 
 async function cli(argv: string[]): Promise<void> {
-  const first = argv.find((arg) => !arg.startsWith('-'));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (first === undefined || first === 'serve') {
-    const { values } = parseArgs({ args: argv.filter((a) => a !== 'serve'), options: OPTIONS, strict: true });
-    // Loaded lazily: admin commands do not need the OpenID Provider.
-    const { main } = await import('./main.ts');
-    await main({
-      seedDemo: !values['no-demo'],
-      port: values.port !== undefined ? Number(values.port) : undefined,
-    });
-    return;
-  }
   try {
+    // Parsed before choosing the command, so `--port 8080` alone still means `serve`.
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+    if (positionals.length === 0 || (positionals[0] === 'serve' && positionals.length === 1)) {
+      const port = values.port !== undefined ? Number(values.port) : undefined;
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+        throw new UsageError(`--port takes a port number from 0 to 65535, not "${values.port}".`);
+      }
+      // Loaded lazily: admin commands do not need the OpenID Provider.
+      const { main } = await import('./main.ts');
+      await main({ seedDemo: !values['no-demo'], port });
+      return;
+    }
     process.stdout.write(`${await runCommand(argv)}\n`);
   } catch (error) {
+    if (isParseArgsError(error)) {
+      process.stderr.write(`${error.message}. Run with --help for usage.\n`);
+      process.exit(1);
+    }
     if (error instanceof UsageError || error instanceof AccountError || error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);

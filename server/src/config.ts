@@ -117,6 +117,51 @@ const ENV_NAMES: Record<string, string> = {
   'lifetimes.launchTicket': 'PORTAL_LAUNCH_TICKET_TTL',
 };
 
+/** One line of help per setting, in {@link ENV_NAMES} order (`npm run portal -- --help`). */
+const SETTING_HELP: Record<string, string> = {
+  issuer: 'public URL of the portal (https, or http on loopback); default http://{host}:{port}',
+  port: 'port to listen on (0 = any free port)',
+  host: 'address to listen on',
+  dataDir: 'folder for the database, signing and cookie keys, and mail (.eml files)',
+  mfaAtSignIn: 'ask users who have an authenticator for it at every sign-in (true/false)',
+  portalApi: 'serve the portal REST API under /api/v1 (true/false)',
+  smtpUrl:
+    'send mail through this SMTP server (smtp:// or smtps://user:pass@host:port);\n      without it, mail is written as .eml files into the data folder',
+  passwordMinLength: 'minimum password length (at least 8)',
+  'lockout.maxFailures': 'failed passwords or codes per account before waiting starts',
+  'lockout.maxFailuresPerAddress': 'failures from one client address before it waits',
+  'lockout.waitIncrementSeconds': 'wait added per failure past the threshold, seconds',
+  'lockout.maxWaitSeconds': 'longest wait, seconds',
+  'lockout.failureResetSeconds': 'failures older than this are forgotten, seconds',
+  'lifetimes.accessToken': 'access token lifetime, seconds',
+  'lifetimes.idToken': 'ID token lifetime, seconds',
+  'lifetimes.authorizationCode': 'authorization code lifetime, seconds (at most 60)',
+  'lifetimes.refreshTokenIdle': 'refresh token idle lifetime, seconds',
+  'lifetimes.refreshTokenAbsolute': 'refresh token absolute lifetime, seconds',
+  'lifetimes.sessionIdle': 'portal session idle timeout, seconds',
+  'lifetimes.sessionAbsolute': 'portal session absolute timeout, seconds',
+  'lifetimes.interaction': 'time to finish a sign-in page flow, seconds',
+  'lifetimes.launchTicket': 'app launch link lifetime, seconds (at most 60)',
+};
+
+/**
+ * The settings as help text: environment name, default and meaning, one per
+ * line, so `--help` always matches what {@link loadConfig} reads.
+ */
+export function describeSettings(): string {
+  const defaults = configSchema.parse({}) as unknown as Record<string, unknown>;
+  const lookup = (dotted: string): unknown =>
+    dotted
+      .split('.')
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], defaults);
+  return Object.entries(ENV_NAMES)
+    .map(([dotted, name]) => {
+      const value = lookup(dotted);
+      return `  ${name}${value === undefined ? '' : ` (default ${String(value)})`}\n      ${SETTING_HELP[dotted] ?? ''}`;
+    })
+    .join('\n');
+}
+
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const parts = dotted.split('.');
   let node = target;

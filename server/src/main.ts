@@ -7,6 +7,7 @@
 import QRCode from 'qrcode';
 import { type RunningPortal, startPortal } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { TEAM_WIKI } from './demo-apps/rp.ts';
 import { otpauthUri } from './services/totp.ts';
 
 /** Options of {@link serve}. */
@@ -16,6 +17,8 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the banner goes (stdout by default). */
   print?: (text: string) => void;
+  /** Where the portal's log lines go (stdout by default). */
+  logger?: (line: string) => void;
 }
 
 /** Starts the portal and prints the demo accounts (with alice's TOTP secret and a terminal QR code). */
@@ -28,6 +31,7 @@ export async function serve(options: ServeOptions): Promise<RunningPortal> {
     port: options.port ?? config.port,
     seedDemo: options.seedDemo,
     env,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const lines = [
     '',
@@ -35,8 +39,12 @@ export async function serve(options: ServeOptions): Promise<RunningPortal> {
     `  discovery: ${portal.issuer}/.well-known/openid-configuration`,
     `  data:      ${config.dataDir}`,
   ];
-  if (portal.demoApps.wiki) {
-    lines.push(`  Team Wiki: ${portal.demoApps.wiki}   Payroll: ${portal.demoApps.payroll}`);
+  // Listed only when registered: with --no-demo on a fresh folder they would refuse every sign-in.
+  if (portal.demoApps.wiki && portal.context.repos.apps.findById(TEAM_WIKI.id)) {
+    lines.push(
+      `  Team Wiki: ${portal.demoApps.wiki}  (password is enough)`,
+      `  Payroll:   ${portal.demoApps.payroll}  (asks for a fresh authenticator code)`,
+    );
   }
   if (portal.demo) {
     const { alice, bob } = portal.demo;
@@ -45,6 +53,8 @@ export async function serve(options: ServeOptions): Promise<RunningPortal> {
       'Demo accounts:',
       `  ${alice.email} / ${alice.password}  (authenticator app enrolled)`,
       `  ${bob.email} / ${bob.password}  (password only)`,
+      '',
+      'Try it: open Team Wiki, sign in as alice, then open Payroll: the portal asks only for her code.',
       '',
       `Alice's authenticator secret (add it to any TOTP app, or: oathtool --totp -b ${alice.totpSecret}):`,
       `  ${alice.totpSecret}`,
@@ -57,6 +67,7 @@ export async function serve(options: ServeOptions): Promise<RunningPortal> {
   } else {
     print(lines.join('\n'));
   }
+  print('Press Ctrl-C to stop. Admin commands: npm run portal -- --help');
   return portal;
 }
 

@@ -48,6 +48,8 @@ export async function startTestPortal(
     dataDir,
     port: 0,
     seedDemo: true,
+    // Not the developer's PORTAL_* variables: a test must not change with the shell it runs in.
+    env: {},
     clock: clock.now,
     logger: (line) => logs.push(line),
     ...(options.config ? { config: options.config } : {}),

@@ -3,7 +3,9 @@
  * against a temporary data folder.
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../src/cli.ts';
@@ -131,5 +133,84 @@ describe('admin CLI', () => {
     })();
     expect(code).toBe(1);
     expect(stderr).toContain('PORTAL_LOCKOUT_MAX_FAILURES');
+  });
+
+  it('--help lists every command and every PORTAL_* setting with its default', async () => {
+    const { code, stdout } = await portal(freshDataDir(), '--help');
+    expect(code).toBe(0);
+    for (const command of [
+      'serve',
+      'user add',
+      'user unlock',
+      'user reset-mfa',
+      'app add',
+      'app assign',
+      'seed-demo',
+    ]) {
+      expect(stdout).toContain(command);
+    }
+    const source = fs.readFileSync(path.join(root, 'server/src/config.ts'), 'utf8');
+    const names = [...new Set(source.match(/PORTAL_[A-Z_]+/g))];
+    expect(names.length).toBeGreaterThan(15);
+    for (const name of names) expect(stdout).toContain(name);
+    expect(stdout).toContain('PORTAL_LOCKOUT_MAX_FAILURES (default 30)');
+  });
+
+  it("serve prints where everything is, the demo accounts, alice's secret and a QR code, and nothing else secret", async () => {
+    const { serve } = await import('../src/main.ts');
+    const printed: string[] = [];
+    const logs: string[] = [];
+    const portal = await serve({
+      seedDemo: true,
+      port: 0,
+      env: { PORTAL_DATA_DIR: freshDataDir() },
+      print: (text) => printed.push(text),
+      logger: (line) => logs.push(line),
+    });
+    try {
+      const banner = printed.join('\n');
+      const secret = portal.demo?.alice.totpSecret as string;
+      expect(banner).toContain(`${portal.issuer}/.well-known/openid-configuration`);
+      expect(banner).toContain(`Team Wiki: ${portal.demoApps.wiki}`);
+      expect(banner).toContain('alice@example.com / alice-demo-password');
+      expect(banner).toContain('bob@example.com / bob-demo-password');
+      expect(banner).toContain(`oathtool --totp -b ${secret}`);
+      // The terminal QR code (half-block characters) follows the secret.
+      expect(banner).toMatch(/[▀▄█]{10,}/);
+      expect(banner).toContain('npm run portal -- --help');
+      // The portal's own log carries neither the demo passwords nor the secret (B17).
+      expect(logs.join('\n')).not.toMatch(/demo-password/);
+      expect(logs.join('\n')).not.toContain(secret);
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it('usage mistakes (unknown option, bad --port) end with a one-line hint, not a stack trace', async () => {
+    const unknown = await portal(freshDataDir(), 'user', 'list', '--frobnicate');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("Unknown option '--frobnicate'");
+    expect(unknown.stderr).toContain('Run with --help for usage.');
+    expect(unknown.stderr).not.toMatch(/^\s+at /m);
+
+    const badPort = await portal(freshDataDir(), '--port', 'eighty');
+    expect(badPort.code).toBe(1);
+    expect(badPort.stderr).toContain('--port takes a port number from 0 to 65535, not "eighty".');
+  });
+
+  it('--password - reads the password from standard input (not the process list)', async () => {
+    const dataDir = freshDataDir();
+    const env = { PORTAL_DATA_DIR: dataDir };
+    const stdin = Readable.from(['grace stdin passphrase\nignored second line\n']);
+    expect(await runCommand(['user', 'add', 'grace@example.com', '--password', '-'], env, stdin)).toContain(
+      'Created grace@example.com',
+    );
+    await expect(
+      runCommand(['user', 'set-password', 'grace@example.com', '--password', '-'], env, Readable.from([])),
+    ).rejects.toThrow('No password arrived on standard input');
+    const db = openDatabase(databaseFile(dataDir));
+    const user = createRepos(db, Date.now).users.findByEmail('grace@example.com');
+    expect(await verifyPassword(user?.passwordHash, 'grace stdin passphrase')).toBe(true);
+    db.close();
   });
 });

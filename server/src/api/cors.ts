@@ -9,6 +9,18 @@
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol Fetch standard, CORS protocol
  */
 
+import { isFirefoxExtensionOrigin } from '../../../utils/portal/contract.ts';
+
+/**
+ * The listed origins, plus any Firefox extension origin: Firefox gives the
+ * launcher a random origin per profile, and without CORS it can read the API
+ * only when the employee granted the portal's host permission, which a
+ * force-installed (managed) deployment never asks for.
+ */
+function isAllowed(origin: string | undefined, allowed: ReadonlySet<string>): origin is string {
+  return origin !== undefined && (allowed.has(origin) || isFirefoxExtensionOrigin(origin));
+}
+
 /** Request headers the launcher sends. */
 const ALLOWED_HEADERS = 'Authorization, Content-Type, If-None-Match';
 /** Response headers the launcher must read (ETag for caching, WWW-Authenticate for step-up). */
@@ -23,7 +35,7 @@ export function corsHeaders(
 ): Record<string, string> {
   // `Vary: Origin` on every answer: the headers differ by origin, so a shared cache must not mix them.
   const headers: Record<string, string> = { Vary: 'Origin' };
-  if (origin && allowed.has(origin)) {
+  if (isAllowed(origin, allowed)) {
     headers['Access-Control-Allow-Origin'] = origin;
     headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
   }
@@ -41,7 +53,7 @@ export function preflightHeaders(
   methods: readonly string[],
 ): Record<string, string> {
   const headers: Record<string, string> = { Vary: 'Origin', Allow: ['OPTIONS', ...methods].join(', ') };
-  if (origin && allowed.has(origin)) {
+  if (isAllowed(origin, allowed)) {
     headers['Access-Control-Allow-Origin'] = origin;
     headers['Access-Control-Allow-Methods'] = methods.join(', ');
     headers['Access-Control-Allow-Headers'] = ALLOWED_HEADERS;

@@ -47,6 +47,10 @@ export async function handleResetPasswordPage(ctx: PortalContext, koa: Koa.Conte
     ...PAGE_SECURITY_HEADERS,
     // Forms post only back to the portal, so an injected form could not send a password elsewhere.
     'Content-Security-Policy': `${PAGE_SECURITY_HEADERS['Content-Security-Policy']}; form-action 'self'`,
+    // Not `no-referrer`: under it browsers send `Origin: null` on the page's own form
+    // POST, which the Origin check below must refuse. `same-origin` still keeps the
+    // reset token in this page's URL away from every other site.
+    'Referrer-Policy': 'same-origin',
   });
   const page = (status: number, title: string, body: SafeHtml) => {
     koa.status = status;

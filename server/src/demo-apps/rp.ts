@@ -254,12 +254,19 @@ export async function startDemoApp(
         res,
         200,
         `${app.name} — ${user.name}`,
-        html`<h1 data-testid="signed-in">${app.name} — Signed in as ${user.name} (${user.email})</h1>
+        // The app's name as the heading and the person underneath: a long
+        // "App — Signed in as …" heading wrapped badly on narrow windows.
+        html`<h1>${app.name}</h1>
+<p data-testid="signed-in">Signed in as <span class="who">${user.name}</span> (${user.email})</p>
+<p class="hint">A demo app of the reference portal. It signed you in through the portal (OpenID Connect); this is what the portal said about you:</p>
 <dl>
 <dt>acr</dt><dd data-testid="acr">${user.acr}</dd>
 <dt>amr</dt><dd data-testid="amr">${user.amr.join(' ')}</dd>
 <dt>auth_time</dt><dd data-testid="auth_time">${String(user.authTime)}</dd>
-<dt>Signed in at</dt><dd>${new Date(user.authTime * 1000).toISOString()}</dd>
+<dt>Signed in at</dt><dd>${new Date(user.authTime * 1000)
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.\d+Z$/, ' UTC')}</dd>
 </dl>`,
       );
     }

@@ -135,6 +135,14 @@ export function mountInteractions(ctx: PortalContext): void {
     (details.session?.acr === ACR_MFA &&
       (details.prompt.reasons.includes('max_age') || details.prompt.reasons.includes('login_prompt')));
 
+  /**
+   * Whether this request goes on past the password for `user`: to the code page when the
+   * user has an authenticator and the request wants one; to "MFA is not set up" when the
+   * client demands MFA (acr) of a user without one.
+   */
+  const needsSecondFactor = (details: Details, user: UserRecord) =>
+    hasActiveTotp(ctx, user.id) ? wantsSecondFactor(details) : mfaRequested(details);
+
   /** A still-valid session whose user only needs to prove something more (step-up or re-auth). */
   const sessionUserFor = (details: Details): UserRecord | undefined => {
     const reasons = details.prompt.reasons;
@@ -211,16 +219,12 @@ export function mountInteractions(ctx: PortalContext): void {
     // explicit prompt=login re-checks the password too.
     const fullReauth = details.prompt.reasons.includes('login_prompt');
     if (!progress.userId && !progress.email && sessionUser) {
-      if (!fullReauth && wantsSecondFactor(details) && hasActiveTotp(ctx, sessionUser.id)) {
+      progress.email = sessionUser.email;
+      // The session already proved the password: go straight to the second factor (or,
+      // for a user without one, to the page that says MFA is not set up).
+      if (!fullReauth && needsSecondFactor(details, sessionUser)) {
         progress.userId = sessionUser.id;
-        progress.email = sessionUser.email;
         progress.passwordVerified = true;
-      } else if (!fullReauth && mfaRequested(details) && !hasActiveTotp(ctx, sessionUser.id)) {
-        progress.userId = sessionUser.id;
-        progress.email = sessionUser.email;
-        progress.passwordVerified = true;
-      } else {
-        progress.email = sessionUser.email;
       }
       repos.interactionProgress.save(progress);
     }
@@ -230,7 +234,13 @@ export function mountInteractions(ctx: PortalContext): void {
       if (hasActiveTotp(ctx, progress.userId)) {
         return sendPage(
           koa,
-          secondFactorPage({ ...page, action: `${base}/second-factor`, appName, stepUp: !!sessionUser }),
+          secondFactorPage({
+            ...page,
+            action: `${base}/second-factor`,
+            appName,
+            stepUp: !!sessionUser,
+            email: progress.email ?? undefined,
+          }),
           error ? 401 : 200,
         );
       }
@@ -313,8 +323,7 @@ export function mountInteractions(ctx: PortalContext): void {
         });
         return show(koa, details, progress, lockedNow ? MESSAGES.locked : MESSAGES.badCredentials);
       }
-      const needsMfa = hasActiveTotp(ctx, user.id) ? wantsSecondFactor(details) : mfaRequested(details);
-      if (!needsMfa) return finishLogin(koa, details, user, false);
+      if (!needsSecondFactor(details, user)) return finishLogin(koa, details, user, false);
       progress.userId = user.id;
       progress.passwordVerified = true;
       repos.interactionProgress.save(progress);

@@ -25,7 +25,7 @@ button.secondary{background:transparent;color:#1f5fd6;border:1px solid #1f5fd6}
 .hint{color:#4a5568;font-size:.9rem}
 .who{font-weight:600}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem}dt{font-weight:600}dd{margin:0;word-break:break-all}
-@media (prefers-color-scheme:dark){body{background:#12161f;color:#e7ecf5}main{background:#1c2330}.hint{color:#aab4c5}.alert{background:#3a1616;color:#ffd7d7;border-color:#7a2c2c}}
+@media (prefers-color-scheme:dark){body{background:#12161f;color:#e7ecf5}main{background:#1c2330}.hint{color:#aab4c5}.alert{background:#3a1616;color:#ffd7d7;border-color:#7a2c2c}button.secondary{color:#9ec1ff;border-color:#9ec1ff}a{color:#9ec1ff}input{background:#12161f;color:#e7ecf5}}
 `;
 
 /**
@@ -134,12 +134,15 @@ ${
 }
 
 /** Step 3: the second factor (TOTP or a recovery code); also the step-up page. */
-export function secondFactorPage(options: FormPageOptions & { appName?: string; stepUp: boolean }): string {
+export function secondFactorPage(
+  options: FormPageOptions & { appName?: string; stepUp: boolean; email?: string },
+): string {
   const title = options.appName ? `Verify it's you to open ${options.appName}` : "Verify it's you";
   const hintId = 'code-hint';
   return layout(
     title,
     html`<h1>${title}</h1>
+${options.email ? html`<p>${options.stepUp ? 'Signed in as' : 'Signing in as'} <span class="who" data-testid="email">${options.email}</span></p>` : null}
 <p class="hint" id="${hintId}">Enter the 6-digit code from your authenticator app. If you do not have your phone, enter one of your recovery codes.</p>
 ${alertRegion(options.error)}
 <form method="post" action="${options.action}">

@@ -28,4 +28,17 @@ describe('CORS', () => {
     expect(preflight['Access-Control-Allow-Methods']).toBe('GET, PATCH');
     expect(preflight['Access-Control-Allow-Headers']).toContain('Authorization');
   });
+
+  it('B12: a Firefox extension origin (random per profile) is allowed; look-alikes are not', () => {
+    const firefox = 'moz-extension://8c5f1f46-3d0e-4b7a-9b1e-2f6a0c7d9e11';
+    expect(corsHeaders(firefox, allowed)['Access-Control-Allow-Origin']).toBe(firefox);
+    expect(preflightHeaders(firefox, allowed, ['GET'])['Access-Control-Allow-Origin']).toBe(firefox);
+    for (const origin of [
+      'moz-extension://not-a-uuid',
+      `${firefox}.evil.example`,
+      `https://${firefox.slice(16)}`,
+    ]) {
+      expect(corsHeaders(origin, allowed)).not.toHaveProperty('Access-Control-Allow-Origin');
+    }
+  });
 });

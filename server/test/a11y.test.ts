@@ -1,0 +1,236 @@
+/**
+ * Accessibility of every page a person meets at the portal (issue 2 "Sign-in
+ * pages … accessible"), checked in real Chromium with axe-core, walking the
+ * pages the way a person does: Team Wiki sign-in (email, password, a wrong
+ * password), Payroll step-up (second factor, a wrong code), the TOTP page at
+ * sign-in, "MFA not set up", the locked page (B9), and the reset pages.
+ * Zero axe violations on each; the error text is in a live region and the
+ * field to fill has focus.
+ */
+import * as OTPAuth from 'otpauth';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MESSAGES } from '../src/oidc/interactions.ts';
+import { findResetLink, waitFor } from './api-helpers.ts';
+import {
+  type AxeViolation,
+  axeViolations,
+  launchChromium,
+  maybeScreenshot,
+  type TestBrowser,
+} from './browser.ts';
+import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';
+
+let portal: TestPortal;
+let chromium: TestBrowser;
+
+beforeAll(async () => {
+  portal = await startTestPortal({
+    config: { lockout: { maxFailures: 2, maxFailuresPerAddress: 1000 } },
+  });
+  chromium = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  await portal?.close();
+});
+
+function demo() {
+  if (!portal.demo) throw new Error('The test portal was started without demo data.');
+  return portal.demo;
+}
+
+/** A fresh browser context (own cookies): one person at one computer. */
+async function freshPage(): Promise<Page> {
+  const context = await chromium.browser.createBrowserContext();
+  return context.newPage();
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  const violations: AxeViolation[] = await axeViolations(page);
+  expect(violations, `axe on ${page.url()}`).toEqual([]);
+}
+
+/** The id of the focused element (what `autofocus` chose). */
+async function focusedId(page: Page): Promise<string | undefined> {
+  // A string expression: the server's tsconfig has no DOM types, on purpose.
+  const id = await page.evaluate('document.activeElement ? document.activeElement.id : ""');
+  return typeof id === 'string' && id ? id : undefined;
+}
+
+/** The parts of an `<input>` these tests touch (no DOM lib in the server's tsconfig). */
+interface InputLike {
+  value: string;
+  form: { requestSubmit(): void } | null;
+}
+
+/** Types into the page's text field `id` and presses its form's primary button. */
+async function fillAndSubmit(page: Page, fields: Record<string, string>): Promise<void> {
+  for (const [id, value] of Object.entries(fields)) {
+    await page.$eval(`#${id}`, (input) => {
+      (input as unknown as InputLike).value = '';
+    });
+    await page.type(`#${id}`, value);
+  }
+  const first = Object.keys(fields)[0] as string;
+  await Promise.all([
+    page.waitForNavigation(),
+    page.$eval(`#${first}`, (input) => {
+      const form = (input as unknown as InputLike).form;
+      if (!form) throw new Error('field outside a form');
+      form.requestSubmit();
+    }),
+  ]);
+}
+
+async function alertText(page: Page): Promise<string> {
+  return page.$eval('[role="alert"]', (el) => el.textContent?.trim() ?? '');
+}
+
+/** Opens a demo app and follows its "Sign in" link to the portal. */
+async function startAppSignIn(page: Page, appUrl: string): Promise<void> {
+  await page.goto(`${appUrl}/`);
+  await Promise.all([page.waitForNavigation(), page.click('a[href^="/login"]')]);
+}
+
+function currentCode(secret: string): string {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+}
+
+describe('sign-in pages in Chromium', () => {
+  it('email, password and wrong-password pages have no axe violations, focus the field and announce the error', async () => {
+    const page = await freshPage();
+    await startAppSignIn(page, portal.demoApps.wiki);
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe('Sign in');
+    expect(await page.content()).toContain('Sign in to continue to Team Wiki.');
+    expect(await focusedId(page)).toBe('email');
+    await expectAccessible(page);
+    await maybeScreenshot(page, 'portal-sign-in');
+
+    await fillAndSubmit(page, { email: demo().bob.email });
+    expect(await focusedId(page)).toBe('password');
+    await expectAccessible(page);
+
+    await fillAndSubmit(page, { password: 'not the password' });
+    expect(await alertText(page)).toBe(MESSAGES.badCredentials);
+    expect(await page.$eval('#password', (el) => el.getAttribute('aria-invalid'))).toBe('true');
+    await expectAccessible(page);
+
+    await fillAndSubmit(page, { password: demo().bob.password });
+    expect(page.url().startsWith(portal.demoApps.wiki)).toBe(true);
+    expect(await page.$eval('[data-testid="signed-in"]', (el) => el.textContent)).toContain(demo().bob.email);
+    await expectAccessible(page);
+  }, 60_000);
+
+  it('B7: the step-up page names the app, has no axe violations, and a wrong code is announced', async () => {
+    const page = await freshPage();
+    const { alice } = demo();
+    // A password-only session first (Team Wiki does not ask for MFA)…
+    await startAppSignIn(page, portal.demoApps.wiki);
+    await fillAndSubmit(page, { email: alice.email });
+    await fillAndSubmit(page, { password: alice.password });
+    expect(page.url().startsWith(portal.demoApps.wiki)).toBe(true);
+
+    // …then Payroll asks for fresh MFA: only the second factor is asked for.
+    await startAppSignIn(page, portal.demoApps.payroll);
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe("Verify it's you to open Payroll");
+    expect(await focusedId(page)).toBe('code');
+    await expectAccessible(page);
+    await maybeScreenshot(page, 'portal-step-up');
+
+    await fillAndSubmit(page, { code: '000000' === currentCode(alice.totpSecret) ? '111111' : '000000' });
+    expect(await alertText(page)).toBe(MESSAGES.badCode);
+    await expectAccessible(page);
+
+    await fillAndSubmit(page, { code: currentCode(alice.totpSecret) });
+    expect(page.url().startsWith(portal.demoApps.payroll)).toBe(true);
+    expect(await page.$eval('[data-testid="acr"]', (el) => el.textContent)).toBe(
+      'urn:portal-launcher:acr:mfa',
+    );
+    await expectAccessible(page);
+    await maybeScreenshot(page, 'portal-payroll');
+  }, 60_000);
+
+  it('the TOTP page at sign-in and the "MFA not set up" page have no axe violations', async () => {
+    const { alice, bob } = demo();
+    const page = await freshPage();
+    await startAppSignIn(page, portal.demoApps.payroll);
+    await fillAndSubmit(page, { email: alice.email });
+    await fillAndSubmit(page, { password: alice.password });
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe("Verify it's you to open Payroll");
+    await expectAccessible(page);
+
+    const bobPage = await freshPage();
+    await startAppSignIn(bobPage, portal.demoApps.payroll);
+    await fillAndSubmit(bobPage, { email: bob.email });
+    await fillAndSubmit(bobPage, { password: bob.password });
+    expect(await bobPage.$eval('h1', (h) => h.textContent)).toBe('Multi-factor authentication is not set up');
+    await expectAccessible(bobPage);
+  }, 60_000);
+
+  it('in dark mode the sign-in and error pages keep their contrast (no axe violations)', async () => {
+    const page = await freshPage();
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    await startAppSignIn(page, portal.demoApps.wiki);
+    await expectAccessible(page);
+    await fillAndSubmit(page, { email: demo().alice.email });
+    await fillAndSubmit(page, { password: 'not the password' });
+    expect(await alertText(page)).toBe(MESSAGES.badCredentials);
+    await expectAccessible(page);
+  }, 60_000);
+
+  it('the error pages (used launch link, expired sign-in) have no axe violations', async () => {
+    const page = await freshPage();
+    const launch = await page.goto(`${portal.issuer}/launch/not-a-real-ticket`);
+    expect(launch?.status()).toBe(410);
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe('This link cannot be used');
+    await expectAccessible(page);
+
+    const expired = await page.goto(`${portal.issuer}/interaction/not-a-real-interaction`);
+    expect(expired?.status()).toBe(400);
+    expect(await alertText(page)).toBe(MESSAGES.expired);
+    await expectAccessible(page);
+  }, 60_000);
+
+  it('B9: the locked page says what to do and has no axe violations', async () => {
+    const page = await freshPage();
+    await startAppSignIn(page, portal.demoApps.wiki);
+    // A real account, so the picture is the one a person sees (unknown addresses lock the
+    // same way: sign-in-pages.test.ts, B18).
+    const carol = await createTestUser(portal, { email: 'carol@example.com' });
+    await fillAndSubmit(page, { email: carol.email });
+    await fillAndSubmit(page, { password: 'wrong one' });
+    await fillAndSubmit(page, { password: 'wrong two' });
+    expect(await alertText(page)).toBe(MESSAGES.locked);
+    await expectAccessible(page);
+    await maybeScreenshot(page, 'portal-locked');
+  }, 60_000);
+
+  it('the reset pages (ask, sent, choose a new password, mismatch, done) work in a browser and have no axe violations', async () => {
+    const page = await freshPage();
+    await page.goto(`${portal.issuer}/reset-password`);
+    expect(await focusedId(page)).toBe('email');
+    await expectAccessible(page);
+
+    const { bob } = demo();
+    await fillAndSubmit(page, { email: bob.email });
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe('Check your email');
+    await expectAccessible(page);
+
+    const link = await waitFor(() => findResetLink(portal.dataDir, bob.email));
+    await page.goto(link);
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe('Choose a new password');
+    expect(await focusedId(page)).toBe('password');
+    await expectAccessible(page);
+
+    await fillAndSubmit(page, { password: 'a long new passphrase', confirm: 'a different passphrase' });
+    expect(await page.content()).toContain('The two passwords are not the same.');
+    await expectAccessible(page);
+
+    // The browser's own form POSTs are accepted (its Origin header is the portal's).
+    await fillAndSubmit(page, { password: 'a long new passphrase', confirm: 'a long new passphrase' });
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe('Password changed');
+    await expectAccessible(page);
+  }, 60_000);
+});
