@@ -16,6 +16,9 @@ const GECKO_ID = 'portal-launcher@portal-launcher.dev';
 export default defineConfig({
   srcDir: '.',
   imports: false,
+  // MV3 everywhere: WXT 0.20 builds Firefox as MV2 unless told, and this manifest (host_permissions,
+  // optional_host_permissions, DNR, storage.session) is MV3 only. Chromium's default is already 3.
+  manifestVersion: 3,
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => {
     const firefox = browser === 'firefox';
@@ -54,6 +57,8 @@ export default defineConfig({
       optional_host_permissions: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'],
       // A7/A14: only the auth page, only through a per-session random URL (use_dynamic_url), so a
       // redirect from the portal can land on it while web pages cannot probe for the extension.
+      // Firefox has no use_dynamic_url; its moz-extension UUID is random per profile, which does the
+      // same. Without this entry Firefox does not let the DNR redirect reach the auth page.
       web_accessible_resources: [
         firefox
           ? { resources: ['auth.html'], matches: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'] }

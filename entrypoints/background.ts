@@ -9,11 +9,13 @@
  */
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { createAccountHandlers } from '../utils/account/handlers.ts';
 import { AuthError } from '../utils/auth/errors.ts';
 import { createLauncher, type LauncherSettings } from '../utils/auth/launcher.ts';
 import { installRedirectRules } from '../utils/auth/redirect-rules.ts';
 import { registerMessageHandlers } from '../utils/messaging.ts';
 import { loadPolicy, type PolicyResult, saveUserSettings, watchPolicy } from '../utils/policy/index.ts';
+import { createAccountApi } from '../utils/portal/account-api.ts';
 import {
   CHROME_POST_LOGOUT_REDIRECT_URI,
   CHROME_REDIRECT_URI,
@@ -67,7 +69,14 @@ export default defineBackground(() => {
     browser.runtime.getURL('/auth.html'),
   ).catch((error: unknown) => console.error('Portal Launcher: redirect rules not installed.', error));
 
+  // The security centre (options page): account changes with step-up in a tab (B11).
+  const account = createAccountHandlers({
+    api: createAccountApi((method, path, schema, body) => launcher.portalRequest(method, path, schema, body)),
+    withStepUp: (reason, run) => launcher.withStepUp(reason, run),
+  });
+
   registerMessageHandlers(browser.runtime, {
+    ...account,
     getState: ({ refresh }) => launcher.getState(refresh ?? false),
     setPortalUrl: ({ portalUrl }) => launcher.setPortalUrl(portalUrl),
     signIn: () => launcher.signIn(),

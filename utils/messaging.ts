@@ -14,6 +14,7 @@
  */
 import type { Browser, browser } from 'wxt/browser';
 import { z } from 'zod';
+import { accountProtocol } from './account/protocol.ts';
 import { appSchema } from './portal/schemas.ts';
 
 // A8: extension pages run under the default MV3 CSP (no eval). zod's JIT would
@@ -95,6 +96,8 @@ export const protocol = {
       message: z.string().max(500),
     }),
   },
+  /** Options page: the security centre's verbs (utils/account/protocol.ts). */
+  ...accountProtocol,
 } as const;
 
 export type Protocol = typeof protocol;

@@ -16,6 +16,7 @@
  * - Expected failures are {@link AuthError}s with a code the popup renders.
  */
 import { generateRandomState } from 'oauth4webapi';
+import type { z } from 'zod';
 import type { LauncherState, LaunchResult } from '../messaging.ts';
 import {
   createPortalApi,
@@ -806,6 +807,17 @@ export function createLauncher(options: LauncherOptions) {
     }
   }
 
+  /** One portal API call with the signed-in session (utils/portal/account-api.ts builds on it). */
+  async function portalRequest<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body?: unknown,
+  ): Promise<T> {
+    const { session: stored } = await requireSession();
+    return api(stored.issuer).request(method, path, schema, body);
+  }
+
   /** C5: the employee closed a sign-in or step-up tab: cancel what waited on it. */
   async function handleTabRemoved(tabId: number): Promise<void> {
     await withFlowLock(async () => {
@@ -837,6 +849,7 @@ export function createLauncher(options: LauncherOptions) {
     dismissNotice: () => launchNoticeItem.remove(),
     verify,
     withStepUp,
+    portalRequest,
     /** For tests and diagnostics. */
     session,
   };

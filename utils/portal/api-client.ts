@@ -148,7 +148,8 @@ export function createPortalApi(options: PortalApiOptions) {
     if (!response.ok) throw await problemError(response);
     let json: unknown;
     try {
-      json = await response.json();
+      // 204 No Content has no body to read; the caller's schema says whether that is expected.
+      json = response.status === 204 ? undefined : await response.json();
     } catch (error) {
       throw new PortalApiError('invalid_response', 'The portal sent an unreadable answer.', {
         status: response.status,
@@ -170,6 +171,8 @@ export function createPortalApi(options: PortalApiOptions) {
   }
 
   return {
+    /** Any API call, for the account endpoints in utils/portal/account-api.ts. */
+    request,
     /** `GET /me/apps` */
     getApps(): Promise<AppsResponse> {
       return request('GET', '/me/apps', appsResponseSchema);

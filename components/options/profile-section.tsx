@@ -1,0 +1,198 @@
+/**
+ * Profile: the portal's sections (details, personal, employment) with inline
+ * editing of the fields the portal marks editable. Admin-locked fields and
+ * the email address are read-only and say why; the portal's 422 field errors
+ * appear under the input.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AccountProblem } from '../../utils/account/errors.ts';
+import type { Me, ProfileField } from '../../utils/portal/schemas.ts';
+import { callAccount, changeAccount } from './account-client.ts';
+import { FieldError, LoadState, LockIcon, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
+
+export function ProfileSection({ onProblem }: { onProblem(problem: AccountProblem): void }) {
+  const me = useLoad(() => callAccount('getProfile', {}), onProblem);
+  const [notice, setNotice] = useState<Notice>(null);
+  return (
+    <Section
+      id="profile"
+      title="Profile"
+      intro="What your company knows about you. Click a field to change it."
+    >
+      <StatusLine notice={notice} />
+      <LoadState loaded={me} what="profile">
+        {(profile) => (
+          <>
+            <div class="identity">
+              <span class="avatar large" aria-hidden="true">
+                {profile.initials}
+              </span>
+              <div>
+                <p class="identity-name">{profile.displayName}</p>
+                <p class="muted">{profile.email}</p>
+              </div>
+            </div>
+            {profile.sections.map((section) => (
+              <div class="card" key={section.id} data-profile-section={section.id}>
+                <h3>{section.title}</h3>
+                <dl class="fields">
+                  {section.fields.map((field) => (
+                    <FieldRow
+                      key={field.name}
+                      field={field}
+                      onSaved={(updated, label) => {
+                        me.set(updated);
+                        setNotice({ kind: 'success', text: `${label} saved.` });
+                      }}
+                      onProblem={(problem) => {
+                        if (problem.code === 'signed_out') onProblem(problem);
+                        setNotice({ kind: 'error', text: problem.message });
+                      }}
+                    />
+                  ))}
+                </dl>
+              </div>
+            ))}
+          </>
+        )}
+      </LoadState>
+    </Section>
+  );
+}
+
+function FieldRow({
+  field,
+  onSaved,
+  onProblem,
+}: {
+  field: ProfileField;
+  onSaved(me: Me, label: string): void;
+  onProblem(problem: AccountProblem): void;
+}) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(field.value ?? '');
+  const [error, setError] = useState<string | undefined>();
+  const [saving, setSaving] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const editRef = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+  const inputId = `field-${field.name}`;
+  const errorId = `${inputId}-error`;
+
+  useEffect(() => {
+    if (editing) inputRef.current?.focus();
+    else if (returnFocus.current) {
+      returnFocus.current = false;
+      editRef.current?.focus();
+    }
+  }, [editing]);
+
+  function start() {
+    setDraft(field.value ?? '');
+    setError(undefined);
+    setEditing(true);
+  }
+
+  function cancel() {
+    returnFocus.current = true;
+    setEditing(false);
+    setError(undefined);
+  }
+
+  async function save(event: Event) {
+    event.preventDefault();
+    if (draft === (field.value ?? '')) {
+      cancel();
+      return;
+    }
+    setSaving(true);
+    const result = await changeAccount<'updateProfile', Me>('updateProfile', {
+      patch: { [field.name]: draft },
+    });
+    setSaving(false);
+    if (result.ok) {
+      returnFocus.current = true;
+      setEditing(false);
+      onSaved(result.value, field.label);
+      return;
+    }
+    setError(result.problem.fields?.[field.name] ?? result.problem.message);
+    onProblem(result.problem);
+    inputRef.current?.focus();
+  }
+
+  const shown = field.value && field.value.trim() !== '' ? field.value : null;
+  return (
+    <div class="field-row" data-field={field.name}>
+      <dt>{editing ? <label for={inputId}>{field.label}</label> : field.label}</dt>
+      <dd>
+        {editing ? (
+          <form class="inline-edit" onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && cancel()}>
+            <input
+              id={inputId}
+              ref={inputRef}
+              value={draft}
+              maxLength={500}
+              onInput={(e) => setDraft(e.currentTarget.value)}
+              aria-invalid={error ? 'true' : undefined}
+              aria-describedby={error ? errorId : undefined}
+              type={(field.name === 'phone' ? 'tel' : 'text') as 'text'}
+              autoComplete={autocompleteFor(field.name)}
+            />
+            <button type="submit" disabled={saving}>
+              {saving ? 'Saving…' : 'Save'}
+            </button>
+            <button type="button" class="secondary" onClick={cancel} disabled={saving}>
+              Cancel
+            </button>
+            <FieldError id={errorId} message={error} />
+          </form>
+        ) : field.editable ? (
+          <div class="field-view">
+            <button
+              type="button"
+              class="value-button"
+              onClick={start}
+              aria-label={`${field.label}: ${shown ?? 'not set'}. Edit`}
+            >
+              {shown ?? <span class="muted">Not set</span>}
+            </button>
+            <button
+              type="button"
+              class="secondary small"
+              ref={editRef}
+              onClick={start}
+              data-testid={`edit-${field.name}`}
+            >
+              Edit<span class="visually-hidden"> {field.label}</span>
+            </button>
+          </div>
+        ) : (
+          <div class="field-view locked">
+            <span class="value">{shown ?? <span class="muted">Not set</span>}</span>
+            <span class="lock-reason" data-testid={`locked-${field.name}`}>
+              <LockIcon /> {field.lockedReason ?? 'Your administrator manages this field.'}
+            </span>
+          </div>
+        )}
+      </dd>
+    </div>
+  );
+}
+
+function autocompleteFor(name: ProfileField['name']): string {
+  switch (name) {
+    case 'firstName':
+      return 'given-name';
+    case 'lastName':
+      return 'family-name';
+    case 'displayName':
+      return 'nickname';
+    case 'phone':
+      return 'tel';
+    case 'jobTitle':
+      return 'organization-title';
+    default:
+      return 'off';
+  }
+}

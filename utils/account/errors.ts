@@ -1,0 +1,79 @@
+/**
+ * The security centre's closed set of failure codes (CONVENTIONS.md "Errors").
+ *
+ * Expected failures of account changes (a refused key, a wrong code, a
+ * cancelled verification) travel to the options page as values
+ * ({@link AccountProblem} inside an {@link AccountResult}), so their field
+ * errors and policy lists survive the message channel, which carries only
+ * `code` and `message` for thrown errors. Reads that fail throw
+ * {@link AccountError}; the page branches on its `code`.
+ */
+
+/** Codes the options page branches on. */
+export type AccountProblemCode =
+  /** An admin-locked profile field (or the email address) was in the change (403). */
+  | 'locked_field'
+  /** Field-level validation failed (422); `fields` has a message per field. */
+  | 'validation_failed'
+  /** The new password breaks the portal's policy; `violations` lists each rule. */
+  | 'password_policy'
+  /** The current password is wrong. */
+  | 'wrong_password'
+  /** Too many wrong passwords: the account is throttled for a while. */
+  | 'too_many_attempts'
+  /** A private key was pasted: refused here, never sent (A13). */
+  | 'ssh_key_private_key'
+  | 'ssh_key_unsupported_type'
+  | 'ssh_key_rsa_too_short'
+  | 'ssh_key_malformed'
+  | 'ssh_key_too_long'
+  | 'ssh_key_multiple_keys'
+  | 'ssh_key_duplicate'
+  /** The authenticator code was not accepted. */
+  | 'invalid_code'
+  | 'totp_not_pending'
+  | 'totp_already_enabled'
+  | 'totp_not_enabled'
+  /** The thing to change no longer exists (a session already ended, a deleted key). */
+  | 'not_found'
+  /** The verification tab was closed or timed out (B11, C5). */
+  | 'step_up_cancelled'
+  /** The verification did not prove what the portal asked for (A4). */
+  | 'step_up_failed'
+  /** The portal could not be reached in time (C3). */
+  | 'offline'
+  /** There is no session (or it ended): sign in again. */
+  | 'signed_out'
+  /** The administrator's policy decides this setting. */
+  | 'forced'
+  /** A setting value is not acceptable. */
+  | 'invalid_setting'
+  /** The browser's storage failed to read or write the settings. */
+  | 'storage_failed'
+  /** Anything else the portal refused; the message is the portal's. */
+  | 'portal_error';
+
+/** An expected failure, as the page renders it. */
+export interface AccountProblem {
+  code: AccountProblemCode;
+  /** What happened and what to do. */
+  message: string;
+  /** Field name → message (422 answers, locked fields). */
+  fields?: Record<string, string>;
+  /** Each broken password rule, for the checklist. */
+  violations?: string[];
+}
+
+/** The answer of an account change: the value, or the expected failure. */
+export type AccountResult<T> = { ok: true; value: T } | { ok: false; problem: AccountProblem };
+
+/** A failed account read (the page shows it as the section's error state). */
+export class AccountError extends Error {
+  override readonly name = 'AccountError';
+  readonly code: AccountProblemCode;
+
+  constructor(code: AccountProblemCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

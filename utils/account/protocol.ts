@@ -1,0 +1,149 @@
+/**
+ * The security centre's messages (options page → background), in the exact
+ * style of `protocol` in utils/messaging.ts: verb → zod request and response.
+ * The background spreads {@link accountProtocol} into that protocol, so the
+ * same envelope, sender check (A6) and validation apply.
+ *
+ * Contract:
+ * - Reads answer the portal's body, or fail with an `AccountError` code.
+ * - Changes answer an {@link AccountResult}: the new value, or an expected
+ *   problem with its field errors (the message channel would drop those from
+ *   a thrown error).
+ * - No schema has a field for a token (A5), and none for a private key: the
+ *   options page keeps generated private keys to itself (A13).
+ */
+import { z } from 'zod';
+import {
+  downloadsResponseSchema,
+  mePatchSchema,
+  meSchema,
+  mfaStatusSchema,
+  passwordChangeSchema,
+  passwordPolicySchema,
+  passwordResetAcceptedSchema,
+  passwordResetRequestSchema,
+  recoveryCodesSchema,
+  sessionsResponseSchema,
+  sshKeyCreateSchema,
+  sshKeySchema,
+  sshKeysResponseSchema,
+  totpConfirmSchema,
+  totpEnrollmentSchema,
+} from '../portal/schemas.ts';
+import type { AccountProblemCode } from './errors.ts';
+
+const empty = z.object({}).strict();
+const opaqueId = z.string().min(1).max(100);
+
+/** An expected failure, as it crosses the message channel. */
+export const accountProblemSchema = z.object({
+  code: z.string().max(100) as z.ZodType<AccountProblemCode>,
+  message: z.string().max(2000),
+  fields: z.record(z.string().max(100), z.string().max(500)).optional(),
+  violations: z.array(z.string().max(500)).max(20).optional(),
+});
+
+/** `{ ok: true, value } | { ok: false, problem }` for a change whose value is `value`. */
+export function accountResultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), problem: accountProblemSchema }),
+  ]);
+}
+
+const policyValueSchema = z.object({
+  key: z.string().max(100),
+  /** JSON of the effective value, shortened for display. */
+  value: z.string().max(2000),
+  forced: z.boolean(),
+});
+
+/** What the Settings and About sections show. */
+export const settingsViewSchema = z.object({
+  portalUrl: z.string().max(2048).nullable(),
+  theme: z.enum(['system', 'light', 'dark']),
+  language: z.string().max(35).nullable(),
+  /** Keys the administrator's policy decides (shown locked). */
+  forced: z.array(z.string().max(100)).max(50),
+  /** Options sections to show, in order (policy `optionsSections`). */
+  optionsSections: z.array(z.string().max(50)).max(20),
+  brandName: z.string().max(200),
+  /** Every effective setting, for "Policy in force". */
+  policy: z.array(policyValueSchema).max(50),
+  /** Values that were ignored, and why (A11). */
+  problems: z
+    .array(
+      z.object({
+        key: z.string().max(100).nullable(),
+        source: z.enum(['managed', 'user']),
+        message: z.string().max(1000),
+      }),
+    )
+    .max(100),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+/** A change to the user's own settings; `null` resets one to its default. */
+export const settingsPatchSchema = z
+  .object({
+    portalUrl: z.string().trim().max(2048).nullable().optional(),
+    theme: z.enum(['system', 'light', 'dark']).optional(),
+    language: z.string().trim().max(35).nullable().optional(),
+  })
+  .strict();
+
+/** The account verbs, spread into `protocol` in utils/messaging.ts by the background wiring. */
+export const accountProtocol = {
+  /** `GET /me`: the profile, section by section. */
+  getProfile: { request: empty, response: meSchema },
+  /** `PATCH /me`. */
+  updateProfile: {
+    request: z.object({ patch: mePatchSchema }).strict(),
+    response: accountResultSchema(meSchema),
+  },
+  /** `POST /me/password` (step-up, B11). */
+  changePassword: { request: passwordChangeSchema.strict(), response: accountResultSchema(empty) },
+  /** `GET /password-policy`, for the live checklist (B10). */
+  getPasswordPolicy: { request: empty, response: passwordPolicySchema },
+  /** `POST /password-reset`: the same answer whether or not the account exists (B18). */
+  requestPasswordReset: {
+    request: passwordResetRequestSchema.strict(),
+    response: accountResultSchema(passwordResetAcceptedSchema),
+  },
+  /** `GET /me/mfa`. */
+  getMfa: { request: empty, response: mfaStatusSchema },
+  /** `POST /me/mfa/totp`: a new, inactive secret (B11). */
+  startTotpEnrollment: { request: empty, response: accountResultSchema(totpEnrollmentSchema) },
+  /** `POST /me/mfa/totp/confirm`: activates it; the recovery codes are shown once. */
+  confirmTotpEnrollment: {
+    request: totpConfirmSchema.strict(),
+    response: accountResultSchema(recoveryCodesSchema),
+  },
+  /** `POST /me/mfa/recovery-codes` (step-up). */
+  regenerateRecoveryCodes: { request: empty, response: accountResultSchema(recoveryCodesSchema) },
+  /** `DELETE /me/mfa/totp` (step-up when active). */
+  removeTotp: { request: empty, response: accountResultSchema(empty) },
+  /** `GET /me/ssh-keys`. */
+  listSshKeys: { request: empty, response: sshKeysResponseSchema },
+  /** `POST /me/ssh-keys` (recent sign-in or step-up, B11): a public key only (A13). */
+  addSshKey: { request: sshKeyCreateSchema.strict(), response: accountResultSchema(sshKeySchema) },
+  /** `DELETE /me/ssh-keys/{id}` (recent sign-in or step-up). */
+  deleteSshKey: { request: z.object({ id: opaqueId }).strict(), response: accountResultSchema(empty) },
+  /** `GET /me/sessions`. */
+  listSessions: { request: empty, response: sessionsResponseSchema },
+  /** `DELETE /me/sessions/{id}`. */
+  endSession: { request: z.object({ id: opaqueId }).strict(), response: accountResultSchema(empty) },
+  /** `DELETE /me/sessions?others=true` (after a factor change, B11). */
+  endOtherSessions: { request: empty, response: accountResultSchema(empty) },
+  /** `GET /downloads`. */
+  listDownloads: { request: empty, response: downloadsResponseSchema },
+  /** Effective settings, forced keys and policy problems (utils/policy). */
+  getSettings: { request: empty, response: settingsViewSchema },
+  /** Saves the user's settings; forced keys are refused. */
+  saveSettings: { request: settingsPatchSchema, response: accountResultSchema(settingsViewSchema) },
+} as const;
+
+export type AccountProtocol = typeof accountProtocol;
+export type AccountVerb = keyof AccountProtocol;
+export type AccountRequest<N extends AccountVerb> = z.output<AccountProtocol[N]['request']>;
+export type AccountResponse<N extends AccountVerb> = z.output<AccountProtocol[N]['response']>;
