@@ -1,0 +1,436 @@
+/**
+ * End-to-end harness for Firefox: a real reference portal (fresh data folder,
+ * random port, demo data) and Debian's Firefox ESR driven by puppeteer-core
+ * over WebDriver BiDi, with the built extension (`.output/firefox-mv3`, built
+ * here with `wxt build -b firefox --mv3` when missing or stale).
+ *
+ * Findings (measured on Firefox ESR 153.8 + puppeteer-core 24.43, Debian 12,
+ * headless, root, no network), and what this harness does about each:
+ *
+ * - Driving: `puppeteer.launch({ browser: 'firefox', executablePath:
+ *   '/usr/bin/firefox-esr', headless: true })` speaks WebDriver BiDi. Start to
+ *   first command ≈ 6–9 s (a fresh profile is slow on first start).
+ * - Install: `browser.installExtension(dir)` installs the unpacked build as a
+ *   temporary add-on in ≈ 0.3 s; it needs `browser_specific_settings.gecko.id`
+ *   and returns that id.
+ * - Extension UUID: random per profile unless pinned. The pref
+ *   `extensions.webextensions.uuids` (`{"<gecko id>": "<uuid>"}`) pins it, so
+ *   the test knows `moz-extension://<uuid>/popup.html`.
+ * - Opening extension pages: BiDi refuses `browsingContext.navigate` to
+ *   `moz-extension://` ("unsupported operation … not allowed in this context",
+ *   webdriver-bidi/modules/root/browsingContext.sys.mjs) unless Firefox runs
+ *   with `--remote-allow-system-access`; with it the page loads, but the
+ *   navigation is never reported back (puppeteer issue #14314), so `goto`
+ *   times out and `page.url()` stays stale. Scripts, selectors and clicks
+ *   work in the page all the same. So: start `goto` without waiting for it,
+ *   then poll `location.href` by evaluation. The same holds for a tab that
+ *   passes through an extension page (the auth page after the redirect): wait
+ *   on `location.href`, never on navigation events.
+ * - Redirect URI: `identity.getRedirectURL('callback')` for gecko id
+ *   `portal-launcher@portal-launcher.dev` is
+ *   `https://0c88a22ae8002f26eeb6b493b274e4b4f9baea18.extensions.allizom.org/callback`
+ *   (SHA-1 of the id, hex; domain from the pref
+ *   `extensions.webextensions.identity.redirectDomain`), which equals
+ *   FIREFOX_REDIRECT_URI in utils/portal/contract.ts.
+ * - declarativeNetRequest (A14): a session rule with `regexSubstitution` to
+ *   `moz-extension://<uuid>/auth.html#\0` diverts a top-level navigation to
+ *   the redirect URI, with `declarativeNetRequestWithHostAccess` and the
+ *   redirect host in `host_permissions`. The target must be listed in
+ *   `web_accessible_resources` for the portal's origin: without that entry
+ *   the tab stays on the portal page and the auth page never loads. Firefox
+ *   ESR 153's manifest schema has no `use_dynamic_url`; the per-profile
+ *   random UUID plays that role. No request reaches the network (below).
+ * - Host permissions: Firefox MV3 grants `host_permissions` of a temporary
+ *   add-on at install (`permissions.getAll()` lists the redirect host).
+ *   `optional_host_permissions` need `permissions.request` inside a user
+ *   gesture; a BiDi click is a trusted gesture, and the pref
+ *   `extensions.webextOptionalPermissionPrompts=false` grants without the
+ *   doorhanger (browser chrome that automation cannot click). With the
+ *   portal's host permission the background's requests are not subject to
+ *   CORS (`Sec-Fetch-Site: same-origin`).
+ * - `Origin`: the background's POSTs carry `Origin: moz-extension://<uuid>`,
+ *   a UUID random per profile, so the portal cannot list it the way it lists
+ *   the pinned Chromium origin. oidc-provider's `clientBasedCORS` refused the
+ *   token request (`invalid_request`, "origin … not allowed for client")
+ *   until it accepted Firefox extension origins (`isLauncherOrigin` in
+ *   utils/portal/contract.ts).
+ * - `storage.session`: present and writable in the background, readable
+ *   from extension pages (Firefox ≥ 115).
+ * - Background: an event page (`background.scripts`, a window global, no
+ *   service worker), which WXT emits for Firefox MV3. Firefox suspends it
+ *   after `extensions.background.idle.timeout` (30 s) of idleness; a pending
+ *   listener promise (the popup's `signIn` waiting for the tab) buys one
+ *   extension only (parent/ext-backgroundPage.js), so a slow sign-in does
+ *   outlive it. `extension.getBackgroundPage()` in an extension page answers
+ *   null while it is suspended, which lets a test see it. The redirect to the
+ *   auth page wakes it and the saved flow completes (C1); the popup's own
+ *   pending `signIn` message then never settles (the real toolbar popup has
+ *   closed by then anyway). The same cut hits any handler that runs longer
+ *   than two idle periods: with a 1 s timeout, saving the portal address
+ *   (cold start + discovery) sometimes never answered under load; 3 s is
+ *   reliable for tests. The event page is not a tab, so puppeteer has no
+ *   page for it: this harness records the console of tabs only.
+ * - WXT 0.20 builds Firefox as MV2 unless asked for MV3 (`--mv3` or
+ *   `manifestVersion: 3`).
+ * - Network observation: Firefox has no `--host-resolver-rules`. Instead every
+ *   non-loopback request goes through a recording proxy in this process
+ *   (`network.proxy.*` prefs; loopback is never proxied), which answers
+ *   nothing. A request to the redirect host would show up there as
+ *   `CONNECT <host>:443` (A14). The harness proves the proxy sees traffic
+ *   before the test relies on its silence.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import * as OTPAuth from 'otpauth';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { findFirefox } from '../../scripts/firefox.ts';
+import { type RunningPortal, type StartPortalOptions, startPortal } from '../../server/src/app.ts';
+import { GECKO_EXTENSION_ID } from '../../utils/portal/contract.ts';
+
+export const FIREFOX_EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/firefox-mv3');
+export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-artifacts');
+
+/** One request Firefox tried to send off the machine (through the recording proxy). */
+export interface ProxiedRequest {
+  /** `CONNECT` for TLS, else the HTTP method. */
+  method: string;
+  /** `host:port` for CONNECT, the absolute URL otherwise. */
+  target: string;
+}
+
+export interface FirefoxHarness {
+  browser: Browser;
+  portal: RunningPortal;
+  /** `moz-extension://<pinned uuid>` */
+  extensionOrigin: string;
+  /** Everything Firefox tried to send to a non-loopback address. */
+  proxied: ProxiedRequest[];
+  consoleLines: string[];
+  /** The portal's log lines (audit included), for diagnosing a failure. */
+  portalLogs: string[];
+  timings: { buildMs: number; firefoxStartMs: number; installMs: number };
+  /** Opens `popup.html` in a tab (Firefox's toolbar panel cannot be driven by BiDi). */
+  openPopup(): Promise<Page>;
+  /** The next tab whose URL starts with `prefix` (opened by the extension). */
+  waitForTab(prefix: string, timeoutMs?: number): Promise<Page>;
+  /** Waits until the document in `page` is at an address starting with `prefix` (works across extension pages). */
+  waitForLocation(page: Page, prefix: string, timeoutMs?: number): Promise<string>;
+  /** A fresh TOTP code for alice (each step is accepted once, B8). */
+  totp(): Promise<string>;
+  screenshot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface FirefoxHarnessOptions {
+  portal?: Partial<StartPortalOptions>;
+  /** More Firefox preferences (e.g. a short `extensions.background.idle.timeout`). */
+  prefs?: Record<string, unknown>;
+}
+
+/**
+ * An HTTP proxy that records and refuses: Firefox sends every non-loopback
+ * request here, nothing is forwarded anywhere.
+ */
+async function startRecordingProxy(): Promise<{
+  port: number;
+  requests: ProxiedRequest[];
+  close(): Promise<void>;
+}> {
+  const requests: ProxiedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push({ method: req.method ?? '', target: req.url ?? '' });
+    res.writeHead(502, { 'content-type': 'text/plain' }).end('Refused by the test proxy.');
+  });
+  server.on('connect', (req: http.IncomingMessage, socket) => {
+    requests.push({ method: 'CONNECT', target: req.url ?? '' });
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 502 Refused by the test proxy\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    requests,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** `location.href` of the page's current document, or null while it is between documents. */
+async function currentHref(page: Page): Promise<string | null> {
+  try {
+    return await page.evaluate(() => location.href);
+  } catch {
+    return null;
+  }
+}
+
+/** What goes into the extension build; a Firefox build older than any of these is stale. */
+const BUILD_INPUTS = ['wxt.config.ts', 'package.json', 'entrypoints', 'utils', 'components', 'public'];
+
+function newestInputMtime(root: string): number {
+  let newest = 0;
+  for (const input of BUILD_INPUTS) {
+    const full = path.join(root, input);
+    if (!existsSync(full)) continue;
+    const stat = statSync(full);
+    if (!stat.isDirectory()) {
+      newest = Math.max(newest, stat.mtimeMs);
+      continue;
+    }
+    for (const entry of readdirSync(full, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && !/\.test\.tsx?$/.test(entry.name)) {
+        newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+      }
+    }
+  }
+  return newest;
+}
+
+/**
+ * Builds `.output/firefox-mv3` when it is missing or older than its sources,
+ * so the test never runs yesterday's extension. `npm run test:e2e` builds only
+ * the Chromium target. `--mv3`: WXT 0.20 builds Firefox as MV2 by default.
+ */
+export function ensureFirefoxBuild(): void {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const manifest = path.join(FIREFOX_EXTENSION_DIR, 'manifest.json');
+  if (existsSync(manifest) && statSync(manifest).mtimeMs >= newestInputMtime(root)) return;
+  const wxt = path.join(root, 'node_modules', '.bin', 'wxt');
+  try {
+    execFileSync(wxt, ['build', '-b', 'firefox', '--mv3'], { cwd: root, stdio: 'pipe', timeout: 120_000 });
+  } catch (error) {
+    const output = (error as { stdout?: Buffer; stderr?: Buffer }).stdout?.toString() ?? '';
+    throw new Error(`\`wxt build -b firefox --mv3\` failed; fix the build first.\n${output}`, {
+      cause: error,
+    });
+  }
+  if (!existsSync(manifest)) throw new Error(`The Firefox build produced no ${manifest}.`);
+}
+
+/** Starts the portal and Firefox ESR with the built extension installed. */
+export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): Promise<FirefoxHarness> {
+  // Fail loudly (not skip) when the browser or the build is missing.
+  const executablePath = findFirefox();
+  const buildStarted = Date.now();
+  ensureFirefoxBuild();
+  const buildMs = Date.now() - buildStarted;
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-ff-portal-'));
+  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-ff-profile-'));
+  const uuid = randomUUID();
+  const extensionOrigin = `moz-extension://${uuid}`;
+
+  const portalLogs: string[] = [];
+  const portal = await startPortal({
+    dataDir,
+    port: 0,
+    seedDemo: true,
+    env: {},
+    logger: (line) => portalLogs.push(line),
+    ...options.portal,
+  });
+  const proxy = await startRecordingProxy();
+
+  const started = Date.now();
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath,
+      headless: true,
+      userDataDir: profileDir,
+      // Lets BiDi navigate a tab to moz-extension:// (the popup page); see the findings above.
+      args: ['--remote-allow-system-access'],
+      extraPrefsFirefox: {
+        'extensions.webextensions.uuids': JSON.stringify({ [GECKO_EXTENSION_ID]: uuid }),
+        // The optional-permission doorhanger is browser chrome that automation cannot click.
+        'extensions.webextOptionalPermissionPrompts': false,
+        // Every non-loopback request goes to the recording proxy (loopback is never proxied).
+        'network.proxy.type': 1,
+        'network.proxy.http': '127.0.0.1',
+        'network.proxy.http_port': proxy.port,
+        'network.proxy.ssl': '127.0.0.1',
+        'network.proxy.ssl_port': proxy.port,
+        'network.proxy.share_proxy_settings': false,
+        'network.proxy.no_proxies_on': '',
+        'network.proxy.allow_hijacking_localhost': false,
+        // Quiet background traffic that would only add noise to the proxy log.
+        'network.captive-portal-service.enabled': false,
+        'network.connectivity-service.enabled': false,
+        'browser.region.network.url': '',
+        'browser.safebrowsing.provider.mozilla.updateURL': '',
+        ...options.prefs,
+      },
+    });
+  } catch (error) {
+    await portal.close().catch(() => undefined);
+    await proxy.close();
+    throw error;
+  }
+  const firefoxStartMs = Date.now() - started;
+
+  async function closeAll(): Promise<void> {
+    await browser.close().catch(() => undefined);
+    await portal.close().catch(() => undefined);
+    await proxy.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+
+  const installStarted = Date.now();
+  try {
+    const installedId = await browser.installExtension(FIREFOX_EXTENSION_DIR);
+    if (installedId !== GECKO_EXTENSION_ID) {
+      throw new Error(`Installed add-on id is ${installedId}, expected ${GECKO_EXTENSION_ID}.`);
+    }
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const installMs = Date.now() - installStarted;
+
+  const consoleLines: string[] = [];
+  const observed = new WeakSet<Page>();
+  function observe(page: Page): void {
+    if (observed.has(page)) return;
+    observed.add(page);
+    page.on('console', (message) => consoleLines.push(message.text()));
+    page.on('pageerror', (error) => consoleLines.push(String(error)));
+  }
+  browser.on('targetcreated', (target) => {
+    void target.page().then((page) => page && observe(page));
+  });
+
+  let lastStep = -1;
+  const secret = portal.demo?.alice.totpSecret;
+
+  const harness: FirefoxHarness = {
+    browser,
+    portal,
+    extensionOrigin,
+    proxied: proxy.requests,
+    consoleLines,
+    portalLogs,
+    timings: { buildMs, firefoxStartMs, installMs },
+    async openPopup() {
+      const page = await browser.newPage();
+      observe(page);
+      await page.setViewport({ width: 360, height: 520 });
+      const url = `${extensionOrigin}/popup.html`;
+      // The navigation is never reported back (see the findings): do not wait on it.
+      page.goto(url, { timeout: 0 }).catch(() => undefined);
+      await harness.waitForLocation(page, url);
+      return page;
+    },
+    async waitForTab(prefix, timeoutMs = 15_000) {
+      const target = await browser.waitForTarget((t) => t.type() === 'page' && t.url().startsWith(prefix), {
+        timeout: timeoutMs,
+      });
+      const page = await target.page();
+      if (!page) throw new Error(`No page for ${prefix}`);
+      observe(page);
+      return page;
+    },
+    async waitForLocation(page, prefix, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      let href: string | null = null;
+      while (Date.now() < deadline) {
+        href = await currentHref(page);
+        if (href?.startsWith(prefix)) return href;
+        await sleep(100);
+      }
+      throw new Error(`The tab did not reach ${prefix} within ${timeoutMs} ms (last at ${href}).`);
+    },
+    async totp() {
+      if (!secret) throw new Error('The portal was started without demo data.');
+      const totp = new OTPAuth.TOTP({
+        secret: OTPAuth.Secret.fromBase32(secret),
+        digits: 6,
+        period: 30,
+        algorithm: 'SHA1',
+      });
+      // Each step is accepted once (B8); the portal allows ±1 step, so use the next one or wait.
+      let step = Math.floor(Date.now() / 30_000);
+      let candidate = Math.max(step, lastStep + 1);
+      while (candidate > step + 1) {
+        await sleep(1000);
+        step = Math.floor(Date.now() / 30_000);
+        candidate = Math.max(step, lastStep + 1);
+      }
+      lastStep = candidate;
+      return totp.generate({ timestamp: candidate * 30_000 });
+    },
+    async screenshot(page, name) {
+      await page.bringToFront();
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`) as `${string}.png` });
+    },
+    close: closeAll,
+  };
+  return harness;
+}
+
+/**
+ * Proves the recording proxy sees Firefox's off-machine traffic, so that an
+ * empty proxy log later means "nothing was sent", not "nothing was watched".
+ */
+export async function checkProxyRecords(harness: FirefoxHarness): Promise<void> {
+  const probeHost = 'proxy-probe.invalid';
+  const page = await harness.browser.newPage();
+  await page.goto(`https://${probeHost}/`, { timeout: 10_000 }).catch(() => undefined);
+  await page.close();
+  if (!harness.proxied.some((request) => request.target.startsWith(probeHost))) {
+    throw new Error(
+      'The recording proxy saw no request for the probe host: the network check would prove nothing.',
+    );
+  }
+}
+
+/** Types into the portal's sign-in pages: email → password (→ code when asked). */
+export async function completePortalSignIn(
+  page: Page,
+  account: { email: string; password: string },
+  code?: () => Promise<string>,
+): Promise<void> {
+  await page.waitForSelector('#email');
+  await page.type('#email', account.email);
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]:not(.secondary)')]);
+  await page.waitForSelector('#password');
+  await page.type('#password', account.password);
+  if (code) {
+    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]:not(.secondary)')]);
+    await enterCode(page, await code());
+  } else {
+    await page.click('button[type="submit"]:not(.secondary)');
+  }
+}
+
+/** Submits a second-factor code on the portal's code page. */
+export async function enterCode(page: Page, code: string): Promise<void> {
+  await page.waitForSelector('#code');
+  await page.type('#code', code);
+  await page.click('button[type="submit"]:not(.secondary)');
+}
+
+/** Waits until the popup lists apps (signed in) and returns their ids. */
+export async function waitForApps(popup: Page): Promise<string[]> {
+  try {
+    await popup.waitForSelector('button[data-app-id]', { timeout: 20_000 });
+  } catch (error) {
+    const shown = await popup.evaluate(() => document.body.textContent).catch(() => '(unreadable)');
+    throw new Error(`The popup lists no apps. It shows:\n${shown}`, { cause: error });
+  }
+  return popup.$$eval('button[data-app-id]', (buttons) =>
+    buttons.map((b) => b.getAttribute('data-app-id') ?? ''),
+  );
+}
