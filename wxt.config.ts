@@ -25,6 +25,10 @@ export default defineConfig({
     return {
       name: 'Portal Launcher',
       description: "Your company's apps, one click away, with single sign-on.",
+      // public/_locales: English, German, Arabic (the popup's strings).
+      default_locale: 'en',
+      // Opens the popup from the keyboard anywhere in the browser.
+      commands: { _execute_action: { suggested_key: { default: 'Alt+Shift+L' } } },
       ...(firefox
         ? {
             browser_specific_settings: {

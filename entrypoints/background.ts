@@ -13,7 +13,16 @@ import { createAccountHandlers } from '../utils/account/handlers.ts';
 import { AuthError } from '../utils/auth/errors.ts';
 import { createLauncher, type LauncherSettings } from '../utils/auth/launcher.ts';
 import { installRedirectRules } from '../utils/auth/redirect-rules.ts';
-import { registerMessageHandlers } from '../utils/messaging.ts';
+import { isAuthenticationSufficient, mfaRequirement } from '../utils/auth/step-up.ts';
+import {
+  applyPrefsChange,
+  defaultPrefs,
+  type LauncherPrefs,
+  loadPrefs,
+  type PrefsOwner,
+  updatePrefs,
+} from '../utils/catalog/prefs.ts';
+import { type LauncherState, registerMessageHandlers } from '../utils/messaging.ts';
 import { loadPolicy, type PolicyResult, saveUserSettings, watchPolicy } from '../utils/policy/index.ts';
 import { createAccountApi } from '../utils/portal/account-api.ts';
 import {
@@ -22,6 +31,7 @@ import {
   FIREFOX_POST_LOGOUT_REDIRECT_URI,
   FIREFOX_REDIRECT_URI,
 } from '../utils/portal/contract.ts';
+import { catalogCacheItem, sessionItem } from '../utils/storage.ts';
 
 export default defineBackground(() => {
   const firefox = import.meta.env.FIREFOX;
@@ -75,13 +85,80 @@ export default defineBackground(() => {
     withStepUp: (reason, run) => launcher.withStepUp(reason, run),
   });
 
+  /** Whose launcher preferences: the signed-in person at their portal (issuer + subject). */
+  async function prefsOwner(): Promise<PrefsOwner | null> {
+    const stored = await sessionItem.get().catch(() => null);
+    return stored ? { issuer: stored.issuer, sub: stored.user.sub } : null;
+  }
+  const prefsForWire = (prefs: LauncherPrefs) => ({
+    favorites: prefs.favorites.ids,
+    recents: prefs.recents.ids,
+    view: prefs.view,
+  });
+
+  /**
+   * Adds what the popup's launcher view needs: brand, pinned apps and language from policy, the
+   * person's job title, favorites, recents and layout, and when the session last proved a second
+   * factor (for the MFA markers). Nothing token-like (A5).
+   */
+  async function forPopup(state: LauncherState): Promise<LauncherState> {
+    const { settings } = await policy;
+    const stored = state.status === 'signedIn' ? await sessionItem.get().catch(() => null) : null;
+    const prefs = stored
+      ? await loadPrefs({ issuer: stored.issuer, sub: stored.user.sub }).catch(() => defaultPrefs())
+      : defaultPrefs();
+    const cache = stored ? await catalogCacheItem.get().catch(() => null) : null;
+    const mine = cache && stored && cache.issuer === stored.issuer && cache.sub === stored.user.sub;
+    const auth = stored?.authentication ?? null;
+    const mfaProven =
+      auth && isAuthenticationSufficient(auth, mfaRequirement(null, settings.stepUpAcrValue), Date.now());
+    return {
+      ...state,
+      user:
+        state.user && stored
+          ? { ...state.user, jobTitle: mine ? (cache.me?.jobTitle ?? null) : null }
+          : state.user,
+      launcher: {
+        brandName: settings.brandName,
+        brandColor: settings.brandColor,
+        pinnedApps: settings.pinnedApps,
+        mfaAuthTime: mfaProven ? auth.authTime : null,
+        stepUpMaxAgeSeconds: settings.stepUpMaxAgeSeconds,
+        appStepUpMaxAge: settings.appStepUpMaxAge,
+        prefs: prefsForWire(prefs),
+        language: settings.language,
+      },
+    };
+  }
+
   registerMessageHandlers(browser.runtime, {
     ...account,
-    getState: ({ refresh }) => launcher.getState(refresh ?? false),
-    setPortalUrl: ({ portalUrl }) => launcher.setPortalUrl(portalUrl),
-    signIn: () => launcher.signIn(),
-    signOut: () => launcher.signOut(),
-    launchApp: ({ appId }) => launcher.launchApp(appId),
+    getState: async ({ refresh }) => forPopup(await launcher.getState(refresh ?? false)),
+    setPortalUrl: async ({ portalUrl }) => forPopup(await launcher.setPortalUrl(portalUrl)),
+    signIn: async () => forPopup(await launcher.signIn()),
+    signOut: async () => forPopup(await launcher.signOut()),
+    launchApp: async ({ appId }) => {
+      // Started before anything is awaited, so concurrent launches reach the launcher in the order
+      // they arrived and can share one step-up tab (C6).
+      const launching = launcher.launchApp(appId);
+      const owner = await prefsOwner();
+      const result = await launching;
+      // Recorded here, not in the popup: the popup may close when the app's tab opens.
+      if (owner && result.outcome === 'opened') {
+        await updatePrefs(owner, (prefs) => applyPrefsChange(prefs, { action: 'launched', appId }, [])).catch(
+          () => undefined,
+        );
+      }
+      return result;
+    },
+    changePrefs: async (change) => {
+      const owner = await prefsOwner();
+      if (!owner) throw new AuthError('signed_out', 'You are signed out. Sign in to continue.');
+      const { settings } = await policy;
+      return prefsForWire(
+        await updatePrefs(owner, (prefs) => applyPrefsChange(prefs, change, settings.pinnedApps)),
+      );
+    },
     dismissNotice: async () => {
       await launcher.dismissNotice();
       return {};

@@ -51,6 +51,7 @@ const handlers: Handlers = {
     return { outcome: 'opened', appId };
   },
   dismissNotice: async () => ({}),
+  changePrefs: async () => ({ favorites: [], recents: [], view: 'grid' }),
   completeAuthorization: async () => {
     // A bug that tries to leak a token: the response schema must strip it.
     return { kind: 'signIn', message: 'ok', accessToken: 'eyJ.secret.token' } as never;

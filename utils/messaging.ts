@@ -38,6 +38,14 @@ const noticeSchema = z.object({
 
 const problemSchema = z.object({ code: z.string().max(100), message: z.string().max(1000) });
 
+/** The launcher's per-person preferences as the popup sees them (utils/catalog/prefs owns the stored form). */
+export const launcherPrefsSchema = z.object({
+  favorites: z.array(appIdSchema).max(100),
+  recents: z.array(appIdSchema).max(5),
+  view: z.enum(['grid', 'list']),
+});
+export type LauncherPrefsWire = z.infer<typeof launcherPrefsSchema>;
+
 /** Everything the popup renders, in one answer. */
 export const launcherStateSchema = z.object({
   status: z.enum(['unconfigured', 'signedOut', 'signedIn']),
@@ -49,6 +57,7 @@ export const launcherStateSchema = z.object({
       name: z.string().max(200),
       email: z.string().max(254).nullable(),
       initials: z.string().max(4),
+      jobTitle: z.string().max(200).nullable().optional(),
     })
     .nullable(),
   apps: z.array(appSchema).max(10_000).nullable(),
@@ -56,6 +65,23 @@ export const launcherStateSchema = z.object({
   appsProblem: problemSchema.nullable(),
   /** The outcome of the last launch the popup has not shown yet. */
   notice: noticeSchema.nullable(),
+  /** What the launcher view needs from policy and the session (no tokens, A5). */
+  launcher: z
+    .object({
+      brandName: z.string().max(100),
+      brandColor: z.string().max(20).nullable(),
+      /** Policy `pinnedApps`: shown first, not unpinnable. */
+      pinnedApps: z.array(z.string().max(100)).max(100),
+      /** Epoch seconds of the session's last proven second factor (`auth_time` with the MFA `acr`), or null. */
+      mfaAuthTime: z.number().int().nullable(),
+      stepUpMaxAgeSeconds: z.number().int().min(0),
+      appStepUpMaxAge: z.record(z.string().max(100), z.number().int().min(0)),
+      /** The signed-in person's favorites, recents and layout (kept per issuer + subject). */
+      prefs: launcherPrefsSchema,
+      /** Policy or user `language` (BCP 47), or null to follow the browser. */
+      language: z.string().max(35).nullable(),
+    })
+    .optional(),
 });
 export type LauncherState = z.infer<typeof launcherStateSchema>;
 
@@ -85,6 +111,17 @@ export const protocol = {
   signOut: { request: empty, response: launcherStateSchema },
   /** Popup: open an app by id (A9), with step-up in a tab when needed. */
   launchApp: { request: z.object({ appId: appIdSchema }).strict(), response: launchResultSchema },
+  /** Popup: pin, unpin or move a favorite, or choose the layout; answers the stored result. */
+  changePrefs: {
+    request: z.discriminatedUnion('action', [
+      z.object({ action: z.enum(['pin', 'unpin']), appId: appIdSchema }).strict(),
+      z
+        .object({ action: z.literal('move'), appId: appIdSchema, toIndex: z.number().int().min(0).max(100) })
+        .strict(),
+      z.object({ action: z.literal('view'), view: z.enum(['grid', 'list']) }).strict(),
+    ]),
+    response: launcherPrefsSchema,
+  },
   /** Popup: the notice was shown; forget it. */
   dismissNotice: { request: empty, response: z.object({}) },
   /** Auth page: the redirect it was loaded with (caught before the network, A14). */

@@ -1,0 +1,132 @@
+import type { JSX } from 'preact';
+import type { SearchHighlights } from '../../utils/catalog/search.ts';
+import { t } from '../../utils/i18n.ts';
+import type { PortalApp } from '../../utils/portal/schemas.ts';
+import { AppIcon } from './app-icon.tsx';
+import type { MfaState } from './mfa-state.ts';
+import { highlightSegments } from './segments.ts';
+
+/** Pin state of a tile: the person's favorite, the administrator's pin (locked), or neither. */
+export type PinState = 'none' | 'favorite' | 'admin';
+
+export interface AppItemProps {
+  app: PortalApp;
+  view: 'grid' | 'list';
+  highlights: SearchHighlights | null;
+  mfa: MfaState;
+  pin: PinState;
+  /** The tile that takes Tab focus (roving tabindex: one tab stop for the whole grid). */
+  tabbable: boolean;
+  busy: boolean;
+  /** Marked as the one Enter in the search field opens. */
+  selected: boolean;
+  onLaunch(app: PortalApp): void;
+  onTogglePin(app: PortalApp): void;
+  onFocusTile(app: PortalApp): void;
+}
+
+function Highlighted({ text, ranges }: { text: string; ranges: SearchHighlights['name'] | undefined }) {
+  if (!ranges || ranges.length === 0) return <>{text}</>;
+  return (
+    <>
+      {highlightSegments(text, ranges).map((segment, index) =>
+        segment.marked ? <mark key={index}>{segment.text}</mark> : segment.text,
+      )}
+    </>
+  );
+}
+
+function MfaMarker({ id, mfa }: { id: string; mfa: MfaState }): JSX.Element | null {
+  if (mfa.kind === 'none') return null;
+  return (
+    <span id={id} class={`launcher-mfa launcher-mfa-${mfa.kind}`}>
+      {mfa.kind === 'needed' ? t('mfaNeeded') : t('mfaVerified', mfa.minutesLeft)}
+    </span>
+  );
+}
+
+/**
+ * One app: a launch button (name, icon, description in the list view, MFA
+ * marker; its accessible name is the visible name and marker, WCAG 2.5.3) and, beside it (never inside: no nested controls), the favorite
+ * toggle. Admin-pinned apps show a lock instead of the toggle.
+ */
+export function AppItem(props: AppItemProps) {
+  const { app, view, highlights, mfa, pin, tabbable, busy, selected } = props;
+  const markerId = `mfa-${app.id}`;
+  const pinLabel =
+    pin === 'admin'
+      ? t('adminPinnedApp')
+      : pin === 'favorite'
+        ? t('unpinApp', app.name)
+        : t('pinApp', app.name);
+  const descriptionId = `desc-${app.id}`;
+  const describedBy = [
+    mfa.kind !== 'none' ? markerId : null,
+    view === 'list' && app.description ? descriptionId : null,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <li class={`launcher-item${selected ? ' is-selected' : ''}`}>
+      <button
+        type="button"
+        class="launcher-tile"
+        data-app-id={app.id}
+        aria-describedby={describedBy || undefined}
+        aria-busy={busy}
+        aria-disabled={busy}
+        tabIndex={tabbable ? 0 : -1}
+        title={view === 'grid' && app.description ? app.description : undefined}
+        onClick={() => {
+          if (!busy) props.onLaunch(app);
+        }}
+        onFocus={() => props.onFocusTile(app)}
+      >
+        <AppIcon app={app} size={view === 'grid' ? 40 : 32} />
+        <span class="launcher-text">
+          <span class="launcher-name" dir="auto">
+            <Highlighted text={app.name} ranges={highlights?.name} />
+          </span>
+          {view === 'list' && app.description ? (
+            // Read as the description (aria-describedby), not as part of the button's name.
+            <span id={descriptionId} class="launcher-description" dir="auto" aria-hidden="true">
+              <Highlighted text={app.description} ranges={highlights?.description} />
+            </span>
+          ) : null}
+          <MfaMarker id={markerId} mfa={mfa} />
+        </span>
+      </button>
+      {pin === 'admin' ? (
+        <span
+          class="launcher-pin is-locked"
+          role="img"
+          aria-label={t('adminPinnedApp')}
+          title={t('adminPinnedApp')}
+        >
+          <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+            <path d="M5 7V5a3 3 0 0 1 6 0v2h1v7H4V7zm1.5 0h3V5a1.5 1.5 0 0 0-3 0z" fill="currentColor" />
+          </svg>
+        </span>
+      ) : (
+        <button
+          type="button"
+          class={`launcher-pin${pin === 'favorite' ? ' is-on' : ''}`}
+          aria-label={pinLabel}
+          title={pinLabel}
+          tabIndex={tabbable ? 0 : -1}
+          onClick={() => props.onTogglePin(app)}
+        >
+          <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+            <path
+              d="M8 1.5l1.9 4 4.4.5-3.3 3 .9 4.3L8 11.1l-3.9 2.2.9-4.3-3.3-3 4.4-.5z"
+              fill={pin === 'favorite' ? 'currentColor' : 'none'}
+              stroke="currentColor"
+              stroke-width="1.3"
+              stroke-linejoin="round"
+            />
+          </svg>
+        </button>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,297 @@
+/**
+ * The whole launcher popup: first run (portal address), signed out (Sign
+ * in), signed in (search, apps, favorites, profile). It renders state and
+ * sends messages; it never fetches the portal or sees a token (A5).
+ *
+ * Instant paint: the first answer comes from the background's IndexedDB
+ * catalog cache (`getState` without refresh, no network), the second from the
+ * portal. When the portal does not answer, the cached apps stay with an
+ * offline notice (C3).
+ */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { contrastRatio } from '../../utils/catalog/tile.ts';
+import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
+import type { LauncherPrefsWire, LauncherState, MessageRequest } from '../../utils/messaging.ts';
+import type { PortalApp } from '../../utils/portal/schemas.ts';
+import { AccountCard } from './account-card.tsx';
+import { ask, BackgroundError } from './background-client.ts';
+import { LauncherView } from './launcher-view.tsx';
+
+type Status = { kind: 'info' | 'error'; text: string } | null;
+
+const DEFAULT_BRAND = 'Portal Launcher';
+const DEFAULT_STEP_UP_MAX_AGE_SECONDS = 300;
+const NO_PREFS: LauncherPrefsWire = { favorites: [], recents: [], view: 'grid' };
+
+function errorText(error: unknown): string {
+  return error instanceof Error && error.message ? error.message : t('genericError');
+}
+
+/** The host permission pattern for a typed portal address, or null when it is not a usable URL. */
+function originPattern(input: string): string | null {
+  try {
+    const url = new URL(input.includes('://') ? input : `https://${input}`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    return `${url.protocol}//${url.hostname}/*`;
+  } catch {
+    return null;
+  }
+}
+
+function hostOf(url: string | null): string | null {
+  try {
+    return url ? new URL(url).host : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The brand colour as a header background only when white text on it stays readable (WCAG AA). */
+function brandStyle(color: string | null | undefined): Record<string, string> | undefined {
+  if (!color) return undefined;
+  try {
+    return contrastRatio(color, '#ffffff') >= 4.5
+      ? { background: color, color: '#ffffff' }
+      : { borderTop: `4px solid ${color}` };
+  } catch {
+    return undefined;
+  }
+}
+
+export function LauncherPopup() {
+  const [state, setState] = useState<LauncherState | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [status, setStatus] = useState<Status>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
+
+  const load = useCallback(async (refresh: boolean) => {
+    if (refresh) setRefreshing(true);
+    try {
+      const next = await ask('getState', { refresh });
+      // A language chosen in the settings replaces the browser's before anything is shown in it.
+      await chooseLanguage(next.launcher?.language ?? null);
+      applyDocumentLocale(document);
+      setState(next);
+      setLoadError(null);
+      if (next.notice) {
+        setStatus({ kind: next.notice.outcome === 'failed' ? 'error' : 'info', text: next.notice.message });
+        void ask('dismissNotice', {}).catch(() => undefined);
+      }
+    } catch (error) {
+      // A failed cached read is followed by the network read; only that one's failure is shown.
+      if (refresh) setLoadError(errorText(error));
+    } finally {
+      if (refresh) setRefreshing(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    // Cached first (paints at once), then fresh from the portal.
+    void load(false).then(() => load(true));
+  }, [load]);
+
+  async function signIn() {
+    setBusy('signIn');
+    setStatus({ kind: 'info', text: t('signInWaiting') });
+    try {
+      setState(await ask('signIn', {}));
+      setStatus(null);
+    } catch (error) {
+      if (error instanceof BackgroundError && error.code === 'background_unavailable') {
+        // The worker restarted mid sign-in; the saved flow still completes (C1). Pick up the result.
+        await load(true);
+      } else {
+        setStatus({ kind: 'error', text: errorText(error) });
+      }
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function signOut() {
+    setBusy('signOut');
+    try {
+      setState(await ask('signOut', {}));
+      setStatus({ kind: 'info', text: t('signedOut') });
+    } catch (error) {
+      setStatus({ kind: 'error', text: errorText(error) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function launch(app: PortalApp) {
+    setBusy(app.id);
+    setStatus({ kind: 'info', text: t('opening', app.name) });
+    try {
+      await ask('launchApp', { appId: app.id });
+      setStatus({ kind: 'info', text: t('opened', app.name) });
+      // The background recorded the launch in the recents; show them.
+      void load(false);
+    } catch (error) {
+      if (error instanceof BackgroundError && error.code === 'cancelled') {
+        setStatus({ kind: 'info', text: t('openCancelled', app.name) });
+      } else if (error instanceof BackgroundError && error.code === 'background_unavailable') {
+        // The worker restarted while waiting; the saved step-up still opens the app (C1).
+        setStatus({ kind: 'info', text: t('openInStepUpTab', app.name) });
+      } else if (error instanceof BackgroundError && error.code === 'signed_out') {
+        await load(false);
+        setStatus({ kind: 'error', text: errorText(error) });
+      } else {
+        setStatus({ kind: 'error', text: errorText(error) });
+      }
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  function savePortal(event: Event) {
+    event.preventDefault();
+    const input = (event.currentTarget as HTMLFormElement).elements.namedItem('portal') as HTMLInputElement;
+    const portalUrl = input.value.trim();
+    const pattern = originPattern(portalUrl);
+    // Must be called inside the click (user gesture). The answer is not awaited:
+    // portals that allow the extension origin (CORS) work without it.
+    if (pattern) void browser.permissions.request({ origins: [pattern] }).catch(() => false);
+    setBusy('portal');
+    void ask('setPortalUrl', { portalUrl })
+      .then((next) => {
+        setState(next);
+        setStatus(null);
+      })
+      .catch((error: unknown) => setStatus({ kind: 'error', text: errorText(error) }))
+      .finally(() => setBusy(null));
+  }
+
+  /** Sends a preferences change; the background stores it per issuer + subject and answers the result. */
+  async function changePrefs(change: MessageRequest<'changePrefs'>): Promise<void> {
+    const prefs = await ask('changePrefs', change);
+    setState((current) =>
+      current?.launcher ? { ...current, launcher: { ...current.launcher, prefs } } : current,
+    );
+  }
+
+  function openSettings() {
+    void browser.runtime.openOptionsPage().then(() => window.close());
+  }
+
+  const extras = state?.launcher;
+  const prefs = extras?.prefs ?? NO_PREFS;
+  const offline =
+    state?.appsProblem?.code === 'network' && state.apps !== null ? state.appsProblem.message : null;
+
+  return (
+    <div class="popup">
+      <header class="bar" style={brandStyle(extras?.brandColor)}>
+        <h1 dir="auto">{extras?.brandName || DEFAULT_BRAND}</h1>
+      </header>
+      <main class="popup-main">
+        {status ? (
+          <p
+            class={`status status-${status.kind}`}
+            role={status.kind === 'error' ? 'alert' : 'status'}
+            data-testid="status"
+          >
+            {status.text}
+          </p>
+        ) : null}
+        {loadError ? (
+          <section class="panel" role="alert">
+            <p>{t('loadFailed', loadError)}</p>
+            <button type="button" onClick={() => void load(true)}>
+              {t('tryAgain')}
+            </button>
+          </section>
+        ) : !state ? (
+          <p class="panel muted" role="status" aria-busy="true">
+            {t('loading')}
+          </p>
+        ) : state.status === 'unconfigured' ? (
+          state.portalUrlForced ? (
+            <section class="panel">
+              <p>{t('unconfiguredForced')}</p>
+            </section>
+          ) : (
+            <form class="panel" onSubmit={savePortal} data-testid="first-run">
+              <h2>{t('firstRunTitle')}</h2>
+              <label for="portal">{t('portalLabel')}</label>
+              <input
+                id="portal"
+                name="portal"
+                type="url"
+                inputMode="url"
+                required
+                placeholder="https://portal.example.com"
+                autoComplete="url"
+                dir="ltr"
+                aria-describedby="portal-hint"
+              />
+              <p class="muted" id="portal-hint">
+                {t('portalHint')}
+              </p>
+              <button type="submit" disabled={busy === 'portal'}>
+                {t('continueButton')}
+              </button>
+            </form>
+          )
+        ) : state.status === 'signedOut' ? (
+          <section class="panel" aria-labelledby="sign-in-title">
+            <h2 id="sign-in-title">{t('signInTitle')}</h2>
+            <p class="muted">{t('signInWhere', hostOf(state.portalUrl) ?? '—')}</p>
+            <button type="button" onClick={() => void signIn()} disabled={busy === 'signIn'}>
+              {t('signIn')}
+            </button>
+          </section>
+        ) : (
+          <>
+            {state.appsProblem && offline === null ? (
+              <p class="status status-error" role="alert">
+                {state.appsProblem.message}{' '}
+                <button type="button" class="link" onClick={() => void load(true)}>
+                  {t('retry')}
+                </button>
+              </p>
+            ) : null}
+            {state.apps ? (
+              <LauncherView
+                apps={state.apps}
+                favorites={prefs.favorites}
+                recents={prefs.recents}
+                view={prefs.view}
+                adminPinned={extras?.pinnedApps ?? []}
+                mfaAuthTime={extras?.mfaAuthTime ?? null}
+                defaultMfaMaxAgeSeconds={extras?.stepUpMaxAgeSeconds ?? DEFAULT_STEP_UP_MAX_AGE_SECONDS}
+                appMfaMaxAge={extras?.appStepUpMaxAge}
+                offline={offline}
+                busyAppId={busy}
+                onLaunch={(app) => void launch(app)}
+                onRetry={() => void load(true)}
+                onTogglePin={(app, pinned) =>
+                  changePrefs({ action: pinned ? 'pin' : 'unpin', appId: app.id })
+                }
+                onMoveFavorite={(app, toIndex) => changePrefs({ action: 'move', appId: app.id, toIndex })}
+                onViewChange={(view) => void changePrefs({ action: 'view', view }).catch(() => undefined)}
+              />
+            ) : null}
+          </>
+        )}
+        {refreshing && state?.status === 'signedIn' ? (
+          <span class="visually-hidden">{t('loading')}</span>
+        ) : null}
+      </main>
+      {state?.status === 'signedIn' && state.user ? (
+        <AccountCard
+          name={state.user.name}
+          email={state.user.email}
+          jobTitle={state.user.jobTitle ?? null}
+          initials={state.user.initials}
+          busy={busy === 'signOut'}
+          onOpenSettings={openSettings}
+          onSignOut={() => void signOut()}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * What the launcher says about an app's second-factor requirement before the
+ * click: "MFA needed" when opening it will ask for a code, or "Verified, N
+ * min left" while the last second factor is still fresh enough for it. The
+ * background makes the real decision (RFC 9470 step-up); this only predicts
+ * it from the same inputs, so the person is not surprised by a code prompt.
+ */
+import type { PortalApp } from '../../utils/portal/schemas.ts';
+
+/** The marker to show. */
+export type MfaState =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'needed' }
+  | { readonly kind: 'verified'; readonly minutesLeft: number };
+
+/** Inputs besides the app. */
+export interface MfaStateOptions {
+  /** Epoch seconds of the last authentication that proved a second factor (`auth_time` with an MFA `acr`), or null. */
+  readonly mfaAuthTime: number | null;
+  /** Epoch milliseconds now. */
+  readonly now: number;
+  /** Freshness to assume when the app does not give its own `mfaMaxAgeSeconds` (policy `stepUpMaxAgeSeconds`). */
+  readonly defaultMaxAgeSeconds: number;
+  /** Policy overrides per app id (`appStepUpMaxAge`), which win over the catalog. */
+  readonly appMaxAge?: Readonly<Record<string, number>>;
+}
+
+/**
+ * The marker for `app`. Minutes are rounded up, so "1 min left" shows until
+ * the factor really is stale, then the marker flips to "needed".
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9470#section-3 RFC 9470 §3 (`max_age` against `auth_time`)
+ */
+export function mfaState(app: PortalApp, options: MfaStateOptions): MfaState {
+  if (!app.requiresMfa) return { kind: 'none' };
+  if (options.mfaAuthTime === null) return { kind: 'needed' };
+  const maxAge = options.appMaxAge?.[app.id] ?? app.mfaMaxAgeSeconds ?? options.defaultMaxAgeSeconds;
+  const secondsLeft = options.mfaAuthTime + maxAge - options.now / 1000;
+  if (!(secondsLeft > 0)) return { kind: 'needed' };
+  return { kind: 'verified', minutesLeft: Math.ceil(secondsLeft / 60) };
+}
