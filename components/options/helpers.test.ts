@@ -4,6 +4,7 @@ import { detectOs, formatSize, orderDownloads } from './downloads-section.tsx';
 import { groupSecret } from './mfa-section.tsx';
 import { visibleSections } from './options-app.tsx';
 import { policyChecklist } from './password-section.tsx';
+import { errorAttributes } from './ui.tsx';
 
 const download = (id: string, os: Download['os']): Download => ({
   id,
@@ -52,5 +53,24 @@ describe('options page helpers', () => {
     expect(visibleSections(['ssh-keys', 'profile']).map((s) => s.id)).toEqual(['ssh-keys', 'profile']);
     expect(visibleSections([]).map((s) => s.id)).toEqual(['settings']);
     expect(visibleSections(['nonsense']).map((s) => s.id)).toEqual(['settings']);
+  });
+
+  it('ties an input to its error only while there is one, and to its hint always', () => {
+    expect(errorAttributes('name-error', undefined)).toEqual({
+      'aria-invalid': undefined,
+      'aria-describedby': undefined,
+    });
+    expect(errorAttributes('name-error', 'Required')).toEqual({
+      'aria-invalid': 'true',
+      'aria-describedby': 'name-error',
+    });
+    expect(errorAttributes('key-error', undefined, 'key-hint')).toEqual({
+      'aria-invalid': undefined,
+      'aria-describedby': 'key-hint',
+    });
+    expect(errorAttributes('key-error', 'Too short', 'key-hint')).toEqual({
+      'aria-invalid': 'true',
+      'aria-describedby': 'key-hint key-error',
+    });
   });
 });

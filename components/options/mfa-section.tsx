@@ -15,6 +15,7 @@ import {
   ConfirmDialog,
   CopyButton,
   downloadText,
+  errorAttributes,
   FieldError,
   formatDate,
   LoadState,
@@ -344,8 +345,7 @@ function Enrollment({
               maxLength={10}
               value={code}
               onInput={(e) => setCode(e.currentTarget.value)}
-              aria-invalid={error ? 'true' : undefined}
-              aria-describedby={error ? 'totp-code-error' : undefined}
+              {...errorAttributes('totp-code-error', error)}
             />
             <FieldError id="totp-code-error" message={error} />
             <div class="actions">

@@ -8,7 +8,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { PasswordPolicy } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
-import { FieldError, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
+import { errorAttributes, FieldError, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
 
 /** Characters as a person counts them (code points, so an emoji is one). */
 function passwordLength(value: string): number {
@@ -141,8 +141,7 @@ export function PasswordSection({
               autoComplete="current-password"
               value={current}
               onInput={(e) => setCurrent(e.currentTarget.value)}
-              aria-invalid={errors.currentPassword ? 'true' : undefined}
-              aria-describedby={errors.currentPassword ? 'current-password-error' : undefined}
+              {...errorAttributes('current-password-error', errors.currentPassword)}
             />
             <FieldError id="current-password-error" message={errors.currentPassword} />
             <label for="new-password">New password</label>
@@ -154,8 +153,7 @@ export function PasswordSection({
               autoComplete="new-password"
               value={next}
               onInput={(e) => setNext(e.currentTarget.value)}
-              aria-invalid={errors.newPassword ? 'true' : undefined}
-              aria-describedby={`password-rules${errors.newPassword ? ' new-password-error' : ''}`}
+              {...errorAttributes('new-password-error', errors.newPassword, 'password-rules')}
             />
             <ul id="password-rules" class="checklist" aria-label="Password rules">
               {policyChecklist(rules, next).map((row) => (

@@ -8,7 +8,16 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { Me, ProfileField } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
-import { FieldError, LoadState, LockIcon, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
+import {
+  errorAttributes,
+  FieldError,
+  LoadState,
+  LockIcon,
+  type Notice,
+  Section,
+  StatusLine,
+  useLoad,
+} from './ui.tsx';
 
 export function ProfileSection({ onProblem }: { onProblem(problem: AccountProblem): void }) {
   const me = useLoad(() => callAccount('getProfile', {}), onProblem);
@@ -134,8 +143,7 @@ function FieldRow({
               value={draft}
               maxLength={500}
               onInput={(e) => setDraft(e.currentTarget.value)}
-              aria-invalid={error ? 'true' : undefined}
-              aria-describedby={error ? errorId : undefined}
+              {...errorAttributes(errorId, error)}
               type={(field.name === 'phone' ? 'tel' : 'text') as 'text'}
               autoComplete={autocompleteFor(field.name)}
             />

@@ -9,7 +9,7 @@ import { browser } from 'wxt/browser';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { SettingsView } from '../../utils/account/protocol.ts';
 import { changeAccount } from './account-client.ts';
-import { FieldError, LockIcon, type Notice, Section, StatusLine } from './ui.tsx';
+import { errorAttributes, FieldError, LockIcon, type Notice, Section, StatusLine } from './ui.tsx';
 
 const LANGUAGES: { tag: string; label: string }[] = [
   { tag: 'en', label: 'English' },
@@ -92,8 +92,7 @@ export function SettingsSection({
           value={portalUrl}
           readOnly={forced.has('portalUrl')}
           onInput={(e) => setPortalUrl(e.currentTarget.value)}
-          aria-invalid={errors.portalUrl ? 'true' : undefined}
-          aria-describedby={`portal-url-hint${errors.portalUrl ? ' portal-url-error' : ''}`}
+          {...errorAttributes('portal-url-error', errors.portalUrl, 'portal-url-hint')}
           placeholder="https://portal.example.com"
         />
         <p id="portal-url-hint" class="hint">

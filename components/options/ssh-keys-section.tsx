@@ -15,6 +15,7 @@ import {
   ConfirmDialog,
   CopyButton,
   downloadText,
+  errorAttributes,
   FieldError,
   formatDate,
   LoadState,
@@ -209,8 +210,7 @@ function AddKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
         value={name}
         maxLength={100}
         onInput={(e) => setName(e.currentTarget.value)}
-        aria-invalid={errors.name ? 'true' : undefined}
-        aria-describedby={errors.name ? 'ssh-name-error' : undefined}
+        {...errorAttributes('ssh-name-error', errors.name)}
         placeholder="Work laptop"
       />
       <FieldError id="ssh-name-error" message={errors.name} />
@@ -222,8 +222,7 @@ function AddKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
         value={publicKey}
         spellcheck={false}
         onInput={(e) => setPublicKey(e.currentTarget.value)}
-        aria-invalid={errors.publicKey ? 'true' : undefined}
-        aria-describedby={`ssh-public-key-hint${errors.publicKey ? ' ssh-public-key-error' : ''}`}
+        {...errorAttributes('ssh-public-key-error', errors.publicKey, 'ssh-public-key-hint')}
         placeholder="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA… you@laptop"
       />
       <p id="ssh-public-key-hint" class="hint">
@@ -336,8 +335,7 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
         value={name}
         maxLength={100}
         onInput={(e) => setName(e.currentTarget.value)}
-        aria-invalid={errors.name ? 'true' : undefined}
-        aria-describedby={errors.name ? 'gen-name-error' : undefined}
+        {...errorAttributes('gen-name-error', errors.name)}
         placeholder="Work laptop"
       />
       <FieldError id="gen-name-error" message={errors.name} />
@@ -362,8 +360,7 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
         autoComplete="new-password"
         value={confirm}
         onInput={(e) => setConfirm(e.currentTarget.value)}
-        aria-invalid={errors.confirm ? 'true' : undefined}
-        aria-describedby={errors.confirm ? 'gen-confirm-error' : undefined}
+        {...errorAttributes('gen-confirm-error', errors.confirm)}
       />
       <FieldError id="gen-confirm-error" message={errors.confirm} />
       <div class="actions">

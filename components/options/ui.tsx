@@ -41,6 +41,20 @@ export function FieldError({ id, message }: { id: string; message: string | unde
   );
 }
 
+/**
+ * The attributes tying an input to its `<FieldError id={errorId}>`: invalid
+ * and described by the error while there is one, and always described by
+ * `hintId` when given.
+ */
+export function errorAttributes(
+  errorId: string,
+  message: string | undefined,
+  hintId?: string,
+): { 'aria-invalid': 'true' | undefined; 'aria-describedby': string | undefined } {
+  const describedBy = [hintId, message ? errorId : undefined].filter(Boolean).join(' ');
+  return { 'aria-invalid': message ? 'true' : undefined, 'aria-describedby': describedBy || undefined };
+}
+
 /** The state of a read: loading, failed (with retry), or its value. */
 export interface Loaded<T> {
   value: T | null;

@@ -86,11 +86,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import * as OTPAuth from 'otpauth';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { findFirefox } from '../../scripts/firefox.ts';
-import { type RunningPortal, type StartPortalOptions, startPortal } from '../../server/src/app.ts';
+import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
+import { startTestPortal } from '../../server/test/portal.ts';
 import { GECKO_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
 
 export const FIREFOX_EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/firefox-mv3');
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-artifacts');
@@ -226,20 +227,12 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
   ensureFirefoxBuild();
   const buildMs = Date.now() - buildStarted;
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-ff-portal-'));
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-ff-profile-'));
   const uuid = randomUUID();
   const extensionOrigin = `moz-extension://${uuid}`;
 
-  const portalLogs: string[] = [];
-  const portal = await startPortal({
-    dataDir,
-    port: 0,
-    seedDemo: true,
-    env: {},
-    logger: (line) => portalLogs.push(line),
-    ...options.portal,
-  });
+  const portal = await startTestPortal(options.portal);
+  const { dataDir, logs: portalLogs } = portal;
   const proxy = await startRecordingProxy();
 
   const started = Date.now();
@@ -312,9 +305,6 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
     void target.page().then((page) => page && observe(page));
   });
 
-  let lastStep = -1;
-  const secret = portal.demo?.alice.totpSecret;
-
   const harness: FirefoxHarness = {
     browser,
     portal,
@@ -352,25 +342,7 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
       }
       throw new Error(`The tab did not reach ${prefix} within ${timeoutMs} ms (last at ${href}).`);
     },
-    async totp() {
-      if (!secret) throw new Error('The portal was started without demo data.');
-      const totp = new OTPAuth.TOTP({
-        secret: OTPAuth.Secret.fromBase32(secret),
-        digits: 6,
-        period: 30,
-        algorithm: 'SHA1',
-      });
-      // Each step is accepted once (B8); the portal allows ±1 step, so use the next one or wait.
-      let step = Math.floor(Date.now() / 30_000);
-      let candidate = Math.max(step, lastStep + 1);
-      while (candidate > step + 1) {
-        await sleep(1000);
-        step = Math.floor(Date.now() / 30_000);
-        candidate = Math.max(step, lastStep + 1);
-      }
-      lastStep = candidate;
-      return totp.generate({ timestamp: candidate * 30_000 });
-    },
+    totp: totpGenerator(portal.demo?.alice.totpSecret),
     async screenshot(page, name) {
       await page.bringToFront();
       await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`) as `${string}.png` });
@@ -397,30 +369,10 @@ export async function checkProxyRecords(harness: FirefoxHarness): Promise<void> 
 }
 
 /** Types into the portal's sign-in pages: email → password (→ code when asked). */
-export async function completePortalSignIn(
-  page: Page,
-  account: { email: string; password: string },
-  code?: () => Promise<string>,
-): Promise<void> {
-  await page.waitForSelector('#email');
-  await page.type('#email', account.email);
-  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]:not(.secondary)')]);
-  await page.waitForSelector('#password');
-  await page.type('#password', account.password);
-  if (code) {
-    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]:not(.secondary)')]);
-    await enterCode(page, await code());
-  } else {
-    await page.click('button[type="submit"]:not(.secondary)');
-  }
-}
+export const completePortalSignIn = fillPortalSignIn;
 
 /** Submits a second-factor code on the portal's code page. */
-export async function enterCode(page: Page, code: string): Promise<void> {
-  await page.waitForSelector('#code');
-  await page.type('#code', code);
-  await page.click('button[type="submit"]:not(.secondary)');
-}
+export const enterCode = submitCode;
 
 /** Waits until the popup lists apps (signed in) and returns their ids. */
 export async function waitForApps(popup: Page): Promise<string[]> {

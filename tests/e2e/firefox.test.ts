@@ -14,12 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ACR_MFA,
-  FIREFOX_REDIRECT_URI,
-  GECKO_EXTENSION_ID,
-  LAUNCHER_CLIENT_ID,
-} from '../../utils/portal/contract.ts';
+import { ACR_MFA, FIREFOX_REDIRECT_URI, GECKO_EXTENSION_ID } from '../../utils/portal/contract.ts';
 import {
   checkProxyRecords,
   completePortalSignIn,
@@ -29,8 +24,7 @@ import {
   startFirefoxHarness,
   waitForApps,
 } from './firefox-harness.ts';
-
-const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/;
+import { dumpExtensionStorage, expectTokensInSessionOnly, redeemRefreshToken } from './portal-pages.ts';
 
 /** The WebExtension API as seen inside `popup.evaluate` (Firefox's promise-based `browser`). */
 type WithBrowser = {
@@ -136,46 +130,8 @@ describe('Firefox ESR', () => {
 
   it('A5: on Firefox the tokens live in storage.session only; storage.local and IndexedDB hold nothing token-like', async () => {
     // The popup is an extension page of the same origin as the background: it sees the same storage areas.
-    const dump = await popup.evaluate(async () => {
-      const api = (globalThis as unknown as WithBrowser).browser;
-      const local = await api.storage.local.get(null);
-      const session = await api.storage.session.get(null);
-      const idb: unknown[] = [];
-      for (const info of await indexedDB.databases()) {
-        if (!info.name) continue;
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const open = indexedDB.open(info.name as string);
-          open.onsuccess = () => resolve(open.result);
-          open.onerror = () => reject(open.error);
-        });
-        for (const store of Array.from(db.objectStoreNames)) {
-          const values = await new Promise<unknown[]>((resolve, reject) => {
-            const request = db.transaction(store).objectStore(store).getAll();
-            request.onsuccess = () => resolve(request.result);
-            request.onerror = () => reject(request.error);
-          });
-          idb.push(...values);
-        }
-        db.close();
-      }
-      return { local: JSON.stringify(local), session: JSON.stringify(session), idb: JSON.stringify(idb) };
-    });
-    const stored = JSON.parse(dump.session) as {
-      session?: { value?: { accessToken?: string; refreshToken?: string } };
-    };
-    const accessToken = stored.session?.value?.accessToken;
-    const refreshToken = stored.session?.value?.refreshToken;
-    expect(accessToken).toMatch(JWT);
-    expect(refreshToken).toBeTruthy();
-    for (const area of [dump.local, dump.idb]) {
-      expect(area).not.toMatch(JWT);
-      expect(area).not.toContain(refreshToken as string);
-    }
-    // The app catalog is cached in IndexedDB, so that area was really read.
-    expect(dump.idb).toContain('Team Wiki');
-    const consoleText = h.consoleLines.join('\n');
-    expect(consoleText).not.toMatch(JWT);
-    expect(consoleText).not.toContain(refreshToken as string);
+    const dump = await popup.evaluate(dumpExtensionStorage, 'browser');
+    expectTokensInSessionOnly(dump, h.consoleLines);
   });
 
   it('A4: Payroll asks for the code in a step-up tab that then lands in Payroll with acr MFA', async () => {
@@ -215,18 +171,7 @@ describe('Firefox ESR', () => {
     );
     expect(redirectHostRequests(h)).toEqual([]);
 
-    const discovery = (await (await fetch(`${h.portal.issuer}/.well-known/openid-configuration`)).json()) as {
-      token_endpoint: string;
-    };
-    const response = await fetch(discovery.token_endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: refreshToken as string,
-        client_id: LAUNCHER_CLIENT_ID,
-      }),
-    });
+    const response = await redeemRefreshToken(h.portal.issuer, refreshToken as string);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
     expect(await readSession()).not.toContain(refreshToken as string);

@@ -12,11 +12,12 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import * as OTPAuth from 'otpauth';
 import puppeteer, { type Browser, type Page, type Target, type WebWorker } from 'puppeteer-core';
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
-import { type RunningPortal, type StartPortalOptions, startPortal } from '../../server/src/app.ts';
+import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
+import { startTestPortal } from '../../server/test/portal.ts';
 import { CHROME_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
 
 export const EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/chrome-mv3');
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-artifacts');
@@ -96,17 +97,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     throw new Error(`No built extension in ${EXTENSION_DIR}. Run \`npx wxt build\` first.`);
   }
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-e2e-portal-'));
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-e2e-profile-'));
-  const portalLogs: string[] = [];
-  const portal = await startPortal({
-    dataDir,
-    port: 0,
-    seedDemo: true,
-    env: {},
-    logger: (line) => portalLogs.push(line),
-    ...options.portal,
-  });
+  const portal = await startTestPortal(options.portal);
+  const { dataDir } = portal;
   const listener = await listenForRedirectHost();
 
   const browser = await puppeteer.launch({
@@ -208,8 +201,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }, portal.issuer);
   }
 
-  let lastStep = -1;
-  const secret = portal.demo?.alice.totpSecret;
+  const totp = totpGenerator(portal.demo?.alice.totpSecret);
 
   return {
     browser,
@@ -232,25 +224,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (!page) throw new Error(`No page for ${prefix}`);
       return page;
     },
-    async totp() {
-      if (!secret) throw new Error('The portal was started without demo data.');
-      const totp = new OTPAuth.TOTP({
-        secret: OTPAuth.Secret.fromBase32(secret),
-        digits: 6,
-        period: 30,
-        algorithm: 'SHA1',
-      });
-      // Each step is accepted once (B8); the portal allows ±1 step, so use the next one or wait.
-      let step = Math.floor(Date.now() / 30_000);
-      let candidate = Math.max(step, lastStep + 1);
-      while (candidate > step + 1) {
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        step = Math.floor(Date.now() / 30_000);
-        candidate = Math.max(step, lastStep + 1);
-      }
-      lastStep = candidate;
-      return totp.generate({ timestamp: candidate * 30_000 });
-    },
+    totp,
     async screenshot(page, name) {
       // Background tabs do not render in headless mode: a screenshot would wait forever.
       await page.bringToFront();
@@ -275,25 +249,13 @@ export async function completePortalSignIn(
 ): Promise<void> {
   // Background tabs do not render in headless mode; a person would be looking at this tab anyway.
   await page.bringToFront();
-  await page.waitForSelector('#email');
-  await page.type('#email', account.email);
-  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]:not(.secondary)')]);
-  await page.waitForSelector('#password');
-  await page.type('#password', account.password);
-  if (options.expectCode) {
-    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]:not(.secondary)')]);
-    await enterCode(page, await harness.totp());
-  } else {
-    await page.click('button[type="submit"]:not(.secondary)');
-  }
+  await fillPortalSignIn(page, account, options.expectCode ? harness.totp : undefined, enterCode);
 }
 
 /** Submits a second-factor code on the portal's code page. */
 export async function enterCode(page: Page, code: string): Promise<void> {
   await page.bringToFront();
-  await page.waitForSelector('#code');
-  await page.type('#code', code);
-  await page.click('button[type="submit"]:not(.secondary)');
+  await submitCode(page, code);
 }
 
 /**

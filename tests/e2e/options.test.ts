@@ -27,15 +27,35 @@ let downloads: string;
 /** Every request body the extension sent (options page and service worker), for A13. */
 const sentBodies: string[] = [];
 
-async function openOptions(section: string): Promise<Page> {
-  const page = await h.browser.newPage();
+/** A new tab on the security centre's `section` in `harness`'s browser; `record` adds its request bodies to sentBodies. */
+async function openOptionsIn(harness: Harness, section: string, record = false): Promise<Page> {
+  const page = await harness.browser.newPage();
   await page.setViewport({ width: 1200, height: 900 });
-  page.on('request', (request) => {
-    const body = request.postData();
-    if (body) sentBodies.push(body);
-  });
+  if (record) {
+    page.on('request', (request) => {
+      const body = request.postData();
+      if (body) sentBodies.push(body);
+    });
+  }
   await page.goto(`${EXTENSION_ORIGIN}/options.html#${section}`);
   return page;
+}
+
+async function openOptions(section: string): Promise<Page> {
+  return openOptionsIn(h, section, true);
+}
+
+/** Puts `value` into the add-key form's public key field as if pasted. */
+async function pastePublicKey(page: Page, value: string): Promise<void> {
+  await page.$eval(
+    '#ssh-public-key',
+    (el, text) => {
+      const textarea = el as HTMLTextAreaElement;
+      textarea.value = text as string;
+      textarea.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    value,
+  );
 }
 
 async function signIn(account: { email: string; password: string }): Promise<void> {
@@ -138,30 +158,14 @@ describe('security centre (bob, no authenticator)', () => {
     const privateKey = readFileSync(path.join(FIXTURES, 'ed25519.key'), 'utf8');
     const before = sentBodies.length;
     await page.type('#ssh-name', 'oops');
-    await page.$eval(
-      '#ssh-public-key',
-      (el, value) => {
-        const textarea = el as HTMLTextAreaElement;
-        textarea.value = value as string;
-        textarea.dispatchEvent(new Event('input', { bubbles: true }));
-      },
-      privateKey,
-    );
+    await pastePublicKey(page, privateKey);
     await page.click('[data-testid="add-key-form"] button[type="submit"]');
     const privateError = await page.waitForSelector('[data-testid="error-ssh-public-key-error"]');
     expect(await privateError?.evaluate((el) => el.textContent)).toContain('This is a private key');
     expect(sentBodies.slice(before).some((body) => body.includes('PRIVATE KEY'))).toBe(false);
 
     const rsa2048 = readFileSync(path.join(FIXTURES, 'rsa-2048.pub'), 'utf8');
-    await page.$eval(
-      '#ssh-public-key',
-      (el, value) => {
-        const textarea = el as HTMLTextAreaElement;
-        textarea.value = value as string;
-        textarea.dispatchEvent(new Event('input', { bubbles: true }));
-      },
-      rsa2048,
-    );
+    await pastePublicKey(page, rsa2048);
     await page.click('[data-testid="add-key-form"] button[type="submit"]');
     await page.waitForFunction(
       () =>
@@ -402,9 +406,7 @@ describe('security centre (alice, admin-locked employment fields)', () => {
     await completePortalSignIn(ha, await ha.waitForTab(ha.portal.issuer), alice);
     await waitForApps(alicePopup);
 
-    const page = await ha.browser.newPage();
-    await page.setViewport({ width: 1200, height: 900 });
-    await page.goto(`${EXTENSION_ORIGIN}/options.html#profile`);
+    const page = await openOptionsIn(ha, 'profile');
     await page.waitForSelector('[data-profile-section="employment"]');
     const employment = await page.$eval('[data-profile-section="employment"]', (el) => ({
       edits: el.querySelectorAll('[data-testid^="edit-"]').length,
@@ -420,21 +422,11 @@ describe('security centre (alice, admin-locked employment fields)', () => {
   });
 
   it('B11/C5: adding an SSH key asks alice for her second factor in a tab; closing it cancels; the code adds the key', async () => {
-    const page = await ha.browser.newPage();
-    await page.setViewport({ width: 1200, height: 900 });
-    await page.goto(`${EXTENSION_ORIGIN}/options.html#ssh-keys`);
+    const page = await openOptionsIn(ha, 'ssh-keys');
     await page.waitForSelector('[data-testid="ssh-empty"]');
     const publicKey = readFileSync(path.join(FIXTURES, 'ed25519.pub'), 'utf8').trim();
     await page.type('#ssh-name', 'alice laptop');
-    await page.$eval(
-      '#ssh-public-key',
-      (el, value) => {
-        const textarea = el as HTMLTextAreaElement;
-        textarea.value = value as string;
-        textarea.dispatchEvent(new Event('input', { bubbles: true }));
-      },
-      publicKey,
-    );
+    await pastePublicKey(page, publicKey);
     // Signed in with her password only: the portal answers 401 insufficient_user_authentication.
     await page.click('[data-testid="add-key-form"] button[type="submit"]');
     const first = await ha.waitForTab(ha.portal.issuer, 20_000);
@@ -461,9 +453,7 @@ describe('security centre (alice, admin-locked employment fields)', () => {
   });
 
   it('B11: with a fresh second factor, new recovery codes are shown once, ten of them', async () => {
-    const page = await ha.browser.newPage();
-    await page.setViewport({ width: 1200, height: 900 });
-    await page.goto(`${EXTENSION_ORIGIN}/options.html#mfa`);
+    const page = await openOptionsIn(ha, 'mfa');
     await page.waitForSelector('[data-testid="mfa-on"]');
     await page.click('[data-testid="mfa-on"] button.secondary');
     await page.waitForSelector('[data-testid="recovery-codes"]');
@@ -479,9 +469,7 @@ describe('security centre (alice, admin-locked employment fields)', () => {
   });
 
   it('lists downloads with this computer’s system first, and About shows the version and the policy in force', async () => {
-    const page = await ha.browser.newPage();
-    await page.setViewport({ width: 1200, height: 900 });
-    await page.goto(`${EXTENSION_ORIGIN}/options.html#downloads`);
+    const page = await openOptionsIn(ha, 'downloads');
     await page.waitForSelector('[data-testid="downloads"]');
     const systems = await page.$$eval('[data-testid="downloads"] > li', (els) =>
       els.map((el) => el.getAttribute('data-os')),

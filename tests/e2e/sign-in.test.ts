@@ -11,8 +11,7 @@ import {
   type WithChrome,
   waitForApps,
 } from './harness.ts';
-
-const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/;
+import { dumpExtensionStorage, expectTokensInSessionOnly, redeemRefreshToken } from './portal-pages.ts';
 
 let h: Harness;
 
@@ -49,48 +48,10 @@ describe('sign-in', () => {
 
   it('A5: no token in storage.local, IndexedDB or any console after sign-in; tokens only in storage.session', async () => {
     const worker = await h.worker();
-    const dump = await worker.evaluate(async () => {
-      const api = (globalThis as unknown as WithChrome).chrome;
-      const local = await api.storage.local.get(null);
-      const session = await api.storage.session.get(null);
-      const idb: unknown[] = [];
-      for (const info of await indexedDB.databases()) {
-        if (!info.name) continue;
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const open = indexedDB.open(info.name as string);
-          open.onsuccess = () => resolve(open.result);
-          open.onerror = () => reject(open.error);
-        });
-        for (const store of Array.from(db.objectStoreNames)) {
-          const values = await new Promise<unknown[]>((resolve, reject) => {
-            const request = db.transaction(store).objectStore(store).getAll();
-            request.onsuccess = () => resolve(request.result);
-            request.onerror = () => reject(request.error);
-          });
-          idb.push(...values);
-        }
-        db.close();
-      }
-      return { local: JSON.stringify(local), session: JSON.stringify(session), idb: JSON.stringify(idb) };
-    });
-    const session = JSON.parse(dump.session) as {
-      session?: { value?: { refreshToken?: string; accessToken?: string } };
-    };
-    const refreshToken = session.session?.value?.refreshToken;
-    const accessToken = session.session?.value?.accessToken;
-    expect(accessToken).toMatch(JWT);
-    expect(refreshToken).toBeTruthy();
-    for (const area of [dump.local, dump.idb]) {
-      expect(area).not.toMatch(JWT);
-      expect(area).not.toContain(refreshToken as string);
-    }
-    // The catalog cache is in IndexedDB (so it was really checked).
-    expect(dump.idb).toContain('Team Wiki');
-    const consoleText = h.consoleLines.join('\n');
-    expect(consoleText).not.toMatch(JWT);
+    const dump = await worker.evaluate(dumpExtensionStorage, 'chrome');
+    const consoleText = expectTokensInSessionOnly(dump, h.consoleLines);
     // A8: nothing tried to evaluate code against the default CSP.
     expect(consoleText).not.toMatch(/Content Security Policy|unsafe-eval/);
-    expect(consoleText).not.toContain(refreshToken as string);
   });
 
   it('A14: no request reached the redirect URI host; the redirect was diverted inside the browser', async () => {
@@ -149,18 +110,7 @@ describe('sign-in', () => {
     await popup.click('button::-p-text(Sign out)');
     await popup.waitForSelector('button::-p-text(Sign in)');
     await h.screenshot(popup, 'popup-after-sign-out');
-    const discovery = (await (await fetch(`${h.portal.issuer}/.well-known/openid-configuration`)).json()) as {
-      token_endpoint: string;
-    };
-    const response = await fetch(discovery.token_endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: refreshToken as string,
-        client_id: 'portal-launcher',
-      }),
-    });
+    const response = await redeemRefreshToken(h.portal.issuer, refreshToken as string);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
     // Nothing of the session is left in storage.session.

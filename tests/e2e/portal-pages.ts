@@ -1,0 +1,152 @@
+/**
+ * What the Chromium and Firefox e2e harnesses share: typing into the
+ * reference portal's sign-in pages, the demo account's TOTP codes, and the
+ * check that tokens live in `storage.session` only (A5). Puppeteer's Page API
+ * is the same for both browsers; browser-specific steps stay in the harnesses.
+ */
+import * as OTPAuth from 'otpauth';
+import type { Page } from 'puppeteer-core';
+import { expect } from 'vitest';
+import { LAUNCHER_CLIENT_ID } from '../../utils/portal/contract.ts';
+
+/** Redeems `refreshToken` at the portal's token endpoint (found by discovery), as the launcher would. */
+export async function redeemRefreshToken(issuer: string, refreshToken: string): Promise<Response> {
+  const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
+    token_endpoint: string;
+  };
+  return fetch(discovery.token_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: LAUNCHER_CLIENT_ID,
+    }),
+  });
+}
+
+/** A JWT (header.payload.signature), as an access or ID token would appear. */
+export const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/;
+
+const SUBMIT = 'button[type="submit"]:not(.secondary)';
+
+/** Types into the portal's sign-in pages: email → password (→ code when `code` is given). */
+export async function fillPortalSignIn(
+  page: Page,
+  account: { email: string; password: string },
+  code?: () => Promise<string>,
+  enter: (page: Page, code: string) => Promise<void> = submitCode,
+): Promise<void> {
+  await page.waitForSelector('#email');
+  await page.type('#email', account.email);
+  await Promise.all([page.waitForNavigation(), page.click(SUBMIT)]);
+  await page.waitForSelector('#password');
+  await page.type('#password', account.password);
+  if (code) {
+    await Promise.all([page.waitForNavigation(), page.click(SUBMIT)]);
+    await enter(page, await code());
+  } else {
+    await page.click(SUBMIT);
+  }
+}
+
+/** Submits a second-factor code on the portal's code page. */
+export async function submitCode(page: Page, code: string): Promise<void> {
+  await page.waitForSelector('#code');
+  await page.type('#code', code);
+  await page.click(SUBMIT);
+}
+
+/**
+ * TOTP codes for the demo account's secret (undefined: the portal was started
+ * without demo data). Each step is accepted once (B8) and the portal allows
+ * ±1 step, so each call uses the next unused step, waiting when it must.
+ */
+export function totpGenerator(secret: string | undefined): () => Promise<string> {
+  let lastStep = -1;
+  return async () => {
+    if (!secret) throw new Error('The portal was started without demo data.');
+    const totp = new OTPAuth.TOTP({
+      secret: OTPAuth.Secret.fromBase32(secret),
+      digits: 6,
+      period: 30,
+      algorithm: 'SHA1',
+    });
+    let step = Math.floor(Date.now() / 30_000);
+    let candidate = Math.max(step, lastStep + 1);
+    while (candidate > step + 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      step = Math.floor(Date.now() / 30_000);
+      candidate = Math.max(step, lastStep + 1);
+    }
+    lastStep = candidate;
+    return totp.generate({ timestamp: candidate * 30_000 });
+  };
+}
+
+/** The extension's storage areas and IndexedDB contents, each as JSON text. */
+export interface StorageDump {
+  local: string;
+  session: string;
+  idb: string;
+}
+
+/**
+ * Pass to `evaluate` in an extension context with the name of the extension
+ * API global (`chrome` or `browser`). It runs in the browser, so it must
+ * not use anything from this file.
+ */
+export async function dumpExtensionStorage(namespace: string): Promise<StorageDump> {
+  const api = (
+    globalThis as unknown as Record<
+      string,
+      { storage: Record<'local' | 'session', { get(keys: null): Promise<Record<string, unknown>> }> }
+    >
+  )[namespace];
+  if (!api) throw new Error(`No extension API named ${namespace} here.`);
+  const local = await api.storage.local.get(null);
+  const session = await api.storage.session.get(null);
+  const idb: unknown[] = [];
+  for (const info of await indexedDB.databases()) {
+    if (!info.name) continue;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(info.name as string);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    for (const store of Array.from(db.objectStoreNames)) {
+      const values = await new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      idb.push(...values);
+    }
+    db.close();
+  }
+  return { local: JSON.stringify(local), session: JSON.stringify(session), idb: JSON.stringify(idb) };
+}
+
+/**
+ * A5: an access token (a JWT) and a refresh token in `storage.session`; neither
+ * in `storage.local`, IndexedDB or the console. IndexedDB holds the app
+ * catalog (so that area was really read). Returns the console text.
+ */
+export function expectTokensInSessionOnly(dump: StorageDump, consoleLines: string[]): string {
+  const stored = JSON.parse(dump.session) as {
+    session?: { value?: { accessToken?: string; refreshToken?: string } };
+  };
+  const accessToken = stored.session?.value?.accessToken;
+  const refreshToken = stored.session?.value?.refreshToken;
+  expect(accessToken).toMatch(JWT);
+  expect(refreshToken).toBeTruthy();
+  for (const area of [dump.local, dump.idb]) {
+    expect(area).not.toMatch(JWT);
+    expect(area).not.toContain(refreshToken as string);
+  }
+  expect(dump.idb).toContain('Team Wiki');
+  const consoleText = consoleLines.join('\n');
+  expect(consoleText).not.toMatch(JWT);
+  expect(consoleText).not.toContain(refreshToken as string);
+  return consoleText;
+}
