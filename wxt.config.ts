@@ -59,17 +59,19 @@ export default defineConfig({
       // admin sets), so the background can reach a portal that does not allow the extension origin by
       // CORS. Never granted wholesale.
       optional_host_permissions: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'],
-      // A7/A14: only the auth page, only through a per-session random URL (use_dynamic_url), so a
-      // redirect from the portal can land on it while web pages cannot probe for the extension.
-      // Firefox has no use_dynamic_url; its moz-extension UUID is random per profile, which does the
-      // same. Without this entry Firefox does not let the DNR redirect reach the auth page.
+      // A7/A14: only the auth page, so the DNR redirect of the redirect URI can land on it. Not behind
+      // use_dynamic_url: Chromium 156 then blocks (ERR_BLOCKED_BY_CLIENT) the redirect when the portal
+      // answers the authorization request at once (a still-valid portal session, e.g. after a browser
+      // restart), because the rule's target is the static URL. The cost is that a web page can tell
+      // the extension is installed; the page itself does nothing without the background's single-use
+      // state (A2). Firefox has no use_dynamic_url; its moz-extension UUID is random per profile.
       web_accessible_resources: [
         firefox
           ? { resources: ['auth.html'], matches: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'] }
           : {
               resources: ['auth.html'],
               matches: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'],
-              use_dynamic_url: true,
+              use_dynamic_url: false,
             },
       ],
       // Managed policy schema (public/managed_schema.json, utils/policy). Chromium only.

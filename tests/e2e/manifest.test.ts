@@ -25,11 +25,11 @@ describe('manifest', () => {
     ]);
   });
 
-  it('A6/A7: no content scripts, no externally_connectable, one web-accessible page behind a dynamic URL', () => {
+  it('A6/A7: no content scripts, no externally_connectable, one web-accessible page (auth.html) and nothing else', () => {
     expect(manifest.content_scripts).toBeUndefined();
     expect(manifest.externally_connectable).toBeUndefined();
     expect(manifest.web_accessible_resources).toEqual([
-      expect.objectContaining({ resources: ['auth.html'], use_dynamic_url: true }),
+      expect.objectContaining({ resources: ['auth.html'], use_dynamic_url: false }),
     ]);
   });
 

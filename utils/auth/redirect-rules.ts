@@ -15,10 +15,10 @@
  *   query, `extensionPath` would drop it), and session rules survive worker
  *   restarts for the whole browser session. They are (re)installed on every
  *   worker start, idempotently.
- * - The auth page is web-accessible with `use_dynamic_url`: Chromium only lets
- *   a portal page's redirect reach an extension page that is web-accessible,
- *   and the dynamic URL (a per-session random id, returned by
- *   `runtime.getURL`) keeps web pages from probing for the extension.
+ * - The auth page is web-accessible (static URL, no `use_dynamic_url`):
+ *   Chromium only lets a redirect reach an extension page that is
+ *   web-accessible, and with `use_dynamic_url` it blocks the redirect when the
+ *   portal answers the authorization request at once (see wxt.config.ts).
  * - The whole original URL travels in the fragment, which is never sent
  *   anywhere, and only the background can redeem it (single-use `state`, A2).
  */
