@@ -54,7 +54,11 @@ async function expectAccessible(page: Page): Promise<void> {
 
 /** The id of the focused element (what `autofocus` chose). */
 async function focusedId(page: Page): Promise<string | undefined> {
-  // A string expression: the server's tsconfig has no DOM types, on purpose.
+  // `autofocus` is applied after the load event; give it a moment instead of racing it (a wrong
+  // field still fails the assertion). A string expression: the server's tsconfig has no DOM types.
+  await page
+    .waitForFunction('document.activeElement && document.activeElement !== document.body', { timeout: 3_000 })
+    .catch(() => undefined);
   const id = await page.evaluate('document.activeElement ? document.activeElement.id : ""');
   return typeof id === 'string' && id ? id : undefined;
 }
