@@ -1,5 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+import { OUTPUT_DIR } from './scripts/output-dir.ts';
 
 /**
  * Development manifest key: a clearly marked TEST key (keys/dev-extension-key.pem)
@@ -15,6 +16,7 @@ const GECKO_ID = 'portal-launcher@portal-launcher.dev';
 
 export default defineConfig({
   srcDir: '.',
+  outDir: OUTPUT_DIR,
   imports: false,
   // MV3 everywhere: WXT 0.20 builds Firefox as MV2 unless told, and this manifest (host_permissions,
   // optional_host_permissions, DNR, storage.session) is MV3 only. Chromium's default is already 3.

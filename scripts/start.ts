@@ -20,10 +20,11 @@ import QRCode from 'qrcode';
 import { type RunningPortal, startPortal } from '../server/src/app.ts';
 import { CHROME_EXTENSION_ID } from '../utils/portal/contract.ts';
 import { chromiumArgs, findBrowser } from './browser.ts';
+import { builtExtensionDir } from './output-dir.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.data');
-const extensionDir = path.join(root, '.output', 'chrome-mv3');
+const extensionDir = builtExtensionDir('chrome-mv3');
 const PREFERRED_PORT = 8787;
 
 function hasDisplay(): boolean {

@@ -88,12 +88,13 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { findFirefox } from '../../scripts/firefox.ts';
+import { builtExtensionDir } from '../../scripts/output-dir.ts';
 import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
 import { startTestPortal } from '../../server/test/portal.ts';
 import { GECKO_EXTENSION_ID } from '../../utils/portal/contract.ts';
 import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
 
-export const FIREFOX_EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/firefox-mv3');
+export const FIREFOX_EXTENSION_DIR = builtExtensionDir('firefox-mv3');
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 /** One request Firefox tried to send off the machine (through the recording proxy). */
@@ -305,6 +306,23 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
     void target.page().then((page) => page && observe(page));
   });
 
+  /**
+   * Opens a blank tab. Firefox creates it next to the last focused tab; when the extension closes
+   * that tab at the same moment (the sign-in tab after its redirect), browsingContext.create fails
+   * with DiscardedBrowsingContextError although nothing is wrong: try again, a few times.
+   */
+  async function newTab(): Promise<Page> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await browser.newPage();
+      } catch (error) {
+        const discarded = /DiscardedBrowsingContext|no such frame/.test(String(error));
+        if (!discarded || attempt === 3) throw error;
+        await sleep(250);
+      }
+    }
+  }
+
   const harness: FirefoxHarness = {
     browser,
     portal,
@@ -314,7 +332,7 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
     portalLogs,
     timings: { buildMs, firefoxStartMs, installMs },
     async openPopup() {
-      const page = await browser.newPage();
+      const page = await newTab();
       observe(page);
       await page.setViewport({ width: 360, height: 520 });
       const url = `${extensionOrigin}/popup.html`;

@@ -8,21 +8,12 @@
  * and configures it through `3rdparty.extensions.<id>`; the test then reads
  * the policy back inside the installed extension's service worker.
  *
- * Policy files apply to every Chromium on the machine. This test writes one
- * only when no other Chromium runs, keeps it for the few seconds it needs,
- * and removes it in afterAll and on process exit or signal, even on failure.
+ * Policy files apply to every Chromium on the machine: the test writes one
+ * only when no other Chromium runs and always removes it (./policy-files.ts).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -33,55 +24,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
 import { parseSigningKey, resolveSigningKey, verifyCrx } from '../../scripts/package.ts';
 import { CHROME_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { chromiumPolicyFile, type PolicyFile, waitForNoOtherBrowser } from './policy-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const POLICY_DIR = '/etc/chromium/policies/managed';
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
   .version;
 const BRAND_NAME = `Acme ${randomBytes(4).toString('hex')}`;
 const execFileAsync = promisify(execFile);
-
-let policyFile: string | null = null;
-
-/** Removes the machine-wide policy file; safe to call any number of times, from any handler. */
-function removePolicy(): void {
-  if (policyFile === null) return;
-  rmSync(policyFile, { force: true });
-  policyFile = null;
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  removePolicy();
-  process.kill(process.pid, signal);
-}
-process.once('exit', removePolicy);
-process.once('SIGINT', onSignal);
-process.once('SIGTERM', onSignal);
-
-/** Pids of Chromium processes that are running now (other tests', other engineers'). */
-function runningChromium(): string[] {
-  try {
-    return execFileSync('pgrep', ['-x', 'chromium'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
-
-/** Waits until no Chromium runs, so the policy file cannot reach a browser it was not meant for. */
-async function waitForNoOtherChromium(timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pids = runningChromium();
-    if (pids.length === 0) return;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Other Chromium processes are running (pids ${pids.join(', ')}). This test writes a machine-wide policy ` +
-          'file and must run alone: wait for them to finish, then run it again.',
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
 
 interface DownloadServer {
   baseUrl: string;
@@ -131,6 +80,7 @@ describe('force-install through enterprise policy (docs/admin.md)', () => {
   let browser: Browser | undefined;
   let installMs: number;
   let crx: Buffer;
+  let policy: PolicyFile | undefined;
 
   beforeAll(async () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'portal-launcher-force-install-'));
@@ -159,25 +109,21 @@ describe('force-install through enterprise policy (docs/admin.md)', () => {
     );
     crx = readFileSync(path.join(packages, `portal-launcher-${VERSION}.crx`));
 
-    await waitForNoOtherChromium(90_000);
-    mkdirSync(POLICY_DIR, { recursive: true });
-    policyFile = path.join(POLICY_DIR, `portal-launcher-test-${randomBytes(6).toString('hex')}.json`);
-    writeFileSync(
-      policyFile,
-      JSON.stringify({
-        ExtensionSettings: {
-          [CHROME_EXTENSION_ID]: {
-            installation_mode: 'force_installed',
-            update_url: `${downloads.baseUrl}/update.xml`,
-          },
+    await waitForNoOtherBrowser('chromium', 90_000);
+    policy = chromiumPolicyFile();
+    policy.write({
+      ExtensionSettings: {
+        [CHROME_EXTENSION_ID]: {
+          installation_mode: 'force_installed',
+          update_url: `${downloads.baseUrl}/update.xml`,
         },
-        // Chromium hides policy-installed extensions from automation unless developer tools are allowed.
-        DeveloperToolsAvailability: 1,
-        '3rdparty': {
-          extensions: { [CHROME_EXTENSION_ID]: { brandName: BRAND_NAME, stepUpMaxAgeSeconds: 120 } },
-        },
-      }),
-    );
+      },
+      // Chromium hides policy-installed extensions from automation unless developer tools are allowed.
+      DeveloperToolsAvailability: 1,
+      '3rdparty': {
+        extensions: { [CHROME_EXTENSION_ID]: { brandName: BRAND_NAME, stepUpMaxAgeSeconds: 120 } },
+      },
+    });
 
     const profileDir = path.join(work, 'profile');
     const started = Date.now();
@@ -240,7 +186,7 @@ describe('force-install through enterprise policy (docs/admin.md)', () => {
   }
 
   afterAll(async () => {
-    removePolicy();
+    policy?.remove();
     await browser?.close();
     await downloads?.close();
     if (work) rmSync(work, { recursive: true, force: true });

@@ -14,12 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page, type Target, type WebWorker } from 'puppeteer-core';
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
+import { builtExtensionDir } from '../../scripts/output-dir.ts';
 import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
 import { startTestPortal } from '../../server/test/portal.ts';
 import { CHROME_EXTENSION_ID } from '../../utils/portal/contract.ts';
 import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
 
-export const EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/chrome-mv3');
+export const EXTENSION_DIR = builtExtensionDir('chrome-mv3');
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-artifacts');
 export const EXTENSION_ORIGIN = `chrome-extension://${CHROME_EXTENSION_ID}`;
 

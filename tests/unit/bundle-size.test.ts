@@ -9,9 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtExtensionDir } from '../../scripts/output-dir.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const OUTPUT = path.join(ROOT, '.output/chrome-mv3');
+const OUTPUT = builtExtensionDir('chrome-mv3');
 const BUDGET_BYTES = 30 * 1024;
 
 /** Every file popup.html pulls in: scripts, preloads, stylesheets, and the chunks they import. */
