@@ -53,6 +53,9 @@ export default defineConfig({
         // auth page before any request leaves the browser (A14). "WithHostAccess" acts only where we
         // hold host permission (the redirect host below) and shows no install warning.
         'declarativeNetRequestWithHostAccess',
+        // alarms: keeps the toolbar's "MFA fresh, N min left" badge current once a minute; an MV3
+        // worker has no lasting timers. No install warning.
+        'alarms',
       ],
       // A7: only our own redirect host, which exists solely to be caught (no site is behind it for us).
       // DNR needs host access to the request URL to redirect a navigation.

@@ -10,8 +10,15 @@
  *   all 1,000 tiles, are in the page, and
  * - a blank extension page: the same popup.html with JavaScript off (the
  *   shell and its CSS, nothing rendered), until its load event;
- * both from navigation start, and prints medians and their ratio. It never
- * passes or fails on time. Options: `--apps N`, `--rounds N`.
+ * both from navigation start, and prints medians and their ratio. It also
+ * prints the steps in between, to show where the time goes: when the popup's
+ * script first wrote to the page (its "Loading" line, the floor for anything
+ * drawn by JavaScript), when it had read its own cache and when the
+ * background answered (performance marks in components/launcher), when the
+ * first screen of tiles was in the DOM, and when the browser painted their
+ * names (Element Timing, `elementtiming="app-name"`). Marks a build does not
+ * set print NaN. It never passes or fails on time. Options: `--apps N`,
+ * `--rounds N`. `npm run bench` runs it (build first).
  */
 import { parseArgs } from 'node:util';
 import type { Page } from 'puppeteer-core';
@@ -41,30 +48,67 @@ function fakeApps(count: number): PortalApp[] {
   }));
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+/** The median of the measured values; NaN when there are none (a mark an older build does not set). */
+function median(values: Array<number | null>): number {
+  // NaN comes back from the page as null.
+  const sorted = values.filter((value): value is number => Number.isFinite(value)).sort((a, b) => a - b);
+  return sorted.length ? (sorted[Math.floor(sorted.length / 2)] as number) : Number.NaN;
 }
 
+/**
+ * Records, in every new document, when the popup's script first put anything into `#app` (its
+ * "Loading" line): the floor for any page drawn by JavaScript (context, bundle, first render).
+ */
+const SHELL_MARK = `window.__namePaints = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (entry.identifier === 'app-name') window.__namePaints.push(entry.renderTime);
+}).observe({ type: 'element', buffered: true });
+new MutationObserver((_, observer) => {
+  const root = document.getElementById('app');
+  if (root && root.firstChild) { window.__shellRendered = performance.now(); observer.disconnect(); }
+}).observe(document, { childList: true, subtree: true });`;
+
 /** Times from navigation start until the first screen of tiles, and until all tiles, are painted. */
-async function timePopup(page: Page, expected: number): Promise<{ first: number; all: number }> {
+interface PopupTimes {
+  /** The popup's script first wrote to the page. */
+  shell: number;
+  /** The popup read the snapshot and the IndexedDB cache itself. */
+  cache: number;
+  /** The background answered the first `getState`. */
+  answer: number;
+  /** The first screen of tiles was seen in the DOM (a frame before `first`). */
+  tiles: number;
+  /** The browser's own paint time of the first screen's app names (Element Timing API). */
+  namesPainted: number;
+  first: number;
+  all: number;
+}
+
+async function timePopup(page: Page, expected: number): Promise<PopupTimes> {
   await page.setJavaScriptEnabled(true);
   await page.goto('about:blank');
   await page.goto(`${EXTENSION_ORIGIN}/popup.html`);
   // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
   return page.evaluate(`new Promise((resolve) => {
-    const marks = {};
+    const marks = { shell: window.__shellRendered ?? NaN };
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
     const painted = (name) => requestAnimationFrame(() => setTimeout(() => { marks[name] = performance.now(); }, 0));
     const check = () => {
       const count = document.querySelectorAll('[data-app-id]').length;
       // The tiles are in the DOM; the next frame is when they are on screen.
       if (!('first' in marks) && !marks.firstSeen && count >= ${FIRST_SCREEN}) { marks.firstSeen = true; painted('first'); }
       if (!marks.allSeen && count >= ${expected}) { marks.allSeen = true; painted('all'); }
-      if ('first' in marks && 'all' in marks) resolve({ first: marks.first, all: marks.all });
+      if (!marks.tiles && count >= ${FIRST_SCREEN}) marks.tiles = performance.now();
+      if ('first' in marks && 'all' in marks) resolve({
+        shell: marks.shell, cache: at('portal-launcher:cache-read'), answer: at('portal-launcher:background-answer'),
+        tiles: marks.tiles, first: marks.first, all: marks.all,
+        // Element Timing: when the browser painted the first screen's names (the ${FIRST_SCREEN}th to appear).
+        namesPainted: [...window.__namePaints].sort((a, b) => a - b)[${FIRST_SCREEN - 1}] ?? NaN,
+      });
       else requestAnimationFrame(check);
     };
     check();
-  })`) as Promise<{ first: number; all: number }>;
+  })`) as Promise<PopupTimes>;
 }
 
 async function timeBlank(page: Page): Promise<number> {
@@ -122,22 +166,42 @@ try {
 
   const page = await h.browser.newPage();
   await page.setViewport({ width: 380, height: 560 });
+  await page.evaluateOnNewDocument(SHELL_MARK);
+  const shellTimes: number[] = [];
+  const cacheTimes: number[] = [];
+  const answerTimes: number[] = [];
+  const tilesTimes: number[] = [];
+  const paintedTimes: number[] = [];
   const firstTimes: number[] = [];
   const allTimes: number[] = [];
   const blankTimes: number[] = [];
   await timePopup(page, APP_COUNT); // warm-up: service worker and disk caches
   await timeBlank(page);
   for (let round = 0; round < ROUNDS; round++) {
-    const { first, all } = await timePopup(page, APP_COUNT);
+    const { shell, cache, answer, tiles, namesPainted, first, all } = await timePopup(page, APP_COUNT);
+    paintedTimes.push(namesPainted);
+    shellTimes.push(shell);
+    cacheTimes.push(cache);
+    answerTimes.push(answer);
+    tilesTimes.push(tiles);
     firstTimes.push(first);
     allTimes.push(all);
     blankTimes.push(await timeBlank(page));
   }
   const blank = median(blankTimes);
   const first = median(firstTimes);
+  const shell = median(shellTimes);
   const all = median(allTimes);
   console.log(`Popup paint with ${APP_COUNT} cached apps, ${ROUNDS} rounds, median from navigation start:`);
   console.log(`  blank extension page       ${blank.toFixed(1)} ms`);
+  console.log(`  popup script's first DOM   ${shell.toFixed(1)} ms  (${(shell / blank).toFixed(2)}× blank)`);
+  console.log(`  popup read its cache       ${median(cacheTimes).toFixed(1)} ms`);
+  console.log(`  background's first answer  ${median(answerTimes).toFixed(1)} ms`);
+  console.log(`  first tiles in the DOM     ${median(tilesTimes).toFixed(1)} ms`);
+  const painted = median(paintedTimes);
+  console.log(
+    `  first names painted (ET)   ${painted.toFixed(1)} ms  (${(painted / blank).toFixed(2)}× blank)`,
+  );
   console.log(`  first screen of tiles      ${first.toFixed(1)} ms  (${(first / blank).toFixed(2)}× blank)`);
   console.log(
     `  all ${APP_COUNT} tiles painted   ${all.toFixed(1)} ms  (${(all / blank).toFixed(2)}× blank)`,

@@ -14,6 +14,7 @@ import { AuthError } from '../utils/auth/errors.ts';
 import { createLauncher, type LauncherSettings } from '../utils/auth/launcher.ts';
 import { installRedirectRules } from '../utils/auth/redirect-rules.ts';
 import { isAuthenticationSufficient, mfaRequirement } from '../utils/auth/step-up.ts';
+import { publishPopupSnapshot, updatePopupSnapshotPrefs } from '../utils/catalog/popup-snapshot-writer.ts';
 import {
   applyPrefsChange,
   defaultPrefs,
@@ -22,6 +23,7 @@ import {
   type PrefsOwner,
   updatePrefs,
 } from '../utils/catalog/prefs.ts';
+import { chooseLanguage, t } from '../utils/i18n.ts';
 import { type LauncherState, registerMessageHandlers } from '../utils/messaging.ts';
 import { loadPolicy, type PolicyResult, saveUserSettings, watchPolicy } from '../utils/policy/index.ts';
 import { createAccountApi } from '../utils/portal/account-api.ts';
@@ -31,7 +33,9 @@ import {
   FIREFOX_POST_LOGOUT_REDIRECT_URI,
   FIREFOX_REDIRECT_URI,
 } from '../utils/portal/contract.ts';
-import { catalogCacheItem, sessionItem } from '../utils/storage.ts';
+import { portalUnreachableItem, sessionItem } from '../utils/storage.ts';
+import { applyToolbarView, TOOLBAR_ALARM } from '../utils/toolbar/apply.ts';
+import { type ToolbarInput, toolbarView } from '../utils/toolbar/toolbar-state.ts';
 
 export default defineBackground(() => {
   const firefox = import.meta.env.FIREFOX;
@@ -62,6 +66,7 @@ export default defineBackground(() => {
           stepUpAcrValue: settings.stepUpAcrValue,
           stepUpMaxAgeSeconds: settings.stepUpMaxAgeSeconds,
           appStepUpMaxAge: settings.appStepUpMaxAge,
+          apps: settings.apps,
         };
       },
       async savePortalUrl(portalUrl) {
@@ -107,17 +112,12 @@ export default defineBackground(() => {
     const prefs = stored
       ? await loadPrefs({ issuer: stored.issuer, sub: stored.user.sub }).catch(() => defaultPrefs())
       : defaultPrefs();
-    const cache = stored ? await catalogCacheItem.get().catch(() => null) : null;
-    const mine = cache && stored && cache.issuer === stored.issuer && cache.sub === stored.user.sub;
     const auth = stored?.authentication ?? null;
     const mfaProven =
       auth && isAuthenticationSufficient(auth, mfaRequirement(null, settings.stepUpAcrValue), Date.now());
-    return {
+    const result: LauncherState = {
+      // state.user carries the job title, from the catalog cache the launcher already read and checked.
       ...state,
-      user:
-        state.user && stored
-          ? { ...state.user, jobTitle: mine ? (cache.me?.jobTitle ?? null) : null }
-          : state.user,
       launcher: {
         brandName: settings.brandName,
         brandColor: settings.brandColor,
@@ -129,42 +129,113 @@ export default defineBackground(() => {
         language: settings.language,
       },
     };
+    // What the next popup paints before asking (issue 4 speed): kept in step with every answer.
+    await publishPopupSnapshot(result, stored ? { issuer: stored.issuer, sub: stored.user.sub } : null);
+    return result;
+  }
+
+  /** What the toolbar shows (issue 4 item 5): read from the session and policy only, no catalog. */
+  async function toolbarInput(): Promise<ToolbarInput> {
+    const { settings } = await policy;
+    if (!settings.portalUrl) return { kind: 'unconfigured' };
+    const stored = await sessionItem.get().catch(() => null);
+    if (!stored || stored.issuer !== settings.portalUrl) return { kind: 'signedOut' };
+    const auth = stored.authentication;
+    const mfaProven = isAuthenticationSufficient(
+      auth,
+      mfaRequirement(null, settings.stepUpAcrValue),
+      Date.now(),
+    );
+    return {
+      kind: 'signedIn',
+      name: stored.user.name ?? stored.user.email ?? stored.user.sub,
+      mfaAuthTime: mfaProven ? auth.authTime : null,
+      mfaMaxAgeSeconds: settings.stepUpMaxAgeSeconds,
+      portalUnreachable: await portalUnreachableItem.get().catch(() => false),
+    };
+  }
+  // One update at a time, in order, so a slow earlier one never overwrites a later state.
+  let toolbarUpdates: Promise<void> = Promise.resolve();
+  function refreshToolbar(): void {
+    toolbarUpdates = toolbarUpdates
+      .then(async () => {
+        const input = await toolbarInput();
+        await chooseLanguage((await policy).settings.language);
+        await applyToolbarView(browser, toolbarView(input, Date.now(), t));
+      })
+      .catch(() => undefined);
+  }
+  /** Runs a handler, then brings the toolbar up to date whatever the outcome. */
+  function updatingToolbar<A extends unknown[], R>(handler: (...args: A) => Promise<R>) {
+    return async (...args: A): Promise<R> => {
+      try {
+        return await handler(...args);
+      } finally {
+        refreshToolbar();
+      }
+    };
   }
 
   registerMessageHandlers(browser.runtime, {
     ...account,
-    getState: async ({ refresh }) => forPopup(await launcher.getState(refresh ?? false)),
-    setPortalUrl: async ({ portalUrl }) => forPopup(await launcher.setPortalUrl(portalUrl)),
-    signIn: async () => forPopup(await launcher.signIn()),
-    signOut: async () => forPopup(await launcher.signOut()),
-    launchApp: async ({ appId }) => {
+    getState: updatingToolbar(async ({ refresh }) => {
+      const state = await launcher.getState(refresh ?? false);
+      // Only a refresh says whether the portal answers; a cached read says nothing about it.
+      if (refresh && state.status === 'signedIn') {
+        await portalUnreachableItem.set(state.appsProblem?.code === 'network').catch(() => undefined);
+      }
+      return forPopup(state);
+    }),
+    setPortalUrl: updatingToolbar(async ({ portalUrl }) => forPopup(await launcher.setPortalUrl(portalUrl))),
+    signIn: updatingToolbar(async () => forPopup(await launcher.signIn())),
+    signOut: updatingToolbar(async () => forPopup(await launcher.signOut())),
+    launchApp: updatingToolbar(async ({ appId }) => {
       // Started before anything is awaited, so concurrent launches reach the launcher in the order
       // they arrived and can share one step-up tab (C6).
       const launching = launcher.launchApp(appId);
       const owner = await prefsOwner();
-      const result = await launching;
+      // A launch talks to the portal too: its outcome says whether the portal answers (toolbar, C3).
+      const result = await launching.catch(async (error: unknown) => {
+        // AuthError or PortalApiError: both name an unreachable portal `network`.
+        if ((error as { code?: unknown } | null)?.code === 'network') {
+          await portalUnreachableItem.set(true).catch(() => undefined);
+        }
+        throw error;
+      });
+      if (result.outcome === 'opened') await portalUnreachableItem.set(false).catch(() => undefined);
       // Recorded here, not in the popup: the popup may close when the app's tab opens.
       if (owner && result.outcome === 'opened') {
-        await updatePrefs(owner, (prefs) => applyPrefsChange(prefs, { action: 'launched', appId }, [])).catch(
-          () => undefined,
-        );
+        await updatePrefs(owner, (prefs) => applyPrefsChange(prefs, { action: 'launched', appId }, []))
+          .then((prefs) => updatePopupSnapshotPrefs(prefsForWire(prefs)))
+          .catch(() => undefined);
       }
       return result;
-    },
+    }),
     changePrefs: async (change) => {
       const owner = await prefsOwner();
       if (!owner) throw new AuthError('signed_out', 'You are signed out. Sign in to continue.');
       const { settings } = await policy;
-      return prefsForWire(
+      const prefs = prefsForWire(
         await updatePrefs(owner, (prefs) => applyPrefsChange(prefs, change, settings.pinnedApps)),
       );
+      await updatePopupSnapshotPrefs(prefs);
+      return prefs;
     },
     dismissNotice: async () => {
       await launcher.dismissNotice();
       return {};
     },
-    completeAuthorization: ({ url }, sender) => launcher.completeAuthorization(url, sender.tab?.id),
+    // Sign-in and step-up finish here, possibly in a worker restarted since the popup asked.
+    completeAuthorization: updatingToolbar(({ url }, sender) =>
+      launcher.completeAuthorization(url, sender.tab?.id),
+    ),
   });
+
+  // The toolbar: now (worker start), every minute while a second factor is fresh, on policy changes.
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === TOOLBAR_ALARM) refreshToolbar();
+  });
+  refreshToolbar();
 
   browser.tabs.onRemoved.addListener((tabId) => {
     void launcher.handleTabRemoved(tabId);
@@ -174,6 +245,7 @@ export default defineBackground(() => {
     watchPolicy(
       (change) => {
         policy = Promise.resolve(change);
+        refreshToolbar();
         // A11: another issuer or client id means the session belongs to someone else.
         if (change.identityChanged) void launcher.handleIdentityChange();
       },

@@ -63,7 +63,38 @@ export type MessageKey =
   | 'opening'
   | 'opened'
   | 'openCancelled'
-  | 'openInStepUpTab';
+  | 'openInStepUpTab'
+  // Toolbar (utils/toolbar)
+  | 'toolbarUnconfigured'
+  | 'toolbarSignedOut'
+  | 'toolbarSignedIn'
+  | 'toolbarMfaFresh'
+  | 'toolbarMfaBadge'
+  | 'toolbarUnreachable'
+  // Background error codes, localized in the popup (components/launcher/error-messages.ts)
+  | 'errorNotConfigured'
+  | 'errorSignedOut'
+  | 'errorCancelled'
+  | 'errorInvalidCallback'
+  | 'errorAuthorizationDenied'
+  | 'errorInvalidTokenResponse'
+  | 'errorStepUpInsufficient'
+  | 'errorNetwork'
+  | 'errorPortalMisconfigured'
+  | 'errorLaunchRefused'
+  | 'errorPermissionDenied'
+  | 'errorNotFound'
+  | 'errorUnauthorized'
+  | 'errorForbidden'
+  | 'errorInvalidResponse'
+  | 'errorPortalError'
+  | 'errorStepUpRequired'
+  | 'errorAdminPinned'
+  | 'errorFavoritesFull'
+  | 'errorNotAFavorite'
+  | 'errorRefused'
+  | 'errorNoPolicyApps'
+  | 'openFailed';
 
 // WXT types getMessage with the default locale's names only; the predefined
 // `@@` messages are valid too, so call it through a plain signature.

@@ -15,18 +15,11 @@
 import type { Browser, browser } from 'wxt/browser';
 import { z } from 'zod';
 import { accountProtocol } from './account/protocol.ts';
-import { appSchema } from './portal/schemas.ts';
+import { appIdSchema, appSchema } from './portal/schemas.ts';
 
 // A8: extension pages run under the default MV3 CSP (no eval). zod's JIT would
 // probe `new Function` and get refused; turn it off so there is no violation.
 z.config({ jitless: true });
-
-/** App ids are short opaque identifiers, never URLs (A9). */
-export const appIdSchema = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'An app id is a short identifier, not a URL.');
 
 const noticeSchema = z.object({
   appId: z.string().max(100),
@@ -65,6 +58,13 @@ export const launcherStateSchema = z.object({
   appsProblem: problemSchema.nullable(),
   /** The outcome of the last launch the popup has not shown yet. */
   notice: noticeSchema.nullable(),
+  /**
+   * What the signed-in provider can do. `portalApi: false`: a plain OpenID
+   * provider (apps from policy, read-only profile from its claims), so pages
+   * hide profile editing, password, MFA, SSH keys, downloads and sessions.
+   * Absent while signed out (not known yet).
+   */
+  capabilities: z.object({ portalApi: z.boolean() }).optional(),
   /** What the launcher view needs from policy and the session (no tokens, A5). */
   launcher: z
     .object({

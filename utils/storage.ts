@@ -150,6 +150,12 @@ export const sessionSchema = z.object({
   idToken: z.string().min(1).nullable(),
   user: z.object({ sub: z.string().min(1), name: z.string().nullable(), email: z.string().nullable() }),
   /**
+   * False when the issuer has no portal API (provider-only mode: apps from
+   * policy, profile from the OpenID claims), as its discovery said at sign-in.
+   * Absent in sessions stored before this field existed: they had the API.
+   */
+  portalApi: z.boolean().optional(),
+  /**
    * The last authentication proven by a code flow. Never taken from a refresh
    * (A4): a refresh is not a new authentication.
    */
@@ -237,4 +243,39 @@ export const catalogCacheItem = defineStoredItem<CatalogCache | null>({
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Assigned apps and profile summary of the signed-in employee (no tokens).',
+});
+
+/**
+ * What the popup needs to paint before the background answers: who is signed in (issuer +
+ * subject, the catalog cache's key, so the popup never shows another person's cache) and the
+ * last launcher state without apps (brand, pins, favorites order, MFA time). Non-secret; written by
+ * the background (utils/catalog/popup-snapshot.ts), read raw by the popup, which has no zod.
+ */
+export const popupSnapshotSchema = z.object({
+  issuer: z.string().url(),
+  sub: z.string().min(1),
+  state: z.record(z.string(), z.unknown()),
+});
+export type PopupSnapshotStored = z.infer<typeof popupSnapshotSchema>;
+
+export const popupSnapshotItem = defineStoredItem<PopupSnapshotStored | null>({
+  key: 'popupSnapshot',
+  area: 'session',
+  schema: popupSnapshotSchema.nullable(),
+  version: 1,
+  fallback: null,
+  clearOn: ['signOut', 'identityChange'],
+  description:
+    'Who is signed in and the launcher state without apps, so the popup paints from the cache at once.',
+});
+
+/** Whether the last attempt to reach the portal failed with a network error (the toolbar's "unreachable" state). */
+export const portalUnreachableItem = defineStoredItem<boolean>({
+  key: 'portalUnreachable',
+  area: 'session',
+  schema: z.boolean(),
+  version: 1,
+  fallback: false,
+  clearOn: ['signOut', 'identityChange'],
+  description: 'True after the portal could not be reached, until it answers again (toolbar badge).',
 });

@@ -3,19 +3,22 @@
  * in), signed in (search, apps, favorites, profile). It renders state and
  * sends messages; it never fetches the portal or sees a token (A5).
  *
- * Instant paint: the first answer comes from the background's IndexedDB
- * catalog cache (`getState` without refresh, no network), the second from the
- * portal. When the portal does not answer, the cached apps stay with an
+ * Instant paint: the popup first reads the non-secret snapshot and IndexedDB
+ * catalog cache itself (utils/catalog/popup-snapshot.ts, same person only),
+ * while the background answers from the same cache (`getState` without
+ * refresh, no network); then fresh data comes from the portal. When the portal does not answer, the cached apps stay with an
  * offline notice (C3).
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { readCachedLauncherState } from '../../utils/catalog/popup-snapshot.ts';
 import { contrastRatio } from '../../utils/catalog/tile.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherPrefsWire, LauncherState, MessageRequest } from '../../utils/messaging.ts';
 import type { PortalApp } from '../../utils/portal/schemas.ts';
 import { AccountCard } from './account-card.tsx';
 import { ask, BackgroundError } from './background-client.ts';
+import { localizedError } from './error-messages.ts';
 import { LauncherView } from './launcher-view.tsx';
 
 type Status = { kind: 'info' | 'error'; text: string } | null;
@@ -24,7 +27,9 @@ const DEFAULT_BRAND = 'Portal Launcher';
 const DEFAULT_STEP_UP_MAX_AGE_SECONDS = 300;
 const NO_PREFS: LauncherPrefsWire = { favorites: [], recents: [], view: 'grid' };
 
+/** An error as a sentence in the popup's language (the background's code mapped to `_locales`). */
 function errorText(error: unknown): string {
+  if (error instanceof BackgroundError) return localizedError(error.code, error.message);
   return error instanceof Error && error.message ? error.message : t('genericError');
 }
 
@@ -70,13 +75,18 @@ export function LauncherPopup() {
     if (refresh) setRefreshing(true);
     try {
       const next = await ask('getState', { refresh });
+      if (!refresh) performance.mark('portal-launcher:background-answer');
       // A language chosen in the settings replaces the browser's before anything is shown in it.
       await chooseLanguage(next.launcher?.language ?? null);
       applyDocumentLocale(document);
       setState(next);
       setLoadError(null);
       if (next.notice) {
-        setStatus({ kind: next.notice.outcome === 'failed' ? 'error' : 'info', text: next.notice.message });
+        const { outcome, appName } = next.notice;
+        setStatus({
+          kind: outcome === 'failed' ? 'error' : 'info',
+          text: outcome === 'failed' ? t('openFailed', appName) : t('openCancelled', appName),
+        });
         void ask('dismissNotice', {}).catch(() => undefined);
       }
     } catch (error) {
@@ -87,10 +97,23 @@ export function LauncherPopup() {
     }
   }, []);
 
+  // Started during the first render, not in the effect: effects run only after the first frame.
+  const [early] = useState(readCachedLauncherState);
+
   useEffect(() => {
-    // Cached first (paints at once), then fresh from the portal.
+    // Paint from the stored snapshot and catalog cache at once, unless the background answered first
+    // (it is the authority: its answer always replaces this one).
+    void early.then(async (cached) => {
+      // Timeline marks for bench/popup.ts (cheap; visible in the browser's performance tools too).
+      performance.mark('portal-launcher:cache-read');
+      if (!cached) return;
+      await chooseLanguage(cached.launcher?.language ?? null);
+      applyDocumentLocale(document);
+      setState((current) => current ?? cached);
+    });
+    // The background's cached answer (no network), then fresh from the portal.
     void load(false).then(() => load(true));
-  }, [load]);
+  }, [early, load]);
 
   async function signIn() {
     setBusy('signIn');
@@ -167,7 +190,10 @@ export function LauncherPopup() {
 
   /** Sends a preferences change; the background stores it per issuer + subject and answers the result. */
   async function changePrefs(change: MessageRequest<'changePrefs'>): Promise<void> {
-    const prefs = await ask('changePrefs', change);
+    // The view shows the error's message: make it the localized one.
+    const prefs = await ask('changePrefs', change).catch((error: unknown) => {
+      throw new Error(errorText(error), { cause: error });
+    });
     setState((current) =>
       current?.launcher ? { ...current, launcher: { ...current.launcher, prefs } } : current,
     );
@@ -179,8 +205,10 @@ export function LauncherPopup() {
 
   const extras = state?.launcher;
   const prefs = extras?.prefs ?? NO_PREFS;
-  const offline =
-    state?.appsProblem?.code === 'network' && state.apps !== null ? state.appsProblem.message : null;
+  const problemText = state?.appsProblem
+    ? localizedError(state.appsProblem.code, state.appsProblem.message)
+    : null;
+  const offline = state?.appsProblem?.code === 'network' && state.apps !== null ? problemText : null;
 
   return (
     <div class="popup">
@@ -248,7 +276,7 @@ export function LauncherPopup() {
           <>
             {state.appsProblem && offline === null ? (
               <p class="status status-error" role="alert">
-                {state.appsProblem.message}{' '}
+                {problemText}{' '}
                 <button type="button" class="link" onClick={() => void load(true)}>
                   {t('retry')}
                 </button>

@@ -4,8 +4,10 @@
  * the file can be checked after download).
  */
 import type { AccountProblem } from '../../utils/account/errors.ts';
+import { uiLocale } from '../../utils/i18n.ts';
 import type { Download } from '../../utils/portal/schemas.ts';
 import { callAccount } from './account-client.ts';
+import { ot } from './i18n.ts';
 import { CopyButton, LoadState, Section, useLoad } from './ui.tsx';
 
 type Os = Download['os'];
@@ -26,9 +28,12 @@ export function orderDownloads(downloads: Download[], os: Os | null): Download[]
   return [...downloads.filter((d) => d.os === os), ...downloads.filter((d) => d.os !== os)];
 }
 
-/** "1.4 MB" */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
+/**
+ * "1.4 MB" ("1,4 MB" in German): the number in `locale`'s digits and
+ * separators; the unit symbols (B, KB, MB, GB) are the same in every language.
+ */
+export function formatSize(bytes: number, locale?: string): string {
+  if (bytes < 1024) return `${bytes.toLocaleString(locale)} B`;
   const units = ['KB', 'MB', 'GB'];
   let value = bytes / 1024;
   let unit = 0;
@@ -36,18 +41,27 @@ export function formatSize(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  const digits = value < 10 ? 1 : 0;
+  const number = value.toLocaleString(locale, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  return `${number} ${units[unit]}`;
 }
 
 export function DownloadsSection({ onProblem }: { onProblem(problem: AccountProblem): void }) {
   const downloads = useLoad(async () => (await callAccount('listDownloads', {})).downloads, onProblem);
   const os = detectOs(navigator as Navigator & { userAgentData?: { platform?: string } });
   return (
-    <Section id="downloads" title="Downloads" intro="Software your administrator offers for your computer.">
-      <LoadState loaded={downloads} what="downloads">
+    <Section id="downloads" title={ot('options_downloadsTitle')} intro={ot('options_downloadsIntro')}>
+      <LoadState
+        loaded={downloads}
+        loadingText={ot('options_downloadsLoading')}
+        failedText={ot('options_downloadsLoadFailed')}
+      >
         {(list) =>
           list.length === 0 ? (
-            <p class="muted empty">Your administrator offers no downloads.</p>
+            <p class="muted empty">{ot('options_downloadsEmpty')}</p>
           ) : (
             <ul class="download-list" data-testid="downloads">
               {orderDownloads(list, os).map((item) => (
@@ -60,23 +74,30 @@ export function DownloadsSection({ onProblem }: { onProblem(problem: AccountProb
                     <h3>
                       {item.name}{' '}
                       <span class="muted">
-                        for {OS_LABELS[item.os]} ({item.arch === 'universal' ? 'Universal' : item.arch})
+                        {ot('options_downloadPlatform', {
+                          os: OS_LABELS[item.os],
+                          arch: item.arch === 'universal' ? ot('options_archUniversal') : item.arch,
+                        })}
                       </span>
                     </h3>
-                    {item.os === os ? <span class="badge badge-on">For this computer</span> : null}
+                    {item.os === os ? (
+                      <span class="badge badge-on">{ot('options_downloadThisComputer')}</span>
+                    ) : null}
                   </div>
                   <p class="muted">
-                    Version {item.version} · {formatSize(item.sizeBytes)}
+                    {ot('options_downloadVersionSize', {
+                      version: item.version,
+                      size: formatSize(item.sizeBytes, uiLocale()),
+                    })}
                   </p>
                   <p class="checksum">
                     SHA-256 <code>{item.sha256}</code>{' '}
-                    <CopyButton text={item.sha256} label={`Copy SHA-256 of ${item.name}`} />
+                    <CopyButton text={item.sha256} label={ot('options_copyChecksum', { name: item.name })} />
                   </p>
                   <a class="button" href={item.url} download target="_blank" rel="noopener noreferrer">
-                    Download
+                    <span aria-hidden="true">{ot('options_download')}</span>
                     <span class="visually-hidden">
-                      {' '}
-                      {item.name} for {OS_LABELS[item.os]}
+                      {ot('options_downloadNamed', { name: item.name, os: OS_LABELS[item.os] })}
                     </span>
                   </a>
                 </li>

@@ -11,13 +11,13 @@ import QRCode from 'qrcode';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { MfaStatus, RecoveryCodes, TotpEnrollment } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
+import { formatDate, ot, problemText } from './i18n.ts';
 import {
   ConfirmDialog,
   CopyButton,
   downloadText,
   errorAttributes,
   FieldError,
-  formatDate,
   LoadState,
   type Notice,
   Section,
@@ -49,8 +49,6 @@ function describeUri(
   }
 }
 
-const VERIFY_HINT = 'If a portal tab opens, confirm it is you there; this page continues by itself.';
-
 export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): void }) {
   const status = useLoad(() => callAccount('getMfa', {}), onProblem);
   const [notice, setNotice] = useState<Notice>(null);
@@ -62,13 +60,13 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
 
   function fail(problem: AccountProblem) {
     if (problem.code === 'signed_out') onProblem(problem);
-    setNotice({ kind: 'error', text: problem.message });
+    setNotice({ kind: 'error', text: problemText(problem) });
   }
 
   async function start() {
     setBusy('start');
     setCodes(null);
-    setNotice({ kind: 'info', text: 'Preparing your authenticator setup…' });
+    setNotice({ kind: 'info', text: ot('options_mfaPreparing') });
     const result = await changeAccount<'startTotpEnrollment', TotpEnrollment>('startTotpEnrollment', {});
     setBusy(null);
     if (result.ok) {
@@ -79,7 +77,7 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
 
   async function regenerate() {
     setBusy('regenerate');
-    setNotice({ kind: 'info', text: `Creating new recovery codes… ${VERIFY_HINT}` });
+    setNotice({ kind: 'info', text: ot('options_recoveryCreating') });
     const result = await changeAccount<'regenerateRecoveryCodes', RecoveryCodes>(
       'regenerateRecoveryCodes',
       {},
@@ -87,7 +85,7 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
     setBusy(null);
     if (result.ok) {
       setCodes(result.value.recoveryCodes);
-      setNotice({ kind: 'success', text: 'New recovery codes created. Your old codes no longer work.' });
+      setNotice({ kind: 'success', text: ot('options_recoveryCreated') });
       await status.reload();
     } else fail(result.problem);
   }
@@ -95,15 +93,12 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
   async function remove() {
     setConfirmRemove(false);
     setBusy('remove');
-    setNotice({ kind: 'info', text: `Removing your authenticator app… ${VERIFY_HINT}` });
+    setNotice({ kind: 'info', text: ot('options_mfaRemoving') });
     const result = await changeAccount('removeTotp', {});
     setBusy(null);
     if (result.ok) {
       setCodes(null);
-      setNotice({
-        kind: 'success',
-        text: 'Your authenticator app was removed. Sign-in now asks only for your password.',
-      });
+      setNotice({ kind: 'success', text: ot('options_mfaRemoved') });
       setOfferSignOut(true);
       await status.reload();
     } else fail(result.problem);
@@ -115,36 +110,31 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
     setBusy(null);
     if (result.ok) {
       setOfferSignOut(false);
-      setNotice({
-        kind: 'success',
-        text: 'Every other session was signed out. This browser stays signed in.',
-      });
+      setNotice({ kind: 'success', text: ot('options_otherSessionsEnded') });
     } else fail(result.problem);
   }
 
   return (
-    <Section
-      id="mfa"
-      title="Multi-factor authentication"
-      intro="A second step at sign-in with a code from an authenticator app keeps your account safe even if your password leaks."
-    >
+    <Section id="mfa" title={ot('options_mfaTitle')} intro={ot('options_mfaIntro')}>
       <StatusLine notice={notice} />
       {offerSignOut ? (
         <div class="card callout" data-testid="offer-sign-out">
-          <p>
-            Your sign-in factors changed. Sign out every other browser and device, so they must sign in again?
-          </p>
+          <p>{ot('options_offerSignOut')}</p>
           <div class="actions">
             <button type="button" onClick={() => void signOutOthers()} disabled={busy !== null}>
-              Sign out other sessions
+              {ot('options_signOutOthersButton')}
             </button>
             <button type="button" class="secondary" onClick={() => setOfferSignOut(false)}>
-              Not now
+              {ot('options_notNow')}
             </button>
           </div>
         </div>
       ) : null}
-      <LoadState loaded={status} what="authentication methods">
+      <LoadState
+        loaded={status}
+        loadingText={ot('options_mfaLoading')}
+        failedText={ot('options_mfaLoadFailed')}
+      >
         {(mfa) =>
           enrollment && !mfa.totp.enabled ? (
             <Enrollment
@@ -153,10 +143,7 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
               onConfirmed={async (recovery) => {
                 setEnrollment(null);
                 setCodes(recovery);
-                setNotice({
-                  kind: 'success',
-                  text: 'Your authenticator app is set up. Sign-in now asks for a code from it.',
-                });
+                setNotice({ kind: 'success', text: ot('options_mfaEnabled') });
                 setOfferSignOut(true);
                 await status.reload();
               }}
@@ -176,9 +163,9 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
       {codes ? <RecoveryCodesCard codes={codes} onDone={() => setCodes(null)} /> : null}
       <ConfirmDialog
         open={confirmRemove}
-        title="Remove your authenticator app?"
-        body="Sign-in will ask only for your password, and apps that need a second factor will not open until you set one up again."
-        confirmLabel="Remove authenticator"
+        title={ot('options_mfaRemoveConfirmTitle')}
+        body={ot('options_mfaRemoveConfirmBody')}
+        confirmLabel={ot('options_mfaRemoveConfirm')}
         danger
         onCancel={() => setConfirmRemove(false)}
         onConfirm={() => void remove()}
@@ -203,17 +190,15 @@ function StatusCard({
   if (!mfa.totp.enabled) {
     return (
       <div class="card" data-testid="mfa-off">
-        <h3>Authenticator app</h3>
+        <h3>{ot('options_authenticatorApp')}</h3>
         <p>
-          <span class="badge badge-off">Not set up</span>{' '}
-          {mfa.totp.pending ? 'A setup was started but not confirmed; start again to get a new code.' : ''}
+          <span class="badge badge-off">{ot('options_mfaOffBadge')}</span>{' '}
+          {mfa.totp.pending ? ot('options_mfaPending') : ''}
         </p>
-        <p class="muted">
-          Use any authenticator app (for example Google Authenticator, Microsoft Authenticator, 1Password).
-        </p>
+        <p class="muted">{ot('options_mfaAnyApp')}</p>
         <div class="actions">
           <button type="button" onClick={onStart} disabled={busy !== null}>
-            {busy === 'start' ? 'Preparing…' : 'Set up an authenticator app'}
+            {busy === 'start' ? ot('options_preparing') : ot('options_mfaSetUpButton')}
           </button>
         </div>
       </div>
@@ -221,21 +206,21 @@ function StatusCard({
   }
   return (
     <div class="card" data-testid="mfa-on">
-      <h3>Authenticator app</h3>
+      <h3>{ot('options_authenticatorApp')}</h3>
       <p>
-        <span class="badge badge-on">On</span>{' '}
-        {mfa.totp.enrolledAt ? `Set up on ${formatDate(mfa.totp.enrolledAt)}.` : ''}
+        <span class="badge badge-on">{ot('options_mfaOnBadge')}</span>{' '}
+        {mfa.totp.enrolledAt ? ot('options_mfaSetUpOn', { date: formatDate(mfa.totp.enrolledAt) }) : ''}
       </p>
-      <p class="muted">
-        {mfa.recoveryCodesRemaining} recovery {mfa.recoveryCodesRemaining === 1 ? 'code' : 'codes'} left.
-        {mfa.recoveryCodesRemaining <= 3 ? ' Create new ones before you run out.' : ''}
+      <p class="muted" data-testid="recovery-remaining">
+        {ot('options_recoveryRemaining', { count: mfa.recoveryCodesRemaining })}
+        {mfa.recoveryCodesRemaining <= 3 ? ` ${ot('options_recoveryRunningOut')}` : ''}
       </p>
       <div class="actions">
         <button type="button" class="secondary" onClick={onRegenerate} disabled={busy !== null}>
-          {busy === 'regenerate' ? 'Creating…' : 'Create new recovery codes'}
+          {busy === 'regenerate' ? ot('options_creating') : ot('options_recoveryCreateButton')}
         </button>
         <button type="button" class="danger" onClick={onRemove} disabled={busy !== null}>
-          {busy === 'remove' ? 'Removing…' : 'Remove authenticator app'}
+          {busy === 'remove' ? ot('options_removing') : ot('options_mfaRemoveButton')}
         </button>
       </div>
     </div>
@@ -274,7 +259,7 @@ function Enrollment({
     const digits = details?.digits ?? 6;
     const clean = code.replace(/\s+/g, '');
     if (!new RegExp(`^\\d{${digits}}$`).test(clean)) {
-      setError(`Enter the ${digits}-digit code your app shows.`);
+      setError(ot('options_totpCodeFormat', { digits }));
       codeRef.current?.focus();
       return;
     }
@@ -288,7 +273,7 @@ function Enrollment({
       return;
     }
     if (result.problem.code === 'invalid_code') {
-      setError(result.problem.fields?.code ?? result.problem.message);
+      setError(result.problem.fields?.code ?? problemText(result.problem));
       codeRef.current?.focus();
     } else onProblem(result.problem);
   }
@@ -296,47 +281,45 @@ function Enrollment({
   return (
     <div class="card enrollment" data-testid="enrollment">
       <h3 ref={headingRef} tabIndex={-1}>
-        Set up your authenticator app
+        {ot('options_enrollTitle')}
       </h3>
       <ol class="steps">
         <li>
-          <p>Scan this QR code with your authenticator app.</p>
+          <p>{ot('options_enrollScan')}</p>
           {qr ? (
-            <img
-              class="qr"
-              src={qr}
-              width={200}
-              height={200}
-              alt="QR code for your authenticator app. Use the setup key below if you cannot scan it."
-            />
+            <img class="qr" src={qr} width={200} height={200} alt={ot('options_enrollQrAlt')} />
           ) : (
-            <p class="muted">The QR code could not be drawn; use the setup key below.</p>
+            <p class="muted">{ot('options_enrollQrFailed')}</p>
           )}
         </li>
         <li>
-          <p>Or type this setup key into the app:</p>
+          <p>{ot('options_enrollTypeKey')}</p>
           <p>
             <code class="secret" data-testid="totp-secret">
               {groupSecret(enrollment.secret)}
             </code>{' '}
-            <CopyButton text={enrollment.secret} label="Copy setup key" />
+            <CopyButton text={enrollment.secret} label={ot('options_copySetupKey')} />
           </p>
           {details ? (
             <dl class="otp-details">
-              <dt>Issuer</dt>
+              <dt>{ot('options_otpIssuer')}</dt>
               <dd>{details.issuer || '—'}</dd>
-              <dt>Account</dt>
+              <dt>{ot('options_otpAccount')}</dt>
               <dd>{details.account}</dd>
-              <dt>Type</dt>
+              <dt>{ot('options_otpType')}</dt>
               <dd>
-                Time-based, {details.digits} digits, every {details.period} seconds ({details.algorithm})
+                {ot('options_otpTypeValue', {
+                  digits: details.digits,
+                  period: details.period,
+                  algorithm: details.algorithm,
+                })}
               </dd>
             </dl>
           ) : null}
         </li>
         <li>
           <form class="form" onSubmit={confirm} noValidate>
-            <label for="totp-code">Enter the code the app shows</label>
+            <label for="totp-code">{ot('options_enrollCodeLabel')}</label>
             <input
               id="totp-code"
               ref={codeRef}
@@ -350,10 +333,10 @@ function Enrollment({
             <FieldError id="totp-code-error" message={error} />
             <div class="actions">
               <button type="submit" disabled={busy}>
-                {busy ? 'Checking…' : 'Confirm and turn on'}
+                {busy ? ot('options_checking') : ot('options_enrollConfirm')}
               </button>
               <button type="button" class="secondary" onClick={onCancel} disabled={busy}>
-                Cancel
+                {ot('options_cancel')}
               </button>
             </div>
           </form>
@@ -366,7 +349,7 @@ function Enrollment({
 function RecoveryCodesCard({ codes, onDone }: { codes: string[]; onDone(): void }) {
   const ref = useRef<HTMLElement>(null);
   useEffect(() => ref.current?.focus(), []);
-  const text = `Portal Launcher recovery codes\nEach code works once. Keep them somewhere safe.\n\n${codes.join('\n')}\n`;
+  const text = `${ot('options_recoveryFileHeading')}\n${ot('options_recoveryFileNote')}\n\n${codes.join('\n')}\n`;
   return (
     <section
       class="card callout"
@@ -375,10 +358,10 @@ function RecoveryCodesCard({ codes, onDone }: { codes: string[]; onDone(): void 
       aria-labelledby="recovery-title"
       data-testid="recovery-codes"
     >
-      <h3 id="recovery-title">Your recovery codes</h3>
+      <h3 id="recovery-title">{ot('options_recoveryTitle')}</h3>
+      <p>{ot('options_recoveryExplain')}</p>
       <p>
-        Each code signs you in once if you lose your phone. <strong>They are shown only now</strong>: save
-        them in your password manager or print them.
+        <strong>{ot('options_recoveryShownOnce')}</strong>
       </p>
       <ul class="codes">
         {codes.map((code) => (
@@ -388,12 +371,12 @@ function RecoveryCodesCard({ codes, onDone }: { codes: string[]; onDone(): void 
         ))}
       </ul>
       <div class="actions">
-        <CopyButton text={codes.join('\n')} label="Copy recovery codes" />
+        <CopyButton text={codes.join('\n')} label={ot('options_copyRecoveryCodes')} />
         <button type="button" class="secondary" onClick={() => downloadText('recovery-codes.txt', text)}>
-          Download .txt
+          {ot('options_downloadTxt')}
         </button>
         <button type="button" onClick={onDone}>
-          I saved them
+          {ot('options_recoverySaved')}
         </button>
       </div>
     </section>

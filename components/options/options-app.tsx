@@ -8,9 +8,11 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { SettingsView } from '../../utils/account/protocol.ts';
+import { applyDocumentLocale, chooseLanguage } from '../../utils/i18n.ts';
 import { type LauncherState, sendMessage } from '../../utils/messaging.ts';
 import { callAccount, problemOf } from './account-client.ts';
 import { DownloadsSection } from './downloads-section.tsx';
+import { type OptionsMessageKey, ot, problemText } from './i18n.ts';
 import { MfaSection } from './mfa-section.tsx';
 import { PasswordSection } from './password-section.tsx';
 import { ProfileSection } from './profile-section.tsx';
@@ -19,16 +21,39 @@ import { AboutSection, SettingsSection } from './settings-section.tsx';
 import { SshKeysSection } from './ssh-keys-section.tsx';
 import { type Notice, StatusLine } from './ui.tsx';
 
-/** Section ids, as the policy names them (utils/policy OPTIONS_SECTIONS), with their nav labels. */
+/**
+ * Section ids, as the policy names them (utils/policy OPTIONS_SECTIONS), with
+ * their nav label and the signed-out sentence naming what signing in shows.
+ */
 export const SECTIONS = [
-  { id: 'profile', label: 'Profile', needsSession: true },
-  { id: 'password', label: 'Password', needsSession: true },
-  { id: 'mfa', label: 'Multi-factor authentication', needsSession: true },
-  { id: 'ssh-keys', label: 'SSH keys', needsSession: true },
-  { id: 'downloads', label: 'Downloads', needsSession: true },
-  { id: 'sessions', label: 'Sessions & devices', needsSession: true },
-  { id: 'settings', label: 'Settings & about', needsSession: false },
-] as const;
+  { id: 'profile', label: 'options_navProfile', signedOut: 'options_signedOutProfile', needsSession: true },
+  {
+    id: 'password',
+    label: 'options_navPassword',
+    signedOut: 'options_signedOutPassword',
+    needsSession: true,
+  },
+  { id: 'mfa', label: 'options_navMfa', signedOut: 'options_signedOutMfa', needsSession: true },
+  { id: 'ssh-keys', label: 'options_navSshKeys', signedOut: 'options_signedOutSshKeys', needsSession: true },
+  {
+    id: 'downloads',
+    label: 'options_navDownloads',
+    signedOut: 'options_signedOutDownloads',
+    needsSession: true,
+  },
+  {
+    id: 'sessions',
+    label: 'options_navSessions',
+    signedOut: 'options_signedOutSessions',
+    needsSession: true,
+  },
+  { id: 'settings', label: 'options_navSettings', signedOut: null, needsSession: false },
+] as const satisfies readonly {
+  id: string;
+  label: OptionsMessageKey;
+  signedOut: OptionsMessageKey | null;
+  needsSession: boolean;
+}[];
 type SectionId = (typeof SECTIONS)[number]['id'];
 
 /** The sections to show, in the policy's order; Settings always stays reachable when nothing else is. */
@@ -63,6 +88,10 @@ export function OptionsApp() {
         sendMessage(browser.runtime, 'getState', {}),
         callAccount('getSettings', {}),
       ]);
+      // The language chosen in Settings replaces the browser's before anything is shown in it.
+      await chooseLanguage(view.language);
+      applyDocumentLocale(document);
+      document.title = ot('options_pageTitle');
       setState(launcher);
       setSettings(view);
       setLoadProblem(null);
@@ -82,7 +111,13 @@ export function OptionsApp() {
     if (settings) applyTheme(settings.theme);
   }, [settings]);
 
-  const sections = settings ? visibleSections(settings.optionsSections) : [];
+  // Provider-only mode (no portal API): only the read-only profile and Settings & about can work.
+  const providerOnly = state?.capabilities?.portalApi === false;
+  const sections = settings
+    ? visibleSections(
+        settings.optionsSections.filter((id) => !providerOnly || id === 'profile' || id === 'settings'),
+      )
+    : [];
   const current = sections.find((section) => section.id === hash) ?? sections[0];
 
   useEffect(() => {
@@ -96,21 +131,26 @@ export function OptionsApp() {
   const onProblem = useCallback((problem: AccountProblem) => {
     if (problem.code === 'signed_out') {
       setState((previous) => (previous ? { ...previous, status: 'signedOut', user: null } : previous));
-      setNotice({ kind: 'error', text: problem.message });
+      setNotice({ kind: 'error', text: problemText(problem) });
     }
+  }, []);
+
+  /** Settings saved: a new language applies to the whole page at once. */
+  const onSettingsChange = useCallback(async (view: SettingsView) => {
+    await chooseLanguage(view.language);
+    applyDocumentLocale(document);
+    document.title = ot('options_pageTitle');
+    setSettings(view);
   }, []);
 
   async function signIn() {
     setSigningIn(true);
-    setNotice({
-      kind: 'info',
-      text: 'Finish signing in in the portal tab that opened. This page updates by itself.',
-    });
+    setNotice({ kind: 'info', text: ot('options_signInWaitingNotice') });
     try {
       setState(await sendMessage(browser.runtime, 'signIn', {}));
-      setNotice({ kind: 'success', text: 'You are signed in.' });
+      setNotice({ kind: 'success', text: ot('options_signedInNotice') });
     } catch (error) {
-      setNotice({ kind: 'error', text: problemOf(error).message });
+      setNotice({ kind: 'error', text: problemText(problemOf(error)) });
     } finally {
       setSigningIn(false);
     }
@@ -120,9 +160,10 @@ export function OptionsApp() {
     return (
       <main class="page">
         <div class="load-error" role="alert">
-          <p>The security centre could not load. {loadProblem.message}</p>
+          <p>{ot('options_loadFailed')}</p>
+          <p>{problemText(loadProblem)}</p>
           <button type="button" onClick={() => void load()}>
-            Try again
+            {ot('options_tryAgain')}
           </button>
         </div>
       </main>
@@ -132,7 +173,7 @@ export function OptionsApp() {
     return (
       <main class="page">
         <p class="muted" role="status" aria-busy="true">
-          Loading…
+          {ot('options_loading')}
         </p>
       </main>
     );
@@ -142,9 +183,9 @@ export function OptionsApp() {
   return (
     <div class="layout">
       <a class="skip-link" href="#content">
-        Skip to content
+        {ot('options_skipToContent')}
       </a>
-      <nav class="sidebar" aria-label="Security centre">
+      <nav class="sidebar" aria-label={ot('options_securityCentre')}>
         <p class="brand">{settings.brandName}</p>
         {state.user ? (
           <p class="muted who" data-testid="who">
@@ -160,30 +201,34 @@ export function OptionsApp() {
                 aria-current={section.id === current.id ? 'page' : undefined}
                 data-nav={section.id}
               >
-                {section.label}
+                {ot(section.label)}
               </a>
             </li>
           ))}
         </ul>
       </nav>
       <main id="content" class="page" tabIndex={-1}>
-        <h1 class="visually-hidden">Security centre</h1>
+        <h1 class="visually-hidden">{ot('options_securityCentre')}</h1>
         <StatusLine notice={notice} />
         {current.needsSession && !signedIn ? (
           <section class="section signed-out" aria-labelledby="signed-out-title" data-testid="signed-out">
             <h2 id="signed-out-title" tabIndex={-1}>
-              {state.status === 'unconfigured' ? 'Connect to your portal first' : 'You are signed out'}
+              {state.status === 'unconfigured'
+                ? ot('options_unconfiguredTitle')
+                : ot('options_signedOutTitle')}
             </h2>
             {state.status === 'unconfigured' ? (
-              <p>
-                Portal Launcher does not know your company portal yet.{' '}
-                <a href="#settings">Enter the portal address in Settings</a>.
-              </p>
+              <>
+                <p>{ot('options_unconfiguredText')}</p>
+                <p>
+                  <a href="#settings">{ot('options_unconfiguredLink')}</a>
+                </p>
+              </>
             ) : (
               <>
-                <p>Sign in to your company portal to see and change your {current.label.toLowerCase()}.</p>
+                {current.signedOut ? <p>{ot(current.signedOut)}</p> : null}
                 <button type="button" onClick={() => void signIn()} disabled={signingIn}>
-                  {signingIn ? 'Waiting for sign-in…' : 'Sign in'}
+                  {signingIn ? ot('options_signInWaiting') : ot('options_signIn')}
                 </button>
               </>
             )}
@@ -202,8 +247,13 @@ export function OptionsApp() {
           <SessionsSection onProblem={onProblem} />
         ) : (
           <>
-            <SettingsSection view={settings} onChange={setSettings} onProblem={onProblem} />
+            <SettingsSection view={settings} onChange={onSettingsChange} onProblem={onProblem} />
             <AboutSection view={settings} />
+            {providerOnly ? (
+              <p class="card" data-testid="provider-kind">
+                Provider: standard OpenID Connect (no portal API)
+              </p>
+            ) : null}
           </>
         )}
       </main>

@@ -8,6 +8,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { PasswordPolicy } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
+import { ot, problemText } from './i18n.ts';
 import { errorAttributes, FieldError, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
 
 /** Characters as a person counts them (code points, so an emoji is one). */
@@ -22,16 +23,20 @@ export function policyChecklist(
 ): { id: string; label: string; met: boolean | null }[] {
   const length = passwordLength(value);
   const rows: { id: string; label: string; met: boolean | null }[] = [
-    { id: 'min', label: `At least ${policy.minLength} characters`, met: length >= policy.minLength },
-    { id: 'max', label: `At most ${policy.maxLength} characters`, met: length <= policy.maxLength },
+    {
+      id: 'min',
+      label: ot('options_ruleMinLength', { count: policy.minLength }),
+      met: length >= policy.minLength,
+    },
+    {
+      id: 'max',
+      label: ot('options_ruleMaxLength', { count: policy.maxLength }),
+      met: length <= policy.maxLength,
+    },
   ];
   if (policy.checksCommonPasswords) {
     // Only the portal knows its list of common and breached passwords: checked on save.
-    rows.push({
-      id: 'common',
-      label: 'Not a common or breached password (checked when you save)',
-      met: null,
-    });
+    rows.push({ id: 'common', label: ot('options_ruleNotCommon'), met: null });
   }
   return rows;
 }
@@ -57,50 +62,41 @@ export function PasswordSection({
   async function submit(event: Event, rules: PasswordPolicy) {
     event.preventDefault();
     const local: typeof errors = {};
-    if (!current) local.currentPassword = 'Type your current password.';
-    const unmet = policyChecklist(rules, next).filter((row) => row.met === false);
-    if (unmet.length > 0)
-      local.newPassword = `The new password needs: ${unmet.map((row) => row.label.toLowerCase()).join(', ')}.`;
+    if (!current) local.currentPassword = ot('options_currentPasswordMissing');
+    // The unmet rules are marked in the checklist the input points at; the error says where to look.
+    if (policyChecklist(rules, next).some((row) => row.met === false))
+      local.newPassword = ot('options_newPasswordRulesUnmet');
     setErrors(local);
     setViolations([]);
     if (local.currentPassword) return currentRef.current?.focus();
     if (local.newPassword) return nextRef.current?.focus();
     setBusy('change');
-    setNotice({
-      kind: 'info',
-      text: 'Changing your password… If a portal tab opens, confirm it is you there.',
-    });
+    setNotice({ kind: 'info', text: ot('options_passwordChanging') });
     const result = await changeAccount('changePassword', { currentPassword: current, newPassword: next });
     setBusy(null);
     if (result.ok) {
       setCurrent('');
       setNext('');
-      setNotice({
-        kind: 'success',
-        text: 'Your password was changed. Your other sessions were signed out; you may need to sign in to Portal Launcher again.',
-      });
+      setNotice({ kind: 'success', text: ot('options_passwordChanged') });
       return;
     }
     const problem = result.problem;
     if (problem.code === 'wrong_password') {
-      setErrors({ currentPassword: problem.fields?.currentPassword ?? problem.message });
+      setErrors({ currentPassword: problem.fields?.currentPassword ?? problemText(problem) });
       currentRef.current?.focus();
     } else if (problem.code === 'password_policy') {
       setViolations(problem.violations ?? []);
-      setErrors({ newPassword: problem.fields?.newPassword ?? problem.message });
+      setErrors({ newPassword: problem.fields?.newPassword ?? problemText(problem) });
       nextRef.current?.focus();
     } else if (problem.code === 'signed_out') {
       onProblem(problem);
     }
-    setNotice({ kind: 'error', text: problem.message });
+    setNotice({ kind: 'error', text: problemText(problem) });
   }
 
   async function forgot() {
     if (!email) {
-      setNotice({
-        kind: 'error',
-        text: 'Your email address is not known yet. Reload the page and try again.',
-      });
+      setNotice({ kind: 'error', text: ot('options_emailUnknown') });
       return;
     }
     setBusy('reset');
@@ -111,18 +107,18 @@ export function PasswordSection({
     setNotice(
       result.ok
         ? { kind: 'success', text: result.value.message }
-        : { kind: 'error', text: result.problem.message },
+        : { kind: 'error', text: problemText(result.problem) },
     );
   }
 
   return (
-    <Section
-      id="password"
-      title="Password"
-      intro="Use a long password you do not use anywhere else. A passphrase of a few words works well."
-    >
+    <Section id="password" title={ot('options_passwordTitle')} intro={ot('options_passwordIntro')}>
       <StatusLine notice={notice} />
-      <LoadState loaded={policy} what="password rules">
+      <LoadState
+        loaded={policy}
+        loadingText={ot('options_passwordRulesLoading')}
+        failedText={ot('options_passwordRulesLoadFailed')}
+      >
         {(rules) => (
           <form
             class="card form"
@@ -130,9 +126,9 @@ export function PasswordSection({
             noValidate
             data-testid="password-form"
           >
-            <h3>Change your password</h3>
+            <h3>{ot('options_changePasswordTitle')}</h3>
             <input type="email" autoComplete="username" value={email ?? ''} hidden readOnly />
-            <label for="current-password">Current password</label>
+            <label for="current-password">{ot('options_currentPassword')}</label>
             <input
               id="current-password"
               ref={currentRef}
@@ -144,7 +140,7 @@ export function PasswordSection({
               {...errorAttributes('current-password-error', errors.currentPassword)}
             />
             <FieldError id="current-password-error" message={errors.currentPassword} />
-            <label for="new-password">New password</label>
+            <label for="new-password">{ot('options_newPassword')}</label>
             <input
               id="new-password"
               ref={nextRef}
@@ -155,7 +151,7 @@ export function PasswordSection({
               onInput={(e) => setNext(e.currentTarget.value)}
               {...errorAttributes('new-password-error', errors.newPassword, 'password-rules')}
             />
-            <ul id="password-rules" class="checklist" aria-label="Password rules">
+            <ul id="password-rules" class="checklist" aria-label={ot('options_passwordRules')}>
               {policyChecklist(rules, next).map((row) => (
                 <li
                   key={row.id}
@@ -164,9 +160,12 @@ export function PasswordSection({
                 >
                   <span aria-hidden="true">{row.met === null ? '•' : row.met ? '✓' : '✗'} </span>
                   {row.label}
-                  <span class="visually-hidden">
-                    {row.met === null ? '' : row.met ? ' (met)' : ' (not met yet)'}
-                  </span>
+                  {row.met === null ? null : (
+                    <span class="visually-hidden">
+                      {' '}
+                      {row.met ? ot('options_ruleMet') : ot('options_ruleNotMet')}
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>
@@ -179,15 +178,17 @@ export function PasswordSection({
               </ul>
             ) : null}
             <label class="checkbox">
-              <input type="checkbox" checked={show} onChange={(e) => setShow(e.currentTarget.checked)} /> Show
-              passwords
+              <input type="checkbox" checked={show} onChange={(e) => setShow(e.currentTarget.checked)} />{' '}
+              {ot('options_showPasswords')}
             </label>
             <div class="actions">
               <button type="submit" disabled={busy !== null}>
-                {busy === 'change' ? 'Changing…' : 'Change password'}
+                {busy === 'change'
+                  ? ot('options_passwordChangingButton')
+                  : ot('options_changePasswordButton')}
               </button>
               <button type="button" class="link" onClick={() => void forgot()} disabled={busy !== null}>
-                {busy === 'reset' ? 'Sending…' : 'Forgot password?'}
+                {busy === 'reset' ? ot('options_sending') : ot('options_forgotPassword')}
               </button>
             </div>
           </form>

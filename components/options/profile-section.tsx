@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { Me, ProfileField } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
+import { ot, problemText } from './i18n.ts';
 import {
   errorAttributes,
   FieldError,
@@ -23,13 +24,13 @@ export function ProfileSection({ onProblem }: { onProblem(problem: AccountProble
   const me = useLoad(() => callAccount('getProfile', {}), onProblem);
   const [notice, setNotice] = useState<Notice>(null);
   return (
-    <Section
-      id="profile"
-      title="Profile"
-      intro="What your company knows about you. Click a field to change it."
-    >
+    <Section id="profile" title={ot('options_profileTitle')} intro={ot('options_profileIntro')}>
       <StatusLine notice={notice} />
-      <LoadState loaded={me} what="profile">
+      <LoadState
+        loaded={me}
+        loadingText={ot('options_profileLoading')}
+        failedText={ot('options_profileLoadFailed')}
+      >
         {(profile) => (
           <>
             <div class="identity">
@@ -51,11 +52,11 @@ export function ProfileSection({ onProblem }: { onProblem(problem: AccountProble
                       field={field}
                       onSaved={(updated, label) => {
                         me.set(updated);
-                        setNotice({ kind: 'success', text: `${label} saved.` });
+                        setNotice({ kind: 'success', text: ot('options_fieldSaved', { field: label }) });
                       }}
                       onProblem={(problem) => {
                         if (problem.code === 'signed_out') onProblem(problem);
-                        setNotice({ kind: 'error', text: problem.message });
+                        setNotice({ kind: 'error', text: problemText(problem) });
                       }}
                     />
                   ))}
@@ -125,7 +126,7 @@ function FieldRow({
       onSaved(result.value, field.label);
       return;
     }
-    setError(result.problem.fields?.[field.name] ?? result.problem.message);
+    setError(result.problem.fields?.[field.name] ?? problemText(result.problem));
     onProblem(result.problem);
     inputRef.current?.focus();
   }
@@ -148,10 +149,10 @@ function FieldRow({
               autoComplete={autocompleteFor(field.name)}
             />
             <button type="submit" disabled={saving}>
-              {saving ? 'Saving…' : 'Save'}
+              {saving ? ot('options_saving') : ot('options_save')}
             </button>
             <button type="button" class="secondary" onClick={cancel} disabled={saving}>
-              Cancel
+              {ot('options_cancel')}
             </button>
             <FieldError id={errorId} message={error} />
           </form>
@@ -161,9 +162,13 @@ function FieldRow({
               type="button"
               class="value-button"
               onClick={start}
-              aria-label={`${field.label}: ${shown ?? 'not set'}. Edit`}
+              aria-label={
+                shown
+                  ? ot('options_editFieldValue', { field: field.label, value: shown })
+                  : ot('options_editFieldEmpty', { field: field.label })
+              }
             >
-              {shown ?? <span class="muted">Not set</span>}
+              {shown ?? <span class="muted">{ot('options_notSet')}</span>}
             </button>
             <button
               type="button"
@@ -172,14 +177,15 @@ function FieldRow({
               onClick={start}
               data-testid={`edit-${field.name}`}
             >
-              Edit<span class="visually-hidden"> {field.label}</span>
+              <span aria-hidden="true">{ot('options_edit')}</span>
+              <span class="visually-hidden">{ot('options_editField', { field: field.label })}</span>
             </button>
           </div>
         ) : (
           <div class="field-view locked">
-            <span class="value">{shown ?? <span class="muted">Not set</span>}</span>
+            <span class="value">{shown ?? <span class="muted">{ot('options_notSet')}</span>}</span>
             <span class="lock-reason" data-testid={`locked-${field.name}`}>
-              <LockIcon /> {field.lockedReason ?? 'Your administrator manages this field.'}
+              <LockIcon /> {field.lockedReason ?? ot('options_fieldLocked')}
             </span>
           </div>
         )}

@@ -8,7 +8,8 @@ import { useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { PortalSession } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
-import { ConfirmDialog, formatDate, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
+import { formatDate, ot, problemText } from './i18n.ts';
+import { ConfirmDialog, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
 
 export function SessionsSection({ onProblem }: { onProblem(problem: AccountProblem): void }) {
   const sessions = useLoad(async () => (await callAccount('listSessions', {})).sessions, onProblem);
@@ -19,7 +20,7 @@ export function SessionsSection({ onProblem }: { onProblem(problem: AccountProbl
 
   function fail(problem: AccountProblem) {
     if (problem.code === 'signed_out') onProblem(problem);
-    setNotice({ kind: 'error', text: problem.message });
+    setNotice({ kind: 'error', text: problemText(problem) });
   }
 
   async function end(session: PortalSession) {
@@ -28,7 +29,12 @@ export function SessionsSection({ onProblem }: { onProblem(problem: AccountProbl
     setBusy(null);
     if (result.ok || result.problem.code === 'not_found') {
       sessions.set((sessions.value ?? []).filter((s) => s.id !== session.id));
-      setNotice({ kind: 'success', text: `${session.browser ?? 'That session'} was signed out.` });
+      setNotice({
+        kind: 'success',
+        text: session.browser
+          ? ot('options_sessionEndedNamed', { browser: session.browser })
+          : ot('options_sessionEnded'),
+      });
       headingRef.current?.focus();
     } else fail(result.problem);
   }
@@ -39,30 +45,27 @@ export function SessionsSection({ onProblem }: { onProblem(problem: AccountProbl
     const result = await changeAccount('endOtherSessions', {});
     setBusy(null);
     if (result.ok) {
-      setNotice({
-        kind: 'success',
-        text: 'Every other session was signed out. This browser stays signed in.',
-      });
+      setNotice({ kind: 'success', text: ot('options_otherSessionsEnded') });
       await sessions.reload();
       headingRef.current?.focus();
     } else fail(result.problem);
   }
 
   return (
-    <Section
-      id="sessions"
-      title="Sessions & devices"
-      intro="Browsers and devices signed in to your account. Sign out any you do not recognise, then change your password."
-    >
+    <Section id="sessions" title={ot('options_sessionsTitle')} intro={ot('options_sessionsIntro')}>
       <StatusLine notice={notice} />
       <div class="card">
         <h3 ref={headingRef} tabIndex={-1}>
-          Active sessions
+          {ot('options_sessionsActive')}
         </h3>
-        <LoadState loaded={sessions} what="sessions">
+        <LoadState
+          loaded={sessions}
+          loadingText={ot('options_sessionsLoading')}
+          failedText={ot('options_sessionsLoadFailed')}
+        >
           {(list) =>
             list.length === 0 ? (
-              <p class="muted empty">No active portal sessions.</p>
+              <p class="muted empty">{ot('options_sessionsEmpty')}</p>
             ) : (
               <>
                 <ul class="session-list" data-testid="sessions">
@@ -75,13 +78,17 @@ export function SessionsSection({ onProblem }: { onProblem(problem: AccountProbl
                     >
                       <div>
                         <p class="session-name">
-                          {session.browser ?? 'Unknown browser'}
-                          {session.current ? <span class="badge badge-on">This browser</span> : null}
+                          {session.browser ?? ot('options_unknownBrowser')}
+                          {session.current ? (
+                            <span class="badge badge-on">{ot('options_thisBrowser')}</span>
+                          ) : null}
                         </p>
                         <p class="muted">
-                          {session.ipAddress ? `${session.ipAddress} · ` : ''}Last active{' '}
-                          {formatDate(session.lastSeenAt, true)} · Signed in{' '}
-                          {formatDate(session.createdAt, true)}
+                          {session.ipAddress ? `${session.ipAddress} · ` : ''}
+                          {ot('options_sessionTimes', {
+                            lastSeen: formatDate(session.lastSeenAt, true),
+                            signedIn: formatDate(session.createdAt, true),
+                          })}
                         </p>
                       </div>
                       {session.current ? null : (
@@ -91,8 +98,16 @@ export function SessionsSection({ onProblem }: { onProblem(problem: AccountProbl
                           disabled={busy !== null}
                           onClick={() => void end(session)}
                         >
-                          {busy === session.id ? 'Signing out…' : 'Sign out'}
-                          <span class="visually-hidden"> {session.browser ?? 'this session'}</span>
+                          <span aria-hidden="true">
+                            {busy === session.id ? ot('options_signingOut') : ot('options_signOut')}
+                          </span>
+                          <span class="visually-hidden">
+                            {busy === session.id
+                              ? ot('options_signingOut')
+                              : session.browser
+                                ? ot('options_signOutNamed', { browser: session.browser })
+                                : ot('options_signOutThisSession')}
+                          </span>
                         </button>
                       )}
                     </li>
@@ -106,7 +121,7 @@ export function SessionsSection({ onProblem }: { onProblem(problem: AccountProbl
                       disabled={busy !== null}
                       onClick={() => setConfirmAll(true)}
                     >
-                      {busy === 'others' ? 'Signing out…' : 'Sign out all other sessions'}
+                      {busy === 'others' ? ot('options_signingOut') : ot('options_signOutAllOthers')}
                     </button>
                   </div>
                 ) : null}
@@ -117,9 +132,9 @@ export function SessionsSection({ onProblem }: { onProblem(problem: AccountProbl
       </div>
       <ConfirmDialog
         open={confirmAll}
-        title="Sign out all other sessions?"
-        body="Every other browser and device must sign in again. This browser stays signed in."
-        confirmLabel="Sign out others"
+        title={ot('options_signOutOthersConfirmTitle')}
+        body={ot('options_signOutOthersConfirmBody')}
+        confirmLabel={ot('options_signOutOthersConfirm')}
         danger
         onCancel={() => setConfirmAll(false)}
         onConfirm={() => void endOthers()}

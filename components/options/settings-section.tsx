@@ -8,15 +8,27 @@ import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { SettingsView } from '../../utils/account/protocol.ts';
+import { SUPPORTED_LOCALES } from '../../utils/i18n.ts';
 import { changeAccount } from './account-client.ts';
+import { type OptionsMessageKey, ot, problemText } from './i18n.ts';
 import { errorAttributes, FieldError, LockIcon, type Notice, Section, StatusLine } from './ui.tsx';
 
-const LANGUAGES: { tag: string; label: string }[] = [
-  { tag: 'en', label: 'English' },
-  { tag: 'de', label: 'Deutsch' },
-  { tag: 'fr', label: 'Français' },
-  { tag: 'es', label: 'Español' },
-];
+/**
+ * The languages the extension ships, each named in itself (a person looking
+ * for their language reads it in that language, whatever the page shows).
+ */
+const LANGUAGE_NAMES: Record<(typeof SUPPORTED_LOCALES)[number], string> = {
+  en: 'English',
+  de: 'Deutsch',
+  ar: 'العربية',
+};
+const LANGUAGES = SUPPORTED_LOCALES.map((tag) => ({ tag, label: LANGUAGE_NAMES[tag] }));
+
+const THEME_LABELS: Record<SettingsView['theme'], OptionsMessageKey> = {
+  system: 'options_themeSystem',
+  light: 'options_themeLight',
+  dark: 'options_themeDark',
+};
 
 /** The host permission pattern for a portal address (requested in the click, like the popup). */
 function originPattern(input: string): string | null {
@@ -32,7 +44,7 @@ function originPattern(input: string): string | null {
 function Locked() {
   return (
     <span class="lock-reason">
-      <LockIcon /> Set by your administrator
+      <LockIcon /> {ot('options_setByAdministrator')}
     </span>
   );
 }
@@ -43,7 +55,7 @@ export function SettingsSection({
   onProblem,
 }: {
   view: SettingsView;
-  onChange(view: SettingsView): void;
+  onChange(view: SettingsView): void | Promise<void>;
   onProblem(problem: AccountProblem): void;
 }) {
   const [portalUrl, setPortalUrl] = useState(view.portalUrl ?? '');
@@ -54,19 +66,20 @@ export function SettingsSection({
 
   async function save(
     patch: { portalUrl?: string | null; theme?: SettingsView['theme']; language?: string | null },
-    what: string,
+    saved: OptionsMessageKey,
   ) {
     setBusy(true);
     const result = await changeAccount<'saveSettings', SettingsView>('saveSettings', patch);
     setBusy(false);
     if (result.ok) {
       setErrors({});
-      onChange(result.value);
-      setNotice({ kind: 'success', text: `${what} saved.` });
+      // A new language is in place once onChange resolves, so the confirmation is already in it.
+      await onChange(result.value);
+      setNotice({ kind: 'success', text: ot(saved) });
     } else {
       if (result.problem.code === 'signed_out') onProblem(result.problem);
       setErrors(result.problem.fields ?? {});
-      setNotice({ kind: 'error', text: result.problem.message });
+      setNotice({ kind: 'error', text: problemText(result.problem) });
     }
   }
 
@@ -76,15 +89,15 @@ export function SettingsSection({
     const pattern = originPattern(value);
     // Must run inside the click (a user gesture); portals that allow the extension by CORS work without it.
     if (pattern) void browser.permissions.request({ origins: [pattern] }).catch(() => false);
-    void save({ portalUrl: value === '' ? null : value }, 'The portal address');
+    void save({ portalUrl: value === '' ? null : value }, 'options_portalSaved');
   }
 
   return (
-    <Section id="settings" title="Settings" intro="How Portal Launcher connects and looks.">
+    <Section id="settings" title={ot('options_settingsTitle')} intro={ot('options_settingsIntro')}>
       <StatusLine notice={notice} />
       <form class="card form" onSubmit={savePortal} noValidate>
-        <h3>Portal</h3>
-        <label for="portal-url">Portal address</label>
+        <h3>{ot('options_portalHeading')}</h3>
+        <label for="portal-url">{ot('options_portalAddress')}</label>
         <input
           id="portal-url"
           type="url"
@@ -96,21 +109,21 @@ export function SettingsSection({
           placeholder="https://portal.example.com"
         />
         <p id="portal-url-hint" class="hint">
-          {forced.has('portalUrl') ? <Locked /> : 'Changing the address signs you out of the current portal.'}
+          {forced.has('portalUrl') ? <Locked /> : ot('options_portalAddressHint')}
         </p>
         <FieldError id="portal-url-error" message={errors.portalUrl} />
         {forced.has('portalUrl') ? null : (
           <div class="actions">
             <button type="submit" disabled={busy || portalUrl.trim() === (view.portalUrl ?? '')}>
-              Save address
+              {ot('options_portalSaveButton')}
             </button>
           </div>
         )}
       </form>
       <div class="card form">
-        <h3>Appearance</h3>
+        <h3>{ot('options_appearanceHeading')}</h3>
         <fieldset class="radios" disabled={forced.has('theme') || busy}>
-          <legend>Theme</legend>
+          <legend>{ot('options_theme')}</legend>
           {(['system', 'light', 'dark'] as const).map((theme) => (
             <label key={theme} class="checkbox">
               <input
@@ -118,24 +131,24 @@ export function SettingsSection({
                 name="theme"
                 value={theme}
                 checked={view.theme === theme}
-                onChange={() => void save({ theme }, 'The theme')}
+                onChange={() => void save({ theme }, 'options_themeSaved')}
               />{' '}
-              {theme === 'system' ? 'Same as the system' : theme === 'light' ? 'Light' : 'Dark'}
+              {ot(THEME_LABELS[theme])}
             </label>
           ))}
           {forced.has('theme') ? <Locked /> : null}
         </fieldset>
-        <label for="language">Language</label>
+        <label for="language">{ot('options_language')}</label>
         <select
           id="language"
           value={view.language ?? ''}
           disabled={forced.has('language') || busy}
-          onChange={(e) => void save({ language: e.currentTarget.value || null }, 'The language')}
+          onChange={(e) => void save({ language: e.currentTarget.value || null }, 'options_languageSaved')}
           aria-describedby={errors.language ? 'language-error' : undefined}
         >
-          <option value="">Same as the browser</option>
+          <option value="">{ot('options_languageBrowser')}</option>
           {LANGUAGES.map((language) => (
-            <option key={language.tag} value={language.tag}>
+            <option key={language.tag} value={language.tag} lang={language.tag}>
               {language.label}
             </option>
           ))}
@@ -153,34 +166,39 @@ export function SettingsSection({
 export function AboutSection({ view }: { view: SettingsView }) {
   const version = browser.runtime.getManifest().version;
   return (
-    <Section id="about" title="About">
+    <Section id="about" title={ot('options_aboutTitle')}>
       <div class="card">
+        <p>{view.brandName}</p>
         <p>
-          {view.brandName} · Portal Launcher version <span data-testid="version">{version}</span>
+          {ot('options_versionLabel')} <span data-testid="version">{version}</span>
         </p>
       </div>
       {view.problems.length > 0 ? (
         <div class="card callout problems" role="alert" data-testid="policy-problems">
-          <h3>Settings that were ignored</h3>
+          <h3>{ot('options_policyProblemsTitle')}</h3>
           <ul>
             {view.problems.map((problem) => (
               <li key={`${problem.source}-${problem.key}-${problem.message}`}>
-                <strong>{problem.key ?? 'All settings'}</strong> (
-                {problem.source === 'managed' ? 'administrator policy' : 'your settings'}
-                ): {problem.message}
+                <strong>{problem.key ?? ot('options_policyAllSettings')}</strong>{' '}
+                <span class="muted">
+                  {problem.source === 'managed' ? ot('options_sourceManaged') : ot('options_sourceUser')}
+                </span>
+                {/* The policy module's own diagnostic (for the administrator), as it was written. */}
+                <br />
+                {problem.message}
               </li>
             ))}
           </ul>
         </div>
       ) : null}
       <div class="card">
-        <h3>Policy in force</h3>
+        <h3>{ot('options_policyTitle')}</h3>
         <table class="table" data-testid="policy">
           <thead>
             <tr>
-              <th scope="col">Setting</th>
-              <th scope="col">Value</th>
-              <th scope="col">Set by</th>
+              <th scope="col">{ot('options_policySetting')}</th>
+              <th scope="col">{ot('options_policyValue')}</th>
+              <th scope="col">{ot('options_policySetBy')}</th>
             </tr>
           </thead>
           <tbody>
@@ -192,7 +210,7 @@ export function AboutSection({ view }: { view: SettingsView }) {
                 <td>
                   <code class="wrap">{entry.value}</code>
                 </td>
-                <td>{entry.forced ? 'Administrator (locked)' : 'You or the default'}</td>
+                <td>{entry.forced ? ot('options_policyByAdministrator') : ot('options_policyByUser')}</td>
               </tr>
             ))}
           </tbody>

@@ -6,18 +6,18 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
-import { containsPrivateKey, PRIVATE_KEY_MESSAGE } from '../../utils/account/private-key.ts';
+import { containsPrivateKey } from '../../utils/account/private-key.ts';
 import type { SshKey } from '../../utils/portal/schemas.ts';
 import { SshKeyError } from '../../utils/ssh/errors.ts';
 import { generateOpenSshKeyPair } from '../../utils/ssh/generate-key-pair.ts';
 import { callAccount, changeAccount } from './account-client.ts';
+import { formatDate, ot, problemText } from './i18n.ts';
 import {
   ConfirmDialog,
   CopyButton,
   downloadText,
   errorAttributes,
   FieldError,
-  formatDate,
   LoadState,
   type Notice,
   Section,
@@ -32,9 +32,6 @@ const TYPE_LABELS: Record<SshKey['type'], string> = {
   'ssh-rsa': 'RSA',
 };
 
-/** What step-up–protected changes say while the verification tab is open. */
-const VERIFY_HINT = 'If a portal tab opens, confirm it is you there; this page continues by itself.';
-
 export function SshKeysSection({ onProblem }: { onProblem(problem: AccountProblem): void }) {
   const keys = useLoad(async () => (await callAccount('listSshKeys', {})).keys, onProblem);
   const [notice, setNotice] = useState<Notice>(null);
@@ -44,23 +41,26 @@ export function SshKeysSection({ onProblem }: { onProblem(problem: AccountProble
 
   function report(problem: AccountProblem) {
     if (problem.code === 'signed_out') onProblem(problem);
-    setNotice({ kind: 'error', text: problem.message });
+    setNotice({ kind: 'error', text: problemText(problem) });
   }
 
   function added(key: SshKey) {
     keys.set([...(keys.value ?? []).filter((k) => k.id !== key.id), key]);
-    setNotice({ kind: 'success', text: `Added “${key.name}” (${key.fingerprint}).` });
+    setNotice({
+      kind: 'success',
+      text: ot('options_sshAdded', { name: key.name, fingerprint: key.fingerprint }),
+    });
   }
 
   async function remove(key: SshKey) {
     setRemoving(null);
     setBusyId(key.id);
-    setNotice({ kind: 'info', text: `Removing “${key.name}”… ${VERIFY_HINT}` });
+    setNotice({ kind: 'info', text: ot('options_sshRemoving', { name: key.name }) });
     const result = await changeAccount('deleteSshKey', { id: key.id });
     setBusyId(null);
     if (result.ok) {
       keys.set((keys.value ?? []).filter((k) => k.id !== key.id));
-      setNotice({ kind: 'success', text: `Removed “${key.name}”. It no longer opens anything.` });
+      setNotice({ kind: 'success', text: ot('options_sshRemoved', { name: key.name }) });
       headingRef.current?.focus();
     } else {
       report(result.problem);
@@ -68,32 +68,32 @@ export function SshKeysSection({ onProblem }: { onProblem(problem: AccountProble
   }
 
   return (
-    <Section
-      id="ssh-keys"
-      title="SSH keys"
-      intro="Public keys that let you sign in to company servers. Adding or removing a key asks you to confirm it is you."
-    >
+    <Section id="ssh-keys" title={ot('options_sshTitle')} intro={ot('options_sshIntro')}>
       <StatusLine notice={notice} />
       <div class="card">
         <h3 ref={headingRef} tabIndex={-1}>
-          Your keys
+          {ot('options_sshYourKeys')}
         </h3>
-        <LoadState loaded={keys} what="SSH keys">
+        <LoadState
+          loaded={keys}
+          loadingText={ot('options_sshLoading')}
+          failedText={ot('options_sshLoadFailed')}
+        >
           {(list) =>
             list.length === 0 ? (
               <p class="muted empty" data-testid="ssh-empty">
-                You have no SSH keys yet. Add one below, or generate a new pair in the browser.
+                {ot('options_sshEmpty')}
               </p>
             ) : (
               <table class="table" data-testid="ssh-keys">
                 <thead>
                   <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Fingerprint</th>
-                    <th scope="col">Added</th>
+                    <th scope="col">{ot('options_sshColName')}</th>
+                    <th scope="col">{ot('options_sshColType')}</th>
+                    <th scope="col">{ot('options_sshColFingerprint')}</th>
+                    <th scope="col">{ot('options_sshColAdded')}</th>
                     <th scope="col">
-                      <span class="visually-hidden">Actions</span>
+                      <span class="visually-hidden">{ot('options_sshColActions')}</span>
                     </th>
                   </tr>
                 </thead>
@@ -116,8 +116,14 @@ export function SshKeysSection({ onProblem }: { onProblem(problem: AccountProble
                           disabled={busyId === key.id}
                           onClick={() => setRemoving(key)}
                         >
-                          {busyId === key.id ? 'Removing…' : 'Remove'}
-                          <span class="visually-hidden"> {key.name}</span>
+                          <span aria-hidden="true">
+                            {busyId === key.id ? ot('options_removing') : ot('options_remove')}
+                          </span>
+                          <span class="visually-hidden">
+                            {busyId === key.id
+                              ? ot('options_removing')
+                              : ot('options_sshRemoveNamed', { name: key.name })}
+                          </span>
                         </button>
                       </td>
                     </tr>
@@ -132,13 +138,13 @@ export function SshKeysSection({ onProblem }: { onProblem(problem: AccountProble
       <GenerateKeyForm onAdded={added} onProblem={report} setNotice={setNotice} />
       <ConfirmDialog
         open={removing !== null}
-        title="Remove this SSH key?"
+        title={ot('options_sshRemoveConfirmTitle')}
         body={
           removing
-            ? `“${removing.name}” (${removing.fingerprint}) will stop working on company servers. This cannot be undone.`
+            ? ot('options_sshRemoveConfirmBody', { name: removing.name, fingerprint: removing.fingerprint })
             : ''
         }
-        confirmLabel="Remove key"
+        confirmLabel={ot('options_sshRemoveConfirm')}
         danger
         onCancel={() => setRemoving(null)}
         onConfirm={() => removing && void remove(removing)}
@@ -164,15 +170,15 @@ function AddKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
   async function submit(event: Event) {
     event.preventDefault();
     const next: Record<string, string> = {};
-    if (!name.trim()) next.name = 'Give the key a name, for example “Work laptop”.';
+    if (!name.trim()) next.name = ot('options_sshNameMissing');
     // A13: a private key never leaves this page, not even to the background.
-    if (containsPrivateKey(publicKey)) next.publicKey = PRIVATE_KEY_MESSAGE;
-    else if (!publicKey.trim()) next.publicKey = 'Paste the public key (the contents of the .pub file).';
+    if (containsPrivateKey(publicKey)) next.publicKey = ot('options_sshPrivateKeyPasted');
+    else if (!publicKey.trim()) next.publicKey = ot('options_sshPublicKeyMissing');
     setErrors(next);
     if (next.name) return nameRef.current?.focus();
     if (next.publicKey) return keyRef.current?.focus();
     setBusy(true);
-    setNotice({ kind: 'info', text: `Adding the key… ${VERIFY_HINT}` });
+    setNotice({ kind: 'info', text: ot('options_sshAdding') });
     const result = await changeAccount<'addSshKey', SshKey>('addSshKey', {
       name: name.trim(),
       publicKey: publicKey.trim(),
@@ -188,12 +194,10 @@ function AddKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
     if (result.problem.code.startsWith('ssh_key_') || fieldMessage) {
       setErrors({
         ...(result.problem.fields?.name ? { name: result.problem.fields.name } : {}),
-        publicKey: result.problem.fields?.publicKey ?? result.problem.message,
+        publicKey: result.problem.fields?.publicKey ?? problemText(result.problem),
       });
-      setNotice({
-        kind: 'error',
-        text: `The key was not added. ${result.problem.fields?.publicKey ?? result.problem.message}`,
-      });
+      // The reason is under the field; the status line says what happened and where to look.
+      setNotice({ kind: 'error', text: ot('options_sshNotAdded') });
       keyRef.current?.focus();
     } else {
       onProblem(result.problem);
@@ -202,8 +206,8 @@ function AddKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
 
   return (
     <form class="card form" onSubmit={submit} noValidate data-testid="add-key-form">
-      <h3>Add a public key</h3>
-      <label for="ssh-name">Name</label>
+      <h3>{ot('options_sshAddTitle')}</h3>
+      <label for="ssh-name">{ot('options_sshName')}</label>
       <input
         id="ssh-name"
         ref={nameRef}
@@ -211,10 +215,10 @@ function AddKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
         maxLength={100}
         onInput={(e) => setName(e.currentTarget.value)}
         {...errorAttributes('ssh-name-error', errors.name)}
-        placeholder="Work laptop"
+        placeholder={ot('options_sshNamePlaceholder')}
       />
       <FieldError id="ssh-name-error" message={errors.name} />
-      <label for="ssh-public-key">Public key</label>
+      <label for="ssh-public-key">{ot('options_sshPublicKey')}</label>
       <textarea
         id="ssh-public-key"
         ref={keyRef}
@@ -226,13 +230,12 @@ function AddKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
         placeholder="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA… you@laptop"
       />
       <p id="ssh-public-key-hint" class="hint">
-        Paste the contents of your <code>.pub</code> file. Ed25519, ECDSA or RSA with at least 3072 bits.
-        Never paste your private key.
+        {ot('options_sshPublicKeyHint')}
       </p>
       <FieldError id="ssh-public-key-error" message={errors.publicKey} />
       <div class="actions">
         <button type="submit" disabled={busy}>
-          {busy ? 'Adding…' : 'Add key'}
+          {busy ? ot('options_adding') : ot('options_sshAddButton')}
         </button>
       </div>
     </form>
@@ -258,7 +261,7 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
 
   async function upload(pair: Generated) {
     setPhase('uploading');
-    setNotice({ kind: 'info', text: `Uploading the public key… ${VERIFY_HINT}` });
+    setNotice({ kind: 'info', text: ot('options_sshUploading') });
     // A13: only the public key line goes to the portal.
     const result = await changeAccount<'addSshKey', SshKey>('addSshKey', {
       name: pair.name,
@@ -270,9 +273,11 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
       onAdded(result.value);
     } else {
       setGenerated({ ...pair, uploaded: false });
-      onProblem({
-        ...result.problem,
-        message: `The key pair was made, but its public key was not added: ${result.problem.message}`,
+      if (result.problem.code === 'signed_out') onProblem(result.problem);
+      // The pair exists (and is downloaded) even though the upload failed: say both, as two sentences.
+      setNotice({
+        kind: 'error',
+        text: `${ot('options_sshGeneratedNotUploaded')} ${problemText(result.problem)}`,
       });
     }
     resultRef.current?.focus();
@@ -281,9 +286,8 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
   async function submit(event: Event) {
     event.preventDefault();
     const next: Record<string, string> = {};
-    if (!name.trim()) next.name = 'Give the key a name, for example “Work laptop”.';
-    if (passphrase !== confirm)
-      next.confirm = 'The passphrases do not match. Type the same passphrase twice.';
+    if (!name.trim()) next.name = ot('options_sshNameMissing');
+    if (passphrase !== confirm) next.confirm = ot('options_passphraseMismatch');
     setErrors(next);
     if (Object.keys(next).length > 0) {
       document.getElementById(next.name ? 'gen-name' : 'gen-confirm')?.focus();
@@ -292,9 +296,7 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
     setPhase('generating');
     setNotice({
       kind: 'info',
-      text: passphrase
-        ? 'Generating and encrypting your key pair (about a second)…'
-        : 'Generating your key pair…',
+      text: passphrase ? ot('options_sshGeneratingEncrypted') : ot('options_sshGenerating'),
     });
     try {
       const pair = await generateOpenSshKeyPair({ comment: name.trim(), passphrase });
@@ -315,7 +317,9 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
     } catch (error) {
       setPhase('idle');
       const message =
-        error instanceof SshKeyError ? error.message : 'The key pair could not be generated. Try again.';
+        error instanceof SshKeyError && error.code === 'invalid_comment'
+          ? ot('options_sshInvalidName')
+          : ot('options_sshGenerateFailed');
       if (error instanceof SshKeyError && error.code === 'invalid_comment') setErrors({ name: message });
       setNotice({ kind: 'error', text: message });
     }
@@ -323,25 +327,19 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
 
   return (
     <form class="card form" onSubmit={submit} noValidate data-testid="generate-key-form">
-      <h3>Generate a new key pair</h3>
-      <p class="muted">
-        Made in this browser (Ed25519). The private key is saved to your Downloads as <code>id_ed25519</code>{' '}
-        and never leaves this computer; only the public key is added to your account. Move the file to{' '}
-        <code>~/.ssh/</code>.
-      </p>
-      <label for="gen-name">Name</label>
+      <h3>{ot('options_sshGenerateTitle')}</h3>
+      <p class="muted">{ot('options_sshGenerateExplain')}</p>
+      <label for="gen-name">{ot('options_sshName')}</label>
       <input
         id="gen-name"
         value={name}
         maxLength={100}
         onInput={(e) => setName(e.currentTarget.value)}
         {...errorAttributes('gen-name-error', errors.name)}
-        placeholder="Work laptop"
+        placeholder={ot('options_sshNamePlaceholder')}
       />
       <FieldError id="gen-name-error" message={errors.name} />
-      <label for="gen-passphrase">
-        Passphrase <span class="muted">(optional, recommended)</span>
-      </label>
+      <label for="gen-passphrase">{ot('options_passphrase')}</label>
       <input
         id="gen-passphrase"
         type="password"
@@ -351,9 +349,9 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
         aria-describedby="gen-passphrase-hint"
       />
       <p id="gen-passphrase-hint" class="hint">
-        Encrypts the private key file. You type it when you use the key.
+        {ot('options_passphraseHint')}
       </p>
-      <label for="gen-confirm">Confirm passphrase</label>
+      <label for="gen-confirm">{ot('options_passphraseConfirm')}</label>
       <input
         id="gen-confirm"
         type="password"
@@ -366,20 +364,19 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
       <div class="actions">
         <button type="submit" disabled={phase !== 'idle'} aria-busy={phase !== 'idle'}>
           {phase === 'generating'
-            ? 'Generating…'
+            ? ot('options_generating')
             : phase === 'uploading'
-              ? 'Uploading…'
-              : 'Generate and download'}
+              ? ot('options_uploading')
+              : ot('options_sshGenerateButton')}
         </button>
       </div>
       {generated ? (
         <div class="generated" ref={resultRef} tabIndex={-1} data-testid="generated">
+          <p>{generated.uploaded ? ot('options_sshGeneratedAdded') : ot('options_sshGeneratedReady')}</p>
           <p>
-            {generated.uploaded
-              ? 'Your new key is ready and added to your account.'
-              : 'Your new key pair is ready.'}{' '}
-            Fingerprint: <code data-testid="generated-fingerprint">{generated.fingerprint}</code>{' '}
-            <CopyButton text={generated.fingerprint} label="Copy fingerprint" />
+            {ot('options_sshFingerprintLabel')}{' '}
+            <code data-testid="generated-fingerprint">{generated.fingerprint}</code>{' '}
+            <CopyButton text={generated.fingerprint} label={ot('options_copyFingerprint')} />
           </p>
           <div class="actions">
             {generated.privateKey ? (
@@ -391,7 +388,7 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
                   downloadText('id_ed25519', generated.privateKey, 'application/octet-stream')
                 }
               >
-                Download id_ed25519 again
+                {ot('options_sshDownloadPrivateAgain')}
               </button>
             ) : null}
             <button
@@ -399,20 +396,20 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
               class="secondary"
               onClick={() => downloadText('id_ed25519.pub', `${generated.publicKey}\n`)}
             >
-              Download id_ed25519.pub
+              {ot('options_sshDownloadPublic')}
             </button>
             {!generated.uploaded ? (
               <button type="button" disabled={phase !== 'idle'} onClick={() => void upload(generated)}>
-                Add the public key again
+                {ot('options_sshUploadAgain')}
               </button>
             ) : null}
             <button
               type="button"
               class="secondary"
               onClick={() => setGenerated(null)}
-              title="Forget the private key on this page"
+              title={ot('options_sshDoneTitle')}
             >
-              Done
+              {ot('options_done')}
             </button>
           </div>
         </div>

@@ -7,6 +7,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { problemOf } from './account-client.ts';
+import { ot, problemText } from './i18n.ts';
 
 /** A message shown after an action. */
 export type Notice = { kind: 'success' | 'error' | 'info'; text: string } | null;
@@ -92,31 +93,36 @@ export function useLoad<T>(load: () => Promise<T>, onProblem?: (problem: Account
   return { value, problem, loading, reload, set: setValue };
 }
 
-/** Loading, failure with "Try again", or the content. */
+/**
+ * Loading, failure with "Try again", or the content. `loadingText` and
+ * `failedText` are whole sentences (each language words "Loading your SSH
+ * keys" its own way); the reason follows as its own sentence.
+ */
 export function LoadState<T>({
   loaded,
-  what,
+  loadingText,
+  failedText,
   children,
 }: {
   loaded: Loaded<T>;
-  what: string;
+  loadingText: string;
+  failedText: string;
   children: (value: T) => ComponentChildren;
 }) {
   if (loaded.value === null && loaded.loading) {
     return (
       <p class="muted" role="status" aria-busy="true">
-        Loading {what}…
+        {loadingText}
       </p>
     );
   }
   if (loaded.value === null) {
     return (
       <div class="load-error" role="alert">
-        <p>
-          Your {what} could not be loaded. {loaded.problem?.message ?? ''}
-        </p>
+        <p>{failedText}</p>
+        {loaded.problem ? <p>{problemText(loaded.problem)}</p> : null}
         <button type="button" class="secondary" onClick={() => void loaded.reload()}>
-          Try again
+          {ot('options_tryAgain')}
         </button>
       </div>
     );
@@ -190,7 +196,7 @@ export function ConfirmDialog({
       <p id="confirm-body">{body}</p>
       <div class="actions">
         <button type="button" class="secondary" onClick={onCancel}>
-          Cancel
+          {ot('options_cancel')}
         </button>
         <button type="button" class={danger ? 'danger' : ''} onClick={onConfirm} data-testid="confirm">
           {confirmLabel}
@@ -227,14 +233,6 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
-/** "12 Mar 2026, 14:05" in the user's locale. */
-export function formatDate(iso: string, withTime = false): string {
-  const date = new Date(iso);
-  return withTime
-    ? date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-    : date.toLocaleDateString(undefined, { dateStyle: 'medium' });
-}
-
 /** A copy button that says "Copied" for a moment, announced politely. */
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
@@ -249,7 +247,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       }}
     >
       <span aria-live="polite">
-        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
+        {state === 'copied'
+          ? ot('options_copied')
+          : state === 'failed'
+            ? ot('options_copyFailed')
+            : ot('options_copy')}
       </span>
     </button>
   );

@@ -43,6 +43,15 @@ export interface StartPortalOptions {
   env?: NodeJS.ProcessEnv;
   /** Replace the configured mailer (tests). */
   mailer?: Mailer;
+  /**
+   * Serve the portal API (`/api/v1`), advertised in discovery; default from the
+   * configuration (`PORTAL_API`, on). `false` makes the portal a plain OpenID
+   * Provider (`--no-api`): sign-in pages, step-up and demo apps unchanged, no
+   * API routes, no discovery field, access tokens without the API audience.
+   */
+  portalApi?: boolean;
+  /** Observes every HTTP request the portal receives (tests: which paths a client asked for). */
+  onRequest?: (request: { method: string; url: string }) => void;
 }
 
 /** A started portal: where it listens, its context, the demo apps and accounts. */
@@ -78,6 +87,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     ...options.config,
     dataDir: options.dataDir,
     ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.portalApi !== undefined ? { portalApi: options.portalApi } : {}),
   });
   const log = options.logger ?? ((line: string) => console.log(line));
   const clock = options.clock ?? (() => Date.now());
@@ -172,6 +182,8 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   mountInteractions(context);
   if (config.portalApi) provider.use(createApi(context));
 
+  const observe = options.onRequest;
+  if (observe) server.on('request', (req) => observe({ method: req.method ?? '', url: req.url ?? '' }));
   server.on('request', provider.callback());
 
   const purge = setInterval(() => {
@@ -181,7 +193,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   }, 60_000);
   purge.unref();
 
-  log(`portal listening on ${issuer}`);
+  log(`portal listening on ${issuer}${config.portalApi ? '' : ' (portal API off: plain OpenID Provider)'}`);
   return {
     issuer,
     context,

@@ -1,7 +1,8 @@
 /**
  * Admin CLI of the reference portal: `npm run portal -- <command>`.
  *
- *   serve [--no-demo] [--port N]           start the portal (default command; demo data unless --no-demo)
+ *   serve [--no-demo] [--no-api] [--port N]  start the portal (default command; demo data unless
+ *                                          --no-demo; --no-api: a plain OpenID Provider, no /api/v1)
  *   seed-demo                              create the demo users (apps are registered by `serve`)
  *   user add <email> --password P|- [--name "Full Name"]   (- reads the password from stdin)
  *   user list
@@ -59,6 +60,7 @@ const OPTIONS = {
   name: { type: 'string' },
   password: { type: 'string' },
   'no-demo': { type: 'boolean' },
+  'no-api': { type: 'boolean' },
   port: { type: 'string' },
   description: { type: 'string' },
   category: { type: 'string' },
@@ -241,9 +243,13 @@ the portal API (/api/v1) and two demo apps (Team Wiki, Payroll).
 Usage: npm run portal -- [command] [options]
 
 Run the portal
-  serve [--no-demo] [--port N]   start it (the default command). With demo data unless
+  serve [--no-demo] [--no-api] [--port N]
+                                 start it (the default command). With demo data unless
                                  --no-demo: prints the demo accounts, alice's authenticator
                                  secret and a QR code to scan with a phone. Ctrl-C stops it.
+                                 --no-api: a plain OpenID Provider without the portal API
+                                 (/api/v1), for the launcher's provider-only mode
+                                 (same as PORTAL_API=false)
 
 Users
   user add <email> --password P [--name "Full Name"]
@@ -296,7 +302,7 @@ async function cli(argv: string[]): Promise<void> {
       }
       // Loaded lazily: admin commands do not need the OpenID Provider.
       const { main } = await import('./main.ts');
-      await main({ seedDemo: !values['no-demo'], port });
+      await main({ seedDemo: !values['no-demo'], port, ...(values['no-api'] ? { portalApi: false } : {}) });
       return;
     }
     process.stdout.write(`${await runCommand(argv)}\n`);

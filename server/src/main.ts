@@ -14,6 +14,8 @@ import { otpauthUri } from './services/totp.ts';
 export interface ServeOptions {
   seedDemo: boolean;
   port?: number;
+  /** `false` (`--no-api`): run as a plain OpenID Provider without the portal API. */
+  portalApi?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Where the banner goes (stdout by default). */
   print?: (text: string) => void;
@@ -30,6 +32,7 @@ export async function serve(options: ServeOptions): Promise<RunningPortal> {
     dataDir: config.dataDir,
     port: options.port ?? config.port,
     seedDemo: options.seedDemo,
+    ...(options.portalApi !== undefined ? { portalApi: options.portalApi } : {}),
     env,
     ...(options.logger ? { logger: options.logger } : {}),
   });
@@ -39,6 +42,9 @@ export async function serve(options: ServeOptions): Promise<RunningPortal> {
     `  discovery: ${portal.issuer}/.well-known/openid-configuration`,
     `  data:      ${config.dataDir}`,
   ];
+  if (!portal.context.config.portalApi) {
+    lines.push('  portal API: off (a plain OpenID Provider; give the launcher its apps by policy)');
+  }
   // Listed only when registered: with --no-demo on a fresh folder they would refuse every sign-in.
   if (portal.demoApps.wiki && portal.context.repos.apps.findById(TEAM_WIKI.id)) {
     lines.push(

@@ -30,6 +30,11 @@ export interface SignInOptions {
   client?: HttpClient;
   /** Extra authorization request parameters (e.g. `launch_app`, `prompt`). */
   extraParams?: Record<string, string>;
+  /**
+   * Ask for the portal API audience (RFC 8707 `resource`), as the launcher does
+   * when the portal has the API. Default true; false is provider-only mode.
+   */
+  resource?: boolean;
 }
 
 export interface SignInResult {
@@ -77,7 +82,9 @@ export interface StartedAuthorization {
 /** Builds a launcher-style authorization URL (PKCE S256, state, nonce, resource). */
 export async function buildAuthorizationUrl(
   portal: Pick<RunningPortal, 'issuer'>,
-  options: Pick<SignInOptions, 'acrValues' | 'maxAge' | 'extraParams'> & { loginHint?: string } = {},
+  options: Pick<SignInOptions, 'acrValues' | 'maxAge' | 'extraParams' | 'resource'> & {
+    loginHint?: string;
+  } = {},
 ): Promise<StartedAuthorization> {
   const as = await discover(portal.issuer);
   const codeVerifier = oauth.generateRandomCodeVerifier();
@@ -93,7 +100,7 @@ export async function buildAuthorizationUrl(
     code_challenge_method: 'S256',
     state,
     nonce,
-    resource: apiAudience(portal.issuer),
+    ...(options.resource !== false ? { resource: apiAudience(portal.issuer) } : {}),
     ...(options.acrValues ? { acr_values: options.acrValues } : {}),
     ...(options.maxAge !== undefined ? { max_age: String(options.maxAge) } : {}),
     ...(options.loginHint ? { login_hint: options.loginHint } : {}),
@@ -160,7 +167,7 @@ export async function signIn(
   const started = await buildAuthorizationUrl(portal, options);
   const pages: string[] = [];
   const redirect = await completeInteraction(client, await client.get(started.url), options, pages);
-  const tokens = await exchangeCode(portal, as, redirect.location as string, started);
+  const tokens = await exchangeCode(portal, as, redirect.location as string, started, options);
   return { ...tokens, client, pages };
 }
 
@@ -170,6 +177,7 @@ export async function exchangeCode(
   as: oauth.AuthorizationServer,
   redirectLocation: string,
   started: StartedAuthorization,
+  options: Pick<SignInOptions, 'maxAge' | 'resource'> = {},
 ): Promise<Omit<SignInResult, 'client' | 'pages'>> {
   const params = oauth.validateAuthResponse(as, testClient, new URL(redirectLocation), started.state);
   const response = await oauth.authorizationCodeGrantRequest(
@@ -179,11 +187,14 @@ export async function exchangeCode(
     params,
     CHROME_REDIRECT_URI,
     started.codeVerifier,
-    { ...insecure, additionalParameters: { resource: apiAudience(portal.issuer) } },
+    options.resource === false
+      ? insecure
+      : { ...insecure, additionalParameters: { resource: apiAudience(portal.issuer) } },
   );
   const tokens = await oauth.processAuthorizationCodeResponse(as, testClient, response, {
     expectedNonce: started.nonce,
     requireIdToken: true,
+    ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
   });
   const claims = oauth.getValidatedIdTokenClaims(tokens);
   if (!claims || !tokens.refresh_token || !tokens.id_token) {

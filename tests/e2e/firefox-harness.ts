@@ -132,6 +132,11 @@ export interface FirefoxHarnessOptions {
   portal?: Partial<StartPortalOptions>;
   /** More Firefox preferences (e.g. a short `extensions.background.idle.timeout`). */
   prefs?: Record<string, unknown>;
+  /**
+   * Runs once the portal is up and before Firefox starts, e.g. to write a policies.json naming the
+   * portal's issuer (Firefox reads enterprise policy only at start).
+   */
+  beforeBrowser?: (portal: RunningPortal) => void | Promise<void>;
 }
 
 /**
@@ -239,6 +244,7 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
   const started = Date.now();
   let browser: Browser;
   try {
+    await options.beforeBrowser?.(portal);
     browser = await puppeteer.launch({
       browser: 'firefox',
       executablePath,

@@ -52,6 +52,11 @@ export interface HarnessOptions {
   portal?: Partial<StartPortalOptions>;
   /** Write the portal address as the user's setting before the test (skips the first-run screen). */
   configurePortal?: boolean;
+  /**
+   * Runs once the portal is up and before the browser starts, e.g. to write a machine policy file
+   * naming the portal's issuer (Chromium reads policy at start).
+   */
+  beforeBrowser?: (portal: RunningPortal) => void | Promise<void>;
 }
 
 /**
@@ -102,6 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const portal = await startTestPortal(options.portal);
   const { dataDir } = portal;
   const listener = await listenForRedirectHost();
+  await options.beforeBrowser?.(portal);
 
   const browser = await puppeteer.launch({
     executablePath: findBrowser(),
@@ -253,6 +259,25 @@ export async function completePortalSignIn(
   await fillPortalSignIn(page, account, options.expectCode ? harness.totp : undefined, enterCode);
 }
 
+/**
+ * Signs `account` in the way an employee does: the popup's Sign in button, the
+ * portal's pages in the tab the extension opens, back to the popup's apps.
+ * Uses `popup` when given (reloaded first when asked), else opens one.
+ */
+export async function signInThroughPopup(
+  harness: Harness,
+  account: { email: string; password: string },
+  options: { popup?: Page; reload?: boolean; expectCode?: boolean } = {},
+): Promise<{ popup: Page; apps: string[] }> {
+  const popup = options.popup ?? (await harness.openPopup());
+  if (options.reload) await popup.reload();
+  await popup.waitForSelector('button::-p-text(Sign in)');
+  await popup.click('button::-p-text(Sign in)');
+  await completePortalSignIn(harness, await harness.waitForTab(harness.portal.issuer), account, options);
+  await popup.bringToFront();
+  return { popup, apps: await waitForApps(popup) };
+}
+
 /** Submits a second-factor code on the portal's code page. */
 export async function enterCode(page: Page, code: string): Promise<void> {
   await page.bringToFront();
@@ -260,26 +285,71 @@ export async function enterCode(page: Page, code: string): Promise<void> {
 }
 
 /**
- * Runs axe-core in a page and returns the serious and critical violations.
- * Evaluated over the DevTools protocol, which the page's CSP does not apply to.
+ * Runs axe-core in a page and returns the serious and critical violations, or
+ * every violation with `allImpacts` (minor ones too: a translation can break a
+ * label or a language attribute as easily as a layout). Evaluated over the
+ * DevTools protocol, which the page's CSP does not apply to. A page where axe
+ * passed no rule at all counts as a violation: an empty list must mean something.
  */
-export async function accessibilityViolations(page: Page): Promise<string[]> {
+export async function accessibilityViolations(
+  page: Page,
+  options: { allImpacts?: boolean } = {},
+): Promise<string[]> {
   const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(source);
-  const violations = await page.evaluate(async () => {
+  const result = await page.evaluate(async () => {
     const axe = (
       globalThis as unknown as {
         axe: {
-          run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: unknown[] }> }>;
+          run(): Promise<{
+            passes: unknown[];
+            violations: Array<{ id: string; impact: string | null; nodes: unknown[] }>;
+          }>;
         };
       }
     ).axe;
-    const result = await axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
+    const { passes, violations } = await axe.run();
+    return {
+      passed: passes.length,
+      violations: violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length })),
+    };
   });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  if (result.passed === 0) return ['axe checked nothing'];
+  return result.violations
+    .filter((v) => options.allImpacts || v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}, ${v.count})`);
+}
+
+/** A new tab on the options page (the security centre) at `section`, desktop-sized. */
+export async function openOptionsPage(
+  harness: Pick<Harness, 'browser'>,
+  section: string,
+  options: { onRequestBody?: (body: string) => void } = {},
+): Promise<Page> {
+  const page = await harness.browser.newPage();
+  await page.setViewport({ width: 1200, height: 900 });
+  const { onRequestBody } = options;
+  if (onRequestBody) {
+    page.on('request', (request) => {
+      const body = request.postData();
+      if (body) onRequestBody(body);
+    });
+  }
+  await page.goto(`${EXTENSION_ORIGIN}/options.html#${section}`);
+  return page;
+}
+
+/** Waits until a status line (`data-testid="notice"`) on `page` contains `includes`; returns its text. */
+export async function waitForNotice(page: Page, includes: string): Promise<string> {
+  const handle = await page.waitForFunction(
+    (text: string) =>
+      [...document.querySelectorAll('[data-testid="notice"]')]
+        .map((el) => el.textContent ?? '')
+        .find((t) => t.includes(text)),
+    { timeout: 20_000 },
+    includes,
+  );
+  return (await handle.jsonValue()) as string;
 }
 
 /** Waits until the popup lists apps (signed in). */

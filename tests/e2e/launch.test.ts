@@ -8,9 +8,9 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../utils/portal/contract.ts';
 import {
-  completePortalSignIn,
   enterCode,
   type Harness,
+  signInThroughPopup,
   startHarness,
   type WithChrome,
   waitForApps,
@@ -27,12 +27,7 @@ beforeAll(async () => {
   h = await startHarness();
   const alice = h.portal.demo?.alice;
   if (!alice) throw new Error('no demo data');
-  popup = await h.openPopup();
-  await popup.waitForSelector('button::-p-text(Sign in)');
-  await popup.click('button::-p-text(Sign in)');
-  const tab = await h.waitForTab(h.portal.issuer);
-  await completePortalSignIn(h, tab, alice);
-  await waitForApps(popup);
+  ({ popup } = await signInThroughPopup(h, alice));
 });
 
 afterAll(async () => {

@@ -15,8 +15,10 @@ import {
   EXTENSION_DIR,
   EXTENSION_ORIGIN,
   type Harness,
+  openOptionsPage,
+  signInThroughPopup,
   startHarness,
-  waitForApps,
+  waitForNotice,
 } from './harness.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../server/src/ssh/__fixtures__');
@@ -29,16 +31,7 @@ const sentBodies: string[] = [];
 
 /** A new tab on the security centre's `section` in `harness`'s browser; `record` adds its request bodies to sentBodies. */
 async function openOptionsIn(harness: Harness, section: string, record = false): Promise<Page> {
-  const page = await harness.browser.newPage();
-  await page.setViewport({ width: 1200, height: 900 });
-  if (record) {
-    page.on('request', (request) => {
-      const body = request.postData();
-      if (body) sentBodies.push(body);
-    });
-  }
-  await page.goto(`${EXTENSION_ORIGIN}/options.html#${section}`);
-  return page;
+  return openOptionsPage(harness, section, record ? { onRequestBody: (body) => sentBodies.push(body) } : {});
 }
 
 async function openOptions(section: string): Promise<Page> {
@@ -59,29 +52,7 @@ async function pastePublicKey(page: Page, value: string): Promise<void> {
 }
 
 async function signIn(account: { email: string; password: string }): Promise<void> {
-  await popup.reload();
-  await popup.waitForSelector('button::-p-text(Sign in)');
-  await popup.click('button::-p-text(Sign in)');
-  const tab = await h.waitForTab(h.portal.issuer);
-  await completePortalSignIn(h, tab, account);
-  await waitForApps(popup);
-}
-
-async function noticeText(page: Page, includes: string): Promise<string> {
-  return noticeTextOn(page, includes);
-}
-
-/** Waits until a status line on `page` contains `includes`; returns its text. */
-async function noticeTextOn(page: Page, includes: string): Promise<string> {
-  const handle = await page.waitForFunction(
-    (text: string) =>
-      [...document.querySelectorAll('[data-testid="notice"]')]
-        .map((el) => el.textContent ?? '')
-        .find((t) => t.includes(text)),
-    { timeout: 20_000 },
-    includes,
-  );
-  return (await handle.jsonValue()) as string;
+  await signInThroughPopup(h, account, { popup, reload: true });
 }
 
 beforeAll(async () => {
@@ -139,7 +110,7 @@ describe('security centre (bob, no authenticator)', () => {
     });
     await page.type('#field-phone', '+1 555 010 4242');
     await page.keyboard.press('Enter');
-    await noticeText(page, 'Phone saved.');
+    await waitForNotice(page, 'Phone saved.');
     // Focus returns to the field's Edit button.
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('edit-phone');
     await h.screenshot(page, 'options-profile');
@@ -193,7 +164,7 @@ describe('security centre (bob, no authenticator)', () => {
     await page.type('#gen-confirm', passphrase);
     const started = Date.now();
     await page.click('[data-testid="generate-key-form"] button[type="submit"]');
-    await noticeText(page, 'Added “e2e-laptop”');
+    await waitForNotice(page, 'Added “e2e-laptop”');
     const generateMs = Date.now() - started;
     const shown = await page.$eval('[data-testid="generated-fingerprint"]', (el) => el.textContent ?? '');
     expect(shown).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
@@ -264,7 +235,7 @@ describe('security centre (bob, no authenticator)', () => {
     expect(await page.$eval('[data-current="true"]', (el) => el.textContent)).toContain('This browser');
 
     await page.click('[data-current="false"] button');
-    await noticeText(page, 'was signed out');
+    await waitForNotice(page, 'was signed out');
     expect(await page.$$('[data-session-id]')).toHaveLength(1);
     await page.reload();
     await page.waitForSelector('[data-testid="sessions"]');
@@ -327,7 +298,7 @@ describe('security centre: authenticator app (bob)', () => {
     // The next step: each step is accepted once (B8), and the portal allows one step of drift.
     await stepUpTab.type('#code', code(step + 1));
     await stepUpTab.click('button[type="submit"]:not(.secondary)');
-    await noticeText(page, 'Your authenticator app was removed.');
+    await waitForNotice(page, 'Your authenticator app was removed.');
     await page.waitForSelector('[data-testid="mfa-off"]');
     await page.close();
   });
@@ -369,7 +340,7 @@ describe('security centre: password (bob)', () => {
     await clear('#new-password');
     await page.type('#new-password', 'a long passphrase nobody else uses');
     await page.click('[data-testid="password-form"] button[type="submit"]');
-    await noticeText(page, 'Your password was changed.');
+    await waitForNotice(page, 'Your password was changed.');
     await page.close();
   });
 });
@@ -400,11 +371,7 @@ describe('security centre (alice, admin-locked employment fields)', () => {
   it('shows the employment fields read-only with the administrator’s reason', async () => {
     const alice = ha.portal.demo?.alice;
     if (!alice) throw new Error('no demo data');
-    const alicePopup = await ha.openPopup();
-    await alicePopup.waitForSelector('button::-p-text(Sign in)');
-    await alicePopup.click('button::-p-text(Sign in)');
-    await completePortalSignIn(ha, await ha.waitForTab(ha.portal.issuer), alice);
-    await waitForApps(alicePopup);
+    await signInThroughPopup(ha, alice);
 
     const page = await openOptionsIn(ha, 'profile');
     await page.waitForSelector('[data-profile-section="employment"]');
@@ -432,7 +399,7 @@ describe('security centre (alice, admin-locked employment fields)', () => {
     const first = await ha.waitForTab(ha.portal.issuer, 20_000);
     await first.waitForSelector('#code');
     await first.close();
-    await noticeTextOn(page, 'cancelled');
+    await waitForNotice(page, 'cancelled');
     expect(await page.$('[data-testid="ssh-empty"]')).not.toBeNull();
 
     await page.click('[data-testid="add-key-form"] button[type="submit"]');
@@ -440,14 +407,14 @@ describe('security centre (alice, admin-locked employment fields)', () => {
     await second.waitForSelector('#code');
     await second.type('#code', await ha.totp());
     await second.click('button[type="submit"]:not(.secondary)');
-    await noticeTextOn(page, 'Added “alice laptop”');
+    await waitForNotice(page, 'Added “alice laptop”');
     await page.waitForSelector('[data-testid="ssh-keys"]');
 
     // Within five minutes of that verification, removing asks nothing more than the confirmation.
     await page.click('[data-testid="ssh-keys"] tbody tr button');
     await page.waitForSelector('dialog[open] [data-testid="confirm"]');
     await page.click('dialog[open] [data-testid="confirm"]');
-    await noticeTextOn(page, 'Removed “alice laptop”');
+    await waitForNotice(page, 'Removed “alice laptop”');
     await page.waitForSelector('[data-testid="ssh-empty"]');
     await page.close();
   });

@@ -21,9 +21,11 @@ import {
   completePortalSignIn,
   EXTENSION_DIR,
   EXTENSION_ORIGIN,
+  enterCode,
   type Harness,
   type WithChrome,
 } from './harness.ts';
+import { totpGenerator } from './portal-pages.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -162,6 +164,45 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `popup-${name}.png`) as `${string}.png` });
 }
 
+interface ToolbarSeen {
+  badge: string;
+  title: string;
+}
+
+/** The toolbar button's badge and tooltip, read in the extension's service worker (chrome.action). */
+async function toolbar(): Promise<ToolbarSeen> {
+  const target = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_ORIGIN),
+  );
+  const worker = await target.worker();
+  if (!worker) throw new Error('no service worker');
+  return worker.evaluate(async () => {
+    const { action } = (
+      globalThis as unknown as {
+        chrome: {
+          action: { getBadgeText(d: object): Promise<string>; getTitle(d: object): Promise<string> };
+        };
+      }
+    ).chrome;
+    return { badge: await action.getBadgeText({}), title: await action.getTitle({}) };
+  });
+}
+
+/** Waits until the toolbar shows what `check` accepts (it is updated after each state change). */
+async function waitForToolbar(
+  check: (seen: ToolbarSeen) => boolean,
+  timeoutMs = 15_000,
+): Promise<ToolbarSeen> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = await toolbar();
+  while (!check(seen)) {
+    if (Date.now() > deadline) throw new Error(`Toolbar never matched; last seen ${JSON.stringify(seen)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    seen = await toolbar();
+  }
+  return seen;
+}
+
 const appIds = (page: Page, section: string) =>
   page.$$eval(`section[aria-labelledby="heading-${section}"] [data-app-id]`, (buttons) =>
     buttons.map((b) => b.getAttribute('data-app-id')),
@@ -195,6 +236,8 @@ describe('popup launcher', () => {
       expect(await axeViolations(page)).toEqual([]);
       await page.close();
     }
+    const seen = await waitForToolbar((t) => t.title.includes('signed out'));
+    expect(seen).toEqual({ badge: '', title: 'Portal Launcher: signed out. Click to sign in.' });
   });
 
   it('signed in: apps in sections with generated tiles, MFA marker before the click, no axe violations', async () => {
@@ -216,6 +259,11 @@ describe('popup launcher', () => {
     expect(await popup.$eval('[data-testid="user-name"]', (el) => el.textContent)).toBe('Alice Example');
     expect(await axeViolations(popup)).toEqual([]);
     await screenshot(popup, 'light');
+    // Toolbar: signed in, password only, so no MFA badge.
+    expect(await waitForToolbar((t) => t.title.includes('signed in'))).toEqual({
+      badge: '',
+      title: 'Portal Launcher: signed in as Alice Example.',
+    });
   });
 
   it('searches and launches with the keyboard only; recents update after the launch', async () => {
@@ -287,6 +335,33 @@ describe('popup launcher', () => {
     expect(await appIds(popup, 'favorites')).toEqual(['team-wiki', 'payroll']);
   });
 
+  it('A4: after a Payroll step-up the toolbar shows MFA fresh with the minutes left, and so does the tile', async () => {
+    await popup.bringToFront();
+    await popup.click('[data-app-id="payroll"]');
+    const target = await browser.waitForTarget(
+      (t) => t.type() === 'page' && t.url().startsWith(portal.issuer),
+      { timeout: 15_000 },
+    );
+    const stepUp = await target.page();
+    if (!stepUp) throw new Error('no step-up tab');
+    await stepUp.waitForSelector('#code');
+    await enterCode(stepUp, await totpGenerator(portal.demo?.alice.totpSecret)());
+    await stepUp.waitForFunction(
+      (payroll: string) => location.href.startsWith(payroll),
+      { timeout: 20_000 },
+      portal.demoApps.payroll,
+    );
+    await stepUp.close();
+    const seen = await waitForToolbar((t) => t.badge !== '');
+    expect(seen).toEqual({
+      badge: '5m',
+      title: 'Portal Launcher: signed in as Alice Example. Second factor verified, 5 min left.',
+    });
+    await popup.reload();
+    await popup.waitForSelector('#mfa-payroll');
+    expect(await popup.$eval('#mfa-payroll', (el) => el.textContent)).toBe('Verified, 5 min left');
+  });
+
   it('dark: no axe violations', async () => {
     const dark = await openPopup('dark');
     await dark.waitForSelector('ul.apps [data-app-id]');
@@ -307,6 +382,11 @@ describe('popup launcher', () => {
     ).toEqual(expect.arrayContaining(['team-wiki', 'payroll']));
     expect(await axeViolations(offline)).toEqual([]);
     await screenshot(offline, 'offline');
+    // C3 on the toolbar too: unreachable wins over the fresh second factor.
+    const unreachable = await waitForToolbar((t) => t.badge === '!');
+    expect(unreachable.title).toBe(
+      'Portal Launcher: signed in as Alice Example, but the portal cannot be reached. Cached apps are shown; opening apps needs the portal.',
+    );
 
     portal = await launchPortal();
     // Fresh data: an app assigned while the portal was down.
@@ -321,6 +401,9 @@ describe('popup launcher', () => {
     await offline.waitForSelector('[data-app-id="handbook"]', { timeout: 20_000 });
     expect(await offline.$('[data-testid="offline-notice"]')).toBeNull();
     expect(await offline.$('button::-p-text(Sign in)')).toBeNull();
+    const back = await waitForToolbar((t) => t.badge !== '!');
+    expect(back.title).not.toContain('cannot be reached');
+    expect(back.title).toContain('signed in as Alice Example');
     await offline.close();
   });
 
@@ -350,7 +433,24 @@ describe('popup launcher', () => {
       'rtl',
     ]);
     expect(await page.$eval('#heading-favorites', (el) => el.textContent)).toBe('المفضلة');
+    // The background's toolbar sentence follows the chosen language too.
+    expect((await waitForToolbar((t) => t.title.includes('Alice'))).title).toBe(
+      'Portal Launcher: تم تسجيل الدخول باسم Alice Example.',
+    );
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'rtl');
+  });
+
+  it("C3 in Arabic: the background's offline reason and the toolbar are in Arabic, not English", async () => {
+    await portal.close();
+    const page = await openPopup();
+    await page.waitForSelector('[data-testid="offline-notice"]', { timeout: 40_000 });
+    const notice = await page.$eval('[data-testid="offline-notice"]', (el) => el.textContent ?? '');
+    expect(notice).toContain('لم تستجب البوابة. تحقق من اتصالك وحاول مرة أخرى.');
+    expect(notice).not.toContain('did not answer');
+    const seen = await waitForToolbar((t) => t.badge === '!');
+    expect(seen.title).toContain('تعذّر الوصول إلى البوابة');
+    expect(await axeViolations(page)).toEqual([]);
+    portal = await launchPortal();
   });
 });

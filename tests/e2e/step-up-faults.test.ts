@@ -7,7 +7,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../utils/portal/contract.ts';
-import { completePortalSignIn, enterCode, type Harness, startHarness, waitForApps } from './harness.ts';
+import { enterCode, type Harness, signInThroughPopup, startHarness } from './harness.ts';
 
 async function signedIn(
   before?: (h: Harness) => void,
@@ -16,11 +16,7 @@ async function signedIn(
   before?.(h);
   const alice = h.portal.demo?.alice;
   if (!alice) throw new Error('no demo data');
-  const popup = await h.openPopup();
-  await popup.waitForSelector('button::-p-text(Sign in)');
-  await popup.click('button::-p-text(Sign in)');
-  await completePortalSignIn(h, await h.waitForTab(h.portal.issuer), alice);
-  await waitForApps(popup);
+  const { popup } = await signInThroughPopup(h, alice);
   const pagesAt = async (prefix: string) =>
     (await h.browser.pages()).filter((page) => page.url().startsWith(prefix));
   return { h, popup, pagesAt };

@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { PolicyApp } from '../policy/schema.ts';
+import { meSchema } from '../portal/schemas.ts';
 import type { CatalogCache } from '../storage.ts';
 import { pendingFlowsItem } from '../storage.ts';
 import {
@@ -15,6 +17,7 @@ import {
   FLOW_MAX_AGE_MS,
   isSafeLaunchUrl,
   type Launcher,
+  type LauncherSettings,
   normalizePortalUrl,
 } from './launcher.ts';
 
@@ -31,8 +34,10 @@ let catalog: CatalogCache | null;
 let testNumber = 0;
 /** Overrides the configured portal address (A11 tests). */
 let configuredIssuer: string | null;
+/** Policy `apps` (used when the issuer has no portal API). */
+let policyApps: PolicyApp[];
 
-function makeLauncher(): Launcher {
+function makeLauncher(overrides: Partial<LauncherSettings> = {}): Launcher {
   return createLauncher({
     redirectUri: FAKE_REDIRECT_URI,
     postLogoutRedirectUri: FAKE_LOGOUT_URI,
@@ -64,10 +69,20 @@ function makeLauncher(): Launcher {
         stepUpAcrValue: 'urn:portal-launcher:acr:mfa',
         stepUpMaxAgeSeconds: 300,
         appStepUpMaxAge: {},
+        apps: policyApps,
+        ...overrides,
       }),
       savePortalUrl: async () => undefined,
     },
   });
+}
+
+/** Completes a sign-in with `launcher` (its tab is the first one). */
+async function signInWith(launcher: Launcher): Promise<void> {
+  const done = launcher.signIn();
+  await tabsOpened(1);
+  await launcher.completeAuthorization(portal.authorize(tabs.created.at(-1) as string), 101);
+  await done;
 }
 
 /** Waits until the launcher opened `count` tabs (flows open their tab asynchronously). */
@@ -104,6 +119,7 @@ beforeEach(async () => {
   clock = Date.now();
   catalog = null;
   configuredIssuer = null;
+  policyApps = [];
 });
 
 describe('sign-in', () => {
@@ -389,15 +405,24 @@ describe('launch', () => {
 });
 
 describe('identity change', () => {
-  it('A11: when the portal address changes, the old session is dropped and nothing is sent to the new portal', async () => {
+  it('A11/A12: when the portal address changes, the old session is dropped, its refresh token revoked at the old portal, and nothing is sent to the new portal', async () => {
     const launcher = await signedIn();
+    const refreshToken = (await launcher.session.load())?.refreshToken;
+    expect(refreshToken).toMatch(/^rt-/);
     const callsBefore = portal.calls.length;
     configuredIssuer = 'https://other-portal.example.test';
     const state = await launcher.getState(true);
     expect(state.status).toBe('signedOut');
     expect(await launcher.session.load()).toBeNull();
     expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('rt-');
-    expect(portal.calls.length).toBe(callsBefore);
+    const newCalls = portal.calls.slice(callsBefore);
+    expect(newCalls.map((call) => new URL(call.url).origin)).not.toContain(
+      'https://other-portal.example.test',
+    );
+    expect(newCalls.map((call) => `${call.method} ${new URL(call.url).pathname}`)).toEqual([
+      'POST /token/revocation',
+    ]);
+    expect(portal.state.revoked).toEqual([refreshToken]);
     await expect(launcher.launchApp('wiki')).rejects.toMatchObject({ code: 'signed_out' });
   });
 
@@ -462,6 +487,237 @@ describe('sign-out', () => {
     const redirect = `${FAKE_LOGOUT_URI}?state=${logout.searchParams.get('state')}`;
     await expect(launcher.completeAuthorization(redirect, 777)).resolves.toMatchObject({ kind: 'signOut' });
     expect(tabs.removed).toContain(777);
+  });
+});
+
+describe('provider-only mode (an issuer without the portal API)', () => {
+  const wikiUrl = 'https://wiki.example.test/login?iss=x';
+  const payrollUrl = 'https://payroll.example.test/login';
+  function usePlainProvider(): void {
+    portal.state.portalApi = false;
+    portal.state.userInfo = {
+      name: 'Alice Example',
+      email: 'alice@example.com',
+      given_name: 'Alice',
+      job_title: 'Payroll lead',
+    };
+    policyApps = [
+      {
+        id: 'wiki',
+        name: 'Team Wiki',
+        url: wikiUrl,
+        iconUrl: null,
+        requiresMfa: false,
+        mfaMaxAgeSeconds: null,
+        description: 'Docs',
+        category: 'Knowledge',
+      },
+      {
+        id: 'payroll',
+        name: 'Payroll',
+        url: payrollUrl,
+        iconUrl: null,
+        requiresMfa: true,
+        mfaMaxAgeSeconds: 120,
+        description: null,
+        category: null,
+      },
+    ];
+  }
+  const apiRequests = () => portal.calls.filter((call) => new URL(call.url).pathname.startsWith('/api/'));
+
+  it('lists the policy apps (without their URLs) and the profile from userinfo; nothing goes to /api/v1', async () => {
+    usePlainProvider();
+    const launcher = await signedIn();
+    expect(new URL(tabs.created[0] as string).searchParams.has('resource')).toBe(false);
+    const state = await launcher.getState(true);
+    expect(state.status).toBe('signedIn');
+    expect(state.capabilities).toEqual({ portalApi: false });
+    expect(state.apps?.map((app) => app.id)).toEqual(['wiki', 'payroll']);
+    expect(JSON.stringify(state.apps)).not.toContain('wiki.example.test');
+    expect(state.apps?.[1]).toMatchObject({ requiresMfa: true, mfaMaxAgeSeconds: 120 });
+    expect(state.user).toMatchObject({ name: 'Alice Example', email: 'alice@example.com', initials: 'AE' });
+    expect(catalog?.me).toMatchObject({ jobTitle: 'Payroll lead', displayName: 'Alice Example' });
+    expect(apiRequests()).toEqual([]);
+  });
+
+  it('the portal API keeps working as before: capabilities say so and the catalog comes from /me/apps', async () => {
+    const launcher = await signedIn();
+    const state = await launcher.getState(true);
+    expect(state.capabilities).toEqual({ portalApi: true });
+    expect(state.apps?.map((app) => app.id)).toEqual(['wiki', 'payroll', 'crm']);
+    expect(new URL(tabs.created[0] as string).searchParams.get('resource')).toBe(`${portal.issuer}/api/v1`);
+  });
+
+  it('a policy change shows at once: the list follows the current policy', async () => {
+    usePlainProvider();
+    const launcher = await signedIn();
+    await launcher.getState(true);
+    policyApps = policyApps.slice(1);
+    expect((await launcher.getState()).apps?.map((app) => app.id)).toEqual(['payroll']);
+    await expect(launcher.launchApp('wiki')).rejects.toMatchObject({ code: 'launch_refused' });
+  });
+
+  it('an empty policy list is explained, not shown as a silent empty launcher', async () => {
+    usePlainProvider();
+    policyApps = [];
+    const launcher = await signedIn();
+    const state = await launcher.getState(true);
+    expect(state.apps).toEqual([]);
+    expect(state.appsProblem?.code).toBe('no_policy_apps');
+  });
+
+  it('the profile falls back to the ID token when the provider has no userinfo endpoint', async () => {
+    usePlainProvider();
+    portal.state.userInfo = null;
+    const launcher = await signedIn();
+    const state = await launcher.getState(true);
+    expect(state.user).toMatchObject({ name: 'Alice Example', email: 'alice@example.com' });
+    expect(catalog?.me?.jobTitle).toBeNull();
+  });
+
+  it('A9: an app without MFA opens its policy URL in a new tab; an unknown id opens nothing', async () => {
+    usePlainProvider();
+    const launcher = await signedIn();
+    await expect(launcher.launchApp('wiki')).resolves.toEqual({ outcome: 'opened', appId: 'wiki' });
+    expect(tabs.created.at(-1)).toBe(wikiUrl);
+    await expect(launcher.launchApp('crm')).rejects.toMatchObject({ code: 'launch_refused' });
+    expect(tabs.created).toHaveLength(2);
+    expect(apiRequests()).toEqual([]);
+  });
+
+  it('A4: an MFA app opens the step-up tab with the policy acr and the app max_age, then lands that tab in the app', async () => {
+    usePlainProvider();
+    const launcher = await signedIn();
+    const launching = launcher.launchApp('payroll');
+    await tabsOpened(2);
+    const request = new URL(tabs.created[1] as string).searchParams;
+    expect(request.get('acr_values')).toBe('urn:portal-launcher:acr:mfa');
+    expect(request.get('max_age')).toBe('120');
+    expect(request.has('resource')).toBe(false);
+    expect(request.has('launch_app')).toBe(false);
+    await launcher.completeAuthorization(
+      portal.authorize(tabs.created[1] as string, portal.mfaClaims()),
+      102,
+    );
+    await expect(launching).resolves.toEqual({ outcome: 'opened', appId: 'payroll' });
+    expect(tabs.updated).toEqual([{ tabId: 102, url: payrollUrl }]);
+    // Fresh now: a second launch opens directly.
+    await launcher.launchApp('payroll');
+    expect(tabs.created.at(-1)).toBe(payrollUrl);
+    expect(tabs.created).toHaveLength(3);
+    expect(apiRequests()).toEqual([]);
+  });
+
+  it('A4: a step-up answered with password-only acr does not open the app', async () => {
+    usePlainProvider();
+    const launcher = await signedIn();
+    const launching = launcher.launchApp('payroll');
+    await tabsOpened(2);
+    await expect(
+      launcher.completeAuthorization(portal.authorize(tabs.created[1] as string), 102),
+    ).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    await expect(launching).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    expect(tabs.updated).toEqual([]);
+  });
+
+  it('policy appStepUpMaxAge wins over the app freshness', async () => {
+    usePlainProvider();
+    const launcher = makeLauncher({ appStepUpMaxAge: { payroll: 60 } });
+    await signInWith(launcher);
+    void launcher.launchApp('payroll').catch(() => undefined);
+    await tabsOpened(2);
+    expect(new URL(tabs.created[1] as string).searchParams.get('max_age')).toBe('60');
+  });
+
+  it('a custom step-up acr (policy stepUpAcrValue) is asked for and required in the answer', async () => {
+    usePlainProvider();
+    const launcher = makeLauncher({ stepUpAcrValue: 'urn:acme:loa:2' });
+    await signInWith(launcher);
+    const first = launcher.launchApp('payroll');
+    await tabsOpened(2);
+    expect(new URL(tabs.created[1] as string).searchParams.get('acr_values')).toBe('urn:acme:loa:2');
+    await expect(
+      launcher.completeAuthorization(portal.authorize(tabs.created[1] as string, portal.mfaClaims()), 102),
+    ).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    await expect(first).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    const second = launcher.launchApp('payroll');
+    await tabsOpened(3);
+    await launcher.completeAuthorization(
+      portal.authorize(tabs.created[2] as string, { acr: 'urn:acme:loa:2', amr: ['pwd', 'otp'] }),
+      103,
+    );
+    await expect(second).resolves.toMatchObject({ outcome: 'opened' });
+    expect(tabs.updated).toEqual([{ tabId: 103, url: payrollUrl }]);
+  });
+
+  it('C6/C5: concurrent launches share one step-up tab, a double click opens once; closing the tab cancels', async () => {
+    usePlainProvider();
+    policyApps.push({
+      ...(policyApps[1] as PolicyApp),
+      id: 'crm',
+      name: 'CRM',
+      url: 'https://crm.example.test/',
+    });
+    const launcher = await signedIn();
+    const launches = [
+      launcher.launchApp('payroll'),
+      launcher.launchApp('payroll'),
+      launcher.launchApp('crm'),
+    ];
+    await tabsOpened(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tabs.created).toHaveLength(2);
+    await launcher.completeAuthorization(
+      portal.authorize(tabs.created[1] as string, portal.mfaClaims()),
+      102,
+    );
+    expect((await Promise.all(launches)).map((result) => result.appId)).toEqual([
+      'payroll',
+      'payroll',
+      'crm',
+    ]);
+    expect(tabs.updated).toEqual([{ tabId: 102, url: payrollUrl }]);
+    expect(tabs.created.slice(2)).toEqual(['https://crm.example.test/']);
+
+    clock += 10 * 60_000; // MFA no longer fresh
+    const cancelled = launcher.launchApp('payroll');
+    await tabsOpened(4);
+    await launcher.handleTabRemoved(104);
+    await expect(cancelled).rejects.toMatchObject({ code: 'cancelled' });
+    expect(tabs.updated).toHaveLength(1);
+  });
+
+  it('the options page profile is answered from the claims, read-only; other account calls send nothing', async () => {
+    usePlainProvider();
+    const launcher = await signedIn();
+    const me = await launcher.portalRequest('GET', '/me', meSchema);
+    expect(me.displayName).toBe('Alice Example');
+    expect(me.sections.flatMap((section) => section.fields).every((field) => !field.editable)).toBe(true);
+    await expect(launcher.portalRequest('GET', '/me/ssh-keys', meSchema)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect(apiRequests()).toEqual([]);
+  });
+
+  it('A12: sign-out revokes and ends the session when the provider offers both; otherwise it only forgets', async () => {
+    usePlainProvider();
+    const launcher = await signedIn();
+    await launcher.signOut();
+    expect(portal.state.revoked).toHaveLength(1);
+    expect(new URL(tabs.created.at(-1) as string).pathname).toBe('/session/end');
+
+    portal.state.minimalDiscovery = true;
+    const bare = makeLauncher(); // fresh client: re-reads discovery
+    tabs.created.length = 0;
+    const done = bare.signIn();
+    await tabsOpened(1);
+    await bare.completeAuthorization(portal.authorize(tabs.created[0] as string), 101);
+    await done;
+    const state = await bare.signOut();
+    expect(state.status).toBe('signedOut');
+    expect(portal.state.revoked).toHaveLength(1);
+    expect(tabs.created).toHaveLength(1);
   });
 });
 

@@ -14,10 +14,16 @@
  *   exactly once; a repeated click on an app being launched joins it (C6).
  * - Closing the step-up tab cancels its launches (C5).
  * - Expected failures are {@link AuthError}s with a code the popup renders.
+ * - Provider-only mode: when the issuer's discovery does not advertise the
+ *   portal API, the session records it (`portalApi: false`); apps then come
+ *   from the policy list, the profile from the OpenID claims, and a launch
+ *   opens the policy app's URL (after the same step-up when the app needs
+ *   MFA). Nothing is sent to `/api/v1` in that mode.
  */
 import { generateRandomState } from 'oauth4webapi';
 import type { z } from 'zod';
 import type { LauncherState, LaunchResult } from '../messaging.ts';
+import type { PolicyApp } from '../policy/schema.ts';
 import {
   createPortalApi,
   type PortalApi,
@@ -25,7 +31,7 @@ import {
   StepUpRequiredError,
 } from '../portal/api-client.ts';
 import { ACR_MFA } from '../portal/contract.ts';
-import type { PortalApp } from '../portal/schemas.ts';
+import type { Me, PortalApp } from '../portal/schemas.ts';
 import {
   type CatalogCache,
   catalogCacheItem,
@@ -39,6 +45,7 @@ import {
 import { AuthError, isAuthError } from './errors.ts';
 import { createOidcClient, isLoopbackHttp, type OidcClient } from './oidc.ts';
 import { initialsOf } from './profile.ts';
+import { catalogAppsFromPolicy, claimsFromIdToken, profileFromClaims } from './provider-profile.ts';
 import { createSessionManager } from './session.ts';
 import {
   assertStepUpSatisfied,
@@ -67,6 +74,8 @@ export interface LauncherSettings {
   stepUpAcrValue: string;
   stepUpMaxAgeSeconds: number;
   appStepUpMaxAge: Record<string, number>;
+  /** Policy `apps`: the catalog when the issuer has no portal API (provider-only mode). */
+  apps: readonly PolicyApp[];
 }
 
 export interface SettingsPort {
@@ -325,7 +334,7 @@ export function createLauncher(options: LauncherOptions) {
     const stored = await session.load();
     if (!stored) return null;
     if (stored.issuer !== settings.portalUrl || stored.clientId !== settings.clientId) {
-      await endLocally('identityChange');
+      await endForIdentityChange();
       return null;
     }
     return stored;
@@ -362,7 +371,43 @@ export function createLauncher(options: LauncherOptions) {
 
   // ------------------------------------------------------------ catalog
 
+  /** True when the session's issuer is a plain OpenID provider (provider-only mode). */
+  function isProviderOnly(stored: StoredSession): boolean {
+    return stored.portalApi === false;
+  }
+
+  /**
+   * Provider-only catalog: apps from policy, profile from userinfo (falling
+   * back to the ID token's claims when there is no userinfo endpoint or it
+   * fails; only a refused session is an error).
+   */
+  async function fetchProviderCatalog(stored: StoredSession): Promise<CatalogCache> {
+    const settings = await options.settings.load();
+    let me: Me | null = null;
+    try {
+      const claims = await oidcFor(stored.issuer, stored.clientId).userInfo(
+        await session.getAccessToken(),
+        stored.user.sub,
+      );
+      me = profileFromClaims(claims ?? claimsFromIdToken(stored.user));
+    } catch (error) {
+      if (isAuthError(error, 'signed_out')) throw error;
+      log(`profile not read from userinfo: ${error instanceof Error ? error.message : 'unknown error'}`);
+      me = (await cachedCatalog(stored))?.me ?? profileFromClaims(claimsFromIdToken(stored.user));
+    }
+    const cache: CatalogCache = {
+      issuer: stored.issuer,
+      sub: stored.user.sub,
+      apps: catalogAppsFromPolicy(settings.apps),
+      me,
+      fetchedAt: now(),
+    };
+    await catalogStore.set(cache).catch((error: unknown) => log(`catalog cache not saved: ${String(error)}`));
+    return cache;
+  }
+
   async function fetchCatalog(stored: StoredSession): Promise<CatalogCache> {
+    if (isProviderOnly(stored)) return fetchProviderCatalog(stored);
     const portal = api(stored.issuer);
     const [apps, me] = await Promise.allSettled([portal.getApps(), portal.getMe()]);
     if (apps.status === 'rejected') throw apps.reason;
@@ -389,6 +434,16 @@ export function createLauncher(options: LauncherOptions) {
 
   /** The app, from the cache or a fresh catalog; unknown ids are refused (A9). */
   async function findApp(stored: StoredSession, appId: string): Promise<PortalApp> {
+    if (isProviderOnly(stored)) {
+      // The current policy, not a cache: an app the admin removed can no longer be opened.
+      const settings = await options.settings.load();
+      const listed = catalogAppsFromPolicy(settings.apps).find((app) => app.id === appId);
+      if (listed) return listed;
+      throw new AuthError(
+        'launch_refused',
+        'This app is not in the list your administrator set up. Refresh the list, or ask your administrator.',
+      );
+    }
     const cached = (await cachedCatalog(stored))?.apps.find((app) => app.id === appId);
     if (cached) return cached;
     const fresh = (await fetchCatalog(stored)).apps.find((app) => app.id === appId);
@@ -435,6 +490,15 @@ export function createLauncher(options: LauncherOptions) {
       }
     }
     const name = cache?.me?.displayName ?? stored.user.name ?? stored.user.email ?? 'Signed in';
+    const providerOnly = isProviderOnly(stored);
+    if (providerOnly && settings.apps.length === 0 && !appsProblem) {
+      // Without the portal API the only app list is the policy's: say why the launcher is empty.
+      appsProblem = {
+        code: 'no_policy_apps',
+        message:
+          'Your identity provider has no app list for Portal Launcher, and your administrator has not set up any apps. Ask your administrator.',
+      };
+    }
     return {
       ...base,
       status: 'signedIn',
@@ -442,9 +506,13 @@ export function createLauncher(options: LauncherOptions) {
         name,
         email: cache?.me?.email ?? stored.user.email,
         initials: cache?.me?.initials || initialsOf(name),
+        // Here, from the cache already read, so the popup's answer needs no second catalog read.
+        jobTitle: cache?.me?.jobTitle ?? null,
       },
-      apps: cache?.apps ?? null,
+      // Provider-only: the policy's list as it is now (a policy change shows at once).
+      apps: providerOnly ? catalogAppsFromPolicy(settings.apps) : (cache?.apps ?? null),
       appsProblem,
+      capabilities: { portalApi: !providerOnly },
     };
   }
 
@@ -568,7 +636,7 @@ export function createLauncher(options: LauncherOptions) {
       }
     }
     try {
-      const url = await launchUrl(stored.issuer, app.id);
+      const url = await launchUrl(stored, app.id);
       await tabs.create(url);
       await launchNoticeItem.remove();
       return { outcome: 'opened', appId: app.id };
@@ -584,13 +652,30 @@ export function createLauncher(options: LauncherOptions) {
     await launchNoticeItem.set({ appId: app.id, appName: app.name, outcome: 'failed', message, at: now() });
   }
 
-  /** The one-time launch URL from the portal, checked before any tab sees it (A9). */
-  async function launchUrl(issuer: string, appId: string): Promise<string> {
-    const { url } = await api(issuer).launch(appId);
+  /**
+   * Where an app opens, checked before any tab sees it (A9): the portal's
+   * one-time launch URL, or in provider-only mode the policy app's `url`
+   * (looked up by id in the current policy; the policy schema already refused
+   * anything but https or loopback http, and this check repeats it).
+   */
+  async function launchUrl(stored: StoredSession, appId: string): Promise<string> {
+    let url: string;
+    if (isProviderOnly(stored)) {
+      const listed = (await options.settings.load()).apps.find((app) => app.id === appId);
+      if (!listed) {
+        throw new AuthError(
+          'launch_refused',
+          'This app is no longer in the list your administrator set up, so it was not opened.',
+        );
+      }
+      url = listed.url;
+    } else {
+      url = (await api(stored.issuer).launch(appId)).url;
+    }
     if (!isSafeLaunchUrl(url)) {
       throw new AuthError(
         'launch_refused',
-        'The portal sent a launch address that is not https, so it was not opened.',
+        'The launch address is not https, so it was not opened. Tell your administrator.',
       );
     }
     return url;
@@ -623,7 +708,9 @@ export function createLauncher(options: LauncherOptions) {
         ...(requirement.acrValues.length > 0 ? { acrValues: requirement.acrValues.join(' ') } : {}),
         ...(requirement.maxAge !== null ? { maxAge: requirement.maxAge } : {}),
         ...(stored.user.email ? { loginHint: stored.user.email } : {}),
-        launchApp: app.id,
+        // `launch_app` is the reference portal's own parameter (its page names the app); a plain
+        // provider gets only standard OIDC parameters.
+        ...(isProviderOnly(stored) ? {} : { launchApp: app.id }),
       });
       const flow: PendingFlow = {
         kind: 'stepUp',
@@ -677,7 +764,9 @@ export function createLauncher(options: LauncherOptions) {
       const { tokens, claims } = await client.completeAuthorization(flow, url);
 
       if (flow.kind === 'signIn') {
-        await session.establish(flow.issuer, settings.clientId, tokens, claims);
+        // Discovery was read for this request already (cached): no extra round trip.
+        const portalApi = await client.hasPortalApi();
+        await session.establish(flow.issuer, settings.clientId, tokens, claims, { portalApi });
         for (const waiter of signInWaiters.splice(0)) waiter.resolve();
         if (flowTab !== undefined) await tabs.remove(flowTab).catch(() => undefined);
         return { kind: 'signIn', message: 'You are signed in. You can close this tab.' };
@@ -703,7 +792,7 @@ export function createLauncher(options: LauncherOptions) {
       for (const appId of flow.launchAppIds) {
         try {
           // One retry after the step-up; a second challenge is final (C4).
-          const launch = await launchUrl(stored.issuer, appId);
+          const launch = await launchUrl(stored, appId);
           if (sameTab !== undefined) {
             await tabs.update(sameTab, launch);
             sameTab = undefined;
@@ -815,7 +904,34 @@ export function createLauncher(options: LauncherOptions) {
     body?: unknown,
   ): Promise<T> {
     const { session: stored } = await requireSession();
+    if (isProviderOnly(stored)) return providerOnlyRequest(stored, method, path, schema);
     return api(stored.issuer).request(method, path, schema, body);
+  }
+
+  /**
+   * Provider-only mode has no portal API: `GET /me` is answered from the
+   * OpenID claims (read-only), everything else is refused without a request.
+   */
+  async function providerOnlyRequest<T>(
+    stored: StoredSession,
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
+    if (method === 'GET' && path === '/me') {
+      const me = (await cachedCatalog(stored))?.me ?? (await fetchCatalog(stored)).me;
+      if (me) return schema.parse(me);
+      throw new PortalApiError(
+        'not_found',
+        'Your identity provider shares no profile with Portal Launcher. See your profile at your provider.',
+        { status: 404 },
+      );
+    }
+    throw new PortalApiError(
+      'not_found',
+      'Your identity provider has no portal API, so this cannot be done in Portal Launcher. Use your provider’s own account pages.',
+      { status: 404 },
+    );
   }
 
   /** C5: the employee closed a sign-in or step-up tab: cancel what waited on it. */
@@ -834,7 +950,25 @@ export function createLauncher(options: LauncherOptions) {
 
   /** A11: the portal address or client id changed: the session belongs to someone else now. */
   async function handleIdentityChange(): Promise<void> {
+    await endForIdentityChange();
+  }
+
+  /**
+   * Ends the session of a portal (or client) that is no longer configured:
+   * locally first, then the refresh token is revoked at the portal that issued
+   * it (A12), best effort: the old portal may be gone. Nothing is sent to the
+   * newly configured portal, and no logout tab opens (the employee did not ask
+   * to sign out; the administrator moved them).
+   */
+  async function endForIdentityChange(): Promise<void> {
+    const stored = await session.load();
     await endLocally('identityChange');
+    if (!stored?.refreshToken) return;
+    try {
+      await oidcFor(stored.issuer, stored.clientId).revoke(stored.refreshToken);
+    } catch (error) {
+      log(`old refresh token not revoked: ${error instanceof Error ? error.message : 'unknown error'}`);
+    }
   }
 
   return {

@@ -213,3 +213,86 @@ describe('refresh and revocation', () => {
     expect(url.searchParams.get('state')).toBe('state-123');
   });
 });
+
+describe('provider without the portal API', () => {
+  it('detection: discovery with portal_api_endpoint = the API audience means the portal API; without it, none', async () => {
+    expect(await client.hasPortalApi()).toBe(true);
+    const plain = await fakePortal({ issuer: 'https://idp.example.test' });
+    plain.state.portalApi = false;
+    const plainClient = createOidcClient({
+      issuer: plain.issuer,
+      clientId: FAKE_CLIENT_ID,
+      redirectUri: FAKE_REDIRECT_URI,
+      postLogoutRedirectUri: FAKE_LOGOUT_URI,
+      fetch: plain.fetch,
+    });
+    expect(await plainClient.hasPortalApi()).toBe(false);
+    // Only discovery was asked: no probing request to the API.
+    expect(plain.calls.map((call) => new URL(call.url).pathname)).toEqual([
+      '/.well-known/openid-configuration',
+    ]);
+  });
+
+  it('a portal_api_endpoint at another address is refused as portal_misconfigured', async () => {
+    portal.state.portalApiEndpoint = 'https://elsewhere.example.test/api/v1';
+    await expectCode(client.hasPortalApi(), 'portal_misconfigured');
+  });
+
+  it('RFC 8707: no resource in the authorization, code and refresh requests to a plain provider', async () => {
+    portal.state.portalApi = false;
+    const { url, transaction } = await client.createAuthorizationRequest({
+      acrValues: 'urn:acme:loa:2',
+      maxAge: 300,
+    });
+    const params = new URL(url).searchParams;
+    expect(params.has('resource')).toBe(false);
+    expect(params.get('acr_values')).toBe('urn:acme:loa:2');
+    expect(params.get('max_age')).toBe('300');
+    const { tokens } = await client.completeAuthorization(transaction, portal.authorize(url));
+    await client.refresh(tokens.refreshToken as string);
+    const tokenForms = portal.calls
+      .filter((call) => call.url.endsWith('/token'))
+      .map((call) => new URLSearchParams(call.body));
+    expect(tokenForms.map((form) => form.get('grant_type'))).toEqual(['authorization_code', 'refresh_token']);
+    for (const form of tokenForms) expect(form.has('resource')).toBe(false);
+  });
+
+  it('userinfo: profile claims for the signed-in subject; a non-https picture is dropped', async () => {
+    portal.state.userInfo = {
+      name: 'Alice Example',
+      given_name: 'Alice',
+      family_name: 'Example',
+      email: 'alice@example.com',
+      picture: 'http://tracker.example.test/a.png',
+      job_title: 'Payroll lead',
+    };
+    const { url, transaction } = await client.createAuthorizationRequest();
+    const { tokens } = await client.completeAuthorization(transaction, portal.authorize(url));
+    const profile = await client.userInfo(tokens.accessToken, 'user-alice');
+    expect(profile).toEqual({
+      sub: 'user-alice',
+      name: 'Alice Example',
+      givenName: 'Alice',
+      familyName: 'Example',
+      email: 'alice@example.com',
+      phone: null,
+      picture: null,
+      jobTitle: 'Payroll lead',
+    });
+    portal.state.userInfo = { ...portal.state.userInfo, picture: 'https://cdn.example.test/a.png' };
+    expect((await client.userInfo(tokens.accessToken, 'user-alice'))?.picture).toBe(
+      'https://cdn.example.test/a.png',
+    );
+  });
+
+  it("userinfo: another subject's answer is refused (OIDC Core §5.3.2)", async () => {
+    portal.state.userInfo = { sub: 'user-mallory', email: 'mallory@example.com' };
+    const { url, transaction } = await client.createAuthorizationRequest();
+    const { tokens } = await client.completeAuthorization(transaction, portal.authorize(url));
+    await expect(client.userInfo(tokens.accessToken, 'user-alice')).rejects.toBeInstanceOf(AuthError);
+  });
+
+  it('userinfo: null when the provider has no userinfo endpoint', async () => {
+    expect(await client.userInfo('at-1', 'user-alice')).toBeNull();
+  });
+});

@@ -7,7 +7,7 @@
  * background calls it.
  */
 import * as oauth from 'oauth4webapi';
-import { apiAudience, LAUNCHER_SCOPES } from '../portal/contract.ts';
+import { apiAudience, LAUNCHER_SCOPES, PORTAL_API_METADATA } from '../portal/contract.ts';
 import { AuthError } from './errors.ts';
 
 /** What the client needs to know about the provider and itself. */
@@ -71,6 +71,23 @@ export interface IdentityClaims {
   authTime: number | null;
 }
 
+/**
+ * Profile claims from the userinfo endpoint (OIDC Core §5.1 standard claims).
+ * There is no standard claim for a job title; `job_title` and `title` are the
+ * names providers commonly use for it.
+ */
+export interface ProfileClaims {
+  sub: string;
+  name: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  email: string | null;
+  phone: string | null;
+  /** Only an `https:` picture URL is kept (it is shown in extension pages). */
+  picture: string | null;
+  jobTitle: string | null;
+}
+
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** True for `http:` on a loopback host: the only insecure issuer accepted (development). */
@@ -106,7 +123,7 @@ export function createOidcClient(options: OidcClientOptions) {
       : {}),
     ...(isLoopbackHttp(issuerUrl) ? { [oauth.allowInsecureRequests]: true } : {}),
   };
-  const resource = apiAudience(options.issuer);
+  const audience = apiAudience(options.issuer);
   let metadata: Promise<oauth.AuthorizationServer> | null = null;
 
   /** @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig */
@@ -125,6 +142,38 @@ export function createOidcClient(options: OidcClientOptions) {
       metadata = null;
     });
     return metadata;
+  }
+
+  /**
+   * Whether the issuer has the portal API: its discovery document carries
+   * {@link PORTAL_API_METADATA} with the API's base URL, which must be
+   * {@link apiAudience} of the issuer (a different address is a
+   * misconfiguration, not a reason to send tokens elsewhere). No request is
+   * sent to find out beyond discovery itself.
+   *
+   * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
+   */
+  async function hasPortalApi(): Promise<boolean> {
+    const advertised = (await discover())[PORTAL_API_METADATA];
+    if (advertised === undefined) return false;
+    if (advertised !== audience) {
+      throw new AuthError(
+        'portal_misconfigured',
+        `The portal advertises its API at ${String(advertised).slice(0, 200)}, but Portal Launcher expects ${audience}. Ask your administrator to fix the portal configuration.`,
+      );
+    }
+    return true;
+  }
+
+  /**
+   * RFC 8707 `resource` for authorization and token requests: the portal API's
+   * audience, and only for an issuer that has the API. A plain OpenID provider
+   * would refuse an unknown resource (`invalid_target`) or mint tokens for it.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
+   */
+  async function resourceParameter(): Promise<Record<string, string>> {
+    return (await hasPortalApi()) ? { resource: audience } : {};
   }
 
   /**
@@ -159,8 +208,8 @@ export function createOidcClient(options: OidcClientOptions) {
     params.set('nonce', transaction.nonce);
     params.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
     params.set('code_challenge_method', 'S256');
-    // RFC 8707: ask for JWT access tokens audience-restricted to the portal API.
-    params.set('resource', resource);
+    // RFC 8707: ask for JWT access tokens audience-restricted to the portal API (when there is one).
+    for (const [name, value] of Object.entries(await resourceParameter())) params.set(name, value);
     if (request.acrValues) params.set('acr_values', request.acrValues);
     if (request.maxAge !== undefined) params.set('max_age', String(request.maxAge));
     if (request.loginHint) params.set('login_hint', request.loginHint);
@@ -219,7 +268,7 @@ export function createOidcClient(options: OidcClientOptions) {
         params,
         options.redirectUri,
         transaction.codeVerifier,
-        { ...httpOptions, additionalParameters: { resource } },
+        { ...httpOptions, additionalParameters: await resourceParameter() },
       );
     } catch (error) {
       throw toAuthError(error, 'Could not reach the portal to finish signing in.');
@@ -254,7 +303,7 @@ export function createOidcClient(options: OidcClientOptions) {
     try {
       response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, {
         ...httpOptions,
-        additionalParameters: { resource },
+        additionalParameters: await resourceParameter(),
       });
     } catch (error) {
       throw toAuthError(error, 'Could not reach the portal to renew your session.');
@@ -308,9 +357,34 @@ export function createOidcClient(options: OidcClientOptions) {
     return url.href;
   }
 
+  /**
+   * The signed-in person's claims from the userinfo endpoint, or null when the
+   * provider has none. The answer's `sub` must be the ID token's (OIDC Core
+   * §5.3.2: otherwise it is someone else's profile and is refused).
+   *
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfo
+   */
+  async function userInfo(accessToken: string, expectedSubject: string): Promise<ProfileClaims | null> {
+    const as = await discover();
+    if (!as.userinfo_endpoint) return null;
+    let response: Response;
+    try {
+      response = await oauth.userInfoRequest(as, client, accessToken, httpOptions);
+    } catch (error) {
+      throw toAuthError(error, 'Could not read your profile from the identity provider.');
+    }
+    try {
+      return toProfileClaims(await oauth.processUserInfoResponse(as, client, expectedSubject, response));
+    } catch (error) {
+      throw toAuthError(error, 'The identity provider sent a profile that could not be verified.');
+    }
+  }
+
   return {
     issuer: options.issuer,
     discover,
+    hasPortalApi,
+    userInfo,
     createAuthorizationRequest,
     completeAuthorization,
     refresh,
@@ -340,6 +414,31 @@ function toIdentityClaims(claims: oauth.IDToken): IdentityClaims {
     acr: typeof claims.acr === 'string' ? claims.acr : null,
     amr,
     authTime: typeof claims.auth_time === 'number' ? claims.auth_time : null,
+  };
+}
+
+function stringClaim(value: unknown, max = 500): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, max) : null;
+}
+
+function toProfileClaims(claims: oauth.UserInfoResponse): ProfileClaims {
+  const picture = stringClaim(claims.picture, 2000);
+  let safePicture: string | null = null;
+  try {
+    // An image from anywhere but https could be tracked or mixed content; initials do instead.
+    safePicture = picture && new URL(picture).protocol === 'https:' ? picture : null;
+  } catch {
+    safePicture = null;
+  }
+  return {
+    sub: claims.sub,
+    name: stringClaim(claims.name, 200),
+    givenName: stringClaim(claims.given_name, 200),
+    familyName: stringClaim(claims.family_name, 200),
+    email: stringClaim(claims.email, 254),
+    phone: stringClaim(claims.phone_number, 100),
+    picture: safePicture,
+    jobTitle: stringClaim(claims.job_title, 200) ?? stringClaim(claims.title, 200),
   };
 }
 

@@ -40,17 +40,22 @@ export function createSessionManager(options: SessionManagerOptions) {
     else await sessionItem.remove();
   }
 
-  /** Starts a session from a completed sign-in (code flow). */
+  /**
+   * Starts a session from a completed sign-in (code flow). `portalApi: false`
+   * records that the issuer is a plain OpenID provider (provider-only mode).
+   */
   async function establish(
     issuer: string,
     clientId: string,
     tokens: TokenSet,
     claims: IdentityClaims,
+    capabilities: { portalApi: boolean } = { portalApi: true },
   ): Promise<StoredSession> {
     const session: StoredSession = {
       issuer,
       clientId,
       ...tokens,
+      portalApi: capabilities.portalApi,
       user: { sub: claims.sub, name: claims.name, email: claims.email },
       authentication: { acr: claims.acr, amr: claims.amr, authTime: claims.authTime },
     };

@@ -3,10 +3,9 @@
  * another browser profile or a bug (C8): keep every valid id, in order, once;
  * drop the rest; never throw.
  */
-import { appSchema } from '../portal/schemas.ts';
+import { appIdSchema } from '../portal/schemas.ts';
 
-/** An app id as the portal API defines it (`GET /me/apps`). */
-export const appIdSchema = appSchema.shape.id;
+export { appIdSchema };
 
 /** At most this many stored entries are looked at, so a huge stored value costs little. */
 const SCAN_LIMIT = 10_000;

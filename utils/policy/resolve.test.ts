@@ -250,6 +250,41 @@ describe('resolveSettings: invalid managed values are reported and ignored', () 
     expect(forced.size).toBe(0);
   });
 
+  it('A11: wrong types get messages that name the expected type, the value found, and the fix', () => {
+    // Firefox applies no schema, so these arrive exactly as an admin typed them in policies.json.
+    const { problems } = resolveSettings({
+      managed: {
+        idleSignOutMinutes: 'soon',
+        stepUpMaxAgeSeconds: '300',
+        allowUserPortalUrl: 'false',
+        brandColor: 'blue',
+        brandLogoUrl: 7,
+        pinnedApps: ['payroll', 3],
+        brandName: null,
+      },
+      user: undefined,
+    });
+    const message = (key: string) => problemFor(problems, key, 'managed')?.message;
+    expect(message('idleSignOutMinutes')).toBe(
+      'The policy value for idleSignOutMinutes is invalid and was ignored. It must be a number, not text (a string) ("soon"). Ask your administrator to correct the policy.',
+    );
+    expect(message('stepUpMaxAgeSeconds')).toContain(
+      'It must be a number, not text (a string); write it without quotes: 300.',
+    );
+    expect(message('allowUserPortalUrl')).toContain(
+      'It must be true or false, not text (a string); write it without quotes: false.',
+    );
+    // Unions ("" for none, or a value) explain the value's own rule, not zod's bare "Invalid input".
+    expect(message('brandColor')).toContain('A colour must be written #rrggbb, for example #0b5cad.');
+    expect(message('brandLogoUrl')).toContain('It must be text (a string), not a number.');
+    expect(message('pinnedApps')).toContain('pinnedApps[1] must be text (a string), not a number.');
+    expect(message('brandName')).toContain('It must be text (a string), not null.');
+    for (const problem of problems) {
+      expect(problem.message).not.toMatch(/Invalid input|received/);
+      expect(problem.message).toMatch(/\. Ask your administrator to correct the policy\.$/);
+    }
+  });
+
   it('C8: oversized arrays, maps and strings are refused', () => {
     const manyApps = Array.from({ length: 501 }, (_, i) => ({
       id: `app-${i}`,

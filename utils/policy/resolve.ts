@@ -203,7 +203,7 @@ function readSource(
       valid[key] = result.data;
       if (source === 'managed' && key === 'apps') reportUnknownAppProperties(value, problems);
     } else {
-      problems.push({ key, source, message: invalidValueMessage(key, source, result.error) });
+      problems.push({ key, source, message: invalidValueMessage(key, source, value, result.error) });
     }
   }
   if (unknownKeys > MAX_UNKNOWN_KEY_PROBLEMS) {
@@ -219,16 +219,79 @@ function readSource(
 const ADMIN_REMEDY = 'Ask your administrator to correct the policy.';
 const USER_REMEDY = 'Set it again in Settings.';
 
-function invalidValueMessage(key: string, source: PolicySource, error: z.ZodError): string {
+function invalidValueMessage(key: string, source: PolicySource, value: unknown, error: z.ZodError): string {
   const details = error.issues
     .slice(0, 3)
-    .map((issue) =>
-      issue.path.length === 0 ? issue.message : `${formatPath([key, ...issue.path])}: ${issue.message}`,
-    )
+    .map((issue) => {
+      const text = sentence(issueText(issue, valueAt(value, issue.path)));
+      if (issue.path.length === 0) return text;
+      const where = formatPath([key, ...issue.path]);
+      return text.startsWith('It ') ? `${where} ${text.slice(3)}` : `${where}: ${text}`;
+    })
     .join(' ');
   return source === 'managed'
     ? `The policy value for ${key} is invalid and was ignored. ${details} ${ADMIN_REMEDY}`
     : `Your saved setting ${key} is invalid and was ignored. ${details} ${USER_REMEDY}`;
+}
+
+/**
+ * What is wrong with one value, in words an administrator can act on. Zod's
+ * own wording ("Invalid input: expected number, received string") names no
+ * remedy, and a union says only "Invalid input". Firefox's policies.json and
+ * the Windows registry (REG_SZ) make quoted numbers and booleans the commonest
+ * mistake, so those get the exact fix.
+ */
+function issueText(issue: z.core.$ZodIssue, actual: unknown): string {
+  if (issue.code === 'invalid_type') {
+    const expected = EXPECTED_NAMES[issue.expected] ?? `a ${issue.expected}`;
+    if (actual === undefined) return `${capitalise(expected)} is missing`;
+    let text = `It must be ${expected}, not ${describeType(actual)}`;
+    if (typeof actual === 'string') {
+      const trimmed = actual.trim();
+      const quotedNumber = issue.expected === 'number' && trimmed !== '' && Number.isFinite(Number(trimmed));
+      const quotedBoolean = issue.expected === 'boolean' && (trimmed === 'true' || trimmed === 'false');
+      if (quotedNumber || quotedBoolean) text += `; write it without quotes: ${trimmed}`;
+      else text += ` (${JSON.stringify(truncate(actual))})`;
+    }
+    return text;
+  }
+  if (issue.code === 'invalid_union') {
+    // The launcher's unions are "" (meaning none) or a real value: explain the real value's rule.
+    const branches = issue.errors.filter((branch) => branch.length > 0);
+    const telling = branches.find((branch) => branch[0]?.code !== 'invalid_value') ?? branches[0];
+    const first = telling?.[0];
+    if (first) return issueText(first, valueAt(actual, first.path));
+  }
+  return issue.message;
+}
+
+const EXPECTED_NAMES: Record<string, string> = {
+  number: 'a number',
+  int: 'a whole number',
+  string: 'text (a string)',
+  boolean: 'true or false',
+  array: 'a list (an array)',
+  object: 'an object',
+  record: 'an object',
+};
+
+/** The part of `value` an issue path points at (undefined when it is not there). */
+function valueAt(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current = value;
+  for (const part of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -286,8 +349,11 @@ function truncate(text: string): string {
 }
 
 function describeType(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? 'a string' : `a ${typeof value}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list (an array)';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return 'text (a string)';
+  return `a ${typeof value}`;
 }
 
 /**

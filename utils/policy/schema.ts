@@ -18,6 +18,7 @@
  * a unit test compares their key sets.
  */
 import { z } from 'zod';
+import { appIdSchema } from '../portal/schemas.ts';
 
 /** Options page sections an administrator may show or hide. */
 export const OPTIONS_SECTIONS = [
@@ -179,7 +180,6 @@ export const imageUrlSchema = z
 // ---------------------------------------------------------------- small values
 
 /** An app id, as the portal API bounds it (`appSchema.id`). */
-export const appIdSchema = z.string().min(1, 'An app id must not be empty.').max(100);
 
 /** `#rrggbb`, returned in lower case so equal colours compare equal. */
 export const colorSchema = z

@@ -91,3 +91,14 @@ export const API_BASE_PATH = '/api/v1';
 export function apiAudience(issuer: string): string {
   return `${new URL(issuer).origin}${API_BASE_PATH}`;
 }
+
+/**
+ * Discovery metadata field by which a provider advertises the portal API
+ * (OpenID Connect Discovery §3 allows additional metadata). Its value is the
+ * API's base URL, which must equal {@link apiAudience} of the issuer. A
+ * provider without it is a plain OpenID provider: the launcher then takes its
+ * apps from policy, sends no RFC 8707 `resource`, and hides what needs the API.
+ *
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
+ */
+export const PORTAL_API_METADATA = 'portal_api_endpoint';

@@ -84,8 +84,23 @@ export type MePatch = z.infer<typeof mePatchSchema>;
 
 // ---------------------------------------------------------------- apps
 
+/**
+ * An app's id: a short identifier that the popup sends to launch it (A9: an
+ * id, never a URL). The same rule for the portal's catalog, policy-defined
+ * apps, pinned apps, favorites and messages, so any app that can be listed
+ * can be launched.
+ */
+export const appIdSchema = z
+  .string()
+  .min(1, 'An app id must not be empty.')
+  .max(100, 'An app id must be at most 100 characters.')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'An app id is a short identifier (letters, digits, ".", "_" and "-", starting with a letter or digit), not a URL.',
+  );
+
 export const appSchema = z.object({
-  id,
+  id: appIdSchema,
   name: shortText.min(1),
   description: z.string().max(1000).nullable(),
   /** `https:` or `data:image/...` URL, or null for the generated initials tile. */

@@ -13,6 +13,10 @@
  *   whenever a request asks for MFA the session does not have (`mfa_required` check);
  * - JWT access tokens for the portal API (`aud` = apiAudience(issuer)) carrying `acr`,
  *   `amr`, `auth_time` and `sid`; a refresh keeps the original ones.
+ * - With the portal API switched off (`config.portalApi` false) it is a plain OpenID
+ *   Provider: no `portal_api_endpoint` in discovery, no resource server (a `resource`
+ *   parameter is refused with `invalid_target`, RFC 8707 §2), opaque access tokens for
+ *   the userinfo endpoint. Sign-in pages and step-up are unchanged.
  *
  * @see https://github.com/panva/node-oidc-provider/blob/v9.x/docs/README.md configuration reference
  */
@@ -23,6 +27,7 @@ import {
   apiAudience,
   isLauncherOrigin,
   LAUNCHER_CLIENT_ID,
+  PORTAL_API_METADATA,
 } from '../../../utils/portal/contract.ts';
 import type { PortalContext } from '../context.ts';
 import { hasActiveTotp } from '../services/totp.ts';
@@ -96,6 +101,8 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
   const configuration: Configuration = {
     adapter: createAdapterFactory(ctx.repos.oidcStore, ctx.repos.apps),
     clients: [launcherClient],
+    // The launcher learns from discovery whether this issuer has the portal API.
+    ...(config.portalApi ? { discovery: { [PORTAL_API_METADATA]: audience } } : {}),
     jwks: keys.jwks as Configuration['jwks'],
     cookies: {
       keys: keys.cookieKeys,
@@ -180,6 +187,8 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
         enabled: true,
         // The launcher's access tokens are for the portal API even when it omits `resource`.
         async defaultResource(_ctx, client, oneOf) {
+          // Without the API there is no resource server: tokens are for userinfo only.
+          if (!config.portalApi) return undefined;
           if (oneOf) return oneOf.includes(audience) ? audience : oneOf;
           return client.clientId === LAUNCHER_CLIENT_ID ? audience : undefined;
         },
@@ -187,7 +196,9 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
           return true;
         },
         async getResourceServerInfo(_ctx, resource) {
-          if (resource !== audience) throw new errors.InvalidTarget('unknown resource indicator');
+          if (!config.portalApi || resource !== audience) {
+            throw new errors.InvalidTarget('unknown resource indicator');
+          }
           return {
             scope: API_SCOPES,
             audience,

@@ -4,6 +4,7 @@
  * JWKS, so the client's validation runs unmodified. Unit tests only.
  */
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { apiAudience, PORTAL_API_METADATA } from '../../portal/contract.ts';
 import type { PortalApp } from '../../portal/schemas.ts';
 
 export const FAKE_ISSUER = 'https://portal.example.test';
@@ -103,6 +104,14 @@ export async function fakePortal(options: { issuer?: string; now?: () => number 
     /** Access tokens the API accepts (others → 401 invalid_token). */
     validAccessTokens: new Set<string>(),
     revoked: [] as string[],
+    /** Advertise and serve the portal API; false = a plain OpenID provider. */
+    portalApi: true,
+    /** Overrides the advertised API address (misconfiguration tests). */
+    portalApiEndpoint: null as string | null,
+    /** Serve a userinfo endpoint; the claims it answers (sub defaults to the ID token's). */
+    userInfo: null as Record<string, unknown> | null,
+    /** Leave out the revocation and end-session endpoints from discovery. */
+    minimalDiscovery: false,
   };
 
   async function idToken(nonce: string, claims: Record<string, unknown>): Promise<string> {
@@ -160,11 +169,17 @@ export async function fakePortal(options: { issuer?: string; now?: () => number 
         authorization_endpoint: `${issuer}/auth`,
         token_endpoint: `${issuer}/token`,
         jwks_uri: `${issuer}/jwks`,
-        revocation_endpoint: `${issuer}/token/revocation`,
-        end_session_endpoint: `${issuer}/session/end`,
+        ...(state.minimalDiscovery
+          ? {}
+          : {
+              revocation_endpoint: `${issuer}/token/revocation`,
+              end_session_endpoint: `${issuer}/session/end`,
+            }),
+        ...(state.userInfo ? { userinfo_endpoint: `${issuer}/me` } : {}),
         id_token_signing_alg_values_supported: ['RS256'],
         authorization_response_iss_parameter_supported: true,
         code_challenge_methods_supported: ['S256'],
+        ...(state.portalApi ? { [PORTAL_API_METADATA]: state.portalApiEndpoint ?? apiAudience(issuer) } : {}),
       });
     }
     if (path === '/jwks') return json({ keys: [jwk] });
@@ -199,7 +214,14 @@ export async function fakePortal(options: { issuer?: string; now?: () => number 
       state.revoked.push(new URLSearchParams(body).get('token') ?? '');
       return new Response(null, { status: 200 });
     }
-    if (path.startsWith('/api/v1/')) {
+    if (path === '/me' && state.userInfo) {
+      const token = headers.get('authorization')?.replace(/^Bearer /i, '') ?? '';
+      if (!state.validAccessTokens.has(token)) {
+        return json({ error: 'invalid_token' }, 401, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      }
+      return json({ sub: 'user-alice', ...state.userInfo });
+    }
+    if (path.startsWith('/api/v1/') && state.portalApi) {
       const token = headers.get('authorization')?.replace(/^Bearer /i, '') ?? '';
       if (!state.validAccessTokens.has(token)) {
         return json({ title: 'Unauthorized', status: 401 }, 401, {

@@ -1,0 +1,80 @@
+/**
+ * The background's errors in the popup's language. The background speaks
+ * English (its messages are also logged and tested); every error it sends
+ * carries a `code` (utils/auth/errors.ts, utils/portal/api-client.ts,
+ * utils/catalog/errors.ts, utils/messaging.ts), so the popup shows the
+ * sentence for that code from `_locales` instead, in English, German or
+ * Arabic. A code this table does not know (a newer background, a portal's
+ * own code) falls back to the background's English text rather than to
+ * nothing.
+ *
+ * Only types are imported from those modules: the popup bundle stays free of
+ * zod and of the background's code (tests/unit/bundle-size.test.ts).
+ */
+import type { AuthErrorCode } from '../../utils/auth/errors.ts';
+import type { CatalogErrorCode } from '../../utils/catalog/errors.ts';
+import { type MessageKey, t } from '../../utils/i18n.ts';
+import type { PortalApiErrorCode } from '../../utils/portal/api-client.ts';
+
+/** Codes only the message channel itself produces (utils/messaging.ts, ./background-client.ts). */
+export type ChannelErrorCode =
+  | 'forbidden_sender'
+  | 'unknown_message'
+  | 'invalid_request'
+  | 'invalid_reply'
+  | 'background_unavailable'
+  | 'internal';
+
+/** Every code the background (or the channel to it) can hand the popup. */
+export type BackgroundErrorCode =
+  | AuthErrorCode
+  | PortalApiErrorCode
+  | CatalogErrorCode
+  | ChannelErrorCode
+  /** `StepUpRequiredError` (utils/portal/api-client.ts). */
+  | 'step_up_required'
+  /** `appsProblem` in provider-only mode (utils/auth/launcher.ts). */
+  | 'no_policy_apps';
+
+/** The message for each code; `satisfies` makes a new code without a message a compile error. */
+export const ERROR_MESSAGE_KEYS = {
+  not_configured: 'errorNotConfigured',
+  signed_out: 'errorSignedOut',
+  cancelled: 'errorCancelled',
+  invalid_callback: 'errorInvalidCallback',
+  authorization_denied: 'errorAuthorizationDenied',
+  invalid_token_response: 'errorInvalidTokenResponse',
+  step_up_insufficient: 'errorStepUpInsufficient',
+  network: 'errorNetwork',
+  portal_misconfigured: 'errorPortalMisconfigured',
+  launch_refused: 'errorLaunchRefused',
+  permission_denied: 'errorPermissionDenied',
+  not_found: 'errorNotFound',
+  unauthorized: 'errorUnauthorized',
+  forbidden: 'errorForbidden',
+  invalid_response: 'errorInvalidResponse',
+  portal_error: 'errorPortalError',
+  step_up_required: 'errorStepUpRequired',
+  admin_pinned: 'errorAdminPinned',
+  favorites_full: 'errorFavoritesFull',
+  not_a_favorite: 'errorNotAFavorite',
+  forbidden_sender: 'errorRefused',
+  unknown_message: 'errorRefused',
+  invalid_request: 'errorRefused',
+  /** Provider-only mode (utils/auth/launcher.ts getState): no portal API and no apps in policy. */
+  no_policy_apps: 'errorNoPolicyApps',
+  invalid_reply: 'invalidReply',
+  background_unavailable: 'backgroundUnavailable',
+  internal: 'genericError',
+} as const satisfies Record<BackgroundErrorCode, MessageKey>;
+
+/**
+ * The sentence to show for a background error: the localized message for
+ * `code`, else `fallback` (the background's English text), else a generic one.
+ */
+export function localizedError(code: string | null | undefined, fallback: string | null | undefined): string {
+  if (code && Object.hasOwn(ERROR_MESSAGE_KEYS, code)) {
+    return t(ERROR_MESSAGE_KEYS[code as BackgroundErrorCode]);
+  }
+  return fallback || t('genericError');
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { LauncherState } from '../messaging.ts';
+import { catalogCacheItem, popupSnapshotItem } from '../storage.ts';
+import {
+  CATALOG_CACHE_LOCATION,
+  cachedLauncherState,
+  POPUP_SNAPSHOT_KEY,
+  snapshotFromState,
+} from './popup-snapshot.ts';
+
+const ISSUER = 'https://portal.example.com';
+const app = (id: string) => ({
+  id,
+  name: `App ${id}`,
+  description: null,
+  iconUrl: null,
+  category: null,
+  requiresMfa: false,
+  mfaMaxAgeSeconds: null,
+});
+const state: LauncherState = {
+  status: 'signedIn',
+  portalUrl: ISSUER,
+  portalUrlForced: false,
+  user: { name: 'Alice', email: 'alice@example.com', initials: 'A', jobTitle: null },
+  apps: [app('a')],
+  appsProblem: null,
+  notice: null,
+  launcher: {
+    brandName: 'Acme',
+    brandColor: null,
+    pinnedApps: ['b'],
+    mfaAuthTime: null,
+    stepUpMaxAgeSeconds: 300,
+    appStepUpMaxAge: {},
+    prefs: { favorites: ['c', 'a'], recents: ['a'], view: 'list' },
+    language: null,
+  },
+};
+const stored = (value: unknown) => ({ version: 1, value });
+const catalog = (issuer: string, sub: string, apps: unknown[]) =>
+  stored({ issuer, sub, apps, me: null, fetchedAt: 1 });
+
+describe('popup snapshot (instant paint, issue 4 speed)', () => {
+  it('names the same storage key and cache location as the stored items', () => {
+    expect(POPUP_SNAPSHOT_KEY).toBe(popupSnapshotItem.key);
+    expect(popupSnapshotItem.area).toBe('session');
+    expect(CATALOG_CACHE_LOCATION.key).toBe(catalogCacheItem.key);
+    expect(popupSnapshotItem.clearOn).toEqual(expect.arrayContaining(['signOut', 'identityChange']));
+  });
+
+  it('keeps no apps, and nothing for a signed-out state', () => {
+    const snapshot = snapshotFromState(state, { issuer: ISSUER, sub: 'alice' });
+    expect(snapshot).not.toBeNull();
+    expect(snapshot?.state).not.toHaveProperty('apps');
+    expect(
+      snapshotFromState({ ...state, status: 'signedOut', user: null }, { issuer: ISSUER, sub: 'a' }),
+    ).toBeNull();
+    expect(snapshotFromState(state, null)).toBeNull();
+  });
+
+  it('C3: rebuilds the signed-in state (prefs, pins, brand) with the cached apps of the same person', () => {
+    const snapshot = stored(snapshotFromState(state, { issuer: ISSUER, sub: 'alice' }));
+    const apps = [app('a'), app('b'), app('c')];
+    const rebuilt = cachedLauncherState(snapshot, catalog(ISSUER, 'alice', apps));
+    expect(rebuilt?.apps).toEqual(apps);
+    expect(rebuilt?.launcher?.prefs.favorites).toEqual(['c', 'a']);
+    expect(rebuilt?.launcher?.pinnedApps).toEqual(['b']);
+    expect(rebuilt?.status).toBe('signedIn');
+    expect(rebuilt?.appsProblem).toBeNull();
+  });
+
+  it('provider-only mode: the policy apps travel in the snapshot, the IndexedDB cache is not used', () => {
+    const providerOnly: LauncherState = { ...state, capabilities: { portalApi: false }, apps: [app('p')] };
+    const snapshot = stored(snapshotFromState(providerOnly, { issuer: ISSUER, sub: 'alice' }));
+    const rebuilt = cachedLauncherState(snapshot, catalog(ISSUER, 'alice', [app('stale')]));
+    expect(rebuilt?.apps).toEqual([app('p')]);
+    expect(cachedLauncherState(snapshot, undefined)?.apps).toEqual([app('p')]);
+    // With the portal API the snapshot carries no apps.
+    expect(snapshotFromState(state, { issuer: ISSUER, sub: 'alice' })?.state.apps).toBeUndefined();
+  });
+
+  it("never shows another person's or another portal's cache", () => {
+    const snapshot = stored(snapshotFromState(state, { issuer: ISSUER, sub: 'alice' }));
+    expect(cachedLauncherState(snapshot, catalog(ISSUER, 'bob', [app('x')]))).toBeNull();
+    expect(
+      cachedLauncherState(snapshot, catalog('https://other.example.com', 'alice', [app('x')])),
+    ).toBeNull();
+  });
+
+  it('C8: missing, old-format or malformed data answers null (the popup waits for the background)', () => {
+    const snapshot = stored(snapshotFromState(state, { issuer: ISSUER, sub: 'alice' }));
+    const good = catalog(ISSUER, 'alice', [app('a')]);
+    expect(cachedLauncherState(undefined, good)).toBeNull();
+    expect(cachedLauncherState(snapshot, undefined)).toBeNull();
+    expect(cachedLauncherState({ version: 2, value: {} }, good)).toBeNull();
+    expect(cachedLauncherState(snapshot, catalog(ISSUER, 'alice', [{ id: 1 }]))).toBeNull();
+    expect(cachedLauncherState(snapshot, catalog(ISSUER, 'alice', 'nope' as never))).toBeNull();
+    expect(
+      cachedLauncherState(stored({ issuer: ISSUER, sub: 'alice', state: { status: 'signedOut' } }), good),
+    ).toBeNull();
+  });
+});
