@@ -33,7 +33,7 @@ import {
   FIREFOX_POST_LOGOUT_REDIRECT_URI,
   FIREFOX_REDIRECT_URI,
 } from '../utils/portal/contract.ts';
-import { portalUnreachableItem, sessionItem } from '../utils/storage.ts';
+import { portalUnreachableItem, sessionItem, stateChangedItem } from '../utils/storage.ts';
 import { applyToolbarView, TOOLBAR_ALARM } from '../utils/toolbar/apply.ts';
 import { type ToolbarInput, toolbarView } from '../utils/toolbar/toolbar-state.ts';
 
@@ -58,10 +58,13 @@ export default defineBackground(() => {
     },
     settings: {
       async load(): Promise<LauncherSettings> {
-        const { settings, forced } = await policy;
+        const { settings, forced, problems } = await policy;
         return {
           portalUrl: settings.portalUrl,
           portalUrlForced: forced.has('portalUrl') || !settings.allowUserPortalUrl,
+          portalUrlRefused: problems.some(
+            (problem) => problem.key === 'portalUrl' && problem.source === 'managed',
+          ),
           clientId: settings.clientId,
           stepUpAcrValue: settings.stepUpAcrValue,
           stepUpMaxAgeSeconds: settings.stepUpMaxAgeSeconds,
@@ -246,8 +249,11 @@ export default defineBackground(() => {
       (change) => {
         policy = Promise.resolve(change);
         refreshToolbar();
+        // Open popups ask for the state again (a policy that arrived after they opened).
+        const announce = () => stateChangedItem.set(Date.now()).catch(() => undefined);
+        void announce();
         // A11: another issuer or client id means the session belongs to someone else.
-        if (change.identityChanged) void launcher.handleIdentityChange();
+        if (change.identityChanged) void launcher.handleIdentityChange().then(announce);
       },
       { initial },
     ),

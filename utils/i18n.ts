@@ -27,6 +27,7 @@ export type MessageKey =
   | 'portalHint'
   | 'continueButton'
   | 'unconfiguredForced'
+  | 'unconfiguredRefused'
   | 'signInTitle'
   | 'signInWhere'
   | 'signIn'
@@ -73,6 +74,9 @@ export type MessageKey =
   | 'toolbarUnreachable'
   // Background error codes, localized in the popup (components/launcher/error-messages.ts)
   | 'errorNotConfigured'
+  | 'errorInvalidPortalUrl'
+  | 'errorInsecurePortalUrl'
+  | 'errorPortalUrlForced'
   | 'errorSignedOut'
   | 'errorCancelled'
   | 'errorInvalidCallback'
@@ -94,7 +98,8 @@ export type MessageKey =
   | 'errorNotAFavorite'
   | 'errorRefused'
   | 'errorNoPolicyApps'
-  | 'openFailed';
+  | 'openFailed'
+  | 'openFailedBecause';
 
 // WXT types getMessage with the default locale's names only; the predefined
 // `@@` messages are valid too, so call it through a plain signature.

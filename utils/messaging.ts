@@ -26,6 +26,7 @@ const noticeSchema = z.object({
   appName: z.string().max(200),
   outcome: z.enum(['opened', 'cancelled', 'failed']),
   message: z.string().max(500),
+  code: z.string().max(64).optional(),
   at: z.number(),
 });
 
@@ -45,6 +46,8 @@ export const launcherStateSchema = z.object({
   portalUrl: z.string().nullable(),
   /** True when the admin set the portal address (managed policy): the popup cannot change it. */
   portalUrlForced: z.boolean(),
+  /** True when the admin's policy set a portal address that was refused as invalid (A11). */
+  portalUrlRefused: z.boolean().optional(),
   user: z
     .object({
       name: z.string().max(200),

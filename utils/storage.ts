@@ -211,6 +211,8 @@ export const launchNoticeSchema = z.object({
   appName: z.string().max(200),
   outcome: z.enum(['opened', 'cancelled', 'failed']),
   message: z.string().max(500),
+  /** The error's code, so the popup can say why in its own language (absent in older notices). */
+  code: z.string().max(64).optional(),
   at: epochMs,
 });
 export type LaunchNotice = z.infer<typeof launchNoticeSchema>;
@@ -267,6 +269,21 @@ export const popupSnapshotItem = defineStoredItem<PopupSnapshotStored | null>({
   clearOn: ['signOut', 'identityChange'],
   description:
     'Who is signed in and the launcher state without apps, so the popup paints from the cache at once.',
+});
+
+/**
+ * When the background last changed the launcher state on its own (a policy
+ * arrived or changed, the session ended for an identity change): an open
+ * popup listens for this key and asks for the state again. A time, nothing more.
+ */
+export const stateChangedItem = defineStoredItem<number>({
+  key: 'stateChangedAt',
+  area: 'session',
+  schema: z.number().int().nonnegative(),
+  version: 1,
+  fallback: 0,
+  clearOn: [],
+  description: 'Time of the last state change the background made on its own (open popups reload).',
 });
 
 /** Whether the last attempt to reach the portal failed with a network error (the toolbar's "unreachable" state). */

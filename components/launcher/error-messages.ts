@@ -39,6 +39,9 @@ export type BackgroundErrorCode =
 /** The message for each code; `satisfies` makes a new code without a message a compile error. */
 export const ERROR_MESSAGE_KEYS = {
   not_configured: 'errorNotConfigured',
+  invalid_portal_url: 'errorInvalidPortalUrl',
+  insecure_portal_url: 'errorInsecurePortalUrl',
+  portal_url_forced: 'errorPortalUrlForced',
   signed_out: 'errorSignedOut',
   cancelled: 'errorCancelled',
   invalid_callback: 'errorInvalidCallback',
@@ -67,6 +70,11 @@ export const ERROR_MESSAGE_KEYS = {
   background_unavailable: 'backgroundUnavailable',
   internal: 'genericError',
 } as const satisfies Record<BackgroundErrorCode, MessageKey>;
+
+/** True when the popup has its own words for this background error code. */
+export function hasErrorMessage(code: string): boolean {
+  return Object.hasOwn(ERROR_MESSAGE_KEYS, code);
+}
 
 /**
  * The sentence to show for a background error: the localized message for

@@ -11,14 +11,14 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { readCachedLauncherState } from '../../utils/catalog/popup-snapshot.ts';
+import { readCachedLauncherState, watchBackgroundState } from '../../utils/catalog/popup-snapshot.ts';
 import { contrastRatio } from '../../utils/catalog/tile.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherPrefsWire, LauncherState, MessageRequest } from '../../utils/messaging.ts';
 import type { PortalApp } from '../../utils/portal/schemas.ts';
 import { AccountCard } from './account-card.tsx';
 import { ask, BackgroundError } from './background-client.ts';
-import { localizedError } from './error-messages.ts';
+import { hasErrorMessage, localizedError } from './error-messages.ts';
 import { LauncherView } from './launcher-view.tsx';
 
 type Status = { kind: 'info' | 'error'; text: string } | null;
@@ -82,10 +82,15 @@ export function LauncherPopup() {
       setState(next);
       setLoadError(null);
       if (next.notice) {
-        const { outcome, appName } = next.notice;
+        const { outcome, appName, code } = next.notice;
         setStatus({
           kind: outcome === 'failed' ? 'error' : 'info',
-          text: outcome === 'failed' ? t('openFailed', appName) : t('openCancelled', appName),
+          text:
+            outcome !== 'failed'
+              ? t('openCancelled', appName)
+              : code && hasErrorMessage(code)
+                ? t('openFailedBecause', appName, localizedError(code, null))
+                : t('openFailed', appName),
         });
         void ask('dismissNotice', {}).catch(() => undefined);
       }
@@ -114,6 +119,10 @@ export function LauncherPopup() {
     // The background's cached answer (no network), then fresh from the portal.
     void load(false).then(() => load(true));
   }, [early, load]);
+
+  // A policy that arrives while the popup is open (Chromium applies it seconds after start), or an
+  // identity change that signed the user out: the background says so, the popup asks again.
+  useEffect(() => watchBackgroundState(() => void load(false)), [load]);
 
   async function signIn() {
     setBusy('signIn');
@@ -239,7 +248,7 @@ export function LauncherPopup() {
         ) : state.status === 'unconfigured' ? (
           state.portalUrlForced ? (
             <section class="panel">
-              <p>{t('unconfiguredForced')}</p>
+              <p>{t(state.portalUrlRefused ? 'unconfiguredRefused' : 'unconfiguredForced')}</p>
             </section>
           ) : (
             <form class="panel" onSubmit={savePortal} data-testid="first-run">

@@ -369,10 +369,14 @@ describe('A11: enterprise policy from a real Chromium policy file', () => {
     await page.close();
   });
 
-  it('A11/A12: moving the policy to another issuer while the browser runs signs the user out and revokes the old refresh token; the popup points at the new portal', async () => {
+  it('A11/A12: moving the policy to another issuer while the browser runs signs the user out (an open popup follows) and revokes the old refresh token; the popup points at the new portal', async () => {
     const oldRefreshToken = await refreshTokenInSession(h);
     second = await startTestPortal();
     const newPortal = second;
+    // A popup left open on alice's apps while the policy changes.
+    const open = popup;
+    await open.bringToFront();
+    await waitForApps(open);
 
     policy?.write(machinePolicy(launcherPolicy(newPortal.issuer)));
     const arrival = await waitForPolicy(
@@ -386,6 +390,9 @@ describe('A11: enterprise policy from a real Chromium policy file', () => {
     // The background hears storage.onChanged (managed) and drops the session.
     const session = await waitForSessionDropped(h);
     expect(session).not.toContain(oldRefreshToken);
+    // The open popup follows by itself (the background announces the change), no reopening needed.
+    await open.waitForSelector('button::-p-text(Sign in)', { timeout: 5000 });
+    expect(await open.$('ul.apps')).toBeNull();
 
     const again = await h.openPopup();
     await again.waitForSelector('button::-p-text(Sign in)');
@@ -456,7 +463,7 @@ describe('A11: enterprise policy from a real Chromium policy file', () => {
       const popup = await h.openPopup();
       await popup.waitForSelector('main section.panel');
       expect(await popup.$eval('main', (el) => el.textContent ?? '')).toContain(
-        'Your administrator has not set up the portal address yet.',
+        'Your administrator set a portal address that Portal Launcher cannot use.',
       );
       expect(await popup.$('[data-testid="first-run"]')).toBeNull();
       expect(await popup.$('button::-p-text(Sign in)')).toBeNull();

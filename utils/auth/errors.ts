@@ -8,6 +8,12 @@
 export type AuthErrorCode =
   /** No portal address is configured yet. */
   | 'not_configured'
+  /** A typed portal address is not a web address, or has a query, fragment or credentials. */
+  | 'invalid_portal_url'
+  /** A typed portal address is not https (plain http is for this computer only). */
+  | 'insecure_portal_url'
+  /** The administrator set the portal address; it cannot be changed here. */
+  | 'portal_url_forced'
   /** The action needs a signed-in session and there is none (or it ended). */
   | 'signed_out'
   /** The employee closed or abandoned the sign-in / step-up tab (C5). */

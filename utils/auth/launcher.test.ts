@@ -286,7 +286,7 @@ describe('launch', () => {
     expect(apiCalls('/api/v1/apps/payroll/launch')).toBe(0);
   });
 
-  it('A4: a step-up answered with password-only acr does not launch', async () => {
+  it('A4: a step-up answered with password-only acr does not launch; the notice keeps the reason code for the popup', async () => {
     const launcher = await signedIn();
     const launching = launcher.launchApp('payroll');
     await tabsOpened(2);
@@ -298,6 +298,8 @@ describe('launch', () => {
     await expect(launching).rejects.toMatchObject({ code: 'step_up_insufficient' });
     expect(apiCalls('/api/v1/apps/payroll/launch')).toBe(0);
     expect(tabs.updated).toHaveLength(0);
+    const { notice } = await launcher.getState();
+    expect(notice).toMatchObject({ appId: 'payroll', outcome: 'failed', code: 'step_up_insufficient' });
   });
 
   it('A4: a step-up with MFA acr but without a second-factor amr does not launch', async () => {
@@ -745,11 +747,12 @@ describe('helpers', () => {
   });
 
   it.each([
-    'http://portal.example.com',
-    'https://u:p@portal.example.com',
-    'https://portal.example.com/?x=1',
-    'ftp://x',
-  ])('A11: normalizePortalUrl refuses %s', (input) => {
-    expect(() => normalizePortalUrl(input)).toThrow(AuthError);
+    ['http://portal.example.com', 'insecure_portal_url'],
+    ['ftp://x', 'insecure_portal_url'],
+    ['https://u:p@portal.example.com', 'invalid_portal_url'],
+    ['https://portal.example.com/?x=1', 'invalid_portal_url'],
+    ['https://exa mple.com', 'invalid_portal_url'],
+  ])('A11: normalizePortalUrl refuses %s with %s', (input, code) => {
+    expect(() => normalizePortalUrl(input)).toThrow(expect.objectContaining({ name: 'AuthError', code }));
   });
 });

@@ -70,6 +70,8 @@ export interface TabsPort {
 export interface LauncherSettings {
   portalUrl: string | null;
   portalUrlForced: boolean;
+  /** True when the admin's policy set a portal address that was refused as invalid (A11). */
+  portalUrlRefused?: boolean;
   clientId: string;
   stepUpAcrValue: string;
   stepUpMaxAgeSeconds: number;
@@ -144,19 +146,19 @@ export function normalizePortalUrl(input: string): string {
     url = new URL(input.includes('://') ? input : `https://${input}`);
   } catch {
     throw new AuthError(
-      'not_configured',
+      'invalid_portal_url',
       'That is not a web address. Enter your portal address, e.g. https://portal.example.com.',
     );
   }
   if (url.protocol !== 'https:' && !isLoopbackHttp(url)) {
     throw new AuthError(
-      'not_configured',
+      'insecure_portal_url',
       'The portal address must start with https://. Ask your administrator for it.',
     );
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new AuthError(
-      'not_configured',
+      'invalid_portal_url',
       'Enter only the portal address, without a query, fragment or credentials.',
     );
   }
@@ -313,6 +315,7 @@ export function createLauncher(options: LauncherOptions) {
       appName,
       outcome: cancelled ? 'cancelled' : 'failed',
       message,
+      ...errorCodeOf(error),
       at: now(),
     });
     const waiters = launchWaiters.get(appId) ?? [];
@@ -464,6 +467,7 @@ export function createLauncher(options: LauncherOptions) {
       status: 'unconfigured',
       portalUrl: settings.portalUrl,
       portalUrlForced: settings.portalUrlForced,
+      ...(settings.portalUrlRefused ? { portalUrlRefused: true } : {}),
       user: null,
       apps: null,
       appsProblem: null,
@@ -520,7 +524,7 @@ export function createLauncher(options: LauncherOptions) {
     const settings = await options.settings.load();
     if (settings.portalUrlForced) {
       throw new AuthError(
-        'not_configured',
+        'portal_url_forced',
         'Your administrator set the portal address; it cannot be changed here.',
       );
     }
@@ -649,7 +653,20 @@ export function createLauncher(options: LauncherOptions) {
 
   async function recordFailure(app: PortalApp, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : 'Something went wrong.';
-    await launchNoticeItem.set({ appId: app.id, appName: app.name, outcome: 'failed', message, at: now() });
+    await launchNoticeItem.set({
+      appId: app.id,
+      appName: app.name,
+      outcome: 'failed',
+      message,
+      ...errorCodeOf(error),
+      at: now(),
+    });
+  }
+
+  /** The error's machine-readable code for a stored notice (the popup words it), when it has one. */
+  function errorCodeOf(error: unknown): { code?: string } {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? { code } : {};
   }
 
   /**

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { LauncherState } from '../messaging.ts';
-import { catalogCacheItem, popupSnapshotItem } from '../storage.ts';
+import { catalogCacheItem, popupSnapshotItem, stateChangedItem } from '../storage.ts';
 import {
   CATALOG_CACHE_LOCATION,
   cachedLauncherState,
   POPUP_SNAPSHOT_KEY,
+  STATE_CHANGED_KEY,
   snapshotFromState,
 } from './popup-snapshot.ts';
 
@@ -44,6 +45,7 @@ const catalog = (issuer: string, sub: string, apps: unknown[]) =>
 describe('popup snapshot (instant paint, issue 4 speed)', () => {
   it('names the same storage key and cache location as the stored items', () => {
     expect(POPUP_SNAPSHOT_KEY).toBe(popupSnapshotItem.key);
+    expect(STATE_CHANGED_KEY).toBe(stateChangedItem.key);
     expect(popupSnapshotItem.area).toBe('session');
     expect(CATALOG_CACHE_LOCATION.key).toBe(catalogCacheItem.key);
     expect(popupSnapshotItem.clearOn).toEqual(expect.arrayContaining(['signOut', 'identityChange']));

@@ -107,6 +107,22 @@ export function cachedLauncherState(snapshotRaw: unknown, catalogRaw: unknown): 
   return { ...(state as SnapshotState), apps, appsProblem: null, notice: null };
 }
 
+/** `storage.session` key the background bumps when it changed the state on its own; the same as `stateChangedItem.key` (tested). */
+export const STATE_CHANGED_KEY = 'stateChangedAt';
+
+/**
+ * Calls `onChange` whenever the background says it changed the launcher state
+ * on its own (a policy arrived, an identity change signed the user out), so an
+ * open popup does not go on showing a state that is gone. Returns the unsubscribe.
+ */
+export function watchBackgroundState(onChange: () => void): () => void {
+  const listener = (changes: Record<string, unknown>, area: string) => {
+    if (area === 'session' && STATE_CHANGED_KEY in changes) onChange();
+  };
+  browser.storage.onChanged.addListener(listener);
+  return () => browser.storage.onChanged.removeListener(listener);
+}
+
 /**
  * Reads the snapshot (`storage.session`) and the catalog cache (IndexedDB)
  * in parallel and combines them; never throws.
