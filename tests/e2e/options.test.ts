@@ -233,6 +233,7 @@ describe('security centre (bob, no authenticator)', () => {
     expect(sessions).toHaveLength(2);
     expect(sessions.filter((s) => s.current === 'true')).toHaveLength(1);
     expect(await page.$eval('[data-current="true"]', (el) => el.textContent)).toContain('This browser');
+    await h.screenshot(page, 'options-sessions');
 
     await page.click('[data-current="false"] button');
     await waitForNotice(page, 'was signed out');
@@ -269,6 +270,7 @@ describe('security centre: authenticator app (bob)', () => {
     expect(decoded.startsWith('otpauth://totp/')).toBe(true);
     expect(new URL(decoded).searchParams.get('secret')).toBe(secret);
     expect(await page.$eval('.otp-details', (el) => el.textContent)).toContain('6 digits, every 30 seconds');
+    await h.screenshot(page, 'options-mfa-setup');
 
     // A wrong code is refused, next to the input.
     await page.type('#totp-code', '000000');
@@ -317,6 +319,7 @@ describe('security centre: password (bob)', () => {
     expect(await page.$eval('#new-password', (el) => el.getAttribute('type'))).toBe('password');
     await page.click('label.checkbox input');
     expect(await page.$eval('#new-password', (el) => el.getAttribute('type'))).toBe('text');
+    await h.screenshot(page, 'options-password');
 
     await page.type('#current-password', 'not-my-password');
     await page.click('[data-testid="password-form"] button[type="submit"]');
@@ -446,6 +449,7 @@ describe('security centre (alice, admin-locked employment fields)', () => {
     expect(await page.$eval('[data-testid="downloads"] > li code', (el) => el.textContent)).toMatch(
       /^[0-9a-f]{64}$/,
     );
+    await ha.screenshot(page, 'options-downloads');
 
     await page.click('[data-nav="settings"]');
     await page.waitForSelector('[data-testid="version"]');
