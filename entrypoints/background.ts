@@ -142,7 +142,9 @@ export default defineBackground(() => {
     const { settings } = await policy;
     if (!settings.portalUrl) return { kind: 'unconfigured' };
     const stored = await sessionItem.get().catch(() => null);
-    if (!stored || stored.issuer !== settings.portalUrl) return { kind: 'signedOut' };
+    if (!stored || stored.issuer !== settings.portalUrl || stored.clientId !== settings.clientId) {
+      return { kind: 'signedOut' };
+    }
     const auth = stored.authentication;
     const mfaProven = isAuthenticationSufficient(
       auth,
@@ -253,7 +255,17 @@ export default defineBackground(() => {
         const announce = () => stateChangedItem.set(Date.now()).catch(() => undefined);
         void announce();
         // A11: another issuer or client id means the session belongs to someone else.
-        if (change.identityChanged) void launcher.handleIdentityChange().then(announce);
+        if (change.identityChanged) {
+          void launcher
+            .handleIdentityChange()
+            .catch((error: unknown) =>
+              console.warn('Portal Launcher: sign-out after a policy change failed.', error),
+            )
+            .then(() => {
+              refreshToolbar();
+              return announce();
+            });
+        }
       },
       { initial },
     ),

@@ -56,18 +56,29 @@ describe('account changes across a service worker restart', () => {
     expect(await changeAccount('deleteSshKey', { id: 'key-1' })).toEqual({ ok: true, value: {} });
   });
 
-  it('C1: the password change is resent from the page’s memory, never from storage (A5)', async () => {
+  it('B9/A5: a password change interrupted by a restart is not resent (the old password would count as a failed attempt), nor stored', async () => {
+    answers.push(() => {
+      throw portClosed();
+    });
+    const body = { currentPassword: 'old one', newPassword: 'a new long passphrase' };
+    const result = await changeAccount('changePassword', body);
+    expect(result).toMatchObject({ ok: false, problem: { code: 'background_unavailable' } });
+    expect(sent.map((message) => message.payload)).toEqual([body]);
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('passphrase');
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('passphrase');
+  });
+
+  it('C1: a resent SSH key that the portal already has is reported as a restart to check, not as a failure', async () => {
     answers.push(
       () => {
         throw portClosed();
       },
-      () => reply({ ok: true, value: {} }),
+      () =>
+        reply({ ok: false, problem: { code: 'ssh_key_duplicate', message: 'You already added this key.' } }),
     );
-    const body = { currentPassword: 'old one', newPassword: 'a new long passphrase' };
-    expect(await changeAccount('changePassword', body)).toEqual({ ok: true, value: {} });
-    expect(sent.map((message) => message.payload)).toEqual([body, body]);
-    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('passphrase');
-    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('passphrase');
+    const result = await changeAccount('addSshKey', { name: 'laptop', publicKey: 'ssh-ed25519 AAAA' });
+    expect(result).toMatchObject({ ok: false, problem: { code: 'background_unavailable' } });
+    expect(sent).toHaveLength(2);
   });
 
   it('C4: one resend only; a second failure is reported, not retried again', async () => {

@@ -38,14 +38,28 @@ export function callAccount<N extends AccountVerb>(
  * person asked for. Changes that need no step-up are not resent: they never
  * wait long enough to meet a restart, and some must not run twice (a TOTP
  * code is accepted once, B8).
+ *
+ * A password change is never resent: had the first one gone through before
+ * the worker stopped, the resend would carry the old password as the
+ * current one, which the portal counts as a failed attempt towards lockout
+ * (B9) and reports as wrong although the change was made. The page says the
+ * worker restarted and asks the person to reload and check instead.
  */
 const RESUMABLE: Partial<Record<AccountVerb, AccountProblemCode | null>> = {
-  changePassword: null,
   startTotpEnrollment: null,
   regenerateRecoveryCodes: null,
   removeTotp: 'totp_not_enabled',
   addSshKey: null,
   deleteSshKey: 'not_found',
+};
+
+/**
+ * Answers to a resend that mean "perhaps the first one was carried out":
+ * the outcome is unknown, so the page says the worker restarted (reload and
+ * check) rather than reporting a failure that may not be one.
+ */
+const AMBIGUOUS_ON_RESEND: Partial<Record<AccountVerb, AccountProblemCode>> = {
+  addSshKey: 'ssh_key_duplicate',
 };
 
 /** The background went away while answering (the service worker was stopped or restarted). */
@@ -73,6 +87,12 @@ export async function changeAccount<N extends AccountVerb, T>(
     if (!result.ok && alreadyDone && result.problem.code === alreadyDone) {
       // Only verbs whose success value is empty have an "already done" code.
       return { ok: true, value: {} as T };
+    }
+    if (!result.ok && result.problem.code === AMBIGUOUS_ON_RESEND[name]) {
+      return {
+        ok: false,
+        problem: problemOf(new MessageError('background_unavailable', result.problem.message)),
+      };
     }
     return result;
   } catch (again) {

@@ -50,7 +50,12 @@ export interface StartPortalOptions {
    * API routes, no discovery field, access tokens without the API audience.
    */
   portalApi?: boolean;
-  /** Observes every HTTP request the portal receives (tests: which paths a client asked for). */
+  /**
+   * Observes every HTTP request the portal receives (tests only: which paths a
+   * client asked for). `url` is the request target with its query string, which
+   * can carry tokens and one-time codes: record it, never log it. An observer
+   * that throws is ignored; it cannot take the server down.
+   */
   onRequest?: (request: { method: string; url: string }) => void;
 }
 
@@ -183,7 +188,15 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   if (config.portalApi) provider.use(createApi(context));
 
   const observe = options.onRequest;
-  if (observe) server.on('request', (req) => observe({ method: req.method ?? '', url: req.url ?? '' }));
+  if (observe) {
+    server.on('request', (req) => {
+      try {
+        observe({ method: req.method ?? '', url: req.url ?? '' });
+      } catch {
+        // A test's observer failing must not crash the portal (see onRequest).
+      }
+    });
+  }
   server.on('request', provider.callback());
 
   const purge = setInterval(() => {

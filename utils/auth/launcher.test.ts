@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { PolicyApp } from '../policy/schema.ts';
 import { meSchema } from '../portal/schemas.ts';
@@ -417,6 +417,8 @@ describe('identity change', () => {
     expect(state.status).toBe('signedOut');
     expect(await launcher.session.load()).toBeNull();
     expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain('rt-');
+    // The revocation runs after the answer (it must not hold the popup up): wait for it.
+    await vi.waitFor(() => expect(portal.state.revoked).toEqual([refreshToken]));
     const newCalls = portal.calls.slice(callsBefore);
     expect(newCalls.map((call) => new URL(call.url).origin)).not.toContain(
       'https://other-portal.example.test',
@@ -609,6 +611,36 @@ describe('provider-only mode (an issuer without the portal API)', () => {
     expect(tabs.created.at(-1)).toBe(payrollUrl);
     expect(tabs.created).toHaveLength(3);
     expect(apiRequests()).toEqual([]);
+  });
+
+  it("A4/C6: an app that joins another app's step-up tab still gets its own freshness checked", async () => {
+    usePlainProvider();
+    policyApps.push({
+      id: 'vault',
+      name: 'Vault',
+      url: 'https://vault.apps.example.test/',
+      iconUrl: null,
+      requiresMfa: true,
+      mfaMaxAgeSeconds: 30,
+      description: null,
+      category: null,
+    });
+    const launcher = await signedIn();
+    const payroll = launcher.launchApp('payroll'); // max_age 120: opens the step-up tab
+    await tabsOpened(2);
+    const vault = launcher.launchApp('vault'); // max_age 30: joins that tab
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(tabs.created).toHaveLength(2);
+    // The provider proves a second factor from 60 s ago: enough for Payroll, not for Vault.
+    const sixtySecondsAgo = Math.floor(clock / 1000) - 60;
+    await launcher.completeAuthorization(
+      portal.authorize(tabs.created[1] as string, portal.mfaClaims(sixtySecondsAgo)),
+      102,
+    );
+    await expect(payroll).resolves.toEqual({ outcome: 'opened', appId: 'payroll' });
+    await expect(vault).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    expect(tabs.updated).toEqual([{ tabId: 102, url: payrollUrl }]);
+    expect(tabs.created).toHaveLength(2); // Vault opened nowhere
   });
 
   it('A4: a step-up answered with password-only acr does not open the app', async () => {

@@ -205,7 +205,12 @@ export function createLauncher(options: LauncherOptions) {
   const apiFor =
     options.apiFor ??
     ((issuer: string, tokens: PortalApiOptionsLike) =>
-      createPortalApi({ issuer, ...tokens, fetch: options.fetch }));
+      createPortalApi({
+        issuer,
+        ...tokens,
+        fetch: options.fetch,
+        onDroppedApps: (count) => log(`${count} malformed app(s) in the portal's catalog were left out.`),
+      }));
 
   function api(issuer: string): PortalApi {
     return apiFor(issuer, {
@@ -632,8 +637,7 @@ export function createLauncher(options: LauncherOptions) {
     const { settings, session: stored } = await requireSession();
     const app = await findApp(stored, appId);
     if (app.requiresMfa) {
-      const maxAge = settings.appStepUpMaxAge[app.id] ?? app.mfaMaxAgeSeconds ?? settings.stepUpMaxAgeSeconds;
-      const requirement = mfaRequirement(maxAge, settings.stepUpAcrValue || ACR_MFA);
+      const requirement = appRequirement(settings, app);
       // The catalog already says a fresh second factor is needed: go straight to the tab.
       if (!isAuthenticationSufficient(stored.authentication, requirement, now())) {
         return stepUp(stored, settings, app, requirement);
@@ -669,6 +673,15 @@ export function createLauncher(options: LauncherOptions) {
     return typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? { code } : {};
   }
 
+  /** How fresh the second factor must be for `app`: policy per app, then the app's own, then the policy default. */
+  function appRequirement(
+    settings: LauncherSettings,
+    app: Pick<PortalApp, 'id' | 'mfaMaxAgeSeconds'>,
+  ): StepUpRequirement {
+    const maxAge = settings.appStepUpMaxAge[app.id] ?? app.mfaMaxAgeSeconds ?? settings.stepUpMaxAgeSeconds;
+    return mfaRequirement(maxAge, settings.stepUpAcrValue || ACR_MFA);
+  }
+
   /**
    * Where an app opens, checked before any tab sees it (A9): the portal's
    * one-time launch URL, or in provider-only mode the policy app's `url`
@@ -678,12 +691,21 @@ export function createLauncher(options: LauncherOptions) {
   async function launchUrl(stored: StoredSession, appId: string): Promise<string> {
     let url: string;
     if (isProviderOnly(stored)) {
-      const listed = (await options.settings.load()).apps.find((app) => app.id === appId);
+      const settings = await options.settings.load();
+      const listed = settings.apps.find((app) => app.id === appId);
       if (!listed) {
         throw new AuthError(
           'launch_refused',
           'This app is no longer in the list your administrator set up, so it was not opened.',
         );
+      }
+      // A4: no portal checks the launch here, so the launcher does, for every app it opens: one that
+      // joined another app's step-up tab may need a fresher second factor than that step-up proved.
+      if (listed.requiresMfa) {
+        const requirement = appRequirement(settings, listed);
+        if (!isAuthenticationSufficient(stored.authentication, requirement, now())) {
+          throw new StepUpRequiredError(requirement);
+        }
       }
       url = listed.url;
     } else {
@@ -782,7 +804,14 @@ export function createLauncher(options: LauncherOptions) {
 
       if (flow.kind === 'signIn') {
         // Discovery was read for this request already (cached): no extra round trip.
-        const portalApi = await client.hasPortalApi();
+        let portalApi: boolean;
+        try {
+          portalApi = await client.hasPortalApi();
+        } catch (error) {
+          // A12: tokens that will not be kept are revoked, not just dropped.
+          if (tokens.refreshToken) void revokeQuietly(flow.issuer, settings.clientId, tokens.refreshToken);
+          throw error;
+        }
         await session.establish(flow.issuer, settings.clientId, tokens, claims, { portalApi });
         for (const waiter of signInWaiters.splice(0)) waiter.resolve();
         if (flowTab !== undefined) await tabs.remove(flowTab).catch(() => undefined);
@@ -980,11 +1009,16 @@ export function createLauncher(options: LauncherOptions) {
   async function endForIdentityChange(): Promise<void> {
     const stored = await session.load();
     await endLocally('identityChange');
-    if (!stored?.refreshToken) return;
+    // Not awaited: the popup's answer must not wait on a portal that may be gone (up to the timeout).
+    if (stored?.refreshToken) void revokeQuietly(stored.issuer, stored.clientId, stored.refreshToken);
+  }
+
+  /** Revokes a refresh token at `issuer`, best effort (A12): a failure is logged, never thrown. */
+  async function revokeQuietly(issuer: string, clientId: string, refreshToken: string): Promise<void> {
     try {
-      await oidcFor(stored.issuer, stored.clientId).revoke(stored.refreshToken);
+      await oidcFor(issuer, clientId).revoke(refreshToken);
     } catch (error) {
-      log(`old refresh token not revoked: ${error instanceof Error ? error.message : 'unknown error'}`);
+      log(`refresh token not revoked: ${error instanceof Error ? error.message : 'unknown error'}`);
     }
   }
 

@@ -6,7 +6,7 @@
  * and a failed write only means the popup waits for the background's answer.
  */
 import type { LauncherPrefsWire, LauncherState } from '../messaging.ts';
-import { popupSnapshotItem } from '../storage.ts';
+import { popupSnapshotItem, sessionItem } from '../storage.ts';
 import { snapshotFromState } from './popup-snapshot.ts';
 
 /** Stores the snapshot of `state` for `owner`, or removes it when signed out. */
@@ -16,8 +16,13 @@ export async function publishPopupSnapshot(
 ): Promise<void> {
   const snapshot = snapshotFromState(state, owner);
   try {
-    if (snapshot) await popupSnapshotItem.set({ ...snapshot, state: { ...snapshot.state } });
-    else await popupSnapshotItem.remove();
+    // The state was built a moment ago; if that person has signed out since (or someone else signed
+    // in), writing it now would bring the old snapshot back after sign-out cleared it.
+    if (snapshot && (await isSignedIn(snapshot))) {
+      await popupSnapshotItem.set({ ...snapshot, state: { ...snapshot.state } });
+    } else {
+      await popupSnapshotItem.remove();
+    }
   } catch {
     // Not fatal, see the contract.
   }
@@ -32,6 +37,7 @@ export async function updatePopupSnapshotPrefs(prefs: LauncherPrefsWire): Promis
     const current = await popupSnapshotItem.get();
     const launcher = current?.state.launcher;
     if (!current || typeof launcher !== 'object' || launcher === null) return;
+    if (!(await isSignedIn(current))) return;
     await popupSnapshotItem.set({
       ...current,
       state: { ...current.state, launcher: { ...launcher, prefs } },
@@ -39,4 +45,10 @@ export async function updatePopupSnapshotPrefs(prefs: LauncherPrefsWire): Promis
   } catch {
     // Not fatal, see the contract.
   }
+}
+
+/** True when `owner` is the person signed in right now (the session in storage.session). */
+async function isSignedIn(owner: { issuer: string; sub: string }): Promise<boolean> {
+  const session = await sessionItem.get();
+  return session !== null && session.issuer === owner.issuer && session.user.sub === owner.sub;
 }

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { LauncherState } from '../messaging.ts';
-import { catalogCacheItem, popupSnapshotItem, stateChangedItem } from '../storage.ts';
+import { catalogCacheItem, popupSnapshotItem, sessionItem, stateChangedItem } from '../storage.ts';
 import {
   CATALOG_CACHE_LOCATION,
   cachedLauncherState,
@@ -8,6 +9,7 @@ import {
   STATE_CHANGED_KEY,
   snapshotFromState,
 } from './popup-snapshot.ts';
+import { publishPopupSnapshot, updatePopupSnapshotPrefs } from './popup-snapshot-writer.ts';
 
 const ISSUER = 'https://portal.example.com';
 const app = (id: string) => ({
@@ -101,5 +103,41 @@ describe('popup snapshot (instant paint, issue 4 speed)', () => {
     expect(
       cachedLauncherState(stored({ issuer: ISSUER, sub: 'alice', state: { status: 'signedOut' } }), good),
     ).toBeNull();
+  });
+});
+
+describe('popup snapshot writer (background)', () => {
+  const session = (sub: string) => ({
+    issuer: ISSUER,
+    clientId: 'portal-launcher',
+    accessToken: 'at',
+    accessTokenExpiresAt: 1,
+    refreshToken: null,
+    idToken: null,
+    user: { sub, name: null, email: null },
+    authentication: { acr: null, amr: [], authTime: null },
+  });
+
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('writes the snapshot of the person who is signed in', async () => {
+    await sessionItem.set(session('alice'));
+    await publishPopupSnapshot(state, { issuer: ISSUER, sub: 'alice' });
+    expect((await popupSnapshotItem.get())?.sub).toBe('alice');
+  });
+
+  it('never writes back a snapshot of someone who signed out while it was being built', async () => {
+    // Built for alice; by the time it is written, alice signed out (the session is gone) …
+    await publishPopupSnapshot(state, { issuer: ISSUER, sub: 'alice' });
+    expect(await popupSnapshotItem.get()).toBeNull();
+    // … or bob signed in instead.
+    await sessionItem.set(session('bob'));
+    await publishPopupSnapshot(state, { issuer: ISSUER, sub: 'alice' });
+    expect(await popupSnapshotItem.get()).toBeNull();
+    await popupSnapshotItem.set({ issuer: ISSUER, sub: 'alice', state: { status: 'signedIn' } });
+    await updatePopupSnapshotPrefs({ favorites: ['x'], recents: [], view: 'grid' });
+    expect((await popupSnapshotItem.get())?.state).toEqual({ status: 'signedIn' });
   });
 });

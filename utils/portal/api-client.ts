@@ -13,9 +13,11 @@ import { type StepUpRequirement, stepUpChallenge } from '../auth/step-up.ts';
 import { API_BASE_PATH } from './contract.ts';
 import {
   type AppsResponse,
+  appSchema,
   appsResponseSchema,
   type LaunchResponse,
   launchResponseSchema,
+  lenientAppsResponseSchema,
   type Me,
   meSchema,
   problemSchema,
@@ -75,6 +77,8 @@ export interface PortalApiOptions {
   fetch?: typeof fetch;
   /** Default 15 s; C3 wants every request under 30 s. */
   timeoutMs?: number;
+  /** Told how many malformed entries `getApps` left out (for the log; the rest is used). */
+  onDroppedApps?(count: number): void;
 }
 
 /**
@@ -173,9 +177,20 @@ export function createPortalApi(options: PortalApiOptions) {
   return {
     /** Any API call, for the account endpoints in utils/portal/account-api.ts. */
     request,
-    /** `GET /me/apps` */
-    getApps(): Promise<AppsResponse> {
-      return request('GET', '/me/apps', appsResponseSchema);
+    /**
+     * `GET /me/apps`. One malformed entry (say, an id with a space from a
+     * third-party portal) costs only that app, not the whole list (C8): the
+     * rest is kept and the drop reported through `onDroppedApps`.
+     */
+    async getApps(): Promise<AppsResponse> {
+      const raw = await request('GET', '/me/apps', lenientAppsResponseSchema);
+      const apps: AppsResponse['apps'] = [];
+      for (const entry of raw.apps) {
+        const parsed = appSchema.safeParse(entry);
+        if (parsed.success) apps.push(parsed.data);
+      }
+      if (apps.length < raw.apps.length) options.onDroppedApps?.(raw.apps.length - apps.length);
+      return appsResponseSchema.parse({ apps });
     },
     /** `GET /me` */
     getMe(): Promise<Me> {

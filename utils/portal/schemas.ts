@@ -115,6 +115,8 @@ export type PortalApp = z.infer<typeof appSchema>;
 /** `GET /me/apps` (with an `ETag`). */
 export const appsResponseSchema = z.object({ apps: z.array(appSchema).max(10_000) });
 export type AppsResponse = z.infer<typeof appsResponseSchema>;
+/** `GET /me/apps` as a client first reads it: the envelope only, each entry checked on its own (C8). */
+export const lenientAppsResponseSchema = z.object({ apps: z.array(z.unknown()).max(10_000) });
 
 /** `POST /apps/{id}/launch` */
 export const launchResponseSchema = z.object({
