@@ -4,7 +4,7 @@
  * the email address are read-only and say why; the portal's 422 field errors
  * appear under the input.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { Me, ProfileField } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
@@ -89,7 +89,9 @@ function FieldRow({
   const inputId = `field-${field.name}`;
   const errorId = `${inputId}-error`;
 
-  useEffect(() => {
+  // A layout effect: focus moves in the same commit as the change, before the next paint, so
+  // nothing (a screen reader, a fast typist) sees focus drop to the page in between.
+  useLayoutEffect(() => {
     if (editing) inputRef.current?.focus();
     else if (returnFocus.current) {
       returnFocus.current = false;

@@ -38,6 +38,23 @@ async function openOptions(section: string): Promise<Page> {
   return openOptionsIn(h, section, true);
 }
 
+/**
+ * Waits (up to 2 s) until the focused element matches `selector`: pages move focus in an effect
+ * after the change that shows, so an immediate read can run a moment early.
+ */
+async function focusReaches(page: Page, selector: string): Promise<void> {
+  try {
+    await page.waitForFunction(
+      (s: string) => document.activeElement?.matches(s) === true,
+      { timeout: 2000 },
+      selector,
+    );
+  } catch (error) {
+    const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120) ?? 'nothing');
+    throw new Error(`Focus did not reach ${selector}; it is on ${focused}.`, { cause: error });
+  }
+}
+
 /** Puts `value` into the add-key form's public key field as if pasted. */
 async function pastePublicKey(page: Page, value: string): Promise<void> {
   await page.$eval(
@@ -112,7 +129,7 @@ describe('security centre (bob, no authenticator)', () => {
     await page.keyboard.press('Enter');
     await waitForNotice(page, 'Phone saved.');
     // Focus returns to the field's Edit button.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('edit-phone');
+    await focusReaches(page, '[data-testid="edit-phone"]');
     await h.screenshot(page, 'options-profile');
 
     await page.reload();
@@ -325,7 +342,7 @@ describe('security centre: password (bob)', () => {
     await page.click('[data-testid="password-form"] button[type="submit"]');
     await page.waitForSelector('[data-testid="error-current-password-error"]');
     expect(await page.$eval('#current-password', (el) => el.getAttribute('aria-invalid'))).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('current-password');
+    await focusReaches(page, '#current-password');
 
     const clear = (selector: string) =>
       page.$eval(selector, (input) => {
@@ -432,9 +449,7 @@ describe('security centre (alice, admin-locked employment fields)', () => {
     );
     expect(new Set(codes).size).toBe(10);
     // Focus moved to the codes, so a screen reader reads them next.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
-      'recovery-codes',
-    );
+    await focusReaches(page, '[data-testid="recovery-codes"]');
     await page.close();
   });
 
@@ -461,7 +476,7 @@ describe('security centre (alice, admin-locked employment fields)', () => {
       ha.portal.issuer,
     );
     // Focus moved to the section heading after navigation.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('settings-title');
+    await focusReaches(page, '#settings-title');
     await page.click('input[name="theme"][value="dark"]');
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
     await ha.screenshot(page, 'options-settings-dark');
