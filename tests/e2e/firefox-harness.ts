@@ -67,8 +67,9 @@
  *   pending `signIn` message then never settles (the real toolbar popup has
  *   closed by then anyway). The same cut hits any handler that runs longer
  *   than two idle periods: with a 1 s timeout, saving the portal address
- *   (cold start + discovery) sometimes never answered under load; 3 s is
- *   reliable for tests. The event page is not a tab, so puppeteer has no
+ *   (cold start + discovery) sometimes never answered under load, and with
+ *   3 s the woken page's code exchange was sometimes cut on a loaded 2-core
+ *   machine; 6 s is reliable for tests. The event page is not a tab, so puppeteer has no
  *   page for it: this harness records the console of tabs only.
  * - WXT 0.20 builds Firefox as MV2 unless asked for MV3 (`--mv3` or
  *   `manifestVersion: 3`).

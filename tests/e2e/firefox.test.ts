@@ -185,9 +185,11 @@ describe('Firefox ESR, event page suspended mid-flow, no portal host permission'
     h = await startFirefoxHarness({
       prefs: {
         // Firefox suspends an idle event page after 30 s; a pending message answer buys one more period,
-        // so a person who takes a minute to sign in outlasts it. Three seconds make it happen in every
-        // flow while leaving quick requests (saving the portal address) time to finish under load.
-        'extensions.background.idle.timeout': 3000,
+        // so a person who takes a minute to sign in outlasts it. Six seconds make it happen in every
+        // flow while leaving the woken page time to finish the code exchange under load: with 3 s, two
+        // CPU-bound processes on a 2-core machine made the exchange outlast two periods, and Firefox
+        // cut it (1 run in 4; the popup then showed signed out). Real Firefox gives 30 s.
+        'extensions.background.idle.timeout': 6000,
         // The permission doorhanger is shown and left unanswered, as a managed deployment never asks:
         // the portal must then be reachable through CORS for Firefox's per-profile origin (B12).
         'extensions.webextOptionalPermissionPrompts': true,
@@ -212,7 +214,7 @@ describe('Firefox ESR, event page suspended mid-flow, no portal host permission'
     expect(granted).toBe(false);
     await popup.click('button::-p-text(Sign in)');
     const tab = await h.waitForTab(h.portal.issuer);
-    await waitUntil(() => backgroundSuspended(popup), 20_000);
+    await waitUntil(() => backgroundSuspended(popup), 30_000);
     await completePortalSignIn(tab, alice);
     await waitUntil(
       async () => !(await h.browser.pages()).some((page) => page.url().startsWith(h.portal.issuer)),
@@ -230,7 +232,7 @@ describe('Firefox ESR, event page suspended mid-flow, no portal host permission'
     await popup.click('button[data-app-id="payroll"]');
     const stepUp = await h.waitForTab(h.portal.issuer);
     await stepUp.waitForSelector('#code');
-    await waitUntil(() => backgroundSuspended(popup), 20_000);
+    await waitUntil(() => backgroundSuspended(popup), 30_000);
     await enterCode(stepUp, await h.totp());
     await h.waitForLocation(stepUp, h.portal.demoApps.payroll, 20_000);
     await stepUp.waitForSelector('[data-testid="acr"]');
