@@ -9,8 +9,9 @@
  * {@link migrateFavorites}, which keeps what is valid and never throws (C8).
  */
 import { z } from 'zod';
+import { appIdSchema } from '../portal/schemas.ts';
 import { CatalogError } from './errors.ts';
-import { appIdSchema, isDistinct, salvageIds, storedIdList } from './stored-ids.ts';
+import { isDistinct, salvageIds, storedIdList } from './stored-ids.ts';
 
 /** How many apps a person can pin (admin-pinned apps do not count). */
 export const MAX_FAVORITES = 100;

@@ -4,7 +4,8 @@
  * through {@link migrateRecents}, which keeps what is valid and never throws (C8).
  */
 import { z } from 'zod';
-import { appIdSchema, isDistinct, salvageIds, storedIdList } from './stored-ids.ts';
+import { appIdSchema } from '../portal/schemas.ts';
+import { isDistinct, salvageIds, storedIdList } from './stored-ids.ts';
 
 /** How many recent apps the launcher remembers. */
 export const MAX_RECENTS = 5;

@@ -5,8 +5,6 @@
  */
 import { appIdSchema } from '../portal/schemas.ts';
 
-export { appIdSchema };
-
 /** At most this many stored entries are looked at, so a huge stored value costs little. */
 const SCAN_LIMIT = 10_000;
 
