@@ -75,6 +75,13 @@ export class CookieJar {
   clear(): void {
     this.cookies = [];
   }
+
+  /** A copy holding the same cookies now: a second tab that set off before later answers arrived. */
+  clone(): CookieJar {
+    const copy = new CookieJar();
+    copy.cookies = this.cookies.map((cookie) => ({ ...cookie }));
+    return copy;
+  }
 }
 
 /** Options of {@link HttpClient}. */

@@ -148,6 +148,37 @@ describe('demo apps', () => {
     expect(textByTestId(page.body, 'signed-in')).toBeUndefined();
   });
 
+  it('C6: two apps opened together, each for the first time, both land signed in (no consent step renews the session under the other)', async () => {
+    const user = await createTestUser(portal, { totp: true, assign: ['team-wiki', 'payroll'] });
+    const session = await signIn(portal, {
+      email: user.email,
+      password: user.password,
+      totpSecret: user.totpSecret,
+      acrValues: ACR_MFA,
+    });
+    // The second tab set off with the cookies of this moment, before the first tab's answers arrived.
+    const secondTab = new HttpClient({ jar: session.client.jar.clone() });
+    const sessionCookie = session.client.jar.get('portal_session');
+    expect(sessionCookie).toBeTruthy();
+
+    const wikiHops: string[] = [];
+    const wiki = await session.client.follow(
+      createLaunchTicket(portal.context, user.id, 'team-wiki').url,
+      (location) => {
+        wikiHops.push(location);
+        return false;
+      },
+    );
+    expect(textByTestId(wiki.body, 'signed-in')).toContain(`(${user.email})`);
+    // First-party consent is implicit: no interaction page, and the portal session keeps its id.
+    expect(wikiHops.filter((hop) => hop.includes('/interaction/'))).toEqual([]);
+    expect(session.client.jar.get('portal_session')).toBe(sessionCookie);
+
+    const payroll = await secondTab.follow(createLaunchTicket(portal.context, user.id, 'payroll').url);
+    expect(payroll.url).toBe(`${portal.demoApps.payroll}/`);
+    expect(textByTestId(payroll.body, 'acr')).toBe(ACR_MFA);
+  });
+
   it('a demo app refuses a login initiated by another issuer', async () => {
     const answer = await new HttpClient().get(
       `${portal.demoApps.wiki}/login?iss=${encodeURIComponent('https://evil.example')}`,

@@ -52,6 +52,54 @@ export function requestsMfa(params: Record<string, unknown>, claims?: unknown): 
   return !!acrClaim?.essential && (acrClaim.value === ACR_MFA || !!acrClaim.values?.includes(ACR_MFA));
 }
 
+type OidcContext = Parameters<NonNullable<Configuration['loadExistingGrant']>>[0];
+
+/**
+ * Every client this portal registers is first-party (the launcher, apps the
+ * admin added), so consent is implicit: the grant is found or made here and
+ * widened to what the request asks, and the consent interaction never runs.
+ *
+ * Why not let that interaction grant it: finishing any interaction makes
+ * oidc-provider give the session a new id (its session-fixation defence) and
+ * delete the old one. A second tab that set off with the old cookie in that
+ * instant — two apps opened together, each signing in for the first time
+ * (C6) — found no session and landed on the sign-in page. With the grant made
+ * here, only a real sign-in or step-up renews the session id.
+ */
+async function implicitFirstPartyGrant(oidcCtx: OidcContext) {
+  const { oidc } = oidcCtx;
+  const accountId = oidc.session?.accountId;
+  const clientId = oidc.client?.clientId;
+  if (!accountId || !clientId) return undefined;
+  const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(clientId);
+  const found = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+  const grant =
+    found && found.accountId === accountId && found.clientId === clientId
+      ? found
+      : new oidc.provider.Grant({ accountId, clientId });
+  let changed = grant !== found;
+
+  const grantedScopes = new Set(grant.getOIDCScopeEncountered().split(' '));
+  const missingScopes = [...oidc.requestParamOIDCScopes].filter((scope) => !grantedScopes.has(scope));
+  if (missingScopes.length > 0) grant.addOIDCScope(missingScopes.join(' '));
+
+  const grantedClaims = new Set(grant.getOIDCClaimsEncountered());
+  const missingClaims = [...oidc.requestParamClaims].filter((claim) => !grantedClaims.has(claim));
+  if (missingClaims.length > 0) grant.addOIDCClaims(missingClaims);
+
+  for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {})) {
+    const granted = new Set(grant.getResourceScopeEncountered(indicator).split(' '));
+    const missing = [...oidc.requestParamScopes].filter(
+      (scope) => server.scopes.has(scope) && !granted.has(scope),
+    );
+    if (missing.length > 0) grant.addResourceScope(indicator, missing.join(' '));
+    changed ||= missing.length > 0;
+  }
+  changed ||= missingScopes.length > 0 || missingClaims.length > 0;
+  if (changed) await grant.save();
+  return grant;
+}
+
 function secondsFromNow(ms: number): number {
   return Math.max(1, Math.floor(ms / 1000));
 }
@@ -249,6 +297,7 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
       policy,
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
+    loadExistingGrant: implicitFirstPartyGrant,
     async renderError(koaCtx, out) {
       koaCtx.set(PAGE_SECURITY_HEADERS);
       koaCtx.type = 'html';
