@@ -24,7 +24,12 @@ import {
   updatePrefs,
 } from '../utils/catalog/prefs.ts';
 import { chooseLanguage, t } from '../utils/i18n.ts';
-import { type LauncherState, registerMessageHandlers } from '../utils/messaging.ts';
+import {
+  isTopLevelPage,
+  type LauncherState,
+  MessageError,
+  registerMessageHandlers,
+} from '../utils/messaging.ts';
 import { loadPolicy, type PolicyResult, saveUserSettings, watchPolicy } from '../utils/policy/index.ts';
 import { createAccountApi } from '../utils/portal/account-api.ts';
 import {
@@ -231,9 +236,15 @@ export default defineBackground(() => {
       return {};
     },
     // Sign-in and step-up finish here, possibly in a worker restarted since the popup asked.
-    completeAuthorization: updatingToolbar(({ url }, sender) =>
-      launcher.completeAuthorization(url, sender.tab?.id),
-    ),
+    completeAuthorization: updatingToolbar(async ({ url }, sender) => {
+      if (!isTopLevelPage(sender)) {
+        throw new MessageError(
+          'forbidden_sender',
+          'Refused: sign-in finishes only in its own tab, not in a frame.',
+        );
+      }
+      return launcher.completeAuthorization(url, sender.tab?.id);
+    }),
   });
 
   // The toolbar: now (worker start), every minute while a second factor is fresh, on policy changes.

@@ -5,6 +5,7 @@ import { AuthError } from './auth/errors.ts';
 import {
   dispatchMessage,
   type Handlers,
+  isTopLevelPage,
   isTrustedSender,
   MessageError,
   type OwnExtension,
@@ -99,6 +100,19 @@ describe('A6: sender checks', () => {
     expect(isTrustedSender({ ...popup, tab: { id: 4 } as Browser.tabs.Tab }, own)).toBe(true);
     const reply = await dispatchMessage(handlers, envelope('launchApp', { appId: 'wiki' }), popup, own);
     expect(reply).toEqual({ ok: true, value: { outcome: 'opened', appId: 'wiki' } });
+  });
+});
+
+describe('A10: top-level pages only', () => {
+  const tab = { id: 7 } as Browser.tabs.Tab;
+  it.each([
+    ['a frame inside a web page', { tab, frameId: 3 }, false],
+    ['a page with no tab (the popup)', { frameId: 0 }, false],
+    ['no sender at all', undefined, false],
+    ['a tab whose frame id is missing', { tab }, false],
+    ["a tab's own page", { tab, frameId: 0 }, true],
+  ])('%s', (_label, sender, expected) => {
+    expect(isTopLevelPage(sender)).toBe(expected);
   });
 });
 

@@ -200,6 +200,16 @@ export function isTrustedSender(sender: Sender | undefined, own: OwnExtension): 
 }
 
 /**
+ * A10: true when `sender` is a whole tab's page, not a frame inside another
+ * page. auth.html is web-accessible (the redirect lands there), so any site
+ * may frame it; only the top-level page of a tab may finish an authorization
+ * and have its tab navigated into an app.
+ */
+export function isTopLevelPage(sender: Pick<Sender, 'frameId' | 'tab'> | undefined): boolean {
+  return sender?.tab !== undefined && sender.frameId === 0;
+}
+
+/**
  * `scheme://host` of a URL. Not `URL.origin`: for non-special schemes such as
  * `chrome-extension:` some runtimes answer the opaque origin "null", which
  * would make every extension look alike.

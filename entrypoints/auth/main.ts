@@ -22,6 +22,12 @@ async function run(): Promise<void> {
   const original = location.hash.slice(1);
   // Drop the response from the address bar and history right away.
   history.replaceState(null, '', location.pathname);
+  // A10: this page is web-accessible, so a site can frame it; a framed copy finishes nothing
+  // (the background refuses frames too).
+  if (window.top !== window) {
+    show('error', 'Open Portal Launcher from the toolbar', 'This page works only in its own tab.');
+    return;
+  }
   if (!original) {
     show('error', 'Nothing to finish', 'Open Portal Launcher from the toolbar to sign in.');
     return;
