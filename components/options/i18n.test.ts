@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { chooseLanguage, type LocaleMessage, SUPPORTED_LOCALES, uiDirection } from '../../utils/i18n.ts';
-import { ot, problemText } from './i18n.ts';
+import { fieldText, ot, portalSpeaksPageLanguage, problemText, violationsText } from './i18n.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const read = (locale: string): Record<string, LocaleMessage> =>
@@ -170,11 +170,150 @@ describe('security centre words at run time', () => {
       read('de').options_problemStepUpCancelled?.message,
     );
     expect(problemText({ code: 'offline', message: 'The portal did not answer.' })).toContain('Portal');
-    expect(problemText({ code: 'wrong_password', message: 'The current password is not correct.' })).toBe(
-      'The current password is not correct.',
-    );
     expect(problemText({ code: 'portal_error', message: '' })).toBe(
       read('de').options_problemUnknown?.message,
     );
+  });
+});
+
+describe('the portal’s words or the page’s own (Content-Language)', () => {
+  const wrongPassword = {
+    code: 'wrong_password',
+    message: 'The current password is not correct. Type it again.',
+    fields: { currentPassword: 'The current password is not correct.' },
+  } as const;
+  const rsaShort = {
+    code: 'ssh_key_rsa_too_short',
+    message: 'Some fields are not valid.',
+    fields: { publicKey: 'This RSA key is 2048 bits; the minimum is 3072. Create a new key…' },
+    lang: 'en',
+  } as const;
+
+  beforeEach(() => {
+    vi.stubGlobal('fetch', async (url: string) => {
+      const locale = /_locales\/(\w+)\//.exec(url)?.[1] as string;
+      return new Response(JSON.stringify(read(locale)));
+    });
+  });
+
+  it('compares the answer’s language with the page’s by primary subtag', () => {
+    expect(portalSpeaksPageLanguage({ lang: 'en' }, 'de-AT')).toBe(false);
+    expect(portalSpeaksPageLanguage({ lang: 'de' }, 'de-AT')).toBe(true);
+    expect(portalSpeaksPageLanguage({ lang: 'en-GB' }, 'en')).toBe(true);
+    expect(portalSpeaksPageLanguage({ lang: 'en' }, 'ar')).toBe(false);
+    // Unknown (an older portal or background): English, as portal APIs speak unless they say otherwise.
+    expect(portalSpeaksPageLanguage({}, 'en-US')).toBe(true);
+    expect(portalSpeaksPageLanguage({}, 'de')).toBe(false);
+  });
+
+  it('a German page words a known portal code itself when the answer is English, in the message and under the field', async () => {
+    await chooseLanguage('de');
+    const de = read('de');
+    const own = de.options_problemWrongPassword?.message as string;
+    expect(own).toBe('Das aktuelle Passwort ist nicht korrekt. Geben Sie es erneut ein.');
+    expect(problemText({ ...wrongPassword, lang: 'en' })).toBe(own);
+    expect(fieldText({ ...wrongPassword, lang: 'en' }, 'currentPassword')).toBe(own);
+    // The shared minimum fills the placeholder.
+    const rsa = fieldText(rsaShort, 'publicKey');
+    expect(rsa).toContain('3072');
+    expect(rsa).toMatch(/^Dieser RSA-Schlüssel ist zu kurz/);
+    expect(problemText(rsaShort)).toBe(rsa);
+    // The portal's English rule list gives way to the page's own checklist.
+    expect(
+      violationsText({ code: 'password_policy', lang: 'en', violations: ['Use at least 12 characters.'] }),
+    ).toEqual([]);
+  });
+
+  it('missing lang: own words only when the page is not English', async () => {
+    await chooseLanguage('de');
+    expect(problemText(wrongPassword)).toBe(read('de').options_problemWrongPassword?.message);
+    await chooseLanguage('ar');
+    expect(fieldText(wrongPassword, 'currentPassword')).toBe(
+      read('ar').options_problemWrongPassword?.message,
+    );
+    await chooseLanguage('en');
+    expect(problemText(wrongPassword)).toBe(wrongPassword.message);
+    expect(fieldText(wrongPassword, 'currentPassword')).toBe(wrongPassword.fields.currentPassword);
+  });
+
+  it('an English page keeps the portal’s richer English words', async () => {
+    await chooseLanguage('en');
+    expect(problemText({ ...wrongPassword, lang: 'en' })).toBe(wrongPassword.message);
+    expect(fieldText(rsaShort, 'publicKey')).toBe(rsaShort.fields.publicKey);
+    expect(
+      violationsText({ code: 'password_policy', lang: 'en', violations: ['Use at least 12 characters.'] }),
+    ).toEqual(['Use at least 12 characters.']);
+  });
+
+  it('a portal answering in the page’s language is shown as sent (a German portal for a German page)', async () => {
+    await chooseLanguage('de');
+    const german = {
+      code: 'wrong_password',
+      message: 'Das Passwort stimmt nicht, bitte noch einmal.',
+      fields: { currentPassword: 'Falsches Passwort.' },
+      lang: 'de-DE',
+    } as const;
+    expect(problemText(german)).toBe(german.message);
+    expect(fieldText(german, 'currentPassword')).toBe('Falsches Passwort.');
+  });
+
+  it('an unknown code always shows the portal’s words, in any language', async () => {
+    await chooseLanguage('de');
+    const unknown = {
+      code: 'portal_error',
+      message: 'Quota exceeded: 10 keys at most.',
+      lang: 'en',
+    } as const;
+    expect(problemText(unknown)).toBe(unknown.message);
+    const invalid = {
+      code: 'validation_failed',
+      message: 'Some fields are not valid.',
+      fields: { phone: 'Enter 7 to 15 digits.' },
+      lang: 'en',
+    } as const;
+    expect(fieldText(invalid, 'phone')).toBe('Enter 7 to 15 digits.');
+    expect(problemText({ code: 'something_new' as 'portal_error', message: 'New rule.' })).toBe('New rule.');
+    // Codes are data from another process: names of Object.prototype are no table keys.
+    for (const code of ['constructor', 'toString', '__proto__'])
+      expect(fieldText({ code: code as 'portal_error', message: 'Odd.', lang: 'en' }, 'x')).toBe('Odd.');
+  });
+
+  it('the extension’s own failures are the page’s words under a field too, whatever their lang', async () => {
+    await chooseLanguage('de');
+    const pasted = {
+      code: 'ssh_key_private_key',
+      message: 'This is a private key…',
+      fields: { publicKey: 'This is a private key…' },
+    } as const;
+    expect(fieldText(pasted, 'publicKey')).toBe(read('de').options_sshPrivateKeyPasted?.message);
+  });
+
+  it('every portal code the brief names has its own words in every language', async () => {
+    const codes = [
+      'wrong_password',
+      'too_many_attempts',
+      'invalid_code',
+      'totp_not_pending',
+      'totp_already_enabled',
+      'totp_not_enabled',
+      'locked_field',
+      'password_policy',
+      'ssh_key_unsupported_type',
+      'ssh_key_rsa_too_short',
+      'ssh_key_malformed',
+      'ssh_key_too_long',
+      'ssh_key_multiple_keys',
+      'ssh_key_duplicate',
+    ] as const;
+    for (const locale of SUPPORTED_LOCALES.filter((l) => l !== 'en')) {
+      await chooseLanguage(locale);
+      const texts = codes.map((code) => problemText({ code, message: 'PORTAL WORDS', lang: 'en' }));
+      expect(
+        texts.filter((text) => text === 'PORTAL WORDS' || text.startsWith('options_')),
+        locale,
+      ).toEqual([]);
+      // Each code has its own sentence.
+      expect(new Set(texts).size, locale).toBe(codes.length);
+    }
   });
 });

@@ -12,13 +12,20 @@
  *   language, so a wrong or missing name fails there, not in front of a user.
  * - {@link problemText} words the failures the extension itself produces
  *   (cancelled or failed verification, offline, signed out, a pasted private
- *   key) in the page's language; what the portal says about its own rules
- *   (field errors, password policy) is the portal's text, shown as it came.
+ *   key) in the page's language. For the portal's failures it shows the
+ *   portal's words when they are in the page's language (its
+ *   `Content-Language`, carried as `problem.lang`), which are richer (the key
+ *   size, the minutes to wait); otherwise, for a code it knows, the page's
+ *   own words. A code it does not know always shows the portal's words, so
+ *   nothing is lost. {@link fieldText} applies the same choice to the
+ *   message under one field.
  *
  * @see https://developer.chrome.com/docs/extensions/reference/api/i18n#type-placeholders named placeholders
  */
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { type MessageKey, t, uiLocale } from '../../utils/i18n.ts';
+import { MIN_RSA_BITS } from '../../utils/portal/contract.ts';
+import { sameLanguage } from '../../utils/portal/language.ts';
 
 /** The security centre's message names (all start with `options_`). */
 export type OptionsMessageKey = `options_${string}`;
@@ -49,10 +56,96 @@ const OWN_PROBLEM_TEXT: Partial<
   forced: 'options_problemForced',
 };
 
-/** What to show for `problem`: the page's own words for the extension's failures, else the portal's. */
-export function problemText(problem: Pick<AccountProblem, 'code' | 'message'>): string {
-  const key = OWN_PROBLEM_TEXT[problem.code as keyof typeof OWN_PROBLEM_TEXT];
-  return key ? ot(key) : problem.message || ot('options_problemUnknown');
+/** `table[code]`, own properties only: a code is data from another process (`constructor` is no key). */
+function lookup(
+  table: Partial<Record<string, OptionsMessageKey>>,
+  code: string,
+): OptionsMessageKey | undefined {
+  return Object.hasOwn(table, code) ? table[code] : undefined;
+}
+
+/**
+ * The portal's problem codes the page can word itself (the same thing the
+ * reference portal says, shorter where the portal names a parameter the page
+ * does not get, such as the key's size). The two about key sizes take the
+ * shared minimum, so they are worded in {@link portalCodeText}.
+ */
+const PORTAL_PROBLEM_TEXT: Partial<Record<AccountProblem['code'], OptionsMessageKey>> = {
+  wrong_password: 'options_problemWrongPassword',
+  too_many_attempts: 'options_problemTooManyAttempts',
+  invalid_code: 'options_problemInvalidCode',
+  totp_not_pending: 'options_problemTotpNotPending',
+  totp_already_enabled: 'options_problemTotpAlreadyEnabled',
+  totp_not_enabled: 'options_problemTotpNotEnabled',
+  locked_field: 'options_problemLockedField',
+  password_policy: 'options_problemPasswordPolicy',
+  ssh_key_malformed: 'options_problemSshKeyMalformed',
+  ssh_key_too_long: 'options_problemSshKeyTooLong',
+  ssh_key_multiple_keys: 'options_problemSshKeyMultipleKeys',
+  ssh_key_duplicate: 'options_problemSshKeyDuplicate',
+};
+
+/** The page's own words for a portal problem code, or null for a code it does not know. */
+function portalCodeText(code: string): string | null {
+  if (code === 'ssh_key_rsa_too_short')
+    return ot('options_problemSshKeyRsaTooShort', { minimum: MIN_RSA_BITS });
+  if (code === 'ssh_key_unsupported_type')
+    return ot('options_problemSshKeyUnsupportedType', { minimum: MIN_RSA_BITS });
+  const key = lookup(PORTAL_PROBLEM_TEXT, code);
+  return key ? ot(key) : null;
+}
+
+/**
+ * Whether the portal's words in `problem` are in the page's language, by
+ * primary subtag (a `de-AT` page reads `de`). When the portal did not say
+ * (`lang` absent: an older portal or background), its words are taken for
+ * English, the language portal APIs speak unless they say otherwise: an
+ * English page keeps them, any other page uses its own.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.5 RFC 9110 §8.5 (Content-Language)
+ */
+export function portalSpeaksPageLanguage(problem: Pick<AccountProblem, 'lang'>, page = uiLocale()): boolean {
+  return sameLanguage(problem.lang ?? 'en', page);
+}
+
+/** The page's own words for `problem` when the portal's are in another language; else null. */
+function ownWordsInstead(problem: Pick<AccountProblem, 'code' | 'lang'>): string | null {
+  return portalSpeaksPageLanguage(problem) ? null : portalCodeText(problem.code);
+}
+
+/**
+ * What to show for `problem`: the page's own words for the extension's
+ * failures, and for the portal's known codes when the portal wrote in another
+ * language; else the portal's words.
+ */
+export function problemText(problem: Pick<AccountProblem, 'code' | 'message' | 'lang'>): string {
+  const key = lookup(OWN_PROBLEM_TEXT, problem.code);
+  if (key) return ot(key);
+  return ownWordsInstead(problem) ?? (problem.message || ot('options_problemUnknown'));
+}
+
+/**
+ * What to show under the input `field` for `problem`: the portal's message
+ * for that field when its words suit the page (or the code is unknown, so
+ * nothing is lost), else the page's own words for the code
+ * ({@link problemText}).
+ */
+export function fieldText(
+  problem: Pick<AccountProblem, 'code' | 'message' | 'lang' | 'fields'>,
+  field: string,
+): string {
+  // The extension's own failures carry its English sentence in `fields` too: word those here.
+  if (lookup(OWN_PROBLEM_TEXT, problem.code)) return problemText(problem);
+  return ownWordsInstead(problem) ?? problem.fields?.[field] ?? problemText(problem);
+}
+
+/**
+ * The portal's list of broken password rules, when it is in the page's
+ * language; empty otherwise (the page's checklist already shows every rule in
+ * the page's language, and the error under the field says to look there).
+ */
+export function violationsText(problem: Pick<AccountProblem, 'code' | 'lang' | 'violations'>): string[] {
+  return ownWordsInstead(problem) === null ? (problem.violations ?? []) : [];
 }
 
 /** A date (and time) in the page's language, e.g. "12 Mar 2026" or "12.03.2026, 14:05". */

@@ -11,7 +11,7 @@ import QRCode from 'qrcode';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { MfaStatus, RecoveryCodes, TotpEnrollment } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
-import { formatDate, ot, problemText } from './i18n.ts';
+import { fieldText, formatDate, ot, problemText } from './i18n.ts';
 import {
   ConfirmDialog,
   CopyButton,
@@ -273,7 +273,7 @@ function Enrollment({
       return;
     }
     if (result.problem.code === 'invalid_code') {
-      setError(result.problem.fields?.code ?? problemText(result.problem));
+      setError(fieldText(result.problem, 'code'));
       codeRef.current?.focus();
     } else onProblem(result.problem);
   }

@@ -8,7 +8,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { PasswordPolicy } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
-import { ot, problemText } from './i18n.ts';
+import { fieldText, ot, problemText, violationsText } from './i18n.ts';
 import { errorAttributes, FieldError, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
 
 /** Characters as a person counts them (code points, so an emoji is one). */
@@ -82,11 +82,11 @@ export function PasswordSection({
     }
     const problem = result.problem;
     if (problem.code === 'wrong_password') {
-      setErrors({ currentPassword: problem.fields?.currentPassword ?? problemText(problem) });
+      setErrors({ currentPassword: fieldText(problem, 'currentPassword') });
       currentRef.current?.focus();
     } else if (problem.code === 'password_policy') {
-      setViolations(problem.violations ?? []);
-      setErrors({ newPassword: problem.fields?.newPassword ?? problemText(problem) });
+      setViolations(violationsText(problem));
+      setErrors({ newPassword: fieldText(problem, 'newPassword') });
       nextRef.current?.focus();
     } else if (problem.code === 'signed_out') {
       onProblem(problem);

@@ -8,7 +8,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { Me, ProfileField } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
-import { ot, problemText } from './i18n.ts';
+import { fieldText, ot, problemText } from './i18n.ts';
 import {
   errorAttributes,
   FieldError,
@@ -128,7 +128,7 @@ function FieldRow({
       onSaved(result.value, field.label);
       return;
     }
-    setError(result.problem.fields?.[field.name] ?? problemText(result.problem));
+    setError(fieldText(result.problem, field.name));
     onProblem(result.problem);
     inputRef.current?.focus();
   }

@@ -11,7 +11,7 @@ import type { SshKey } from '../../utils/portal/schemas.ts';
 import { SshKeyError } from '../../utils/ssh/errors.ts';
 import { generateOpenSshKeyPair } from '../../utils/ssh/generate-key-pair.ts';
 import { callAccount, changeAccount } from './account-client.ts';
-import { formatDate, ot, problemText } from './i18n.ts';
+import { fieldText, formatDate, ot, problemText } from './i18n.ts';
 import {
   ConfirmDialog,
   CopyButton,
@@ -193,8 +193,8 @@ function AddKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
     const fieldMessage = result.problem.fields?.publicKey ?? result.problem.fields?.name;
     if (result.problem.code.startsWith('ssh_key_') || fieldMessage) {
       setErrors({
-        ...(result.problem.fields?.name ? { name: result.problem.fields.name } : {}),
-        publicKey: result.problem.fields?.publicKey ?? problemText(result.problem),
+        ...(result.problem.fields?.name ? { name: fieldText(result.problem, 'name') } : {}),
+        publicKey: fieldText(result.problem, 'publicKey'),
       });
       // The reason is under the field; the status line says what happened and where to look.
       setNotice({ kind: 'error', text: ot('options_sshNotAdded') });

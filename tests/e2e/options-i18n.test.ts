@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocaleMessage } from '../../utils/i18n.ts';
+import { MIN_RSA_BITS } from '../../utils/portal/contract.ts';
 import {
   accessibilityViolations,
   EXTENSION_ORIGIN,
@@ -18,6 +19,7 @@ import {
   startHarness,
 } from './harness.ts';
 
+const FIXTURES = path.resolve(import.meta.dirname, '../../server/src/ssh/__fixtures__');
 const SECTIONS = ['profile', 'password', 'mfa', 'ssh-keys', 'downloads', 'sessions', 'settings'] as const;
 
 const messages = (locale: string): Record<string, LocaleMessage> =>
@@ -75,6 +77,95 @@ function englishOnly(locale: string): string[] {
     .filter(([english, translated]) => english !== translated && english.length > 12)
     .map(([english]) => english);
 }
+
+/** The sentence `key` of `locale` with its placeholders filled (`{ minimum: '3072' }`). */
+function sentence(locale: string, key: string, values: Record<string, string> = {}): string {
+  const entry = messages(locale)[key];
+  if (!entry) throw new Error(`no message ${key} in ${locale}`);
+  return entry.message.replace(
+    /\$([A-Za-z0-9_]+)\$/g,
+    (match, name: string) => values[name.toLowerCase()] ?? match,
+  );
+}
+
+/** Puts `value` into the add-key form's public key field as if pasted. */
+async function pastePublicKey(page: Page, value: string): Promise<void> {
+  await page.$eval(
+    '#ssh-public-key',
+    (el, text) => {
+      const textarea = el as HTMLTextAreaElement;
+      textarea.value = text as string;
+      textarea.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    value,
+  );
+}
+
+// First in the file: adding a key is a sensitive change the portal allows within minutes of the sign-in (B11).
+describe('the portal’s refusals in the page’s language (Content-Language)', () => {
+  it('B16: on the German page, an RSA-2048 key and a malformed key are refused in German, though the portal answers in English', async () => {
+    // What the background asks the portal for (it is the only context that talks to it).
+    const asked: string[] = [];
+    const worker = await h.worker();
+    await worker.client.send('Network.enable');
+    worker.client.on('Network.requestWillBeSent', (event) => {
+      if (event.request.method !== 'POST' || !event.request.url.endsWith('/api/v1/me/ssh-keys')) return;
+      const header = Object.entries(event.request.headers).find(
+        ([name]) => name.toLowerCase() === 'accept-language',
+      );
+      asked.push(String(header?.[1]));
+    });
+
+    const page = await h.browser.newPage();
+    await page.goto(`${EXTENSION_ORIGIN}/options.html#settings`);
+    await page.waitForSelector('#language');
+    await page.select('#language', 'de');
+    await page.waitForFunction(() => document.documentElement.lang === 'de');
+
+    await page.goto(`${EXTENSION_ORIGIN}/options.html#ssh-keys`);
+    await page.waitForSelector('[data-testid="ssh-empty"]');
+    await page.type('#ssh-name', 'alter Laptop');
+    await pastePublicKey(page, readFileSync(path.join(FIXTURES, 'rsa-2048.pub'), 'utf8'));
+    await page.click('[data-testid="add-key-form"] button[type="submit"]');
+    const expected = sentence('de', 'options_problemSshKeyRsaTooShort', { minimum: String(MIN_RSA_BITS) });
+    expect(expected).toContain('3072');
+    await page.waitForFunction(
+      (text: string) =>
+        document.querySelector('[data-testid="error-ssh-public-key-error"]')?.textContent === text,
+      { timeout: 20_000 },
+      expected,
+    );
+    expect(await page.$eval('[data-testid="notice"]', (el) => el.textContent)).toBe(
+      sentence('de', 'options_sshNotAdded'),
+    );
+    expect(await page.$eval('#ssh-public-key', (el) => el.getAttribute('aria-invalid'))).toBe('true');
+
+    await pastePublicKey(page, 'ssh-ed25519 not-base64-at-all laptop');
+    await page.click('[data-testid="add-key-form"] button[type="submit"]');
+    await page.waitForFunction(
+      (text: string) =>
+        document.querySelector('[data-testid="error-ssh-public-key-error"]')?.textContent === text,
+      { timeout: 20_000 },
+      sentence('de', 'options_problemSshKeyMalformed'),
+    );
+    // Nothing was added, and the portal's English reasons are nowhere on the page.
+    expect(await page.$('[data-testid="ssh-empty"]')).not.toBeNull();
+    const words = await visibleWords(page);
+    expect(words).not.toContain('the minimum is');
+    expect(words).not.toContain('not an SSH public key');
+    // Both requests reached the portal, asking for German first.
+    expect(asked).toEqual(['de, en;q=0.5', 'de, en;q=0.5']);
+    await h.screenshot(page, 'options-ssh-refused-de');
+
+    // Back to the browser's language for the next test.
+    await page.goto(`${EXTENSION_ORIGIN}/options.html#settings`);
+    await page.waitForSelector('#language');
+    await page.select('#language', '');
+    await page.waitForFunction(() => document.documentElement.lang.startsWith('en'));
+    await worker.client.send('Network.disable');
+    await page.close();
+  });
+});
 
 describe('security centre in other languages', () => {
   for (const { locale, dir, heading } of [

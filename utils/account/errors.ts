@@ -62,6 +62,12 @@ export interface AccountProblem {
   fields?: Record<string, string>;
   /** Each broken password rule, for the checklist. */
   violations?: string[];
+  /**
+   * Language of `message`, `fields` and `violations` when the portal wrote
+   * them (its `Content-Language`, a BCP 47 tag); absent when unknown. The
+   * page shows its own words for a known code when this is not its language.
+   */
+  lang?: string;
 }
 
 /** The answer of an account change: the value, or the expected failure. */

@@ -288,6 +288,39 @@ describe('account handlers', () => {
     expect(accountProtocol.updateProfile.request.safeParse({ patch: {} }).success).toBe(false);
   });
 
+  it('the portal’s Content-Language travels with its problem as `lang`; the protocol checks it', async () => {
+    const fake = fakeApi();
+    const message = 'The current password is not correct. Type it again.';
+    fake.answer(
+      'changePassword',
+      () => {
+        throw new PortalApiError('portal_error', message, {
+          status: 422,
+          lang: 'en',
+          problem: { type: 'about:blank', title: 'x', status: 422, code: 'wrong_password', detail: message },
+        });
+      },
+      () => {
+        throw new PortalApiError('network', 'The portal did not answer.');
+      },
+    );
+    const handlers = createAccountHandlers({ api: fake.api, withStepUp: fakeStepUp().withStepUp });
+    const result = await handlers.changePassword({ currentPassword: 'a', newPassword: 'b' });
+    expect(result).toEqual({ ok: false, problem: { code: 'wrong_password', message, lang: 'en' } });
+    expect(accountProtocol.changePassword.response.parse(result)).toEqual(result);
+    // The extension's own words carry no portal language.
+    const offline = await handlers.changePassword({ currentPassword: 'a', newPassword: 'b' });
+    expect(!offline.ok && offline.problem).toEqual({
+      code: 'offline',
+      message: 'The portal did not answer. Check your connection and try again.',
+    });
+    // C8: a language that is not a bounded language tag does not cross the message channel.
+    for (const lang of ['en\r\nX', 'x'.repeat(36), '', 'en_US']) {
+      const bad = { ok: false, problem: { code: 'wrong_password', message, lang } };
+      expect(accountProtocol.changePassword.response.safeParse(bad).success, lang).toBe(false);
+    }
+  });
+
   it('splits joined policy sentences', () => {
     expect(splitViolations('Use at least 8 characters.')).toEqual(['Use at least 8 characters.']);
   });

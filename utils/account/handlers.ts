@@ -130,6 +130,8 @@ export function toAccountProblem(error: unknown): AccountProblem | null {
           ? 'not_found'
           : 'portal_error';
     const problem: AccountProblem = { code, message: error.message };
+    // Set only for the portal's own words (a problem body); absent means unknown.
+    if (error.lang) problem.lang = error.lang;
     const fields = error.problem?.errors;
     if (fields && Object.keys(fields).length > 0) problem.fields = { ...fields };
     if (code === 'password_policy' && fields?.newPassword)

@@ -13,6 +13,7 @@
  *   options page keeps generated private keys to itself (A13).
  */
 import { z } from 'zod';
+import { languageTagSchema } from '../portal/language.ts';
 import {
   downloadsResponseSchema,
   mePatchSchema,
@@ -41,6 +42,7 @@ export const accountProblemSchema = z.object({
   message: z.string().max(2000),
   fields: z.record(z.string().max(100), z.string().max(500)).optional(),
   violations: z.array(z.string().max(500)).max(20).optional(),
+  lang: languageTagSchema.optional(),
 });
 
 /** `{ ok: true, value } | { ok: false, problem }` for a change whose value is `value`. */

@@ -49,3 +49,76 @@ describe('portal API client: GET /me/apps', () => {
     await expect(api.getApps()).rejects.toMatchObject({ code: 'invalid_response' });
   });
 });
+
+describe('portal API client: the language of problems', () => {
+  /** An API whose every answer is `answer()`; records the requests' Accept-Language. */
+  function apiRecording(answer: () => Response, language?: () => string) {
+    const asked: Array<string | null> = [];
+    const api = createPortalApi({
+      issuer: ISSUER,
+      getAccessToken: async () => 'at',
+      refreshAccessToken: async () => 'at',
+      fetch: (async (_url: string, init: RequestInit) => {
+        asked.push(new Headers(init.headers).get('accept-language'));
+        return answer();
+      }) as typeof fetch,
+      ...(language ? { language } : {}),
+    });
+    return { api, asked };
+  }
+  const problemAnswer = (headers: Record<string, string>) =>
+    new Response(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Code not accepted',
+        status: 422,
+        code: 'invalid_code',
+        detail: 'That code is not right.',
+      }),
+      { status: 422, headers: { 'content-type': 'application/problem+json', ...headers } },
+    );
+
+  it('asks for the UI language in Accept-Language, read at each request', async () => {
+    let language = 'de';
+    const { api, asked } = apiRecording(
+      () => new Response(JSON.stringify({ apps: [] })),
+      () => language,
+    );
+    await api.getApps();
+    language = 'ar';
+    await api.getApps();
+    expect(asked).toEqual(['de, en;q=0.5', 'ar, en;q=0.5']);
+  });
+
+  it('without a language option, asks for the launcher UI language (English outside a browser)', async () => {
+    const { api, asked } = apiRecording(() => new Response(JSON.stringify({ apps: [] })));
+    await api.getApps();
+    expect(asked).toEqual(['en']);
+  });
+
+  it('a problem answer carries its Content-Language as `lang`', async () => {
+    const { api } = apiRecording(
+      () => problemAnswer({ 'content-language': 'en' }),
+      () => 'de',
+    );
+    await expect(api.getApps()).rejects.toMatchObject({
+      code: 'portal_error',
+      message: 'That code is not right.',
+      lang: 'en',
+    });
+  });
+
+  it('C8: no header, a malformed one, or a body that is not a problem leaves the language unknown', async () => {
+    for (const response of [
+      () => problemAnswer({}),
+      () => problemAnswer({ 'content-language': '"en"; q=1' }),
+      // Our own fallback sentence is English whatever the portal's header claims.
+      () => new Response('<html>oops</html>', { status: 500, headers: { 'content-language': 'de' } }),
+    ]) {
+      const { api } = apiRecording(response);
+      const error = await api.getApps().catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ name: 'PortalApiError' });
+      expect((error as { lang?: string }).lang).toBeUndefined();
+    }
+  });
+});

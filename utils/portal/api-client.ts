@@ -10,7 +10,9 @@
 import * as oauth from 'oauth4webapi';
 import type { z } from 'zod';
 import { type StepUpRequirement, stepUpChallenge } from '../auth/step-up.ts';
+import { uiLocale } from '../i18n.ts';
 import { API_BASE_PATH } from './contract.ts';
+import { acceptLanguage, parseContentLanguage } from './language.ts';
 import {
   type AppsResponse,
   appSchema,
@@ -37,21 +39,32 @@ export type PortalApiErrorCode =
   /** Any other problem answer; `problem.code` has the portal's own code. */
   | 'portal_error';
 
-/** A portal API failure. The response problem (RFC 9457) is kept, non-enumerable. */
+/**
+ * A portal API failure. The response problem (RFC 9457) is kept, non-enumerable;
+ * `lang` is the language of its words (`Content-Language`), `undefined` when
+ * the portal did not say.
+ */
 export class PortalApiError extends Error {
   override readonly name = 'PortalApiError';
   readonly code: PortalApiErrorCode;
   readonly status: number | null;
+  readonly lang: string | undefined;
   declare readonly problem: z.infer<typeof problemSchema> | null;
 
   constructor(
     code: PortalApiErrorCode,
     message: string,
-    options: { status?: number | null; problem?: z.infer<typeof problemSchema> | null; cause?: unknown } = {},
+    options: {
+      status?: number | null;
+      problem?: z.infer<typeof problemSchema> | null;
+      lang?: string;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = options.status ?? null;
+    this.lang = options.lang;
     Object.defineProperty(this, 'problem', { value: options.problem ?? null, enumerable: false });
   }
 }
@@ -79,6 +92,12 @@ export interface PortalApiOptions {
   timeoutMs?: number;
   /** Told how many malformed entries `getApps` left out (for the log; the rest is used). */
   onDroppedApps?(count: number): void;
+  /**
+   * The person's UI language (a BCP 47 tag), asked for in `Accept-Language`;
+   * read per request, so a language chosen in Settings applies at once.
+   * Default: the launcher's UI language (utils/i18n.ts).
+   */
+  language?(): string;
 }
 
 /**
@@ -92,6 +111,7 @@ export function createPortalApi(options: PortalApiOptions) {
   const base = `${new URL(options.issuer).origin}${API_BASE_PATH}`;
   const insecure = new URL(options.issuer).protocol === 'http:';
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const language = options.language ?? uiLocale;
   const injected = options.fetch;
   const customFetch = injected
     ? (url: string, init: { body?: unknown }) => injected(url, init as RequestInit)
@@ -104,7 +124,11 @@ export function createPortalApi(options: PortalApiOptions) {
     path: string,
     body?: unknown,
   ): Promise<{ response: Response; challenges: oauth.WWWAuthenticateChallenge[] }> {
-    const headers = new Headers({ accept: 'application/json' });
+    // RFC 9110 §12.5.4: the portal may word its problems in the person's language.
+    const headers = new Headers({
+      accept: 'application/json',
+      'accept-language': acceptLanguage(language()),
+    });
     if (body !== undefined) headers.set('content-type', 'application/json');
     try {
       const response = await oauth.protectedResourceRequest(
@@ -219,5 +243,7 @@ async function problemError(response: Response): Promise<PortalApiError> {
     problem?.detail ??
     problem?.title ??
     `The portal answered ${response.status}. Try again, or contact your administrator.`;
-  return new PortalApiError(code, message, { status: response.status, problem });
+  // The portal's words only: our own fallback sentence above is English whatever the header says.
+  const lang = problem ? parseContentLanguage(response.headers.get('content-language')) : undefined;
+  return new PortalApiError(code, message, { status: response.status, problem, ...(lang ? { lang } : {}) });
 }

@@ -80,6 +80,22 @@ export const ACR_MFA = 'urn:portal-launcher:acr:mfa';
 /** Step-up freshness the portal asks for on sensitive changes, in seconds (B11). */
 export const SENSITIVE_CHANGE_MAX_AGE = 300;
 
+/**
+ * RSA SSH keys shorter than this many bits are refused (B16; NIST SP 800-57
+ * Part 1 Rev. 5 §5.6.3: 3072 bits for security beyond 2030). One constant for
+ * the portal's check and the options page's words about it.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc4253#section-6.6 RFC 4253 §6.6 (the `ssh-rsa` key format)
+ */
+export const MIN_RSA_BITS = 3072;
+
+/**
+ * The language the reference portal writes its API problems in; it answers
+ * every API request with this `Content-Language` (RFC 9110 §8.5), so the
+ * launcher knows when to use its own words instead.
+ */
+export const PORTAL_CONTENT_LANGUAGE = 'en';
+
 /** Portal API base path, relative to the issuer's origin. */
 export const API_BASE_PATH = '/api/v1';
 

@@ -11,11 +11,17 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9457 RFC 9457 (problem details)
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-13.1.2 RFC 9110 §13.1.2 (If-None-Match)
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.5 RFC 9110 §8.5 (Content-Language)
  */
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet } from 'jose';
 import type Koa from 'koa';
-import { API_BASE_PATH, apiAudience, LAUNCHER_ORIGINS } from '../../../utils/portal/contract.ts';
+import {
+  API_BASE_PATH,
+  apiAudience,
+  LAUNCHER_ORIGINS,
+  PORTAL_CONTENT_LANGUAGE,
+} from '../../../utils/portal/contract.ts';
 import { problemSchema } from '../../../utils/portal/schemas.ts';
 import type { PortalContext } from '../context.ts';
 import type { UserRecord } from '../repo/users.ts';
@@ -52,9 +58,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...downloadRoutes,
 ];
 
-/** Headers on every API answer: never cached (B12), never sniffed or framed. */
+/**
+ * Headers on every API answer: never cached (B12), never sniffed or framed;
+ * the language of any words in it (RFC 9110 §8.5), so a launcher showing a
+ * problem to someone who reads another language can use its own words.
+ */
 const BASE_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
+  'Content-Language': PORTAL_CONTENT_LANGUAGE,
   'X-Content-Type-Options': 'nosniff',
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'Referrer-Policy': 'no-referrer',

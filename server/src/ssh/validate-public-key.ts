@@ -22,6 +22,7 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import sshpk from 'sshpk';
+import { MIN_RSA_BITS } from '../../../utils/portal/contract.ts';
 
 /** Key types the portal accepts, spelled as on the wire (and in `sshKeySchema.type`). */
 export const ACCEPTED_SSH_KEY_TYPES = [
@@ -32,8 +33,8 @@ export const ACCEPTED_SSH_KEY_TYPES = [
 ] as const;
 export type AcceptedSshKeyType = (typeof ACCEPTED_SSH_KEY_TYPES)[number];
 
-/** RSA keys shorter than this are refused (NIST SP 800-57: 3072 bits for security beyond 2030). */
-export const MIN_RSA_BITS = 3072;
+// The minimum RSA size is shared with the launcher (its words about this refusal name it).
+export { MIN_RSA_BITS } from '../../../utils/portal/contract.ts';
 /** OpenSSH refuses RSA moduli above this size (`SSHBUF_MAX_BIGNUM` / `SSH_RSA_MAXIMUM_MODULUS_SIZE`). */
 export const MAX_RSA_BITS = 16_384;
 /**
