@@ -28,6 +28,22 @@ describe('options page helpers', () => {
     expect(policyChecklist({ ...policy, checksCommonPasswords: false }, 'x')).toHaveLength(2);
   });
 
+  it('B10: the rules the portal named when it refused this password are marked unmet, unknown names ignored', () => {
+    const policy = { minLength: 8, maxLength: 64, checksCommonPasswords: true };
+    const rows = policyChecklist(policy, 'password1', ['common', 'email', 'a_rule_from_a_newer_portal']);
+    expect(rows.map((row) => [row.id, row.met])).toEqual([
+      ['min', true],
+      ['max', true],
+      ['common', false],
+      ['email', false],
+    ]);
+    // A portal that publishes no common-password rule but names it anyway still gets its row.
+    expect(
+      policyChecklist({ ...policy, checksCommonPasswords: false }, 'password1', ['common']).map((r) => r.id),
+    ).toEqual(['min', 'max', 'common']);
+    expect(policyChecklist(policy, 'long enough', ['min_length'])[0]?.met).toBe(false);
+  });
+
   it('shows a TOTP secret in groups of four without padding', () => {
     expect(groupSecret('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP')).toBe('JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP');
     expect(groupSecret('JBSWY3DPEH======')).toBe('JBSW Y3DP EH');

@@ -17,27 +17,40 @@ function passwordLength(value: string): number {
 }
 
 /** The checklist rows for the current input. */
+/**
+ * The checklist under the new password: each rule of the portal's policy and
+ * whether `value` meets it. `refused` are the rules the portal named
+ * (`PASSWORD_RULES`) when it refused this very value: those it alone can check
+ * (common passwords, the person's email address) show as unmet from then on.
+ */
 export function policyChecklist(
   policy: PasswordPolicy,
   value: string,
+  refused: readonly string[] = [],
 ): { id: string; label: string; met: boolean | null }[] {
   const length = passwordLength(value);
   const rows: { id: string; label: string; met: boolean | null }[] = [
     {
       id: 'min',
       label: ot('options_ruleMinLength', { count: policy.minLength }),
-      met: length >= policy.minLength,
+      met: length >= policy.minLength && !refused.includes('min_length'),
     },
     {
       id: 'max',
       label: ot('options_ruleMaxLength', { count: policy.maxLength }),
-      met: length <= policy.maxLength,
+      met: length <= policy.maxLength && !refused.includes('max_length'),
     },
   ];
-  if (policy.checksCommonPasswords) {
+  if (policy.checksCommonPasswords || refused.includes('common')) {
     // Only the portal knows its list of common and breached passwords: checked on save.
-    rows.push({ id: 'common', label: ot('options_ruleNotCommon'), met: null });
+    rows.push({
+      id: 'common',
+      label: ot('options_ruleNotCommon'),
+      met: refused.includes('common') ? false : null,
+    });
   }
+  // Not part of the published policy: shown once the portal says this password is the email address.
+  if (refused.includes('email')) rows.push({ id: 'email', label: ot('options_ruleNotEmail'), met: false });
   return rows;
 }
 
@@ -54,6 +67,8 @@ export function PasswordSection({
   const [show, setShow] = useState(false);
   const [errors, setErrors] = useState<{ currentPassword?: string; newPassword?: string }>({});
   const [violations, setViolations] = useState<string[]>([]);
+  /** The value the portal last refused and the rules it named; marked while the field still holds it. */
+  const [refused, setRefused] = useState<{ password: string; rules: string[] } | null>(null);
   const [busy, setBusy] = useState<'change' | 'reset' | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   const currentRef = useRef<HTMLInputElement>(null);
@@ -86,6 +101,7 @@ export function PasswordSection({
       currentRef.current?.focus();
     } else if (problem.code === 'password_policy') {
       setViolations(violationsText(problem));
+      setRefused({ password: next, rules: problem.rules ?? [] });
       setErrors({ newPassword: fieldText(problem, 'newPassword') });
       nextRef.current?.focus();
     } else if (problem.code === 'signed_out') {
@@ -152,7 +168,7 @@ export function PasswordSection({
               {...errorAttributes('new-password-error', errors.newPassword, 'password-rules')}
             />
             <ul id="password-rules" class="checklist" aria-label={ot('options_passwordRules')}>
-              {policyChecklist(rules, next).map((row) => (
+              {policyChecklist(rules, next, refused?.password === next ? refused.rules : []).map((row) => (
                 <li
                   key={row.id}
                   class={row.met === null ? 'pending' : row.met ? 'met' : 'unmet'}

@@ -356,6 +356,10 @@ describe('security centre: password (bob)', () => {
     await page.click('[data-testid="password-form"] button[type="submit"]');
     const policyError = await page.waitForSelector('[data-testid="error-new-password-error"]');
     expect(await policyError?.evaluate((el) => el.textContent)).toContain('too common');
+    // The portal named the rule: its row in the checklist is marked, until the password changes.
+    expect(await page.$eval('[data-rule="common"]', (el) => el.className)).toBe('unmet');
+    await page.type('#new-password', '!');
+    expect(await page.$eval('[data-rule="common"]', (el) => el.className)).toBe('pending');
 
     await clear('#new-password');
     await page.type('#new-password', 'a long passphrase nobody else uses');

@@ -62,6 +62,8 @@ export interface AccountProblem {
   fields?: Record<string, string>;
   /** Each broken password rule, for the checklist. */
   violations?: string[];
+  /** `password_policy`: the portal's names of the broken rules (`PASSWORD_RULES`), to mark in the checklist. */
+  rules?: string[];
   /**
    * Language of `message`, `fields` and `violations` when the portal wrote
    * them (its `Content-Language`, a BCP 47 tag); absent when unknown. The

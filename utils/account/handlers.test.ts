@@ -21,13 +21,27 @@ const PUBLIC_KEY =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@laptop';
 const stepUpNeeded = () => new StepUpRequiredError({ acrValues: [ACR_MFA], maxAge: 300 });
 
-function problem(status: number, code: string, detail: string, errors?: Record<string, string>) {
+function problem(
+  status: number,
+  code: string,
+  detail: string,
+  errors?: Record<string, string>,
+  rules?: string[],
+) {
   return new PortalApiError(
     status === 404 ? 'not_found' : status === 403 ? 'forbidden' : 'portal_error',
     detail,
     {
       status,
-      problem: { type: 'about:blank', title: 'x', status, detail, code, ...(errors ? { errors } : {}) },
+      problem: {
+        type: 'about:blank',
+        title: 'x',
+        status,
+        detail,
+        code,
+        ...(errors ? { errors } : {}),
+        ...(rules ? { rules } : {}),
+      },
     },
   );
 }
@@ -170,10 +184,16 @@ describe('account handlers', () => {
   it('B10: password_policy comes with the list of broken rules', async () => {
     const fake = fakeApi();
     fake.answer('changePassword', () => {
-      throw problem(422, 'password_policy', 'Choose another password.', {
-        newPassword:
-          'Use at least 12 characters. This password is too common. Choose something harder to guess. Do not use your email address as your password.',
-      });
+      throw problem(
+        422,
+        'password_policy',
+        'Choose another password.',
+        {
+          newPassword:
+            'Use at least 12 characters. This password is too common. Choose something harder to guess. Do not use your email address as your password.',
+        },
+        ['min_length', 'common', 'email'],
+      );
     });
     const handlers = createAccountHandlers({ api: fake.api, withStepUp: fakeStepUp().withStepUp });
     const result = await handlers.changePassword({ currentPassword: 'a', newPassword: 'b' });
@@ -184,6 +204,8 @@ describe('account handlers', () => {
       'Choose something harder to guess.',
       'Do not use your email address as your password.',
     ]);
+    // The rules by name too, for the checklist in the page's own language.
+    expect(!result.ok && result.problem.rules).toEqual(['min_length', 'common', 'email']);
   });
 
   it('locked_field and validation_failed keep the per-field reasons', async () => {

@@ -136,6 +136,7 @@ export function toAccountProblem(error: unknown): AccountProblem | null {
     if (fields && Object.keys(fields).length > 0) problem.fields = { ...fields };
     if (code === 'password_policy' && fields?.newPassword)
       problem.violations = splitViolations(fields.newPassword);
+    if (code === 'password_policy' && error.problem?.rules) problem.rules = [...error.problem.rules];
     return problem;
   }
   if (error instanceof PolicyError) {

@@ -42,6 +42,7 @@ export const accountProblemSchema = z.object({
   message: z.string().max(2000),
   fields: z.record(z.string().max(100), z.string().max(500)).optional(),
   violations: z.array(z.string().max(500)).max(20).optional(),
+  rules: z.array(z.string().max(40)).max(10).optional(),
   lang: languageTagSchema.optional(),
 });
 

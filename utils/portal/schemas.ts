@@ -25,8 +25,17 @@ export const problemSchema = z.object({
   code: z.string().max(100).optional(),
   /** Field name → message, for validation failures. */
   errors: z.record(z.string().max(100), z.string().max(500)).optional(),
+  /**
+   * RFC 9457 §3.2 extension member of `password_policy` problems: the rules the
+   * new password breaks ({@link PASSWORD_RULES}; a newer portal may name others).
+   */
+  rules: z.array(z.string().max(40)).max(10).optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
+
+/** The password-policy rules a portal names in a `password_policy` problem's `rules`. */
+export const PASSWORD_RULES = ['min_length', 'max_length', 'common', 'email'] as const;
+export type PasswordRule = (typeof PASSWORD_RULES)[number];
 
 // ---------------------------------------------------------------- profile
 

@@ -48,6 +48,8 @@ export interface ApiProblemOptions {
   detail?: string;
   /** Field name → message, for 422 validation failures. */
   errors?: Record<string, string>;
+  /** `password_policy`: the rules broken (the `rules` extension member). */
+  rules?: string[];
   /** Extra response headers (`WWW-Authenticate`, `Allow`, …). */
   headers?: Record<string, string>;
   cause?: unknown;
@@ -65,6 +67,7 @@ export class ApiProblem extends Error {
   readonly title: string;
   readonly detail: string | undefined;
   readonly errors: Record<string, string> | undefined;
+  readonly rules: string[] | undefined;
   readonly headers: Record<string, string>;
 
   constructor(status: number, code: ApiProblemCode, title: string, options: ApiProblemOptions = {}) {
@@ -74,6 +77,7 @@ export class ApiProblem extends Error {
     this.title = title;
     this.detail = options.detail;
     this.errors = options.errors;
+    this.rules = options.rules;
     this.headers = options.headers ?? {};
   }
 
@@ -91,6 +95,7 @@ export class ApiProblem extends Error {
       code: this.code,
       ...(this.detail ? { detail: this.detail.slice(0, 2000) } : {}),
       ...(errors ? { errors } : {}),
+      ...(this.rules ? { rules: this.rules.slice(0, 10).map((rule) => rule.slice(0, 40)) } : {}),
     };
   }
 }

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hash, verify } from '@node-rs/argon2';
-import type { PasswordPolicy } from '../../../utils/portal/schemas.ts';
+import type { PasswordPolicy, PasswordRule } from '../../../utils/portal/schemas.ts';
 import type { Config } from '../config.ts';
 
 /** Longest password accepted (characters). Long passphrases are welcome; this only bounds hashing work. */
@@ -83,35 +83,54 @@ export function isCommonPassword(password: string): boolean {
   return loadCommonPasswords().has(normalize(password).toLowerCase());
 }
 
+/** One broken password rule: which, and the sentence a person can act on. */
+export interface PasswordViolation {
+  rule: PasswordRule;
+  message: string;
+}
+
 /**
- * Lists what is wrong with a new password, as sentences a person can act on.
- * Empty means acceptable. Length counts Unicode characters (code points), not bytes.
+ * Lists what is wrong with a new password, each rule with a sentence a person
+ * can act on. Empty means acceptable. Length counts Unicode characters (code
+ * points), not bytes.
  *
  * @see https://pages.nist.gov/800-63-4/sp800-63b.html NIST SP 800-63B §3.1.1.2 (password verifiers)
  */
-export function checkPasswordPolicy(
+export function passwordViolations(
   password: string,
   policy: PasswordPolicy,
   context: { email?: string } = {},
-): string[] {
-  const violations: string[] = [];
+): PasswordViolation[] {
+  const violations: PasswordViolation[] = [];
   const length = [...normalize(password)].length;
   if (length < policy.minLength) {
-    violations.push(`Use at least ${policy.minLength} characters.`);
+    violations.push({ rule: 'min_length', message: `Use at least ${policy.minLength} characters.` });
   }
   if (length > policy.maxLength) {
-    violations.push(`Use at most ${policy.maxLength} characters.`);
+    violations.push({ rule: 'max_length', message: `Use at most ${policy.maxLength} characters.` });
   }
   if (policy.checksCommonPasswords && isCommonPassword(password)) {
-    violations.push('This password is too common. Choose something harder to guess.');
+    violations.push({
+      rule: 'common',
+      message: 'This password is too common. Choose something harder to guess.',
+    });
   }
   const email = context.email?.trim().toLowerCase();
   if (email) {
     const lower = normalize(password).toLowerCase();
     const localPart = email.split('@')[0] ?? '';
     if (lower === email || (localPart.length >= 3 && lower === localPart)) {
-      violations.push('Do not use your email address as your password.');
+      violations.push({ rule: 'email', message: 'Do not use your email address as your password.' });
     }
   }
   return violations;
+}
+
+/** {@link passwordViolations} as sentences only. */
+export function checkPasswordPolicy(
+  password: string,
+  policy: PasswordPolicy,
+  context: { email?: string } = {},
+): string[] {
+  return passwordViolations(password, policy, context).map((violation) => violation.message);
 }

@@ -75,11 +75,17 @@ describe('POST /me/password', () => {
     const problem = problemSchema.parse(weak.json);
     expect(problem).toMatchObject({ status: 422, code: 'password_policy' });
     expect(problem.errors?.newPassword).toMatch(/characters/);
+    expect(problem.rules).toEqual(['min_length']);
     const common = await callApi(t.portal, 'POST', '/me/password', {
       token: bob.access_token,
       body: { currentPassword: 'bob-demo-password', newPassword: 'password123' },
     });
-    expect(problemSchema.parse(common.json).code).toBe('password_policy');
+    expect(problemSchema.parse(common.json)).toMatchObject({ code: 'password_policy', rules: ['common'] });
+    const ownEmail = await callApi(t.portal, 'POST', '/me/password', {
+      token: bob.access_token,
+      body: { currentPassword: 'bob-demo-password', newPassword: 'BOB@example.com' },
+    });
+    expect(problemSchema.parse(ownEmail.json)).toMatchObject({ code: 'password_policy', rules: ['email'] });
   });
 
   it('B4: a change ends every other session and every refresh token of the user', async () => {

@@ -14,9 +14,9 @@ import { invalidateUserPasswordResets } from '../../repo/password-resets.ts';
 import { accountSubject, checkLock, recordFailure } from '../../services/lockout.ts';
 import { requestPasswordReset } from '../../services/password-reset.ts';
 import {
-  checkPasswordPolicy,
   hashPassword,
   passwordPolicy,
+  passwordViolations,
   verifyPassword,
 } from '../../services/passwords.ts';
 import { hasActiveTotp } from '../../services/totp.ts';
@@ -90,13 +90,16 @@ export const passwordRoutes = [
           errors: { currentPassword: 'The current password is not correct.' },
         });
       }
-      const violations = checkPasswordPolicy(body.newPassword, passwordPolicy(portal.config), {
+      const violations = passwordViolations(body.newPassword, passwordPolicy(portal.config), {
         email: user.email,
       });
       if (violations.length > 0) {
+        const sentences = violations.map((violation) => violation.message).join(' ');
         throw new ApiProblem(422, 'password_policy', 'Password does not meet the policy', {
-          detail: `Choose another password: ${violations.join(' ')}`.slice(0, 2000),
-          errors: { newPassword: violations.join(' ').slice(0, 500) },
+          detail: `Choose another password: ${sentences}`.slice(0, 2000),
+          errors: { newPassword: sentences.slice(0, 500) },
+          // Which rules, so a launcher can mark them in its own checklist, in its own language.
+          rules: violations.map((violation) => violation.rule),
         });
       }
       portal.repos.users.setPasswordHash(user.id, await hashPassword(body.newPassword));
