@@ -100,9 +100,30 @@ describe('framing', () => {
       expect(frame.url(), name).toBe('chrome-error://chromewebdata/');
       expect(await frame.$('#email, #app, input[type="password"]'), name).toBeNull();
     }
-    const auth = frameNamed(attacker, 'auth');
-    await auth.waitForSelector('#app[data-state="error"]', { timeout: 10_000 });
-    expect(await auth.$eval('#message', (el) => el.textContent)).toContain('only in its own tab');
+    // The extension frame lives in another process (an out-of-process iframe): take the frame
+    // once it is at auth.html, and poll by interval (a frame's animation frames may be throttled).
+    const auth = await attacker.waitForFrame(
+      (frame) => frame.url().startsWith(`${EXTENSION_ORIGIN}/auth.html`),
+      {
+        timeout: 20_000,
+      },
+    );
+    const message = await auth
+      .waitForFunction(
+        () => {
+          const app = document.getElementById('app');
+          return app?.dataset.state === 'error'
+            ? (document.getElementById('message')?.textContent ?? '')
+            : false;
+        },
+        { timeout: 20_000, polling: 250 },
+      )
+      .then(async (handle) => String(await handle.jsonValue()))
+      .catch(async (error: unknown) => {
+        const html = await auth.evaluate(() => document.body.outerHTML).catch(String);
+        throw new Error(`the framed auth page did not refuse: ${auth.url()} ${html}`, { cause: error });
+      });
+    expect(message).toContain('only in its own tab');
 
     // The pending sign-in was not consumed: it still finishes in its own tab.
     expect(await pendingStates()).toContain(state);

@@ -147,7 +147,18 @@ describe('security centre: a changed factor is the one that signs in', () => {
     await waitForNotice(page, 'Your password was changed.');
     await page.close();
 
-    await signOut(h, popup);
+    // B4: the change revoked the launcher's grant, so its refresh token and its unexpired access
+    // token are both refused at once: the popup asks to sign in again.
+    await popup.bringToFront();
+    await popup.reload();
+    await popup.waitForSelector('button::-p-text(Sign in)', { timeout: 20_000 });
+    // The portal session this browser kept is ended at the portal's own sign-out page, so the next
+    // sign-in asks for the password.
+    const portalSignOut = await h.browser.newPage();
+    await portalSignOut.goto(`${h.portal.issuer}/session/end`);
+    await portalSignOut.waitForSelector('button[name="logout"]');
+    await Promise.all([portalSignOut.waitForNavigation(), portalSignOut.click('button[name="logout"]')]);
+    await portalSignOut.close();
 
     // Same sign-in tab: the old password is refused with the portal's message, then the new one works.
     const tab = await startSignIn(h, popup);

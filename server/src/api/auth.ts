@@ -32,6 +32,7 @@ const claimsSchema = z.object({
   amr: z.array(z.string().max(50)).max(20).optional(),
   auth_time: z.number().int().nonnegative().optional(),
   sid: z.string().max(200).optional(),
+  grant_id: z.string().max(200).optional(),
   jti: z.string().max(200).optional(),
   exp: z.number(),
 });
@@ -47,6 +48,8 @@ export interface AccessToken {
   authTime: number | null;
   /** The provider session the token came from (`sid`), to mark the current session. */
   sessionId: string | null;
+  /** The provider grant the token was issued under (`grant_id`), checked live on every request. */
+  grantId: string | null;
   /** Expiry, seconds since the epoch. */
   expiresAt: number;
 }
@@ -122,6 +125,7 @@ export function createAccessTokenVerifier(
       amr: c.amr ?? [],
       authTime: c.auth_time ?? null,
       sessionId: c.sid ?? null,
+      grantId: c.grant_id ?? null,
       expiresAt: c.exp,
     };
   };

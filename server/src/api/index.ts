@@ -184,6 +184,12 @@ async function authenticate(
   const user = ctx.repos.users.findById(token.userId);
   // A token outlives a disabled or deleted account by up to its lifetime; refuse it here.
   if (!user) throw invalidToken('The account of this access token no longer exists.');
+  // B4/B13: a signature proves who issued the token, not that the sign-in behind it still
+  // stands. Ending a session, changing or resetting the password, or a reused refresh token
+  // revokes the grant; its access tokens stop here at once instead of living out their TTL.
+  if (token.grantId && !ctx.repos.oidcStore.find('Grant', token.grantId)) {
+    throw invalidToken('The sign-in behind this access token has ended.');
+  }
   if (user.disabled) {
     throw new ApiProblem(401, 'account_disabled', 'Account disabled', {
       detail: 'Your account is disabled. Contact your administrator.',

@@ -269,6 +269,10 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
           }
           const sessionUid = (token as { sessionUid?: string }).sessionUid;
           if (sessionUid) jwt.payload.sid = sessionUid;
+          // The grant it was issued under: the API refuses the token once that grant is
+          // revoked (sign-out of that session, password change or reset, refresh-token reuse).
+          const grantId = (token as { grantId?: string }).grantId;
+          if (grantId) jwt.payload.grant_id = grantId;
         },
       },
     },

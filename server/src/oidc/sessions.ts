@@ -115,8 +115,8 @@ export async function endUserSessions(
 
 /**
  * Revokes every grant of the user: refresh tokens, access-token records and
- * codes die with them (B4). JWT access tokens already issued stay valid until
- * their short expiry; the API also refuses disabled accounts.
+ * codes die with them (B4), and the API refuses the JWT access tokens already
+ * issued under them (it checks each token's `grant_id`, api/index.ts).
  */
 export async function revokeUserGrants(ctx: SessionsContext, userId: string): Promise<number> {
   const grants = ctx.repos.oidcStore.grantIdsOf(userId);

@@ -45,6 +45,7 @@ function sign(
     amr: ['pwd', 'otp', 'mfa'],
     auth_time: nowSeconds - 30,
     sid: 'session-1',
+    grant_id: 'grant-1',
     ...claims,
   })
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k1', ...header })
@@ -68,6 +69,7 @@ function token(overrides: Partial<AccessToken> = {}): AccessToken {
     amr: ['pwd', 'otp', 'mfa'],
     authTime: nowSeconds - 30,
     sessionId: 'session-1',
+    grantId: 'grant-1',
     expiresAt: nowSeconds + 600,
     ...overrides,
   };
@@ -83,6 +85,7 @@ describe('access token verification', () => {
       amr: ['pwd', 'otp', 'mfa'],
       authTime: nowSeconds - 30,
       sessionId: 'session-1',
+      grantId: 'grant-1',
       expiresAt: nowSeconds + 600,
     });
   });

@@ -98,6 +98,8 @@ describe('POST /me/password', () => {
     expect(answer.status).toBe(204);
     await expectInvalidGrant(other.refresh_token);
     await expectInvalidGrant(current.refresh_token);
+    // The access tokens issued under those grants stop at once, not after their lifetime.
+    expect((await callApi(t.portal, 'GET', '/me', { token: other.access_token })).status).toBe(401);
     // The old password no longer signs in; the new one does.
     await expect(
       signIn(t.portal, { email: 'bob@example.com', password: 'bob-demo-password' }),

@@ -53,7 +53,12 @@ describe('sessions', () => {
     });
     expect(ended.status).toBe(204);
     expect((await sessions(laptop.access_token)).map((s) => s.id)).toEqual([current?.id]);
-    // The ended session's refresh token is dead too (B4).
+    // B13/B4: the ended session's access token is refused at once, not after its lifetime…
+    const refused = await callApi(t.portal, 'GET', '/me', { token: desktop.access_token });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect((await callApi(t.portal, 'GET', '/me', { token: laptop.access_token })).status).toBe(200);
+    // …and its refresh token is dead too.
     const refreshed = await refresh(t.portal, desktop.refresh_token);
     expect(refreshed.status).toBe(400);
     expect(((await refreshed.json()) as { error: string }).error).toBe('invalid_grant');
