@@ -34,6 +34,7 @@ export type MessageKey =
   | 'signInWaiting'
   | 'signOut'
   | 'signedOut'
+  | 'sessionEnded'
   | 'securitySettings'
   | 'accountLabel'
   | 'appsLabel'

@@ -61,6 +61,8 @@ export const launcherStateSchema = z.object({
   appsProblem: problemSchema.nullable(),
   /** The outcome of the last launch the popup has not shown yet. */
   notice: noticeSchema.nullable(),
+  /** Signed out because the portal ended the session (not by the user): the popup says so. */
+  sessionEnded: z.boolean().optional(),
   /**
    * What the signed-in provider can do. `portalApi: false`: a plain OpenID
    * provider (apps from policy, read-only profile from its claims), so pages

@@ -227,6 +227,21 @@ export const launchNoticeItem = defineStoredItem<LaunchNotice | null>({
   description: 'Outcome of the most recent launch, shown once by the popup.',
 });
 
+/**
+ * Set when the session ended on its own (the portal refused the refresh token: the password
+ * changed, the session was ended on another device, the account was disabled), so the signed-out
+ * popup can say why instead of looking as if nothing happened. Cleared by a sign-in or sign-out.
+ */
+export const sessionEndedItem = defineStoredItem<{ at: number } | null>({
+  key: 'sessionEnded',
+  area: 'session',
+  schema: z.object({ at: epochMs }).nullable(),
+  version: 1,
+  fallback: null,
+  clearOn: ['signOut', 'identityChange'],
+  description: 'When the portal last ended the session (refused refresh), for the popup to explain.',
+});
+
 /** Non-secret catalog cache so the popup paints instantly and works offline (C3). */
 export const catalogCacheSchema = z.object({
   issuer: z.string().url(),

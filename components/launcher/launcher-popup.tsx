@@ -276,6 +276,11 @@ export function LauncherPopup() {
         ) : state.status === 'signedOut' ? (
           <section class="panel" aria-labelledby="sign-in-title">
             <h2 id="sign-in-title">{t('signInTitle')}</h2>
+            {state.sessionEnded ? (
+              <p class="status status-info" role="status" data-testid="session-ended">
+                {t('sessionEnded')}
+              </p>
+            ) : null}
             <p class="muted">{t('signInWhere', hostOf(state.portalUrl) ?? '—')}</p>
             <button type="button" onClick={() => void signIn()} disabled={busy === 'signIn'}>
               {t('signIn')}

@@ -8,7 +8,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { PasswordPolicy } from '../../utils/portal/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
-import { fieldText, ot, problemText, violationsText } from './i18n.ts';
+import { fieldText, ot, portalSpeaksPageLanguage, problemText, violationsText } from './i18n.ts';
 import { errorAttributes, FieldError, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
 
 /** Characters as a person counts them (code points, so an emoji is one). */
@@ -122,7 +122,11 @@ export function PasswordSection({
     setBusy(null);
     setNotice(
       result.ok
-        ? { kind: 'success', text: result.value.message }
+        ? {
+            kind: 'success',
+            // The portal's sentence (it may name the link's lifetime) when it speaks the page's language.
+            text: portalSpeaksPageLanguage({}) ? result.value.message : ot('options_passwordResetSent'),
+          }
         : { kind: 'error', text: problemText(result.problem) },
     );
   }

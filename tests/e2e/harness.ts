@@ -16,7 +16,7 @@ import puppeteer, { type Browser, type Page, type Target, type WebWorker } from 
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
 import { builtExtensionDir } from '../../scripts/output-dir.ts';
 import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
-import { startTestPortal } from '../../server/test/portal.ts';
+import { startTestPortal, type TestPortal } from '../../server/test/portal.ts';
 import { CHROME_EXTENSION_ID } from '../../utils/portal/contract.ts';
 import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
 
@@ -34,7 +34,8 @@ export interface RecordedRequest {
 
 export interface Harness {
   browser: Browser;
-  portal: RunningPortal;
+  /** The portal with its data folder (mail is written there as .eml files) and log lines. */
+  portal: TestPortal;
   requests: RecordedRequest[];
   consoleLines: string[];
   /** Connections that arrived where the redirect URI's host resolves (A14). */

@@ -406,6 +406,31 @@ describe('launch', () => {
   });
 });
 
+describe('a session the portal ended', () => {
+  it('B4: a refused refresh (grant revoked at the portal) signs out and the popup is told why, until the next sign-in', async () => {
+    const launcher = await signedIn();
+    // The password changed elsewhere: the portal refuses the access token and the refresh token.
+    portal.expireAccessTokens();
+    portal.state.refreshError = 'invalid_grant';
+    const ended = await launcher.getState(true);
+    expect(ended).toMatchObject({ status: 'signedOut', sessionEnded: true });
+    // A popup opened later still says why.
+    expect(await launcher.getState()).toMatchObject({ status: 'signedOut', sessionEnded: true });
+    // Signing in again clears it…
+    portal.state.refreshError = null;
+    const tabsBefore = tabs.created.length;
+    const done = launcher.signIn();
+    await tabsOpened(tabsBefore + 1);
+    await launcher.completeAuthorization(portal.authorize(tabs.created.at(-1) as string), 101);
+    await done;
+    expect((await launcher.getState()).sessionEnded).toBeUndefined();
+    // …and a sign-out by the person is not "ended by the portal".
+    await launcher.signOut();
+    expect(await launcher.getState()).toMatchObject({ status: 'signedOut' });
+    expect((await launcher.getState()).sessionEnded).toBeUndefined();
+  });
+});
+
 describe('identity change', () => {
   it('A11/A12: when the portal address changes, the old session is dropped, its refresh token revoked at the old portal, and nothing is sent to the new portal', async () => {
     const launcher = await signedIn();

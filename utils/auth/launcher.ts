@@ -41,6 +41,7 @@ import {
   type PendingFlow,
   pendingFlowsItem,
   type StoredSession,
+  sessionEndedItem,
 } from '../storage.ts';
 import { AuthError, isAuthError } from './errors.ts';
 import { createOidcClient, isLoopbackHttp, type OidcClient } from './oidc.ts';
@@ -199,6 +200,7 @@ export function createLauncher(options: LauncherOptions) {
     now,
     onEnded: async () => {
       await clearStoredItems('signOut');
+      await sessionEndedItem.set({ at: now() });
     },
   });
 
@@ -480,7 +482,12 @@ export function createLauncher(options: LauncherOptions) {
     };
     if (!settings.portalUrl) return base;
     const stored = await currentSession(settings);
-    if (!stored) return { ...base, status: 'signedOut' };
+    const signedOut = async (): Promise<LauncherState> => ({
+      ...base,
+      status: 'signedOut',
+      ...((await sessionEndedItem.get()) ? { sessionEnded: true } : {}),
+    });
+    if (!stored) return signedOut();
 
     let cache = await cachedCatalog(stored);
     let appsProblem: LauncherState['appsProblem'] = null;
@@ -489,11 +496,7 @@ export function createLauncher(options: LauncherOptions) {
         cache = await fetchCatalog(stored);
       } catch (error) {
         if (isAuthError(error, 'signed_out')) {
-          return {
-            ...base,
-            status: 'signedOut',
-            appsProblem: { code: 'signed_out', message: error.message },
-          };
+          return { ...(await signedOut()), appsProblem: { code: 'signed_out', message: error.message } };
         }
         appsProblem = toProblem(error);
       }
@@ -813,6 +816,7 @@ export function createLauncher(options: LauncherOptions) {
           throw error;
         }
         await session.establish(flow.issuer, settings.clientId, tokens, claims, { portalApi });
+        await sessionEndedItem.remove();
         for (const waiter of signInWaiters.splice(0)) waiter.resolve();
         if (flowTab !== undefined) await tabs.remove(flowTab).catch(() => undefined);
         return { kind: 'signIn', message: 'You are signed in. You can close this tab.' };
