@@ -7,6 +7,7 @@ import {
   GECKO_EXTENSION_ID,
   isLauncherOrigin,
 } from './contract.ts';
+import { problemSchema } from './schemas.ts';
 
 describe('Firefox contract', () => {
   it('B1: the Firefox redirect URIs are what identity.getRedirectURL yields for the gecko id (SHA-1 hex host)', () => {
@@ -31,6 +32,18 @@ describe('Firefox contract', () => {
       'MOZ-EXTENSION://8C5F1F46-3D0E-4B7A-9B1E-2F6A0C7D9E11',
     ]) {
       expect(isLauncherOrigin(origin), origin).toBe(false);
+    }
+  });
+});
+
+describe('problem bodies', () => {
+  it('C8: a `rules` member the launcher cannot read is dropped; the problem itself is kept', () => {
+    const base = { title: 'Password does not meet the policy', status: 422, code: 'password_policy' };
+    expect(problemSchema.parse({ ...base, rules: ['common', 'email'] }).rules).toEqual(['common', 'email']);
+    for (const odd of ['common', ['x'.repeat(41)], Array(11).fill('common'), [{ rule: 'common' }]]) {
+      const parsed = problemSchema.parse({ ...base, rules: odd });
+      expect(parsed).toMatchObject(base);
+      expect(parsed.rules).toBeUndefined();
     }
   });
 });

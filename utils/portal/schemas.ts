@@ -29,7 +29,8 @@ export const problemSchema = z.object({
    * RFC 9457 §3.2 extension member of `password_policy` problems: the rules the
    * new password breaks ({@link PASSWORD_RULES}; a newer portal may name others).
    */
-  rules: z.array(z.string().max(40)).max(10).optional(),
+  // Lenient: a portal that sends something else here loses only this member, never the problem.
+  rules: z.array(z.string().max(40)).max(10).optional().catch(undefined),
 });
 export type Problem = z.infer<typeof problemSchema>;
 

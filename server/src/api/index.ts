@@ -19,6 +19,7 @@ import type Koa from 'koa';
 import {
   API_BASE_PATH,
   apiAudience,
+  LAUNCHER_CLIENT_ID,
   LAUNCHER_ORIGINS,
   PORTAL_CONTENT_LANGUAGE,
 } from '../../../utils/portal/contract.ts';
@@ -184,12 +185,6 @@ async function authenticate(
   const user = ctx.repos.users.findById(token.userId);
   // A token outlives a disabled or deleted account by up to its lifetime; refuse it here.
   if (!user) throw invalidToken('The account of this access token no longer exists.');
-  // B4/B13: a signature proves who issued the token, not that the sign-in behind it still
-  // stands. Ending a session, changing or resetting the password, or a reused refresh token
-  // revokes the grant; its access tokens stop here at once instead of living out their TTL.
-  if (token.grantId && !ctx.repos.oidcStore.find('Grant', token.grantId)) {
-    throw invalidToken('The sign-in behind this access token has ended.');
-  }
   if (user.disabled) {
     throw new ApiProblem(401, 'account_disabled', 'Account disabled', {
       detail: 'Your account is disabled. Contact your administrator.',
@@ -197,6 +192,17 @@ async function authenticate(
         'WWW-Authenticate': 'Bearer error="invalid_token", error_description="The account is disabled."',
       },
     });
+  }
+  // B6/B14: only the launcher's tokens are for this API (the provider refuses the API resource
+  // to any other client; this is the second lock).
+  if (token.clientId !== LAUNCHER_CLIENT_ID) {
+    throw invalidToken('This access token was not issued to Portal Launcher.');
+  }
+  // B4/B13: a signature proves who issued the token, not that the sign-in behind it still
+  // stands. Ending a session, changing or resetting the password, or a reused refresh token
+  // revokes the grant; its access tokens stop here at once instead of living out their TTL.
+  if (!token.grantId || !ctx.repos.oidcStore.find('Grant', token.grantId)) {
+    throw invalidToken('The sign-in behind this access token has ended.');
   }
   return { token, user };
 }

@@ -243,9 +243,14 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
         async useGrantedResource() {
           return true;
         },
-        async getResourceServerInfo(_ctx, resource) {
+        async getResourceServerInfo(_ctx, resource, client) {
           if (!config.portalApi || resource !== audience) {
             throw new errors.InvalidTarget('unknown resource indicator');
+          }
+          // B6/B14: the portal API is the launcher's alone. An app the admin registered signs
+          // people in to itself; a token for the API would let it act as them at the portal.
+          if (client.clientId !== LAUNCHER_CLIENT_ID) {
+            throw new errors.InvalidTarget('this client may not ask for the portal API');
           }
           return {
             scope: API_SCOPES,

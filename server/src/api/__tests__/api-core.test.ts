@@ -5,9 +5,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { importJWK, type JWK, SignJWT } from 'jose';
+import { decodeJwt, importJWK, type JWK, SignJWT } from 'jose';
+import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA, API_BASE_PATH, apiAudience, LAUNCHER_ORIGINS } from '../../../../utils/portal/contract.ts';
+import {
+  ACR_MFA,
+  API_BASE_PATH,
+  apiAudience,
+  LAUNCHER_CLIENT_ID,
+  LAUNCHER_ORIGINS,
+} from '../../../../utils/portal/contract.ts';
 import { problemSchema } from '../../../../utils/portal/schemas.ts';
 import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../../../test/api-helpers.ts';
 
@@ -36,6 +43,9 @@ async function forge(claims: Record<string, unknown>): Promise<string> {
     exp: now + 300,
     acr: ACR_MFA,
     auth_time: now,
+    // As the provider issues them: the launcher's, under bob's live grant.
+    client_id: LAUNCHER_CLIENT_ID,
+    grant_id: decodeJwt(bobToken).grant_id,
     ...claims,
   })
     .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: jwk.kid })
@@ -159,6 +169,44 @@ describe('API framework', () => {
     );
     // The same forged shape with the right audience passes: the audience is what failed.
     expect((await callApi(t.portal, 'GET', '/me', { token: await forge({}) })).status).toBe(200);
+  });
+
+  it('B6/B14: a token issued to another client, or under no live grant, is refused', async () => {
+    for (const claims of [
+      { client_id: 'payroll' },
+      { client_id: undefined },
+      { grant_id: undefined },
+      { grant_id: 'a-grant-that-never-existed' },
+    ]) {
+      const answer = await callApi(t.portal, 'GET', '/me', { token: await forge(claims) });
+      expectProblem(answer, 401, 'invalid_token');
+    }
+  });
+
+  it('B6/B14: an app the admin registered cannot get a token for the portal API', async () => {
+    const bob = await signInWithPassword(t, 'bob');
+    const payroll = t.portal.context.repos.apps.findById('payroll');
+    if (!payroll?.clientId) throw new Error('no payroll client');
+    const url = new URL(`${t.portal.issuer}/auth`);
+    const callback = `${t.portal.demoApps.payroll}/callback`;
+    for (const [key, value] of Object.entries({
+      client_id: payroll.clientId,
+      redirect_uri: callback,
+      response_type: 'code',
+      scope: 'openid profile email',
+      resource: apiAudience(t.portal.issuer),
+      state: 'state-1',
+      code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
+      code_challenge_method: 'S256',
+    })) {
+      url.searchParams.set(key, value);
+    }
+    // bob's browser session would sign him in to Payroll at once; the API resource is what is refused.
+    const answer = await bob.client.follow(url.href, (location) => location.startsWith(callback));
+    const back = new URL(answer.location ?? '');
+    expect(`${back.origin}${back.pathname}`).toBe(callback);
+    expect(back.searchParams.get('error')).toBe('invalid_target');
+    expect(back.searchParams.get('code')).toBeNull();
   });
 
   it('B6: expired tokens, ID tokens and missing tokens are refused', async () => {
