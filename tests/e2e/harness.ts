@@ -360,3 +360,16 @@ export async function waitForApps(popup: Page): Promise<string[]> {
     buttons.map((b) => b.getAttribute('data-app-id') ?? ''),
   );
 }
+
+/** Puts `value` into the security centre's add-key field as if pasted. */
+export async function pastePublicKey(page: Page, value: string): Promise<void> {
+  await page.$eval(
+    '#ssh-public-key',
+    (el, text) => {
+      const textarea = el as HTMLTextAreaElement;
+      textarea.value = text as string;
+      textarea.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    value,
+  );
+}

@@ -15,6 +15,7 @@ import {
   accessibilityViolations,
   EXTENSION_ORIGIN,
   type Harness,
+  pastePublicKey,
   signInThroughPopup,
   startHarness,
 } from './harness.ts';
@@ -85,19 +86,6 @@ function sentence(locale: string, key: string, values: Record<string, string> = 
   return entry.message.replace(
     /\$([A-Za-z0-9_]+)\$/g,
     (match, name: string) => values[name.toLowerCase()] ?? match,
-  );
-}
-
-/** Puts `value` into the add-key form's public key field as if pasted. */
-async function pastePublicKey(page: Page, value: string): Promise<void> {
-  await page.$eval(
-    '#ssh-public-key',
-    (el, text) => {
-      const textarea = el as HTMLTextAreaElement;
-      textarea.value = text as string;
-      textarea.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    value,
   );
 }
 

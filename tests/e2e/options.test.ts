@@ -16,6 +16,7 @@ import {
   EXTENSION_ORIGIN,
   type Harness,
   openOptionsPage,
+  pastePublicKey,
   signInThroughPopup,
   startHarness,
   waitForNotice,
@@ -53,19 +54,6 @@ async function focusReaches(page: Page, selector: string): Promise<void> {
     const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120) ?? 'nothing');
     throw new Error(`Focus did not reach ${selector}; it is on ${focused}.`, { cause: error });
   }
-}
-
-/** Puts `value` into the add-key form's public key field as if pasted. */
-async function pastePublicKey(page: Page, value: string): Promise<void> {
-  await page.$eval(
-    '#ssh-public-key',
-    (el, text) => {
-      const textarea = el as HTMLTextAreaElement;
-      textarea.value = text as string;
-      textarea.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    value,
-  );
 }
 
 async function signIn(account: { email: string; password: string }): Promise<void> {
