@@ -144,17 +144,6 @@ export async function signInWithPassword(t: TestPortal, who: 'alice' | 'bob'): P
   return signIn(t.portal, { email: demo[who].email, password: demo[who].password });
 }
 
-/** Text of every mail the portal's default mailer wrote to `<dataDir>/mail/`, oldest first. */
-export function readMails(dataDir: string): string[] {
-  const folder = path.join(dataDir, 'mail');
-  if (!fs.existsSync(folder)) return [];
-  return fs
-    .readdirSync(folder)
-    .filter((name) => name.endsWith('.eml'))
-    .sort()
-    .map((name) => fs.readFileSync(path.join(folder, name), 'utf8'));
-}
-
 /** Waits until `check` returns a value (mail is sent without being awaited). */
 export async function waitFor<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
   const started = Date.now();
@@ -166,19 +155,5 @@ export async function waitFor<T>(check: () => T | undefined, timeoutMs = 5000): 
   }
 }
 
-/** Decodes a quoted-printable mail body (RFC 2045 §6.7), enough to read links. */
-export function decodeQuotedPrintable(text: string): string {
-  return text
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-}
-
-/** The reset link in the newest mail to `to`, if any. */
-export function findResetLink(dataDir: string, to: string): string | undefined {
-  const mail = readMails(dataDir)
-    .reverse()
-    .find((text) => new RegExp(`^To: .*${to.replace(/[.@]/g, '\\$&')}`, 'mi').test(text));
-  return mail
-    ? /https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+/.exec(decodeQuotedPrintable(mail))?.[0]
-    : undefined;
-}
+// Mail readers live in mails.ts (no server imports: the e2e tests use them too).
+export { decodeQuotedPrintable, findResetLink, readMails } from './mails.ts';

@@ -23,6 +23,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GECKO_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { expectBrandedSignInPopup, TEST_BRAND } from './branding.ts';
 import {
   completePortalSignIn,
   type FirefoxHarness,
@@ -31,8 +32,8 @@ import {
 } from './firefox-harness.ts';
 import { firefoxPolicyFile, type PolicyFile, waitForNoOtherBrowser } from './policy-files.ts';
 
-const BRAND_NAME = 'Acme Corporation';
-const BRAND_COLOR = '#0b5cad';
+const BRAND_NAME = TEST_BRAND.name;
+const BRAND_COLOR = TEST_BRAND.color;
 
 /** The WebExtension API as seen inside `page.evaluate` (Firefox's promise-based `browser`). */
 type WithBrowser = {
@@ -99,15 +100,7 @@ describe('A11: enterprise policy from a real Firefox policies.json', () => {
   });
 
   it('A11: no first-run screen: the branded popup offers sign-in at the portal from policy', async () => {
-    await popup.waitForSelector('button::-p-text(Sign in)');
-    expect(await popup.$('[data-testid="first-run"]')).toBeNull();
-    expect(await popup.$eval('main', (el) => el.textContent)).toContain(
-      `You will sign in on ${new URL(h.portal.issuer).host}.`,
-    );
-    expect(await popup.$eval('header.bar h1', (el) => el.textContent)).toBe(BRAND_NAME);
-    expect(await popup.$eval('header.bar', (el) => getComputedStyle(el).backgroundColor)).toBe(
-      'rgb(11, 92, 173)',
-    );
+    await expectBrandedSignInPopup(popup, h.portal.issuer);
   });
 
   it('A11: after sign-in the admin-pinned Payroll comes first, locked', async () => {

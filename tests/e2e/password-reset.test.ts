@@ -5,9 +5,8 @@
  * refresh token of the user ends — the launcher's grant and this browser's
  * portal session included — so the next sign-in asks for the new password.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findResetLink } from '../../server/test/mails.ts';
 import {
   accessibilityViolations,
   completePortalSignIn,
@@ -29,27 +28,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** The mails the portal's default mailer wrote (`<dataDir>/mail/*.eml`), newest first. */
-function mails(): string[] {
-  const folder = path.join(h.portal.dataDir, 'mail');
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((name) => name.endsWith('.eml'))
-    .sort()
-    .reverse()
-    .map((name) => readFileSync(path.join(folder, name), 'utf8'));
-}
-
 /** The reset link in the newest mail to `email`, once the portal has written it. */
 async function resetLink(email: string): Promise<string> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const mail = mails().find((text) => text.includes(`To: ${email}`));
-    // The body is quoted-printable (RFC 2045 §6.7): soft line breaks and `=3D` for `=`.
-    const link = mail
-      ?.replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
-      .match(/https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]{43}/)?.[0];
+    const link = findResetLink(h.portal.dataDir, email);
     if (link) return link;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -38,6 +38,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPortal } from '../../server/src/app.ts';
 import { startTestPortal, type TestPortal } from '../../server/test/portal.ts';
 import { CHROME_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { expectBrandedSignInPopup, TEST_BRAND } from './branding.ts';
 import {
   accessibilityViolations,
   completePortalSignIn,
@@ -54,8 +55,8 @@ import {
 } from './policy-files.ts';
 import { redeemRefreshToken } from './portal-pages.ts';
 
-const BRAND_NAME = 'Acme Corporation';
-const BRAND_COLOR = '#0b5cad';
+const BRAND_NAME = TEST_BRAND.name;
+const BRAND_COLOR = TEST_BRAND.color;
 /** Passes Chrome's schema (a string), fails the extension's: plain http:// to a remote host. */
 const INSECURE_LOGO = 'http://intranet.example.com/logo.png';
 
@@ -260,16 +261,7 @@ describe('A11: enterprise policy from a real Chromium policy file', () => {
 
   it('A11: no first-run screen: the branded popup offers sign-in at the portal from policy (axe: no violations)', async () => {
     popup = await h.openPopup();
-    await popup.waitForSelector('button::-p-text(Sign in)');
-    expect(await popup.$('[data-testid="first-run"]')).toBeNull();
-    expect(await popup.$eval('main', (el) => el.textContent)).toContain(
-      `You will sign in on ${new URL(h.portal.issuer).host}.`,
-    );
-    expect(await popup.$eval('header.bar h1', (el) => el.textContent)).toBe(BRAND_NAME);
-    // #0b5cad keeps white text readable (≥ 4.5:1), so it becomes the header background.
-    expect(await popup.$eval('header.bar', (el) => getComputedStyle(el).backgroundColor)).toBe(
-      'rgb(11, 92, 173)',
-    );
+    await expectBrandedSignInPopup(popup, h.portal.issuer);
     expect(await accessibilityViolations(popup)).toEqual([]);
   });
 

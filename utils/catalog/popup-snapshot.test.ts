@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { LauncherState } from '../messaging.ts';
+import { testApp as app } from '../portal/__tests__/apps.ts';
 import { catalogCacheItem, popupSnapshotItem, sessionItem, stateChangedItem } from '../storage.ts';
 import {
   CATALOG_CACHE_LOCATION,
@@ -12,15 +13,6 @@ import {
 import { publishPopupSnapshot, updatePopupSnapshotPrefs } from './popup-snapshot-writer.ts';
 
 const ISSUER = 'https://portal.example.com';
-const app = (id: string) => ({
-  id,
-  name: `App ${id}`,
-  description: null,
-  iconUrl: null,
-  category: null,
-  requiresMfa: false,
-  mfaMaxAgeSeconds: null,
-});
 const state: LauncherState = {
   status: 'signedIn',
   portalUrl: ISSUER,

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { testApp as app } from './__tests__/apps.ts';
 import { createPortalApi } from './api-client.ts';
 
 const ISSUER = 'https://portal.example.com';
-const app = (id: string) => ({
-  id,
-  name: `App ${id}`,
-  description: null,
-  iconUrl: null,
-  category: null,
-  requiresMfa: false,
-  mfaMaxAgeSeconds: null,
-});
 
 function apiAnswering(body: unknown) {
   const dropped: number[] = [];

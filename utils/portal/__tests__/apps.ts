@@ -1,0 +1,12 @@
+import type { PortalApp } from '../schemas.ts';
+
+/** A catalog app for unit tests: named after its id, no icon, no MFA. */
+export const testApp = (id: string): PortalApp => ({
+  id,
+  name: `App ${id}`,
+  description: null,
+  iconUrl: null,
+  category: null,
+  requiresMfa: false,
+  mfaMaxAgeSeconds: null,
+});
