@@ -3,7 +3,7 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 /**
  * Three projects, run separately by `npm test`:
- * - unit: extension domain code (utils/, components/) with WXT's fake browser;
+ * - unit: extension domain code (utils/, contract/, pages/, components/) with WXT's fake browser;
  * - server: the reference portal's unit and integration tests (real server, real SQLite);
  * - e2e: puppeteer driving real Chromium with the built extension against a real portal.
  */
@@ -16,7 +16,9 @@ export default defineConfig({
           name: 'unit',
           include: [
             'utils/**/*.test.ts',
+            'pages/**/*.test.{ts,tsx}',
             'components/**/*.test.{ts,tsx}',
+            'contract/**/*.test.ts',
             'entrypoints/**/*.test.{ts,tsx}',
             'tests/unit/**/*.test.ts',
           ],

@@ -4,12 +4,12 @@ import { OUTPUT_DIR } from './scripts/output-dir.ts';
 
 /**
  * Development manifest key: a clearly marked TEST key (keys/dev-extension-key.pem)
- * that fixes the extension id to CHROME_EXTENSION_ID in utils/portal/contract.ts.
+ * that fixes the extension id to CHROME_EXTENSION_ID in contract/constants.ts.
  */
 const DEV_MANIFEST_KEY =
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAskyVD9LGO5Ch2RMGBq5w7b2NV9QkP5MlF4z63hiGH525zlvwAYxj4p6IK/0DnKg1JdG6GvVQU+lXeA5+dbxX6WQ0qlvQYSuZVRNh1+Ksr39yh4TDr6+hbqdq1ohBwxgeDSeDylMq/ddGVFr3EElipOUXgXZWndz3xRFpX9hOBDapksgDE90z1sLUK94/6EvFcm1DFszvgCNAWzQt22Nu6Btuvk70atiShR7McdggUrqNxYwW+XwGsOWj1ZxC6ANke8gcBsXKlTcS5gpF0JT3XgvqU4f4jMiF1GP17XK8SdHw3nn7E+mU+ZCBafP6wEe20/0Ajc8d5pHDDtQspLGgIwIDAQAB';
 
-/** Same values as CHROME_EXTENSION_ID / the Firefox redirect host in utils/portal/contract.ts. */
+/** Same values as CHROME_EXTENSION_ID / the Firefox redirect host in contract/constants.ts. */
 const CHROME_REDIRECT_HOST = 'gfijghhkgcaccgnlhoolghnaabcmiblm.chromiumapp.org';
 const FIREFOX_REDIRECT_HOST = '0c88a22ae8002f26eeb6b493b274e4b4f9baea18.extensions.allizom.org';
 const GECKO_ID = 'portal-launcher@portal-launcher.dev';

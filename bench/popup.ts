@@ -14,7 +14,7 @@
  * prints the steps in between, to show where the time goes: when the popup's
  * script first wrote to the page (its "Loading" line, the floor for anything
  * drawn by JavaScript), when it had read its own cache and when the
- * background answered (performance marks in components/launcher), when the
+ * background answered (performance marks in pages/popup), when the
  * first screen of tiles was in the DOM, and when the browser painted their
  * names (Element Timing, `elementtiming="app-name"`). Marks a build does not
  * set print NaN. It never passes or fails on time. Options: `--apps N`,
@@ -23,7 +23,7 @@
 import { parseArgs } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { completePortalSignIn, EXTENSION_ORIGIN, startHarness, waitForApps } from '../tests/e2e/harness.ts';
-import type { PortalApp } from '../utils/portal/schemas.ts';
+import type { PortalApp } from '../contract/schemas.ts';
 
 const { values } = parseArgs({
   options: { apps: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '15' } },
@@ -45,6 +45,7 @@ function fakeApps(count: number): PortalApp[] {
     category: CATEGORIES[i % CATEGORIES.length] ?? null,
     requiresMfa: i % 5 === 0,
     mfaMaxAgeSeconds: i % 5 === 0 ? 300 : null,
+    detailsUrl: null,
   }));
 }
 

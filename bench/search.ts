@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createSearchIndex } from '../utils/catalog/search.ts';
-import type { PortalApp } from '../utils/portal/schemas.ts';
+import type { PortalApp } from '../contract/schemas.ts';
 
 const { values } = parseArgs({
   options: { apps: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '5' } },
@@ -219,6 +219,7 @@ function generateApps(count: number, seed: number): PortalApp[] {
       category: random() < 0.05 ? null : pick(CATEGORIES),
       requiresMfa: random() < 0.2,
       mfaMaxAgeSeconds: null,
+      detailsUrl: null,
     });
   }
   return apps;

@@ -37,7 +37,7 @@ import {
   CHROME_REDIRECT_URI,
   FIREFOX_POST_LOGOUT_REDIRECT_URI,
   FIREFOX_REDIRECT_URI,
-} from '../utils/portal/contract.ts';
+} from '../contract/constants.ts';
 import { portalUnreachableItem, sessionItem, stateChangedItem } from '../utils/storage.ts';
 import { applyToolbarView, TOOLBAR_ALARM } from '../utils/toolbar/apply.ts';
 import { type ToolbarInput, toolbarView } from '../utils/toolbar/toolbar-state.ts';

@@ -33,7 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { CHROME_EXTENSION_ID } from '../utils/portal/contract.ts';
+import { CHROME_EXTENSION_ID } from '../contract/constants.ts';
 import { findBrowser } from './browser.ts';
 
 const execFileAsync = promisify(execFile);

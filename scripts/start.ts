@@ -18,7 +18,7 @@ import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import QRCode from 'qrcode';
 import { type RunningPortal, startPortal } from '../server/src/app.ts';
-import { CHROME_EXTENSION_ID } from '../utils/portal/contract.ts';
+import { CHROME_EXTENSION_ID } from '../contract/constants.ts';
 import { chromiumArgs, findBrowser } from './browser.ts';
 import { builtExtensionDir } from './output-dir.ts';
 

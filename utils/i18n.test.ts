@@ -30,7 +30,7 @@ function usedKeys(): Set<string> {
       }
     }
   };
-  walk(path.join(root, 'components/launcher'));
+  walk(path.join(root, 'pages/popup'));
   walk(path.join(root, 'entrypoints/popup'));
   return keys;
 }

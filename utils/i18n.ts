@@ -73,7 +73,7 @@ export type MessageKey =
   | 'toolbarMfaFresh'
   | 'toolbarMfaBadge'
   | 'toolbarUnreachable'
-  // Background error codes, localized in the popup (components/launcher/error-messages.ts)
+  // Background error codes, localized in the popup (pages/popup/error-messages.ts)
   | 'errorNotConfigured'
   | 'errorInvalidPortalUrl'
   | 'errorInsecurePortalUrl'

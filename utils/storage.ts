@@ -19,7 +19,7 @@
 import { createStore, del as idbDel, get as idbGet, set as idbSet, type UseStore } from 'idb-keyval';
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
-import { appSchema, meSchema } from './portal/schemas.ts';
+import { appSchema, meSchema } from '../contract/schemas.ts';
 
 export type StorageAreaName = 'session' | 'local' | 'idb';
 /** Events that clear items: sign-out, and a change of issuer or client id (A11). */

@@ -1,6 +1,6 @@
-/** Options page entrypoint: renders the security centre (components/options). Wiring only. */
+/** Options page entrypoint: renders the security centre (pages/options). Wiring only. */
 import { render } from 'preact';
-import { OptionsApp } from '../../components/options/options-app.tsx';
+import { OptionsApp } from '../../pages/options/options-app.tsx';
 import { applyDocumentLocale } from '../../utils/i18n.ts';
 import './style.css';
 

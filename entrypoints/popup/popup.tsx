@@ -1,5 +1,5 @@
 /**
- * The launcher popup; the view lives in components/launcher (search, apps,
+ * The launcher popup; the view lives in pages/popup (search, apps,
  * favorites, profile), this entrypoint only names it.
  */
-export { LauncherPopup as Popup } from '../../components/launcher/launcher-popup.tsx';
+export { LauncherPopup as Popup } from '../../pages/popup/launcher-popup.tsx';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ACR_MFA, API_BASE_PATH } from '../../utils/portal/contract.ts';
+import { ACR_MFA, API_BASE_PATH } from '../../contract/constants.ts';
 import { type RunningPortal, startPortal } from '../src/app.ts';
 import { regenerateRecoveryCodes } from '../src/services/totp.ts';
 import { type SignInResult, signIn } from './sign-in.ts';

@@ -5,7 +5,7 @@
  */
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA } from '../../utils/portal/contract.ts';
+import { ACR_MFA } from '../../contract/constants.ts';
 import { createLaunchTicket } from '../src/services/launch.ts';
 import { confirmTotpEnrollment, MfaError, startTotpEnrollment } from '../src/services/totp.ts';
 import { HttpClient, parseForms } from './http.ts';

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAUNCHER_ORIGINS, MIN_RSA_BITS } from '../../utils/portal/contract.ts';
-import { problemSchema } from '../../utils/portal/schemas.ts';
+import { LAUNCHER_ORIGINS, MIN_RSA_BITS } from '../../contract/constants.ts';
+import { problemSchema } from '../../contract/schemas.ts';
 import { MIN_RSA_BITS as PORTAL_MIN_RSA_BITS } from '../src/ssh/validate-public-key.ts';
 import { callApi, signInWithPassword, startTestPortal, type TestPortal } from './api-helpers.ts';
 

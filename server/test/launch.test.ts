@@ -4,7 +4,7 @@
  * cookie jar, like a browser.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ACR_MFA, ACR_PASSWORD } from '../../utils/portal/contract.ts';
+import { ACR_MFA, ACR_PASSWORD } from '../../contract/constants.ts';
 import { createLaunchTicket, isRegisteredTarget, LaunchError } from '../src/services/launch.ts';
 import { HttpClient, parseForms, textByTestId } from './http.ts';
 import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';

@@ -4,7 +4,7 @@
  * server on loopback, the link works, and no log line carries it (B17).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_BASE_PATH } from '../../utils/portal/contract.ts';
+import { API_BASE_PATH } from '../../contract/constants.ts';
 import { decodeQuotedPrintable, waitFor } from './api-helpers.ts';
 import { startTestPortal, type TestPortal } from './portal.ts';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';

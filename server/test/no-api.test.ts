@@ -14,7 +14,7 @@ import {
   apiAudience,
   CHROME_REDIRECT_URI,
   PORTAL_API_METADATA,
-} from '../../utils/portal/contract.ts';
+} from '../../contract/constants.ts';
 import { HttpClient } from './http.ts';
 import { createTestUser, freshDataDir, startTestPortal, type TestPortal } from './portal.ts';
 import { buildAuthorizationUrl, discover, signIn, testClient } from './sign-in.ts';

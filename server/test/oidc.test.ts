@@ -12,7 +12,7 @@ import {
   CHROME_REDIRECT_URI,
   LAUNCHER_CLIENT_ID,
   LAUNCHER_ORIGINS,
-} from '../../utils/portal/contract.ts';
+} from '../../contract/constants.ts';
 import { setUserDisabled } from '../src/services/accounts.ts';
 import { HttpClient, parseForms } from './http.ts';
 import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';

@@ -3,7 +3,7 @@
  * live in SQLite, keys in the data folder.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHROME_REDIRECT_URI } from '../../utils/portal/contract.ts';
+import { CHROME_REDIRECT_URI } from '../../contract/constants.ts';
 import { startTestPortal, type TestPortal } from './portal.ts';
 import { buildAuthorizationUrl, refresh, signIn } from './sign-in.ts';
 

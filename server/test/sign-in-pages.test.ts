@@ -6,7 +6,7 @@
 import * as jose from 'jose';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA, ACR_PASSWORD, CHROME_REDIRECT_URI } from '../../utils/portal/contract.ts';
+import { ACR_MFA, ACR_PASSWORD, CHROME_REDIRECT_URI } from '../../contract/constants.ts';
 import { MESSAGES } from '../src/oidc/interactions.ts';
 import { unlockAccount } from '../src/services/lockout.ts';
 import { regenerateRecoveryCodes } from '../src/services/totp.ts';

@@ -13,7 +13,7 @@ import {
   CHROME_REDIRECT_URI,
   LAUNCHER_CLIENT_ID,
   LAUNCHER_SCOPES,
-} from '../../utils/portal/contract.ts';
+} from '../../contract/constants.ts';
 import type { RunningPortal } from '../src/app.ts';
 import { HttpClient, type HttpResult, parseForms } from './http.ts';
 

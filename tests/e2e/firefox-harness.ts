@@ -31,7 +31,7 @@
  *   `https://0c88a22ae8002f26eeb6b493b274e4b4f9baea18.extensions.allizom.org/callback`
  *   (SHA-1 of the id, hex; domain from the pref
  *   `extensions.webextensions.identity.redirectDomain`), which equals
- *   FIREFOX_REDIRECT_URI in utils/portal/contract.ts.
+ *   FIREFOX_REDIRECT_URI in contract/constants.ts.
  * - declarativeNetRequest (A14): a session rule with `regexSubstitution` to
  *   `moz-extension://<uuid>/auth.html#\0` diverts a top-level navigation to
  *   the redirect URI, with `declarativeNetRequestWithHostAccess` and the
@@ -53,7 +53,7 @@
  *   the pinned Chromium origin. oidc-provider's `clientBasedCORS` refused the
  *   token request (`invalid_request`, "origin … not allowed for client")
  *   until it accepted Firefox extension origins (`isLauncherOrigin` in
- *   utils/portal/contract.ts).
+ *   contract/constants.ts).
  * - `storage.session`: present and writable in the background, readable
  *   from extension pages (Firefox ≥ 115).
  * - Background: an event page (`background.scripts`, a window global, no
@@ -92,7 +92,7 @@ import { findFirefox } from '../../scripts/firefox.ts';
 import { builtExtensionDir } from '../../scripts/output-dir.ts';
 import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
 import { startTestPortal } from '../../server/test/portal.ts';
-import { GECKO_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { GECKO_EXTENSION_ID } from '../../contract/constants.ts';
 import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
 
 export const FIREFOX_EXTENSION_DIR = builtExtensionDir('firefox-mv3');

@@ -22,7 +22,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GECKO_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { GECKO_EXTENSION_ID } from '../../contract/constants.ts';
 import { expectBrandedSignInPopup, TEST_BRAND } from './branding.ts';
 import {
   completePortalSignIn,

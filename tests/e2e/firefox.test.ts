@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA, FIREFOX_REDIRECT_URI, GECKO_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { ACR_MFA, FIREFOX_REDIRECT_URI, GECKO_EXTENSION_ID } from '../../contract/constants.ts';
 import {
   checkProxyRecords,
   completePortalSignIn,

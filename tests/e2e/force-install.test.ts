@@ -23,7 +23,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
 import { parseSigningKey, resolveSigningKey, verifyCrx } from '../../scripts/package.ts';
-import { CHROME_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import { chromiumPolicyFile, type PolicyFile, waitForNoOtherBrowser } from './policy-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_REDIRECT_URI } from '../../utils/portal/contract.ts';
+import { CHROME_REDIRECT_URI } from '../../contract/constants.ts';
 import {
   completePortalSignIn,
   EXTENSION_ORIGIN,

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA } from '../../utils/portal/contract.ts';
+import { ACR_MFA } from '../../contract/constants.ts';
 import {
   enterCode,
   type Harness,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHROME_REDIRECT_URI } from '../../utils/portal/contract.ts';
+import { CHROME_REDIRECT_URI } from '../../contract/constants.ts';
 import { EXTENSION_DIR } from './harness.ts';
 
 const manifest = JSON.parse(readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocaleMessage } from '../../utils/i18n.ts';
-import { MIN_RSA_BITS } from '../../utils/portal/contract.ts';
+import { MIN_RSA_BITS } from '../../contract/constants.ts';
 import {
   accessibilityViolations,
   EXTENSION_ORIGIN,

@@ -7,7 +7,7 @@
 import * as OTPAuth from 'otpauth';
 import type { Page } from 'puppeteer-core';
 import { expect } from 'vitest';
-import { LAUNCHER_CLIENT_ID } from '../../utils/portal/contract.ts';
+import { LAUNCHER_CLIENT_ID } from '../../contract/constants.ts';
 
 /** Redeems `refreshToken` at the portal's token endpoint (found by discovery), as the launcher would. */
 export async function redeemRefreshToken(issuer: string, refreshToken: string): Promise<Response> {

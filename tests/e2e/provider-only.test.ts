@@ -19,7 +19,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA, CHROME_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { ACR_MFA, CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import {
   completePortalSignIn,
   EXTENSION_ORIGIN,

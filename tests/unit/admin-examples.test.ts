@@ -14,7 +14,7 @@ import {
   LAUNCHER_POST_LOGOUT_REDIRECT_URIS,
   LAUNCHER_REDIRECT_URIS,
   LAUNCHER_SCOPES,
-} from '../../utils/portal/contract.ts';
+} from '../../contract/constants.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLES_DIR = path.join(ROOT, 'docs/policies');

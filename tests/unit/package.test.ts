@@ -19,7 +19,7 @@ import {
   updateManifestXml,
   verifyCrx,
 } from '../../scripts/package.ts';
-import { CHROME_EXTENSION_ID } from '../../utils/portal/contract.ts';
+import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'package-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -30,7 +30,7 @@ import {
   sshKeysResponseSchema,
   totpConfirmSchema,
   totpEnrollmentSchema,
-} from '../portal/schemas.ts';
+} from '../../contract/schemas.ts';
 import type { AccountProblemCode } from './errors.ts';
 
 const empty = z.object({}).strict();

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { PolicyApp } from '../policy/schema.ts';
-import { meSchema } from '../portal/schemas.ts';
+import { meSchema } from '../../contract/schemas.ts';
 import type { CatalogCache } from '../storage.ts';
 import { pendingFlowsItem } from '../storage.ts';
 import {
@@ -538,6 +538,7 @@ describe('provider-only mode (an issuer without the portal API)', () => {
         iconUrl: null,
         requiresMfa: false,
         mfaMaxAgeSeconds: null,
+        detailsUrl: null,
         description: 'Docs',
         category: 'Knowledge',
       },
@@ -548,6 +549,7 @@ describe('provider-only mode (an issuer without the portal API)', () => {
         iconUrl: null,
         requiresMfa: true,
         mfaMaxAgeSeconds: 120,
+        detailsUrl: null,
         description: null,
         category: null,
       },
@@ -647,6 +649,7 @@ describe('provider-only mode (an issuer without the portal API)', () => {
       iconUrl: null,
       requiresMfa: true,
       mfaMaxAgeSeconds: 30,
+      detailsUrl: null,
       description: null,
       category: null,
     });

@@ -30,8 +30,8 @@ import {
   PortalApiError,
   StepUpRequiredError,
 } from '../portal/api-client.ts';
-import { ACR_MFA } from '../portal/contract.ts';
-import type { Me, PortalApp } from '../portal/schemas.ts';
+import { ACR_MFA } from '../../contract/constants.ts';
+import type { Me, PortalApp } from '../../contract/schemas.ts';
 import {
   type CatalogCache,
   catalogCacheItem,
@@ -44,7 +44,8 @@ import {
   sessionEndedItem,
 } from '../storage.ts';
 import { AuthError, isAuthError } from './errors.ts';
-import { createOidcClient, isLoopbackHttp, type OidcClient } from './oidc.ts';
+import { isLoopbackHttp } from '../../contract/addresses.ts';
+import { createOidcClient, type OidcClient } from './oidc.ts';
 import { initialsOf } from './profile.ts';
 import { catalogAppsFromPolicy, claimsFromIdToken, profileFromClaims } from './provider-profile.ts';
 import { createSessionManager } from './session.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { apiAudience } from '../portal/contract.ts';
+import { apiAudience } from '../../contract/constants.ts';
 import {
   FAKE_CLIENT_ID,
   FAKE_LOGOUT_URI,

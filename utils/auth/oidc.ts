@@ -7,7 +7,8 @@
  * background calls it.
  */
 import * as oauth from 'oauth4webapi';
-import { apiAudience, LAUNCHER_SCOPES, PORTAL_API_METADATA } from '../portal/contract.ts';
+import { isLoopbackHttp } from '../../contract/addresses.ts';
+import { apiAudience, LAUNCHER_SCOPES, PORTAL_API_METADATA } from '../../contract/constants.ts';
 import { AuthError } from './errors.ts';
 
 /** What the client needs to know about the provider and itself. */
@@ -90,12 +91,6 @@ export interface ProfileClaims {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-/** True for `http:` on a loopback host: the only insecure issuer accepted (development). */
-export function isLoopbackHttp(url: URL): boolean {
-  if (url.protocol !== 'http:') return false;
-  const host = url.hostname;
-  return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
 
 /**
  * The OIDC client for one issuer. Discovery is fetched once and cached (the

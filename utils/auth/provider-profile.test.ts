@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { policyAppSchema } from '../policy/schema.ts';
-import { appSchema } from '../portal/schemas.ts';
+import { appSchema } from '../../contract/schemas.ts';
 import {
   catalogAppsFromPolicy,
   claimsFromIdToken,

@@ -9,7 +9,7 @@
  * field, and a launch names an app id (A9).
  */
 import type { PolicyApp } from '../policy/schema.ts';
-import { type Me, meSchema, type PortalApp, type ProfileField } from '../portal/schemas.ts';
+import { type Me, meSchema, type PortalApp, type ProfileField } from '../../contract/schemas.ts';
 import type { ProfileClaims } from './oidc.ts';
 import { initialsOf } from './profile.ts';
 
@@ -29,6 +29,7 @@ export function catalogAppsFromPolicy(apps: readonly PolicyApp[]): PortalApp[] {
     category: app.category,
     requiresMfa: app.requiresMfa,
     mfaMaxAgeSeconds: app.mfaMaxAgeSeconds,
+    detailsUrl: app.detailsUrl,
   }));
 }
 

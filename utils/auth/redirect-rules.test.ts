@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHROME_POST_LOGOUT_REDIRECT_URI, CHROME_REDIRECT_URI } from '../portal/contract.ts';
+import { CHROME_POST_LOGOUT_REDIRECT_URI, CHROME_REDIRECT_URI } from '../../contract/constants.ts';
 import { buildRedirectRules } from './redirect-rules.ts';
 
 const AUTH_PAGE = 'chrome-extension://0d2a6ad3-5d24-4fb0-befb-42517234e986/auth.html';

@@ -2,7 +2,7 @@
  * A14: the authorization response must never leave the browser.
  *
  * The registered redirect URIs (`https://<id>.chromiumapp.org/callback` and
- * `/signed-out`, utils/portal/contract.ts) are diverted by a
+ * `/signed-out`, contract/constants.ts) are diverted by a
  * `declarativeNetRequest` session rule to the extension's auth page, which
  * hands the URL to the background. DNR acts before the request is sent — no
  * DNS lookup, no connection — whereas `tabs.onUpdated` and

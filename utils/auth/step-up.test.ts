@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACR_MFA, ACR_PASSWORD } from '../portal/contract.ts';
+import { ACR_MFA, ACR_PASSWORD } from '../../contract/constants.ts';
 import { AuthError } from './errors.ts';
 import {
   assertStepUpSatisfied,

@@ -3,7 +3,7 @@
  * authentication proves it. Pure functions over plain data.
  */
 import type { WWWAuthenticateChallenge } from 'oauth4webapi';
-import { ACR_MFA } from '../portal/contract.ts';
+import { ACR_MFA } from '../../contract/constants.ts';
 import { AuthError } from './errors.ts';
 
 /**

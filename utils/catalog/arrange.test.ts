@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PortalApp } from '../portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 import { arrangeCatalog } from './arrange.ts';
 
 const fakeApp = (id: string): PortalApp => ({
@@ -10,6 +10,7 @@ const fakeApp = (id: string): PortalApp => ({
   category: null,
   requiresMfa: false,
   mfaMaxAgeSeconds: null,
+  detailsUrl: null,
 });
 const apps = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map(fakeApp);
 const ids = (list: readonly PortalApp[]) => list.map((app) => app.id);

@@ -4,7 +4,7 @@
  * person (the catalog changed since they were stored) are dropped here, so
  * the stored lists can stay as they are until the next write.
  */
-import type { PortalApp } from '../portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 
 /** Input of {@link arrangeCatalog}. */
 export interface ArrangeCatalogInput {

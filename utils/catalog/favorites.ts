@@ -9,7 +9,7 @@
  * {@link migrateFavorites}, which keeps what is valid and never throws (C8).
  */
 import { z } from 'zod';
-import { appIdSchema } from '../portal/schemas.ts';
+import { appIdSchema } from '../../contract/schemas.ts';
 import { CatalogError } from './errors.ts';
 import { isDistinct, salvageIds, storedIdList } from './stored-ids.ts';
 

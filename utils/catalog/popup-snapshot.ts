@@ -27,7 +27,7 @@
 import { createStore, get as idbGet } from 'idb-keyval';
 import { browser } from 'wxt/browser';
 import type { LauncherState } from '../messaging.ts';
-import type { PortalApp } from '../portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 
 /** `storage.session` key of the snapshot; the same as `popupSnapshotItem.key` (tested). */
 export const POPUP_SNAPSHOT_KEY = 'popupSnapshot';

@@ -4,7 +4,7 @@
  * through {@link migrateRecents}, which keeps what is valid and never throws (C8).
  */
 import { z } from 'zod';
-import { appIdSchema } from '../portal/schemas.ts';
+import { appIdSchema } from '../../contract/schemas.ts';
 import { isDistinct, salvageIds, storedIdList } from './stored-ids.ts';
 
 /** How many recent apps the launcher remembers. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PortalApp } from '../portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 import { createSearchIndex, SEARCH_SCORES, type SearchResult, typoBudget } from './search.ts';
 
 function fakeApp(name: string, extra: Partial<PortalApp> = {}): PortalApp {
@@ -11,6 +11,7 @@ function fakeApp(name: string, extra: Partial<PortalApp> = {}): PortalApp {
     category: null,
     requiresMfa: false,
     mfaMaxAgeSeconds: null,
+    detailsUrl: null,
     ...extra,
   };
 }

@@ -16,7 +16,7 @@
  * query only re-checks the apps that matched it, because every rule below is
  * monotone while the query grows (see `canNarrow`).
  */
-import type { PortalApp } from '../portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 import { foldText, queryTerms } from './normalize.ts';
 
 /** A `[start, end)` range of UTF-16 code units in the original string. */

@@ -3,7 +3,7 @@
  * another browser profile or a bug (C8): keep every valid id, in order, once;
  * drop the rest; never throw.
  */
-import { appIdSchema } from '../portal/schemas.ts';
+import { appIdSchema } from '../../contract/schemas.ts';
 
 /** At most this many stored entries are looked at, so a huge stored value costs little. */
 const SCAN_LIMIT = 10_000;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { LAUNCHER_CLIENT_ID } from '../portal/contract';
+import { LAUNCHER_CLIENT_ID } from '../../contract/constants';
 import {
   loadPolicy,
   MANAGED_STORAGE_TIMEOUT_MS,

@@ -43,7 +43,6 @@ export {
   type Settings,
 } from './resolve';
 export {
-  isLoopbackHost,
   MANAGED_POLICY_KEYS,
   type ManagedPolicyKey,
   OPTIONS_SECTIONS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACR_MFA, LAUNCHER_CLIENT_ID } from '../portal/contract';
+import { ACR_MFA, LAUNCHER_CLIENT_ID } from '../../contract/constants';
 import {
   defaultSettings,
   isIdentityChange,

@@ -8,7 +8,7 @@
  * {@link PolicyProblem} and the next source down applies instead (A11, C8).
  */
 import type { z } from 'zod';
-import { ACR_MFA, LAUNCHER_CLIENT_ID } from '../portal/contract';
+import { ACR_MFA, LAUNCHER_CLIENT_ID } from '../../contract/constants';
 import {
   MANAGED_POLICY_KEYS,
   type ManagedPolicy,

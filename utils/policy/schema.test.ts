@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { PortalApp } from '../portal/schemas';
+import { isLoopbackHost } from '../../contract/addresses';
+import type { PortalApp } from '../../contract/schemas';
 import {
   acrValueSchema,
   appUrlSchema,
   colorSchema,
   imageUrlSchema,
-  isLoopbackHost,
   languageSchema,
   managedPolicyFields,
   policyAppSchema,

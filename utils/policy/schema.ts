@@ -18,7 +18,8 @@
  * a unit test compares their key sets.
  */
 import { z } from 'zod';
-import { appIdSchema } from '../portal/schemas.ts';
+import { networkUrlProblem, parseUrl } from '../../contract/addresses.ts';
+import { appIdSchema } from '../../contract/schemas.ts';
 
 /** Options page sections an administrator may show or hide. */
 export const OPTIONS_SECTIONS = [
@@ -51,53 +52,6 @@ export const MAX_URL_LENGTH = 2048;
 export const MAX_IMAGE_URL_LENGTH = 100_000;
 
 // ---------------------------------------------------------------- URLs
-
-/**
- * Whether a URL host names this machine: `localhost`, `127.0.0.0/8` or `::1`.
- *
- * Takes `URL.hostname`, which the WHATWG URL parser has already normalised
- * (`127.1` and `0x7f.0.0.1` become `127.0.0.1`, IPv6 is bracketed and
- * compressed), so the string checks below cannot be dodged by spelling.
- *
- * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.3 loopback interface
- * @see https://www.rfc-editor.org/rfc/rfc6890#section-2.2.2 127.0.0.0/8
- */
-export function isLoopbackHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '[::1]') return true;
-  const octets = hostname.split('.');
-  return (
-    octets.length === 4 &&
-    octets[0] === '127' &&
-    octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255)
-  );
-}
-
-/**
- * Why a URL may not be used as a network address for the portal or an app, or
- * `null` when it may: `https:`, or `http:` to a loopback host (development),
- * and no user name or password in it.
- *
- * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.6 TLS for every endpoint but loopback
- */
-function networkUrlProblem(url: URL): string | null {
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    return url.protocol === 'http:'
-      ? 'must use https:// (plain http:// is allowed only for this machine: localhost, 127.0.0.1 or [::1]).'
-      : `must be an https:// address, not ${url.protocol}.`;
-  }
-  // Credentials in a URL leak into logs and history, and a phishing URL can
-  // hide its real host behind them (https://portal.example.com@evil.test).
-  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password.';
-  return null;
-}
-
-function parseUrl(value: string): URL | null {
-  try {
-    return new URL(value);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The portal address, which is the OpenID Provider's issuer identifier: an
@@ -245,6 +199,8 @@ export const policyAppSchema = z.object({
   mfaMaxAgeSeconds: maxAgeSecondsSchema.nullable().default(null),
   description: z.string().max(1000).nullable().default(null),
   category: z.string().max(200).nullable().default(null),
+  /** A page with more about the app, shown as the app's "Details" link. */
+  detailsUrl: appUrlSchema.nullable().default(null),
 });
 export type PolicyApp = z.output<typeof policyAppSchema>;
 /** The properties an app entry may have (for reporting unknown ones). */

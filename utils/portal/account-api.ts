@@ -36,7 +36,7 @@ import {
   type TotpEnrollment,
   totpConfirmSchema,
   totpEnrollmentSchema,
-} from './schemas.ts';
+} from '../../contract/schemas.ts';
 
 /**
  * One portal API request: method, path below `/api/v1`, the schema of the

@@ -11,7 +11,7 @@ import * as oauth from 'oauth4webapi';
 import type { z } from 'zod';
 import { type StepUpRequirement, stepUpChallenge } from '../auth/step-up.ts';
 import { uiLocale } from '../i18n.ts';
-import { API_BASE_PATH } from './contract.ts';
+import { API_BASE_PATH } from '../../contract/constants.ts';
 import { acceptLanguage, parseContentLanguage } from './language.ts';
 import {
   type AppsResponse,
@@ -23,7 +23,7 @@ import {
   type Me,
   meSchema,
   problemSchema,
-} from './schemas.ts';
+} from '../../contract/schemas.ts';
 
 export type PortalApiErrorCode =
   /** 404 and similar: the thing asked for does not exist for this user. */

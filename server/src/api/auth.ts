@@ -13,7 +13,7 @@
  */
 import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { ACR_MFA } from '../../../utils/portal/contract.ts';
+import { ACR_MFA } from '../../../contract/constants.ts';
 import { ApiProblem } from './problem.ts';
 
 /**

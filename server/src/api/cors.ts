@@ -9,7 +9,7 @@
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol Fetch standard, CORS protocol
  */
 
-import { isFirefoxExtensionOrigin } from '../../../utils/portal/contract.ts';
+import { isFirefoxExtensionOrigin } from '../../../contract/constants.ts';
 
 /**
  * The listed origins, plus any Firefox extension origin: Firefox gives the

@@ -22,8 +22,8 @@ import {
   LAUNCHER_CLIENT_ID,
   LAUNCHER_ORIGINS,
   PORTAL_CONTENT_LANGUAGE,
-} from '../../../utils/portal/contract.ts';
-import { problemSchema } from '../../../utils/portal/schemas.ts';
+} from '../../../contract/constants.ts';
+import { problemSchema } from '../../../contract/schemas.ts';
 import type { PortalContext } from '../context.ts';
 import type { UserRecord } from '../repo/users.ts';
 import { type AccessToken, algorithmsOfKeys, createAccessTokenVerifier, invalidToken } from './auth.ts';

@@ -11,7 +11,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9457 RFC 9457 (Problem Details for HTTP APIs)
  */
 import type { z } from 'zod';
-import type { Problem } from '../../../utils/portal/schemas.ts';
+import type { Problem } from '../../../contract/schemas.ts';
 
 /** Machine-readable problem codes the extension branches on (`Problem.code`). */
 export type ApiProblemCode =

@@ -20,7 +20,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
-import type { PasswordPolicy } from '../../../utils/portal/schemas.ts';
+import type { PasswordPolicy } from '../../../contract/schemas.ts';
 import type { PortalContext } from '../context.ts';
 import {
   completePasswordReset,

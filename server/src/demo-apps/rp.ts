@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
-import { ACR_MFA } from '../../../utils/portal/contract.ts';
+import { ACR_MFA } from '../../../contract/constants.ts';
 import { html } from '../views/html.ts';
 import { layout, PAGE_SECURITY_HEADERS } from '../views/pages.ts';
 

@@ -7,7 +7,7 @@ import {
   LAUNCHER_CLIENT_ID,
   LAUNCHER_POST_LOGOUT_REDIRECT_URIS,
   LAUNCHER_REDIRECT_URIS,
-} from '../../../utils/portal/contract.ts';
+} from '../../../contract/constants.ts';
 import type { AppRecord } from '../repo/apps.ts';
 
 /**

@@ -29,7 +29,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ParameterizedContext } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
-import { ACR_MFA, ACR_PASSWORD } from '../../../utils/portal/contract.ts';
+import { ACR_MFA, ACR_PASSWORD } from '../../../contract/constants.ts';
 import type { PortalContext } from '../context.ts';
 import type { InteractionProgress } from '../repo/interaction-progress.ts';
 import type { UserRecord } from '../repo/users.ts';

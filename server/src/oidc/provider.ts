@@ -28,7 +28,7 @@ import {
   isLauncherOrigin,
   LAUNCHER_CLIENT_ID,
   PORTAL_API_METADATA,
-} from '../../../utils/portal/contract.ts';
+} from '../../../contract/constants.ts';
 import type { PortalContext } from '../context.ts';
 import { hasActiveTotp } from '../services/totp.ts';
 import { errorPage, logoutPage, PAGE_SECURITY_HEADERS, signedOutPage } from '../views/pages.ts';

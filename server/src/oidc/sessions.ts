@@ -10,7 +10,7 @@
  * grants (refresh tokens) it authorised, because the launcher's refresh
  * tokens outlive the browser session (offline_access).
  */
-import type { PortalSession } from '../../../utils/portal/schemas.ts';
+import type { PortalSession } from '../../../contract/schemas.ts';
 import type { PortalContext } from '../context.ts';
 
 type SessionsContext = Pick<PortalContext, 'repos' | 'audit'>;

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hash, verify } from '@node-rs/argon2';
-import type { PasswordPolicy, PasswordRule } from '../../../utils/portal/schemas.ts';
+import type { PasswordPolicy, PasswordRule } from '../../../contract/schemas.ts';
 import type { Config } from '../config.ts';
 
 /** Longest password accepted (characters). Long passphrases are welcome; this only bounds hashing work. */

@@ -8,7 +8,7 @@
  * field the admin locked (checked first, so nothing is half-applied), 422
  * `validation_failed` with one message per invalid field.
  */
-import type { Me, MePatch, ProfileField, ProfileFieldName } from '../../../utils/portal/schemas.ts';
+import type { Me, MePatch, ProfileField, ProfileFieldName } from '../../../contract/schemas.ts';
 import { ApiProblem } from '../api/problem.ts';
 import type { UserProfilePatch, UserRecord } from '../repo/users.ts';
 

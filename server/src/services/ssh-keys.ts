@@ -11,7 +11,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc4253#section-6.6 RFC 4253 §6.6 (public key formats)
  */
 import { randomUUID } from 'node:crypto';
-import type { SshKey } from '../../../utils/portal/schemas.ts';
+import type { SshKey } from '../../../contract/schemas.ts';
 import { ApiProblem, type ApiProblemCode } from '../api/problem.ts';
 import type { Database } from '../db/database.ts';
 import { deleteSshKey, insertSshKey, listSshKeys, type SshKeyRow } from '../repo/ssh-keys.ts';

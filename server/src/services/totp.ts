@@ -17,7 +17,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
-import type { MfaStatus } from '../../../utils/portal/schemas.ts';
+import type { MfaStatus } from '../../../contract/schemas.ts';
 import type { PortalContext } from '../context.ts';
 
 type TotpContext = Pick<PortalContext, 'repos' | 'clock' | 'audit'>;

@@ -22,7 +22,7 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import sshpk from 'sshpk';
-import { MIN_RSA_BITS } from '../../../utils/portal/contract.ts';
+import { MIN_RSA_BITS } from '../../../contract/constants.ts';
 
 /** Key types the portal accepts, spelled as on the wire (and in `sshKeySchema.type`). */
 export const ACCEPTED_SSH_KEY_TYPES = [
@@ -34,7 +34,7 @@ export const ACCEPTED_SSH_KEY_TYPES = [
 export type AcceptedSshKeyType = (typeof ACCEPTED_SSH_KEY_TYPES)[number];
 
 // The minimum RSA size is shared with the launcher (its words about this refusal name it).
-export { MIN_RSA_BITS } from '../../../utils/portal/contract.ts';
+export { MIN_RSA_BITS } from '../../../contract/constants.ts';
 /** OpenSSH refuses RSA moduli above this size (`SSHBUF_MAX_BIGNUM` / `SSH_RSA_MAXIMUM_MODULUS_SIZE`). */
 export const MAX_RSA_BITS = 16_384;
 /**

@@ -4,8 +4,8 @@
  * JWKS, so the client's validation runs unmodified. Unit tests only.
  */
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import { apiAudience, PORTAL_API_METADATA } from '../../portal/contract.ts';
-import type { PortalApp } from '../../portal/schemas.ts';
+import { apiAudience, PORTAL_API_METADATA } from '../../../contract/constants.ts';
+import type { PortalApp } from '../../../contract/schemas.ts';
 
 export const FAKE_ISSUER = 'https://portal.example.test';
 export const FAKE_CLIENT_ID = 'portal-launcher';
@@ -36,6 +36,7 @@ export const fakeApps: PortalApp[] = [
     category: null,
     requiresMfa: false,
     mfaMaxAgeSeconds: null,
+    detailsUrl: null,
   },
   {
     id: 'payroll',
@@ -45,6 +46,7 @@ export const fakeApps: PortalApp[] = [
     category: null,
     requiresMfa: true,
     mfaMaxAgeSeconds: 300,
+    detailsUrl: null,
   },
   {
     id: 'crm',
@@ -54,6 +56,7 @@ export const fakeApps: PortalApp[] = [
     category: null,
     requiresMfa: true,
     mfaMaxAgeSeconds: 300,
+    detailsUrl: null,
   },
 ];
 

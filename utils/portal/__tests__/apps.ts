@@ -1,4 +1,4 @@
-import type { PortalApp } from '../schemas.ts';
+import type { PortalApp } from '../../../contract/schemas.ts';
 
 /** A catalog app for unit tests: named after its id, no icon, no MFA. */
 export const testApp = (id: string): PortalApp => ({
@@ -9,4 +9,5 @@ export const testApp = (id: string): PortalApp => ({
   category: null,
   requiresMfa: false,
   mfaMaxAgeSeconds: null,
+  detailsUrl: null,
 });

@@ -14,8 +14,8 @@ import {
   apiAudience,
   LAUNCHER_CLIENT_ID,
   LAUNCHER_ORIGINS,
-} from '../../../../utils/portal/contract.ts';
-import { problemSchema } from '../../../../utils/portal/schemas.ts';
+} from '../../../../contract/constants.ts';
+import { problemSchema } from '../../../../contract/schemas.ts';
 import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../../../test/api-helpers.ts';
 
 let t: TestPortal;

@@ -4,7 +4,7 @@
  */
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA, ACR_PASSWORD, apiAudience } from '../../../../utils/portal/contract.ts';
+import { ACR_MFA, ACR_PASSWORD, apiAudience } from '../../../../contract/constants.ts';
 import {
   type AccessToken,
   createAccessTokenVerifier,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAUNCHER_ORIGINS } from '../../../../utils/portal/contract.ts';
+import { LAUNCHER_ORIGINS } from '../../../../contract/constants.ts';
 import { corsHeaders, preflightHeaders } from '../cors.ts';
 
 const allowed = new Set<string>(LAUNCHER_ORIGINS);

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadsResponseSchema } from '../../../../utils/portal/schemas.ts';
+import { downloadsResponseSchema } from '../../../../contract/schemas.ts';
 import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../../../test/api-helpers.ts';
 
 let t: TestPortal;

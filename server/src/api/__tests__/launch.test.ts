@@ -3,8 +3,8 @@
  */
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA, ACR_PASSWORD } from '../../../../utils/portal/contract.ts';
-import { appsResponseSchema, launchResponseSchema, problemSchema } from '../../../../utils/portal/schemas.ts';
+import { ACR_MFA, ACR_PASSWORD } from '../../../../contract/constants.ts';
+import { appsResponseSchema, launchResponseSchema, problemSchema } from '../../../../contract/schemas.ts';
 import {
   callApi,
   signInAliceWithMfa,

@@ -5,13 +5,13 @@
  */
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA } from '../../../../utils/portal/contract.ts';
+import { ACR_MFA } from '../../../../contract/constants.ts';
 import {
   mfaStatusSchema,
   problemSchema,
   recoveryCodesSchema,
   totpEnrollmentSchema,
-} from '../../../../utils/portal/schemas.ts';
+} from '../../../../contract/schemas.ts';
 import {
   callApi,
   signInAliceWithMfa,

@@ -4,7 +4,7 @@
  * `/reset-password` page (CSRF, framing, B12).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passwordPolicySchema, problemSchema } from '../../../../utils/portal/schemas.ts';
+import { passwordPolicySchema, problemSchema } from '../../../../contract/schemas.ts';
 import {
   callApi,
   findResetLink,

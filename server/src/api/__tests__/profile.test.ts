@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meSchema } from '../../../../utils/portal/schemas.ts';
+import { meSchema } from '../../../../contract/schemas.ts';
 import type { UserRecord } from '../../repo/users.ts';
 import { ADMIN_LOCKED_REASON, initialsOf, planProfileUpdate, toMe } from '../../services/profile.ts';
 import { ApiProblem } from '../problem.ts';

@@ -4,7 +4,7 @@
  * tokens (B4).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionsResponseSchema } from '../../../../utils/portal/schemas.ts';
+import { sessionsResponseSchema } from '../../../../contract/schemas.ts';
 import { callApi, startTestPortal, type TestPortal } from '../../../test/api-helpers.ts';
 import { HttpClient } from '../../../test/http.ts';
 import { refresh, signIn } from '../../../test/sign-in.ts';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemSchema, sshKeySchema, sshKeysResponseSchema } from '../../../../utils/portal/schemas.ts';
+import { problemSchema, sshKeySchema, sshKeysResponseSchema } from '../../../../contract/schemas.ts';
 import {
   callApi,
   signInAliceWithMfa,

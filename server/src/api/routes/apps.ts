@@ -3,8 +3,8 @@
  * app (B14), behind RFC 9470 step-up when the app demands a fresh second
  * factor (B6).
  */
-import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../utils/portal/contract.ts';
-import { launchResponseSchema } from '../../../../utils/portal/schemas.ts';
+import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../contract/constants.ts';
+import { launchResponseSchema } from '../../../../contract/schemas.ts';
 import { createLaunchTicket, LaunchError } from '../../services/launch.ts';
 import { requireFreshMfa } from '../auth.ts';
 import { ApiProblem } from '../problem.ts';

@@ -1,7 +1,7 @@
 /**
  * `GET /downloads`: the agent builds the admin offers, with real checksums.
  */
-import { downloadsResponseSchema } from '../../../../utils/portal/schemas.ts';
+import { downloadsResponseSchema } from '../../../../contract/schemas.ts';
 import { listDownloads } from '../../repo/downloads.ts';
 import { agentFileUrl } from '../downloads-files.ts';
 import { defineRoute } from '../route.ts';

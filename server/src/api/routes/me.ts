@@ -6,7 +6,7 @@ import {
   appsResponseSchema,
   mePatchSchema,
   meSchema,
-} from '../../../../utils/portal/schemas.ts';
+} from '../../../../contract/schemas.ts';
 import type { AppRecord } from '../../repo/apps.ts';
 import { planProfileUpdate, toMe } from '../../services/profile.ts';
 import { hasActiveTotp } from '../../services/totp.ts';
@@ -22,6 +22,7 @@ export function toPortalApp(app: AppRecord): AppsResponse['apps'][number] {
     category: app.category,
     requiresMfa: app.requiresMfa,
     mfaMaxAgeSeconds: app.requiresMfa ? app.mfaMaxAgeSeconds : null,
+    detailsUrl: null,
   };
 }
 

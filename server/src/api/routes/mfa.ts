@@ -7,13 +7,13 @@
  * replacing or removing an active authenticator, and new recovery codes, need
  * a fresh second factor.
  */
-import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../utils/portal/contract.ts';
+import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../contract/constants.ts';
 import {
   mfaStatusSchema,
   recoveryCodesSchema,
   totpConfirmSchema,
   totpEnrollmentSchema,
-} from '../../../../utils/portal/schemas.ts';
+} from '../../../../contract/schemas.ts';
 import {
   confirmTotpEnrollment,
   hasActiveTotp,

@@ -2,13 +2,13 @@
  * Passwords: `POST /me/password` (change; step-up protected, B11),
  * `GET /password-policy` and `POST /password-reset` (both unauthenticated).
  */
-import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../utils/portal/contract.ts';
+import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../contract/constants.ts';
 import {
   passwordChangeSchema,
   passwordPolicyResponseSchema,
   passwordResetAcceptedSchema,
   passwordResetRequestSchema,
-} from '../../../../utils/portal/schemas.ts';
+} from '../../../../contract/schemas.ts';
 import { endUserSessions, revokeUserGrants } from '../../oidc/sessions.ts';
 import { invalidateUserPasswordResets } from '../../repo/password-resets.ts';
 import { accountSubject, checkLock, recordFailure } from '../../services/lockout.ts';

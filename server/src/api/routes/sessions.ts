@@ -4,7 +4,7 @@
  * everywhere else). Ending a session also revokes the refresh tokens it
  * authorised (oidc/sessions.ts), so a signed-out device stays out (B4, B13).
  */
-import { sessionsResponseSchema } from '../../../../utils/portal/schemas.ts';
+import { sessionsResponseSchema } from '../../../../contract/schemas.ts';
 import { endUserSession, endUserSessions, listUserSessions } from '../../oidc/sessions.ts';
 import { ApiProblem } from '../problem.ts';
 import { defineRoute } from '../route.ts';

@@ -2,8 +2,8 @@
  * `GET/POST /me/ssh-keys`, `DELETE /me/ssh-keys/{id}`: OpenSSH public keys
  * (B16). Adding and removing keys are sensitive changes (B11).
  */
-import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../utils/portal/contract.ts';
-import { sshKeyCreateSchema, sshKeySchema, sshKeysResponseSchema } from '../../../../utils/portal/schemas.ts';
+import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../contract/constants.ts';
+import { sshKeyCreateSchema, sshKeySchema, sshKeysResponseSchema } from '../../../../contract/schemas.ts';
 import { addSshKey, listUserSshKeys, removeSshKey } from '../../services/ssh-keys.ts';
 import { hasActiveTotp } from '../../services/totp.ts';
 import { requireRecentAuthentication } from '../auth.ts';

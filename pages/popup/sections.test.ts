@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PortalApp } from '../../utils/portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 import { buildSections } from './sections.ts';
 
 const app = (id: string, category: string | null = null): PortalApp => ({
@@ -10,6 +10,7 @@ const app = (id: string, category: string | null = null): PortalApp => ({
   category,
   requiresMfa: false,
   mfaMaxAgeSeconds: null,
+  detailsUrl: null,
 });
 
 const summary = (sections: ReturnType<typeof buildSections>) =>

@@ -6,7 +6,7 @@
  * Pure: built from utils/catalog/arrange, which places every app once.
  */
 import { arrangeCatalog } from '../../utils/catalog/arrange.ts';
-import type { PortalApp } from '../../utils/portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 
 /** Which kind of section, for its heading and behaviour (only favorites reorder). */
 export type SectionKind = 'pinned' | 'favorites' | 'recents' | 'category' | 'other' | 'all';

@@ -24,7 +24,7 @@
  */
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { type MessageKey, t, uiLocale } from '../../utils/i18n.ts';
-import { MIN_RSA_BITS } from '../../utils/portal/contract.ts';
+import { MIN_RSA_BITS } from '../../contract/constants.ts';
 import { sameLanguage } from '../../utils/portal/language.ts';
 
 /** The security centre's message names (all start with `options_`). */

@@ -12,7 +12,7 @@ const read = (locale: string): Record<string, LocaleMessage> =>
 /** The security centre's sources (not its tests). */
 function sources(): { file: string; text: string }[] {
   const found: { file: string; text: string }[] = [];
-  for (const dir of ['components/options', 'entrypoints/options']) {
+  for (const dir of ['pages/options', 'entrypoints/options']) {
     for (const name of readdirSync(path.join(root, dir))) {
       if (!/\.tsx?$/.test(name) || /\.test\.tsx?$/.test(name)) continue;
       found.push({ file: `${dir}/${name}`, text: readFileSync(path.join(root, dir, name), 'utf8') });

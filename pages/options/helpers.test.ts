@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Download } from '../../utils/portal/schemas.ts';
+import type { Download } from '../../contract/schemas.ts';
 import { detectOs, formatSize, orderDownloads } from './downloads-section.tsx';
 import { groupSecret } from './mfa-section.tsx';
 import { visibleSections } from './options-app.tsx';

@@ -6,7 +6,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
-import type { PasswordPolicy } from '../../utils/portal/schemas.ts';
+import type { PasswordPolicy } from '../../contract/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
 import { fieldText, ot, portalSpeaksPageLanguage, problemText, violationsText } from './i18n.ts';
 import { errorAttributes, FieldError, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';

@@ -5,7 +5,7 @@
  * background makes the real decision (RFC 9470 step-up); this only predicts
  * it from the same inputs, so the person is not surprised by a code prompt.
  */
-import type { PortalApp } from '../../utils/portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 
 /** The marker to show. */
 export type MfaState =

@@ -15,7 +15,7 @@ import { readCachedLauncherState, watchBackgroundState } from '../../utils/catal
 import { contrastRatio } from '../../utils/catalog/tile.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherPrefsWire, LauncherState, MessageRequest } from '../../utils/messaging.ts';
-import type { PortalApp } from '../../utils/portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 import { AccountCard } from './account-card.tsx';
 import { ask, BackgroundError } from './background-client.ts';
 import { hasErrorMessage, localizedError } from './error-messages.ts';

@@ -5,7 +5,7 @@
  */
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { uiLocale } from '../../utils/i18n.ts';
-import type { Download } from '../../utils/portal/schemas.ts';
+import type { Download } from '../../contract/schemas.ts';
 import { callAccount } from './account-client.ts';
 import { ot } from './i18n.ts';
 import { CopyButton, LoadState, Section, useLoad } from './ui.tsx';

@@ -6,7 +6,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
-import type { PortalSession } from '../../utils/portal/schemas.ts';
+import type { PortalSession } from '../../contract/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
 import { formatDate, ot, problemText } from './i18n.ts';
 import { ConfirmDialog, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';

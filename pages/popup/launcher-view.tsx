@@ -21,7 +21,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isGridKey, moveSelection } from '../../utils/catalog/grid-navigation.ts';
 import { createSearchIndex, type SearchHighlights, type SearchIndex } from '../../utils/catalog/search.ts';
 import { t, uiDirection, uiLocale } from '../../utils/i18n.ts';
-import type { PortalApp } from '../../utils/portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 import { AppItem, type PinState } from './app-item.tsx';
 import { mfaState } from './mfa-state.ts';
 import { buildSections, type LauncherSection } from './sections.ts';

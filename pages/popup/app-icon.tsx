@@ -1,5 +1,5 @@
 import { appInitials, tileColor } from '../../utils/catalog/tile.ts';
-import type { PortalApp } from '../../utils/portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 
 /**
  * Only icons the popup can show without reaching arbitrary places: `https:`

@@ -7,6 +7,7 @@
  * oversized body is a clear validation error, never a crash.
  */
 import { z } from 'zod';
+import { isNetworkUrl } from './addresses.ts';
 
 const shortText = z.string().max(200);
 const id = z.string().min(1).max(100);
@@ -119,6 +120,17 @@ export const appSchema = z.object({
   requiresMfa: z.boolean(),
   /** How recent the second factor must be for this app, when `requiresMfa`. */
   mfaMaxAgeSeconds: z.number().int().min(0).max(86_400).nullable(),
+  /**
+   * A page the admin attached with more about the app (how to get access,
+   * who owns it), shown as a "Details" link. `https:` (loopback `http:` in
+   * development). Absent in catalogs cached by older versions: null.
+   */
+  detailsUrl: z
+    .string()
+    .max(2048)
+    .refine(isNetworkUrl, 'A details link must be an https:// address.')
+    .nullable()
+    .default(null),
 });
 export type PortalApp = z.infer<typeof appSchema>;
 

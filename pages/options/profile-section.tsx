@@ -6,7 +6,7 @@
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AccountProblem } from '../../utils/account/errors.ts';
-import type { Me, ProfileField } from '../../utils/portal/schemas.ts';
+import type { Me, ProfileField } from '../../contract/schemas.ts';
 import { callAccount, changeAccount } from './account-client.ts';
 import { fieldText, ot, problemText } from './i18n.ts';
 import {

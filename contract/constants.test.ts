@@ -6,7 +6,7 @@ import {
   FIREFOX_REDIRECT_URI,
   GECKO_EXTENSION_ID,
   isLauncherOrigin,
-} from './contract.ts';
+} from './constants.ts';
 import { problemSchema } from './schemas.ts';
 
 describe('Firefox contract', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PortalApp } from '../../utils/portal/schemas.ts';
+import type { PortalApp } from '../../contract/schemas.ts';
 import { mfaState } from './mfa-state.ts';
 import { highlightSegments } from './segments.ts';
 
@@ -11,6 +11,7 @@ const app = (overrides: Partial<PortalApp> = {}): PortalApp => ({
   category: null,
   requiresMfa: true,
   mfaMaxAgeSeconds: 300,
+  detailsUrl: null,
   ...overrides,
 });
 
