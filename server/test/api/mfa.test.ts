@@ -5,21 +5,21 @@
  */
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA } from '../../../../contract/constants.ts';
+import { ACR_MFA } from '../../../contract/constants.ts';
 import {
   mfaStatusSchema,
   problemSchema,
   recoveryCodesSchema,
   totpEnrollmentSchema,
-} from '../../../../contract/schemas.ts';
+} from '../../../contract/schemas.ts';
 import {
   callApi,
   signInAliceWithMfa,
   signInWithPassword,
   startTestPortal,
   type TestPortal,
-} from '../../../test/api-helpers.ts';
-import { signIn } from '../../../test/sign-in.ts';
+} from '../api-helpers.ts';
+import { signIn } from '../sign-in.ts';
 
 let t: TestPortal;
 

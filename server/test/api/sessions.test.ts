@@ -4,10 +4,10 @@
  * tokens (B4).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionsResponseSchema } from '../../../../contract/schemas.ts';
-import { callApi, startTestPortal, type TestPortal } from '../../../test/api-helpers.ts';
-import { HttpClient } from '../../../test/http.ts';
-import { refresh, signIn } from '../../../test/sign-in.ts';
+import { sessionsResponseSchema } from '../../../contract/schemas.ts';
+import { callApi, startTestPortal, type TestPortal } from '../api-helpers.ts';
+import { HttpClient } from '../http.ts';
+import { refresh, signIn } from '../sign-in.ts';
 
 let t: TestPortal;
 

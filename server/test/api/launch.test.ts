@@ -3,15 +3,15 @@
  */
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA, ACR_PASSWORD } from '../../../../contract/constants.ts';
-import { appsResponseSchema, launchResponseSchema, problemSchema } from '../../../../contract/schemas.ts';
+import { ACR_MFA, ACR_PASSWORD } from '../../../contract/constants.ts';
+import { appsResponseSchema, launchResponseSchema, problemSchema } from '../../../contract/schemas.ts';
 import {
   callApi,
   signInAliceWithMfa,
   signInWithPassword,
   startTestPortal,
   type TestPortal,
-} from '../../../test/api-helpers.ts';
+} from '../api-helpers.ts';
 
 let t: TestPortal;
 let wikiId: string;

@@ -4,14 +4,14 @@
  */
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA, ACR_PASSWORD, apiAudience } from '../../../../contract/constants.ts';
+import { ACR_MFA, ACR_PASSWORD, apiAudience } from '../../../contract/constants.ts';
 import {
   type AccessToken,
   createAccessTokenVerifier,
   requireFreshMfa,
   requireRecentAuthentication,
-} from '../auth.ts';
-import { ApiProblem } from '../problem.ts';
+} from '../../src/api/auth.ts';
+import { ApiProblem } from '../../src/api/problem.ts';
 
 const issuer = 'http://127.0.0.1:4000';
 const audience = apiAudience(issuer);

@@ -14,9 +14,9 @@ import {
   apiAudience,
   LAUNCHER_CLIENT_ID,
   LAUNCHER_ORIGINS,
-} from '../../../../contract/constants.ts';
-import { problemSchema } from '../../../../contract/schemas.ts';
-import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../../../test/api-helpers.ts';
+} from '../../../contract/constants.ts';
+import { problemSchema } from '../../../contract/schemas.ts';
+import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../api-helpers.ts';
 
 let t: TestPortal;
 let bobToken: string;

@@ -4,7 +4,7 @@
  * `/reset-password` page (CSRF, framing, B12).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passwordPolicySchema, problemSchema } from '../../../../contract/schemas.ts';
+import { passwordPolicySchema, problemSchema } from '../../../contract/schemas.ts';
 import {
   callApi,
   findResetLink,
@@ -14,9 +14,9 @@ import {
   startTestPortal,
   type TestPortal,
   waitFor,
-} from '../../../test/api-helpers.ts';
-import { HttpClient, parseForms } from '../../../test/http.ts';
-import { refresh, SignInFlowError, signIn } from '../../../test/sign-in.ts';
+} from '../api-helpers.ts';
+import { HttpClient, parseForms } from '../http.ts';
+import { refresh, SignInFlowError, signIn } from '../sign-in.ts';
 
 let t: TestPortal;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Router } from '../router.ts';
+import { Router } from '../../src/api/router.ts';
 
 describe('router', () => {
   const router = new Router<string>()

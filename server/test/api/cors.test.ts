@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LAUNCHER_ORIGINS } from '../../../../contract/constants.ts';
-import { corsHeaders, preflightHeaders } from '../cors.ts';
+import { LAUNCHER_ORIGINS } from '../../../contract/constants.ts';
+import { corsHeaders, preflightHeaders } from '../../src/api/cors.ts';
 
 const allowed = new Set<string>(LAUNCHER_ORIGINS);
 const launcher = LAUNCHER_ORIGINS[0];

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadsResponseSchema } from '../../../../contract/schemas.ts';
-import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../../../test/api-helpers.ts';
+import { downloadsResponseSchema } from '../../../contract/schemas.ts';
+import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../api-helpers.ts';
 
 let t: TestPortal;
 let token: string;

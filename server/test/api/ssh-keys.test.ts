@@ -6,16 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemSchema, sshKeySchema, sshKeysResponseSchema } from '../../../../contract/schemas.ts';
+import { problemSchema, sshKeySchema, sshKeysResponseSchema } from '../../../contract/schemas.ts';
 import {
   callApi,
   signInAliceWithMfa,
   signInWithPassword,
   startTestPortal,
   type TestPortal,
-} from '../../../test/api-helpers.ts';
+} from '../api-helpers.ts';
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../ssh/__fixtures__');
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/ssh/__fixtures__');
 const fixture = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8');
 const expected = JSON.parse(fixture('expected.json')) as Record<
   string,

@@ -3,8 +3,8 @@
  * with the demo users signed in through the real pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appsResponseSchema, meSchema, problemSchema } from '../../../../contract/schemas.ts';
-import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../../../test/api-helpers.ts';
+import { appsResponseSchema, meSchema, problemSchema } from '../../../contract/schemas.ts';
+import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../api-helpers.ts';
 
 let t: TestPortal;
 let alice: string;
