@@ -22,8 +22,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { Page } from 'puppeteer-core';
-import { completePortalSignIn, EXTENSION_ORIGIN, startHarness, waitForApps } from '../tests/e2e/harness.ts';
 import type { PortalApp } from '../contract/schemas.ts';
+import { completePortalSignIn, EXTENSION_ORIGIN, startHarness, waitForApps } from '../tests/e2e/harness.ts';
 
 const { values } = parseArgs({
   options: { apps: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '15' } },

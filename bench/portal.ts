@@ -15,10 +15,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ACR_MFA, API_BASE_PATH } from '../contract/constants.ts';
 import { type RunningPortal, startPortal } from '../server/src/app.ts';
 import { hashPassword } from '../server/src/services/passwords.ts';
 import { signIn } from '../server/test/sign-in.ts';
-import { ACR_MFA, API_BASE_PATH } from '../contract/constants.ts';
 
 const HASHES = Number(process.env.BENCH_HASHES ?? 15);
 const LAUNCHES = Number(process.env.BENCH_LAUNCHES ?? 500);

@@ -9,8 +9,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createSearchIndex } from '../utils/catalog/search.ts';
 import type { PortalApp } from '../contract/schemas.ts';
+import { createSearchIndex } from '../utils/catalog/search.ts';
 
 const { values } = parseArgs({
   options: { apps: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '5' } },

@@ -9,6 +9,12 @@
  */
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import {
+  CHROME_POST_LOGOUT_REDIRECT_URI,
+  CHROME_REDIRECT_URI,
+  FIREFOX_POST_LOGOUT_REDIRECT_URI,
+  FIREFOX_REDIRECT_URI,
+} from '../contract/constants.ts';
 import { createAccountHandlers } from '../utils/account/handlers.ts';
 import { AuthError } from '../utils/auth/errors.ts';
 import { createLauncher, type LauncherSettings } from '../utils/auth/launcher.ts';
@@ -32,12 +38,6 @@ import {
 } from '../utils/messaging.ts';
 import { loadPolicy, type PolicyResult, saveUserSettings, watchPolicy } from '../utils/policy/index.ts';
 import { createAccountApi } from '../utils/portal/account-api.ts';
-import {
-  CHROME_POST_LOGOUT_REDIRECT_URI,
-  CHROME_REDIRECT_URI,
-  FIREFOX_POST_LOGOUT_REDIRECT_URI,
-  FIREFOX_REDIRECT_URI,
-} from '../contract/constants.ts';
 import { portalUnreachableItem, sessionItem, stateChangedItem } from '../utils/storage.ts';
 import { applyToolbarView, TOOLBAR_ALARM } from '../utils/toolbar/apply.ts';
 import { type ToolbarInput, toolbarView } from '../utils/toolbar/toolbar-state.ts';

@@ -17,8 +17,8 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import QRCode from 'qrcode';
-import { type RunningPortal, startPortal } from '../server/src/app.ts';
 import { CHROME_EXTENSION_ID } from '../contract/constants.ts';
+import { type RunningPortal, startPortal } from '../server/src/app.ts';
 import { chromiumArgs, findBrowser } from './browser.ts';
 import { builtExtensionDir } from './output-dir.ts';
 

@@ -14,8 +14,8 @@
  */
 import type { Browser, browser } from 'wxt/browser';
 import { z } from 'zod';
-import { accountProtocol } from './account/protocol.ts';
 import { appIdSchema, appSchema } from '../contract/schemas.ts';
+import { accountProtocol } from './account/protocol.ts';
 
 // A8: extension pages run under the default MV3 CSP (no eval). zod's JIT would
 // probe `new Function` and get refused; turn it off so there is no violation.

@@ -3,9 +3,10 @@
  * system first, each with version, size and SHA-256 (with a copy button, so
  * the file can be checked after download).
  */
+
+import type { Download } from '../../contract/schemas.ts';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { uiLocale } from '../../utils/i18n.ts';
-import type { Download } from '../../contract/schemas.ts';
 import { callAccount } from './account-client.ts';
 import { ot } from './i18n.ts';
 import { CopyButton, LoadState, Section, useLoad } from './ui.tsx';

@@ -22,9 +22,10 @@
  *
  * @see https://developer.chrome.com/docs/extensions/reference/api/i18n#type-placeholders named placeholders
  */
+
+import { MIN_RSA_BITS } from '../../contract/constants.ts';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { type MessageKey, t, uiLocale } from '../../utils/i18n.ts';
-import { MIN_RSA_BITS } from '../../contract/constants.ts';
 import { sameLanguage } from '../../utils/portal/language.ts';
 
 /** The security centre's message names (all start with `options_`). */

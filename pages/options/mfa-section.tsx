@@ -8,8 +8,8 @@
 import * as OTPAuth from 'otpauth';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
-import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { MfaStatus, RecoveryCodes, TotpEnrollment } from '../../contract/schemas.ts';
+import type { AccountProblem } from '../../utils/account/errors.ts';
 import { callAccount, changeAccount } from './account-client.ts';
 import { fieldText, formatDate, ot, problemText } from './i18n.ts';
 import {

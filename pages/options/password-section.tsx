@@ -5,8 +5,8 @@
  * account exists, B18). The change may ask for a step-up (B11).
  */
 import { useRef, useState } from 'preact/hooks';
-import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { PasswordPolicy } from '../../contract/schemas.ts';
+import type { AccountProblem } from '../../utils/account/errors.ts';
 import { callAccount, changeAccount } from './account-client.ts';
 import { fieldText, ot, portalSpeaksPageLanguage, problemText, violationsText } from './i18n.ts';
 import { errorAttributes, FieldError, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';

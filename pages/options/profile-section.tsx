@@ -5,8 +5,8 @@
  * appear under the input.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { Me, ProfileField } from '../../contract/schemas.ts';
+import type { AccountProblem } from '../../utils/account/errors.ts';
 import { callAccount, changeAccount } from './account-client.ts';
 import { fieldText, ot, problemText } from './i18n.ts';
 import {

@@ -5,8 +5,8 @@
  * the refresh tokens it authorised (B4, B13), so the device stays out.
  */
 import { useRef, useState } from 'preact/hooks';
-import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { PortalSession } from '../../contract/schemas.ts';
+import type { AccountProblem } from '../../utils/account/errors.ts';
 import { callAccount, changeAccount } from './account-client.ts';
 import { formatDate, ot, problemText } from './i18n.ts';
 import { ConfirmDialog, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';

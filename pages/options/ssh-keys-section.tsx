@@ -5,9 +5,9 @@
  * downloaded on this machine and only the public key line is uploaded.
  */
 import { useRef, useState } from 'preact/hooks';
+import type { SshKey } from '../../contract/schemas.ts';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { containsPrivateKey } from '../../utils/account/private-key.ts';
-import type { SshKey } from '../../contract/schemas.ts';
 import { SshKeyError } from '../../utils/ssh/errors.ts';
 import { generateOpenSshKeyPair } from '../../utils/ssh/generate-key-pair.ts';
 import { callAccount, changeAccount } from './account-client.ts';

@@ -1,5 +1,5 @@
-import { appInitials, tileColor } from '../../utils/catalog/tile.ts';
 import type { PortalApp } from '../../contract/schemas.ts';
+import { appInitials, tileColor } from '../../utils/catalog/tile.ts';
 
 /**
  * Only icons the popup can show without reaching arbitrary places: `https:`

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
+import type { PortalApp } from '../../contract/schemas.ts';
 import type { SearchHighlights } from '../../utils/catalog/search.ts';
 import { t } from '../../utils/i18n.ts';
-import type { PortalApp } from '../../contract/schemas.ts';
 import { AppIcon } from './app-icon.tsx';
 import type { MfaState } from './mfa-state.ts';
 import { highlightSegments } from './segments.ts';

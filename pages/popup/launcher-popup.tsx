@@ -11,11 +11,11 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import type { PortalApp } from '../../contract/schemas.ts';
 import { readCachedLauncherState, watchBackgroundState } from '../../utils/catalog/popup-snapshot.ts';
 import { contrastRatio } from '../../utils/catalog/tile.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherPrefsWire, LauncherState, MessageRequest } from '../../utils/messaging.ts';
-import type { PortalApp } from '../../contract/schemas.ts';
 import { AccountCard } from './account-card.tsx';
 import { ask, BackgroundError } from './background-client.ts';
 import { hasErrorMessage, localizedError } from './error-messages.ts';

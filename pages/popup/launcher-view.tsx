@@ -18,10 +18,10 @@
  * @see https://www.w3.org/WAI/ARIA/apg/patterns/grid/#keyboardinteraction-forlayoutgrids
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { PortalApp } from '../../contract/schemas.ts';
 import { isGridKey, moveSelection } from '../../utils/catalog/grid-navigation.ts';
 import { createSearchIndex, type SearchHighlights, type SearchIndex } from '../../utils/catalog/search.ts';
 import { t, uiDirection, uiLocale } from '../../utils/i18n.ts';
-import type { PortalApp } from '../../contract/schemas.ts';
 import { AppItem, type PinState } from './app-item.tsx';
 import { mfaState } from './mfa-state.ts';
 import { buildSections, type LauncherSection } from './sections.ts';

@@ -5,8 +5,9 @@
  * categories first appear in the catalog), else one "All apps" section.
  * Pure: built from utils/catalog/arrange, which places every app once.
  */
-import { arrangeCatalog } from '../../utils/catalog/arrange.ts';
+
 import type { PortalApp } from '../../contract/schemas.ts';
+import { arrangeCatalog } from '../../utils/catalog/arrange.ts';
 
 /** Which kind of section, for its heading and behaviour (only favorites reorder). */
 export type SectionKind = 'pinned' | 'favorites' | 'recents' | 'category' | 'other' | 'all';

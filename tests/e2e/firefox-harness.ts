@@ -88,11 +88,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { GECKO_EXTENSION_ID } from '../../contract/constants.ts';
 import { findFirefox } from '../../scripts/firefox.ts';
 import { builtExtensionDir } from '../../scripts/output-dir.ts';
 import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
 import { startTestPortal } from '../../server/test/portal.ts';
-import { GECKO_EXTENSION_ID } from '../../contract/constants.ts';
 import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
 
 export const FIREFOX_EXTENSION_DIR = builtExtensionDir('firefox-mv3');

@@ -13,11 +13,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page, type Target, type WebWorker } from 'puppeteer-core';
+import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
 import { builtExtensionDir } from '../../scripts/output-dir.ts';
 import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
 import { startTestPortal, type TestPortal } from '../../server/test/portal.ts';
-import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
 
 export const EXTENSION_DIR = builtExtensionDir('chrome-mv3');

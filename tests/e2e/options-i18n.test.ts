@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocaleMessage } from '../../utils/i18n.ts';
 import { MIN_RSA_BITS } from '../../contract/constants.ts';
+import type { LocaleMessage } from '../../utils/i18n.ts';
 import {
   accessibilityViolations,
   EXTENSION_ORIGIN,

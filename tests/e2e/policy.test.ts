@@ -35,9 +35,9 @@ import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import type { RunningPortal } from '../../server/src/app.ts';
 import { startTestPortal, type TestPortal } from '../../server/test/portal.ts';
-import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import { expectBrandedSignInPopup, TEST_BRAND } from './branding.ts';
 import {
   accessibilityViolations,

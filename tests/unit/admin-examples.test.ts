@@ -7,7 +7,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MANAGED_POLICY_KEYS, resolveSettings } from '../../utils/policy/index.ts';
 import {
   CHROME_EXTENSION_ID,
   GECKO_EXTENSION_ID,
@@ -15,6 +14,7 @@ import {
   LAUNCHER_REDIRECT_URIS,
   LAUNCHER_SCOPES,
 } from '../../contract/constants.ts';
+import { MANAGED_POLICY_KEYS, resolveSettings } from '../../utils/policy/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLES_DIR = path.join(ROOT, 'docs/policies');

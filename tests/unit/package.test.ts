@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import {
   DEV_KEY_FILE,
   extensionIdFromPublicKey,
@@ -19,7 +20,6 @@ import {
   updateManifestXml,
   verifyCrx,
 } from '../../scripts/package.ts';
-import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'package-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

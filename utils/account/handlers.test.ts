@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { ACR_MFA } from '../../contract/constants.ts';
+import type { SshKey } from '../../contract/schemas.ts';
 import { AuthError } from '../auth/errors.ts';
 import type { AccountApi } from '../portal/account-api.ts';
 import { PortalApiError, StepUpRequiredError } from '../portal/api-client.ts';
-import { ACR_MFA } from '../../contract/constants.ts';
-import type { SshKey } from '../../contract/schemas.ts';
 import { AccountError } from './errors.ts';
 import { createAccountHandlers, splitViolations, type WithStepUp } from './handlers.ts';
 import { accountProtocol } from './protocol.ts';

@@ -13,7 +13,6 @@
  *   options page keeps generated private keys to itself (A13).
  */
 import { z } from 'zod';
-import { languageTagSchema } from '../portal/language.ts';
 import {
   downloadsResponseSchema,
   mePatchSchema,
@@ -31,6 +30,7 @@ import {
   totpConfirmSchema,
   totpEnrollmentSchema,
 } from '../../contract/schemas.ts';
+import { languageTagSchema } from '../portal/language.ts';
 import type { AccountProblemCode } from './errors.ts';
 
 const empty = z.object({}).strict();

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { PolicyApp } from '../policy/schema.ts';
 import { meSchema } from '../../contract/schemas.ts';
+import type { PolicyApp } from '../policy/schema.ts';
 import type { CatalogCache } from '../storage.ts';
 import { pendingFlowsItem } from '../storage.ts';
 import {

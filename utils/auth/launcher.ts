@@ -22,6 +22,9 @@
  */
 import { generateRandomState } from 'oauth4webapi';
 import type { z } from 'zod';
+import { isLoopbackHttp } from '../../contract/addresses.ts';
+import { ACR_MFA } from '../../contract/constants.ts';
+import type { Me, PortalApp } from '../../contract/schemas.ts';
 import type { LauncherState, LaunchResult } from '../messaging.ts';
 import type { PolicyApp } from '../policy/schema.ts';
 import {
@@ -30,8 +33,6 @@ import {
   PortalApiError,
   StepUpRequiredError,
 } from '../portal/api-client.ts';
-import { ACR_MFA } from '../../contract/constants.ts';
-import type { Me, PortalApp } from '../../contract/schemas.ts';
 import {
   type CatalogCache,
   catalogCacheItem,
@@ -44,7 +45,6 @@ import {
   sessionEndedItem,
 } from '../storage.ts';
 import { AuthError, isAuthError } from './errors.ts';
-import { isLoopbackHttp } from '../../contract/addresses.ts';
 import { createOidcClient, type OidcClient } from './oidc.ts';
 import { initialsOf } from './profile.ts';
 import { catalogAppsFromPolicy, claimsFromIdToken, profileFromClaims } from './provider-profile.ts';

@@ -91,7 +91,6 @@ export interface ProfileClaims {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-
 /**
  * The OIDC client for one issuer. Discovery is fetched once and cached (the
  * same metadata object also keys oauth4webapi's JWKS cache).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { policyAppSchema } from '../policy/schema.ts';
 import { appSchema } from '../../contract/schemas.ts';
+import { policyAppSchema } from '../policy/schema.ts';
 import {
   catalogAppsFromPolicy,
   claimsFromIdToken,

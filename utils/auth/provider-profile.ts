@@ -8,8 +8,9 @@
  * tokens. App URLs never leave the background: the catalog shape has no URL
  * field, and a launch names an app id (A9).
  */
-import type { PolicyApp } from '../policy/schema.ts';
+
 import { type Me, meSchema, type PortalApp, type ProfileField } from '../../contract/schemas.ts';
+import type { PolicyApp } from '../policy/schema.ts';
 import type { ProfileClaims } from './oidc.ts';
 import { initialsOf } from './profile.ts';
 

@@ -26,8 +26,8 @@
  */
 import { createStore, get as idbGet } from 'idb-keyval';
 import { browser } from 'wxt/browser';
-import type { LauncherState } from '../messaging.ts';
 import type { PortalApp } from '../../contract/schemas.ts';
+import type { LauncherState } from '../messaging.ts';
 
 /** `storage.session` key of the snapshot; the same as `popupSnapshotItem.key` (tested). */
 export const POPUP_SNAPSHOT_KEY = 'popupSnapshot';

@@ -9,10 +9,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { z } from 'zod';
-import { type StepUpRequirement, stepUpChallenge } from '../auth/step-up.ts';
-import { uiLocale } from '../i18n.ts';
 import { API_BASE_PATH } from '../../contract/constants.ts';
-import { acceptLanguage, parseContentLanguage } from './language.ts';
 import {
   type AppsResponse,
   appSchema,
@@ -24,6 +21,9 @@ import {
   meSchema,
   problemSchema,
 } from '../../contract/schemas.ts';
+import { type StepUpRequirement, stepUpChallenge } from '../auth/step-up.ts';
+import { uiLocale } from '../i18n.ts';
+import { acceptLanguage, parseContentLanguage } from './language.ts';
 
 export type PortalApiErrorCode =
   /** 404 and similar: the thing asked for does not exist for this user. */

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AGENT_FILES_DIR } from '../../src/api/downloads-files.ts';
 import { listMigrations, MIGRATIONS_DIR, openDatabase } from '../../src/db/database.ts';
 import { listDownloads } from '../../src/repo/downloads.ts';
 import { insertSshKey, listSshKeys } from '../../src/repo/ssh-keys.ts';
-import { AGENT_FILES_DIR } from '../../src/api/downloads-files.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

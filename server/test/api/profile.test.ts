@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { meSchema } from '../../../contract/schemas.ts';
+import { ApiProblem } from '../../src/api/problem.ts';
 import type { UserRecord } from '../../src/repo/users.ts';
 import { ADMIN_LOCKED_REASON, initialsOf, planProfileUpdate, toMe } from '../../src/services/profile.ts';
-import { ApiProblem } from '../../src/api/problem.ts';
 
 function fakeUser(overrides: Partial<UserRecord> = {}): UserRecord {
   return {
