@@ -27,6 +27,7 @@ describe('provider-only catalog and profile', () => {
       url: 'https://payroll.example.test/login',
       requiresMfa: true,
       mfaMaxAgeSeconds: 300,
+      detailsUrl: 'https://intranet.example.test/apps/payroll',
     });
     const [entry] = catalogAppsFromPolicy([app]);
     expect(entry).not.toHaveProperty('url');
@@ -38,6 +39,7 @@ describe('provider-only catalog and profile', () => {
       category: null,
       requiresMfa: true,
       mfaMaxAgeSeconds: 300,
+      detailsUrl: 'https://intranet.example.test/apps/payroll',
     });
   });
 

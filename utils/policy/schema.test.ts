@@ -190,6 +190,7 @@ describe('lists and maps', () => {
       mfaMaxAgeSeconds: null,
       description: null,
       category: null,
+      detailsUrl: null,
     });
     const twice = [
       { id: 'wiki', name: 'Team Wiki', url: 'https://wiki.example.com' },
