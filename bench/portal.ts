@@ -1,41 +1,93 @@
 /**
- * Reference portal benchmark (`node --import tsx bench/portal.ts`).
+ * Reference portal benchmark (`node --import tsx bench/portal.ts`, part of
+ * `npm run bench`).
  *
- * Measures, on loopback only and with bounded counts and time:
- * - argon2id: the parameters the portal hashes with and the median time per hash;
- * - cold start: `startPortal` on an empty data folder (keys, migrations, demo
- *   seed) until discovery answers, and a restart on the same folder;
- * - launches: `POST /api/v1/apps/{payroll}/launch` with a fresh MFA token,
- *   sequential and concurrent — requests per second and p50/p99 latency.
+ * Three kinds of process, so the load generator never competes with what it
+ * measures inside one event loop: this orchestrator, the servers
+ * (bench/portal/serve.ts: the portal, and a bare koa app as the same-run
+ * baseline) and the load generators (bench/portal/load.ts with autocannon,
+ * bench/portal/sign-ins.ts for whole sign-ins). Each phase has a warm-up that
+ * is not counted. All traffic stays on loopback; every phase is bounded in time.
  *
- * Options (environment): BENCH_HASHES (default 15), BENCH_LAUNCHES (default
- * 500), BENCH_CONCURRENCY (default 16), BENCH_MAX_SECONDS per phase (default 15).
+ * Prints, for each endpoint: requests/s, p50 and p99 latency, errors, and the
+ * ratio of its throughput to the baseline's; for the sustained launch phase
+ * also the last 10 s against the first 10 s (a falling figure means something
+ * grows with load, e.g. a table scanned per request).
+ *
+ * Environment: BENCH_SECONDS (sustained launch phase, default 60),
+ * BENCH_SHORT_SECONDS (other phases, default 20), BENCH_WARMUP_SECONDS
+ * (default 5), BENCH_HASHES (argon2id samples, default 15).
  */
-import fs from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ACR_MFA, API_BASE_PATH } from '../contract/constants.ts';
-import { type RunningPortal, startPortal } from '../server/src/app.ts';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { API_BASE_PATH, apiAudience, LAUNCHER_CLIENT_ID } from '../contract/constants.ts';
+import { TEAM_WIKI } from '../server/src/demo-apps/rp.ts';
+import type { DemoAccounts } from '../server/src/seed.ts';
 import { hashPassword } from '../server/src/services/passwords.ts';
 import { signIn } from '../server/test/sign-in.ts';
+import { type LoadPlan, type LoadResult, READY } from './portal/protocol.ts';
 
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const SHORT = Number(process.env.BENCH_SHORT_SECONDS ?? 20);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const HASHES = Number(process.env.BENCH_HASHES ?? 15);
-const LAUNCHES = Number(process.env.BENCH_LAUNCHES ?? 500);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const MAX_MS = Number(process.env.BENCH_MAX_SECONDS ?? 15) * 1000;
+const CONNECTIONS = 16;
+const MANY_CONNECTIONS = 200;
+const SIGN_IN_CONCURRENCY = 4;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const script = (name: string) => path.join(here, 'portal', name);
+
+interface Server {
+  url: string;
+  demo?: DemoAccounts;
+  stop(): Promise<void>;
 }
 
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
-const ms = (value: number) => `${value.toFixed(1)} ms`;
+/** Starts serve.ts in its own process and waits for its address; its other output is drained. */
+async function startServer(kind: 'portal' | 'baseline'): Promise<Server & { startMs: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', script('serve.ts'), kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  const announced = await new Promise<{ url: string; demo?: DemoAccounts }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`The ${kind} server exited (${code}) before listening.`)));
+    lines.on('line', (line) => {
+      if (line.startsWith(`${READY} `)) resolve(JSON.parse(line.slice(READY.length + 1)));
+    });
+  });
+  return { ...announced, startMs: performance.now() - started, stop: () => stop(child) };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Runs one generator script in its own process and returns its one JSON line. */
+async function runChild<T>(name: string, plan: object): Promise<T> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script(name), JSON.stringify(plan)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${name} exited with ${code}`);
+  return JSON.parse(output.trim().split('\n').pop() ?? '') as T;
+}
+
+const load = (plan: Omit<LoadPlan, 'warmupSeconds'>) =>
+  runChild<LoadResult>('load.ts', { warmupSeconds: WARMUP, ...plan });
 
 async function timeArgon2(): Promise<{ params: string; medianMs: number }> {
   const sample = await hashPassword('benchmark password');
@@ -47,60 +99,24 @@ async function timeArgon2(): Promise<{ params: string; medianMs: number }> {
     await hashPassword(`benchmark password ${i}`);
     times.push(performance.now() - started);
   }
-  return { params: params ? `${params[1]} v=${params[2]} ${params[3]}` : 'unknown', medianMs: median(times) };
-}
-
-async function startAndDiscover(dataDir: string): Promise<{ portal: RunningPortal; ms: number }> {
-  const started = performance.now();
-  const portal = await startPortal({ dataDir, port: 0, seedDemo: true, logger: () => {} });
-  const response = await fetch(`${portal.issuer}/.well-known/openid-configuration`);
-  if (response.status !== 200) throw new Error(`Discovery answered ${response.status}`);
-  await response.arrayBuffer();
-  return { portal, ms: performance.now() - started };
-}
-
-interface LaunchStats {
-  count: number;
-  failures: number;
-  seconds: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-}
-
-async function launchLoad(
-  portal: RunningPortal,
-  token: string,
-  appId: string,
-  concurrency: number,
-): Promise<LaunchStats> {
-  const url = `${portal.issuer}${API_BASE_PATH}/apps/${encodeURIComponent(appId)}/launch`;
-  const latencies: number[] = [];
-  let failures = 0;
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < LAUNCHES && performance.now() - started < MAX_MS) {
-      next++;
-      const t0 = performance.now();
-      const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-      await response.arrayBuffer();
-      latencies.push(performance.now() - t0);
-      if (response.status !== 200) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  times.sort((a, b) => a - b);
   return {
-    count: latencies.length,
-    failures,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    params: params ? `${params[1]} v=${params[2]} ${params[3]}` : 'unknown',
+    medianMs: times[Math.floor(times.length / 2)] ?? Number.NaN,
   };
 }
+
+/** One request before a phase: a load of refusals would measure the wrong path. */
+async function expectOk(url: string, init: RequestInit): Promise<void> {
+  const response = await fetch(url, init);
+  if (response.status !== 200)
+    throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
+  await response.arrayBuffer();
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const perSecond = (value: number) => `${value.toFixed(0)} req/s`;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 function table(rows: [string, string][]): string {
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -113,45 +129,131 @@ function table(rows: [string, string][]): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
-  const rows: [string, string][] = [];
-  try {
-    const argon = await timeArgon2();
-    rows.push(['argon2id parameters', argon.params]);
-    rows.push([`argon2id hash (median of ${HASHES})`, ms(argon.medianMs)]);
+function loadRows(label: string, result: LoadResult, baseline: LoadResult): [string, string][] {
+  return [
+    [
+      `${label}: throughput (× baseline)`,
+      `${perSecond(result.perSecond)} (${(result.perSecond / baseline.perSecond).toFixed(2)}×)`,
+    ],
+    [`${label}: p50 / p99 latency`, `${ms(result.p50)} / ${ms(result.p99)}`],
+    [`${label}: errors / non-2xx`, `${result.errors} / ${result.non2xx}`],
+  ];
+}
 
-    const cold = await startAndDiscover(dataDir);
-    rows.push(['cold start, empty data folder (to discovery)', ms(cold.ms)]);
-    await cold.portal.close();
-    const warm = await startAndDiscover(dataDir);
-    rows.push(['restart, existing data folder (to discovery)', ms(warm.ms)]);
-    const portal = warm.portal;
-    try {
-      const demo = portal.demo;
-      if (!demo) throw new Error('The portal started without demo data.');
-      const signedIn = await signIn(portal, {
-        email: demo.alice.email,
-        password: demo.alice.password,
-        totpSecret: demo.alice.totpSecret,
-        acrValues: ACR_MFA,
-      });
-      const payroll = portal.context.repos.apps.list().find((app) => app.requiresMfa);
-      if (!payroll) throw new Error('No app requiring MFA in the demo data.');
-      for (const [label, concurrency] of [
-        ['sequential', 1],
-        [`concurrent (${CONCURRENCY})`, CONCURRENCY],
-      ] as const) {
-        const stats = await launchLoad(portal, signedIn.access_token, payroll.id, concurrency);
-        rows.push([`launch ${label}: requests (failures)`, `${stats.count} (${stats.failures})`]);
-        rows.push([`launch ${label}: throughput`, `${stats.perSecond.toFixed(0)} req/s`]);
-        rows.push([`launch ${label}: p50 / p99 latency`, `${ms(stats.p50)} / ${ms(stats.p99)}`]);
-      }
-    } finally {
-      await portal.close();
-    }
+async function main(): Promise<void> {
+  const rows: [string, string][] = [];
+  const argon = await timeArgon2();
+  rows.push(['argon2id parameters', argon.params]);
+  rows.push([`argon2id hash (median of ${HASHES})`, ms(argon.medianMs)]);
+
+  const baselineServer = await startServer('baseline');
+  let baseline: LoadResult;
+  try {
+    baseline = await load({
+      url: baselineServer.url,
+      method: 'GET',
+      connections: CONNECTIONS,
+      seconds: SHORT,
+    });
   } finally {
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await baselineServer.stop();
+  }
+  rows.push([`baseline (bare koa), ${CONNECTIONS} connections`, perSecond(baseline.perSecond)]);
+  rows.push(['baseline: p50 / p99 latency', `${ms(baseline.p50)} / ${ms(baseline.p99)}`]);
+
+  const portal = await startServer('portal');
+  rows.push(['portal start, empty data folder (keys, migrations, demo data)', ms(portal.startMs)]);
+  try {
+    const bob = portal.demo?.bob;
+    if (!bob) throw new Error('The portal started without demo accounts.');
+    const issuer = { issuer: portal.url };
+    const session = await signIn(issuer, { email: bob.email, password: bob.password });
+    const bearer = { authorization: `Bearer ${session.access_token}` };
+
+    const launchUrl = `${portal.url}${API_BASE_PATH}/apps/${TEAM_WIKI.id}/launch`;
+    await expectOk(launchUrl, { method: 'POST', headers: bearer });
+    await expectOk(`${portal.url}${API_BASE_PATH}/me/apps`, { headers: bearer });
+    const launch = await load({
+      url: launchUrl,
+      method: 'POST',
+      headers: bearer,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
+    rows.push(...loadRows(`launch, ${CONNECTIONS} connections, ${SECONDS} s`, launch, baseline));
+    const window = Math.min(10, Math.floor(SECONDS / 3));
+    const first = sum(launch.perSecondSeries.slice(0, window));
+    const last = sum(launch.perSecondSeries.slice(-window));
+    rows.push([`launch: last ${window} s / first ${window} s`, `${((100 * last) / first).toFixed(0)} %`]);
+    const goalMet =
+      launch.perSecond >= 2000 &&
+      launch.p99 < 20 &&
+      last >= 0.9 * first &&
+      launch.errors + launch.non2xx === 0;
+    rows.push([
+      'launch goal (≥ 2,000 req/s, p99 < 20 ms, ≥ 90 % sustained, no errors)',
+      goalMet ? 'met' : 'not met',
+    ]);
+
+    const crowd = await load({
+      url: launchUrl,
+      method: 'POST',
+      headers: bearer,
+      connections: MANY_CONNECTIONS,
+      seconds: SHORT,
+    });
+    rows.push(...loadRows(`launch, ${MANY_CONNECTIONS} connections`, crowd, baseline));
+
+    const apps = await load({
+      url: `${portal.url}${API_BASE_PATH}/me/apps`,
+      method: 'GET',
+      headers: bearer,
+      connections: CONNECTIONS,
+      seconds: SHORT,
+    });
+    rows.push(...loadRows(`GET /me/apps, ${CONNECTIONS} connections`, apps, baseline));
+
+    // Rotating refresh tokens: one grant per token in the pool, twice the connections (load.ts).
+    const refreshTokens: string[] = [];
+    for (let i = 0; i < 2 * CONNECTIONS; i++) {
+      refreshTokens.push((await signIn(issuer, { email: bob.email, password: bob.password })).refresh_token);
+    }
+    const refresh = await load({
+      url: `${portal.url}/token`,
+      method: 'POST',
+      form: {
+        grant_type: 'refresh_token',
+        refresh_token: '{refresh_token}',
+        client_id: LAUNCHER_CLIENT_ID,
+        resource: apiAudience(portal.url),
+      },
+      refreshTokens,
+      connections: CONNECTIONS,
+      seconds: SHORT,
+    });
+    rows.push(...loadRows(`token endpoint (refresh), ${CONNECTIONS} connections`, refresh, baseline));
+
+    const signIns = await runChild<{ perSecond: number; p50: number; p99: number; failures: number }>(
+      'sign-ins.ts',
+      {
+        issuer: portal.url,
+        email: bob.email,
+        password: bob.password,
+        concurrency: SIGN_IN_CONCURRENCY,
+        warmupSeconds: WARMUP,
+        seconds: SHORT,
+      },
+    );
+    rows.push([
+      `whole sign-ins (pages + argon2id + code), ${SIGN_IN_CONCURRENCY} at once`,
+      `${signIns.perSecond.toFixed(1)} /s`,
+    ]);
+    rows.push([
+      'sign-in: p50 / p99 / failures',
+      `${ms(signIns.p50)} / ${ms(signIns.p99)} / ${signIns.failures}`,
+    ]);
+  } finally {
+    await portal.stop();
   }
   console.log(
     `Portal benchmark — Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}`,
