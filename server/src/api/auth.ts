@@ -68,7 +68,18 @@ export interface AccessTokenVerifierOptions {
    * The portal passes the algorithms of its own keys.
    */
   algorithms?: readonly string[];
+  /** Most verified tokens remembered (default {@link VERIFIED_TOKEN_CACHE_SIZE}); 0 turns the cache off. */
+  cacheSize?: number;
 }
+
+/** Verified access tokens remembered per node: a few minutes of every active launcher. */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+/**
+ * The longest a verified token is believed without checking its signature
+ * again, even when it lives longer: a signing key withdrawn from the key set
+ * stops being honoured within this time.
+ */
+export const VERIFIED_TOKEN_CACHE_SECONDS = 60;
 
 /** The pinned algorithms that also appear on the given keys (`alg` of each JWK). */
 export function algorithmsOfKeys(keys: readonly { alg?: string }[]): string[] {
@@ -90,8 +101,11 @@ export function createAccessTokenVerifier(
   const algorithms = (options.algorithms ?? ACCESS_TOKEN_ALGORITHMS).filter((alg) => pinned.includes(alg));
   if (algorithms.length === 0)
     throw new Error('No acceptable access token algorithm: check the signing keys.');
+  const cache = createVerifiedTokenCache(options.cacheSize ?? VERIFIED_TOKEN_CACHE_SIZE, options.clock);
   return async (authorization) => {
     const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization ?? '');
+    const cached = match?.[1] ? cache.get(match[1]) : undefined;
+    if (cached) return cached;
     if (!match?.[1]) {
       // RFC 6750 §3.1: a request without credentials gets the bare challenge, no error code.
       throw new ApiProblem(401, 'invalid_token', 'Sign-in required', {
@@ -118,7 +132,7 @@ export function createAccessTokenVerifier(
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw invalidToken('The access token is missing required claims.');
     const c = claims.data;
-    return {
+    const token: AccessToken = {
       userId: c.sub,
       clientId: c.client_id ?? null,
       acr: c.acr ?? null,
@@ -128,6 +142,44 @@ export function createAccessTokenVerifier(
       grantId: c.grant_id ?? null,
       expiresAt: c.exp,
     };
+    cache.set(match[1], token);
+    return token;
+  };
+}
+
+/**
+ * A bounded, least-recently-used memory of tokens whose signature and claims
+ * were verified, so a launcher's burst of requests pays for RS256 and zod once.
+ *
+ * It only saves work that gives the same answer every time (a signature over
+ * fixed bytes; claims that do not change) and forgets a token at its `exp`
+ * (with the verifier's skew) or after {@link VERIFIED_TOKEN_CACHE_SECONDS},
+ * whichever is first. Everything that can change while a token lives — the
+ * grant still alive, the user not disabled, the client — is checked by the
+ * caller on every request, so revocation stays immediate (B4, B13). It is per
+ * node and decides nothing another node must know.
+ */
+function createVerifiedTokenCache(size: number, clock: () => number) {
+  const entries = new Map<string, { token: AccessToken; until: number }>();
+  return {
+    get(jwt: string): AccessToken | undefined {
+      const entry = entries.get(jwt);
+      if (!entry) return undefined;
+      entries.delete(jwt);
+      if (clock() >= entry.until) return undefined;
+      entries.set(jwt, entry); // most recently used last
+      return entry.token;
+    },
+    set(jwt: string, token: AccessToken): void {
+      if (size <= 0) return;
+      const now = clock();
+      const until = Math.min(
+        (token.expiresAt + CLOCK_TOLERANCE_SECONDS) * 1000,
+        now + VERIFIED_TOKEN_CACHE_SECONDS * 1000,
+      );
+      entries.set(jwt, { token, until });
+      if (entries.size > size) entries.delete(entries.keys().next().value as string);
+    },
   };
 }
 

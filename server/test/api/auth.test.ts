@@ -2,7 +2,14 @@
  * Unit tests of bearer verification and RFC 9470 step-up (B6), with keys and
  * tokens made here by jose (the integration tests use the portal's real ones).
  */
-import { createLocalJWKSet, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  SignJWT,
+} from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA, ACR_PASSWORD, apiAudience } from '../../../contract/constants.ts';
 import {
@@ -184,5 +191,92 @@ describe('RFC 9470 step-up', () => {
         hasSecondFactor: true,
       }),
     ).toThrow(ApiProblem);
+  });
+});
+
+describe('verified-token cache (one node, faster; revocation stays live)', () => {
+  async function countingVerifier(times: { now: number }, cacheSize?: number) {
+    const pair = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    const keySet = createLocalJWKSet({ keys: [jwk] });
+    let lookups = 0;
+    const keys: JWTVerifyGetKey = (...args) => {
+      lookups++;
+      return keySet(...args);
+    };
+    const verifier = createAccessTokenVerifier({
+      issuer,
+      audience,
+      keys,
+      clock: () => times.now,
+      ...(cacheSize !== undefined ? { cacheSize } : {}),
+    });
+    return { verifier, key: pair.privateKey, lookups: () => lookups };
+  }
+
+  it('verifies a token once and answers its repeats from memory', async () => {
+    const times = { now };
+    const { verifier, key, lookups } = await countingVerifier(times);
+    const jwt = await sign({}, {}, key);
+    const first = await verifier(`Bearer ${jwt}`);
+    const second = await verifier(`Bearer ${jwt}`);
+    expect(second).toEqual(first);
+    expect(lookups()).toBe(1);
+  });
+
+  it('B6: a remembered token is refused once it expires, and checked again after a minute', async () => {
+    const times = { now };
+    const { verifier, key, lookups } = await countingVerifier(times);
+    const jwt = await sign({ exp: nowSeconds + 30 }, {}, key);
+    await verifier(`Bearer ${jwt}`);
+    times.now = now + 36_000; // past exp and the 5 s skew
+    const problem = await problemOf(verifier(`Bearer ${jwt}`));
+    expect(problem.status).toBe(401);
+    expect(problem.headers['WWW-Authenticate']).toContain('invalid_token');
+
+    const long = await sign({ exp: nowSeconds + 3600 }, {}, key);
+    times.now = now;
+    await verifier(`Bearer ${long}`);
+    expect(lookups()).toBe(3); // the first token twice (the second time refused), the long one once
+    await verifier(`Bearer ${long}`);
+    expect(lookups()).toBe(3);
+    times.now = now + 61_000;
+    await verifier(`Bearer ${long}`);
+    expect(lookups()).toBe(4);
+  });
+
+  it('forgets the least recently used token beyond its size, and a size of 0 remembers nothing', async () => {
+    const times = { now };
+    const { verifier, key, lookups } = await countingVerifier(times, 2);
+    const [a, b, c] = await Promise.all([
+      sign({ sub: 'a' }, {}, key),
+      sign({ sub: 'b' }, {}, key),
+      sign({ sub: 'c' }, {}, key),
+    ]);
+    await verifier(`Bearer ${a}`);
+    await verifier(`Bearer ${b}`);
+    await verifier(`Bearer ${a}`); // a is now the most recent
+    await verifier(`Bearer ${c}`); // evicts b
+    expect(lookups()).toBe(3);
+    await verifier(`Bearer ${a}`);
+    expect(lookups()).toBe(3);
+    await verifier(`Bearer ${b}`);
+    expect(lookups()).toBe(4);
+
+    const off = await countingVerifier(times, 0);
+    const jwt = await sign({}, {}, off.key);
+    await off.verifier(`Bearer ${jwt}`);
+    await off.verifier(`Bearer ${jwt}`);
+    expect(off.lookups()).toBe(2);
+  });
+
+  it('a forged token that shares nothing with a remembered one is still verified', async () => {
+    const times = { now };
+    const { verifier, key } = await countingVerifier(times);
+    const jwt = await sign({}, {}, key);
+    await verifier(`Bearer ${jwt}`);
+    const [header, payload] = jwt.split('.');
+    const problem = await problemOf(verifier(`Bearer ${header}.${payload}.${'A'.repeat(86)}`));
+    expect(problem.status).toBe(401);
   });
 });
