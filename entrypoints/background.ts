@@ -17,7 +17,6 @@ import {
 } from '../contract/constants.ts';
 import { createAccountHandlers } from '../utils/account/handlers.ts';
 import { AuthError } from '../utils/auth/errors.ts';
-import { createLauncher, type LauncherSettings } from '../utils/auth/launcher.ts';
 import { installRedirectRules } from '../utils/auth/redirect-rules.ts';
 import { isAuthenticationSufficient, mfaRequirement } from '../utils/auth/step-up.ts';
 import { publishPopupSnapshot, updatePopupSnapshotPrefs } from '../utils/catalog/popup-snapshot-writer.ts';
@@ -30,6 +29,8 @@ import {
   updatePrefs,
 } from '../utils/catalog/prefs.ts';
 import { chooseLanguage, t } from '../utils/i18n.ts';
+import { createLauncher } from '../utils/launcher/launcher.ts';
+import type { LauncherSettings } from '../utils/launcher/ports.ts';
 import {
   isTopLevelPage,
   type LauncherState,

@@ -1,25 +1,21 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { meSchema } from '../../contract/schemas.ts';
-import type { PolicyApp } from '../policy/schema.ts';
-import type { CatalogCache } from '../storage.ts';
-import { pendingFlowsItem } from '../storage.ts';
 import {
   FAKE_CLIENT_ID,
   FAKE_LOGOUT_URI,
   FAKE_REDIRECT_URI,
   type FakePortal,
   fakePortal,
-} from './__tests__/fake-portal.ts';
-import { AuthError } from './errors.ts';
-import {
-  createLauncher,
-  FLOW_MAX_AGE_MS,
-  isSafeLaunchUrl,
-  type Launcher,
-  type LauncherSettings,
-  normalizePortalUrl,
-} from './launcher.ts';
+} from '../auth/__tests__/fake-portal.ts';
+import { AuthError } from '../auth/errors.ts';
+import type { PolicyApp } from '../policy/schema.ts';
+import type { CatalogCache } from '../storage.ts';
+import { pendingFlowsItem } from '../storage.ts';
+import { isSafeLaunchUrl, normalizePortalUrl } from './addresses.ts';
+import { FLOW_MAX_AGE_MS } from './flow-store.ts';
+import { createLauncher, type Launcher } from './launcher.ts';
+import type { LauncherSettings } from './ports.ts';
 
 interface FakeTabs {
   created: string[];
