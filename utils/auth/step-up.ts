@@ -157,3 +157,12 @@ export function appRequirement(
   const maxAge = policy.appStepUpMaxAge[app.id] ?? app.mfaMaxAgeSeconds ?? policy.stepUpMaxAgeSeconds;
   return mfaRequirement(maxAge, policy.stepUpAcrValue || ACR_MFA);
 }
+
+/**
+ * When `auth` last proved a second factor at the policy's MFA level `acr`
+ * (`auth_time`, epoch seconds), or null when it did not: the popup's MFA
+ * markers and the toolbar badge count from it.
+ */
+export function provenMfaTime(auth: ProvenAuthentication | null, acr: string, nowMs: number): number | null {
+  return auth && isAuthenticationSufficient(auth, mfaRequirement(null, acr), nowMs) ? auth.authTime : null;
+}

@@ -1,8 +1,10 @@
 /**
  * What the launcher needs from outside (the background passes the browser's
- * tabs, the policy store and IndexedDB; unit tests pass fakes). Types and one
- * adapter, no state.
+ * tabs, the policy store and IndexedDB; unit tests pass fakes). Types and
+ * adapters, no state.
  */
+import type { Browser } from 'wxt/browser';
+import type { PolicyStore } from '../policy/policy-store.ts';
 import type { PolicyResult } from '../policy/resolve.ts';
 import type { PolicyApp } from '../policy/schema.ts';
 import type { CatalogCache } from '../storage.ts';
@@ -14,6 +16,17 @@ export interface TabsPort {
   /** Navigates an existing tab (the step-up tab lands in the app). */
   update(tabId: number, url: string): Promise<void>;
   remove(tabId: number): Promise<void>;
+}
+
+/** The tabs port over `browser.tabs`: tabs the launcher opens or navigates come to the front. */
+export function tabsPortFrom(tabs: Pick<typeof Browser.tabs, 'create' | 'update' | 'remove'>): TabsPort {
+  return {
+    create: async (url) => (await tabs.create({ url, active: true })).id,
+    update: async (tabId, url) => {
+      await tabs.update(tabId, { url, active: true });
+    },
+    remove: (tabId) => tabs.remove(tabId),
+  };
 }
 
 /** The effective settings the launcher reads (utils/policy in the background), once per operation. */
@@ -67,5 +80,13 @@ export function launcherSettingsFrom({ settings, forced, problems }: PolicyResul
     stepUpMaxAgeSeconds: settings.stepUpMaxAgeSeconds,
     appStepUpMaxAge: settings.appStepUpMaxAge,
     apps: settings.apps,
+  };
+}
+
+/** The settings port over the background's policy store. */
+export function settingsPortFrom(policy: Pick<PolicyStore, 'current' | 'savePortalUrl'>): SettingsPort {
+  return {
+    load: async () => launcherSettingsFrom(await policy.current()),
+    savePortalUrl: (portalUrl) => policy.savePortalUrl(portalUrl),
   };
 }
