@@ -6,7 +6,7 @@
  * Contract: every verb that can change the session updates the toolbar
  * afterwards, whatever its outcome; answers for the popup carry the
  * launcher view (utils/catalog/popup-view.ts); `completeAuthorization` is
- * refused from a frame (A14: a redirect finishes only in its own tab).
+ * refused from a frame (A10: a redirect finishes only in its own tab).
  * Also the answer to policy changes ({@link onPolicyChange}).
  */
 import { announceStateChange } from '../catalog/popup-view.ts';

@@ -203,4 +203,26 @@ describe('launch', () => {
     expect(result.kind).toBe('stepUp');
     expect(env.tabs.updated).toEqual([{ tabId: 102, url: expect.stringMatching(/payroll/) }]);
   });
+
+  it('the launch hook (recents) hears of each app launchApp opened, after a step-up too, and of nothing else', async () => {
+    const launcher = await env.signedIn();
+    await launcher.launchApp('wiki');
+    await expect(launcher.launchApp('not-assigned')).rejects.toMatchObject({ code: 'launch_refused' });
+    const launching = launcher.launchApp('payroll');
+    await env.tabsOpened(3);
+    await launcher.completeAuthorization(
+      env.portal.authorize(env.tabs.created[2] as string, env.portal.mfaClaims()),
+      103,
+    );
+    await launching;
+    expect(env.launched).toEqual(['wiki', 'payroll']);
+  });
+
+  it('a failing launch hook does not fail the launch', async () => {
+    const launcher = await env.signedIn();
+    env.onLaunched = () => {
+      throw new Error('storage full');
+    };
+    await expect(launcher.launchApp('wiki')).resolves.toEqual({ outcome: 'opened', appId: 'wiki' });
+  });
 });

@@ -56,7 +56,9 @@ export function createLaunches(options: LaunchesOptions) {
     const launch = start(appId)
       .then(async (result) => {
         if (result.outcome === 'opened')
-          await Promise.resolve(options.onLaunched?.(appId)).catch(() => undefined);
+          await Promise.resolve()
+            .then(() => options.onLaunched?.(appId))
+            .catch(() => undefined);
         return result;
       })
       .finally(() => inFlight.delete(appId));

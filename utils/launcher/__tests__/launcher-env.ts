@@ -39,6 +39,10 @@ export interface LauncherEnv {
   configuredIssuer: string | null;
   /** Policy `apps` (used when the issuer has no portal API). */
   policyApps: PolicyApp[];
+  /** The launch hook the launcher calls after `launchApp` opened an app (records into `launched` by default). */
+  onLaunched: (appId: string) => Promise<void> | void;
+  /** App ids the default launch hook was told about. */
+  launched: string[];
   /** A launcher on this world; the settings are read on every call, so changes apply at once. */
   makeLauncher(overrides?: Partial<LauncherSettings>): Launcher;
   /** Completes a sign-in with `launcher` (its tab is the latest one). */
@@ -63,6 +67,7 @@ export function useLauncherEnv(): LauncherEnv {
       postLogoutRedirectUri: FAKE_LOGOUT_URI,
       fetch: env.portal.fetch,
       now: () => env.clock,
+      onLaunched: (appId) => env.onLaunched(appId),
       catalog: {
         get: async () => env.catalog,
         set: async (value) => {
@@ -139,6 +144,8 @@ export function useLauncherEnv(): LauncherEnv {
     env.catalog = null;
     env.configuredIssuer = null;
     env.policyApps = [];
+    env.launched = [];
+    env.onLaunched = (appId) => void env.launched.push(appId);
   });
 
   return env;
