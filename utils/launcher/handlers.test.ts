@@ -104,8 +104,14 @@ describe('policy changes', () => {
     let ended = 0;
     let refreshed = 0;
     const listener = onPolicyChange({
-      launcher: { handleIdentityChange: async () => void (ended += 1) },
-      refreshToolbar: () => void (refreshed += 1),
+      launcher: {
+        handleIdentityChange: async () => {
+          ended += 1;
+        },
+      },
+      refreshToolbar: () => {
+        refreshed += 1;
+      },
     });
     listener(change(false));
     await expect.poll(() => stateChangedItem.get()).toBeGreaterThan(0);
