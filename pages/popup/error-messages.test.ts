@@ -36,6 +36,8 @@ function codesInSources(): Set<string> {
   walk(path.join(root, 'utils/auth'));
   walk(path.join(root, 'utils/portal'));
   walk(path.join(root, 'utils/catalog'));
+  walk(path.join(root, 'utils/launcher'));
+  walk(path.join(root, 'utils/toolbar'));
   for (const file of ['utils/messaging.ts', 'pages/popup/background-client.ts']) {
     const text = readFileSync(path.join(root, file), 'utf8');
     for (const pattern of patterns) for (const match of text.matchAll(pattern)) codes.add(match[1] as string);

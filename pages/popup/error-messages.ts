@@ -33,7 +33,7 @@ export type BackgroundErrorCode =
   | ChannelErrorCode
   /** `StepUpRequiredError` (utils/portal/api-client.ts). */
   | 'step_up_required'
-  /** `appsProblem` in provider-only mode (utils/auth/launcher.ts). */
+  /** `appsProblem` in provider-only mode (utils/launcher/policy-source.ts). */
   | 'no_policy_apps';
 
 /** The message for each code; `satisfies` makes a new code without a message a compile error. */
@@ -64,7 +64,7 @@ export const ERROR_MESSAGE_KEYS = {
   forbidden_sender: 'errorRefused',
   unknown_message: 'errorRefused',
   invalid_request: 'errorRefused',
-  /** Provider-only mode (utils/auth/launcher.ts getState): no portal API and no apps in policy. */
+  /** Provider-only mode (utils/launcher/policy-source.ts listing): no portal API and no apps in policy. */
   no_policy_apps: 'errorNoPolicyApps',
   invalid_reply: 'invalidReply',
   background_unavailable: 'backgroundUnavailable',

@@ -134,3 +134,35 @@ export function combineRequirements(a: StepUpRequirement, b: StepUpRequirement):
   const maxAge = a.maxAge === null ? b.maxAge : b.maxAge === null ? a.maxAge : Math.min(a.maxAge, b.maxAge);
   return { acrValues: acrValues.length > 0 ? acrValues : [...a.acrValues], maxAge };
 }
+
+/** The policy settings that decide how fresh an app's second factor must be. */
+export interface AppStepUpPolicy {
+  /** Policy `appStepUpMaxAge`: seconds per app id. */
+  appStepUpMaxAge: Readonly<Record<string, number>>;
+  /** Policy `stepUpMaxAgeSeconds`: the default. */
+  stepUpMaxAgeSeconds: number;
+  /** Policy `stepUpAcrValue`; empty means {@link ACR_MFA}. */
+  stepUpAcrValue: string;
+}
+
+/**
+ * The requirement for an app that needs MFA: how fresh the second factor
+ * must be comes from the policy for that app, then the app's own
+ * `mfaMaxAgeSeconds`, then the policy default.
+ */
+export function appRequirement(
+  policy: AppStepUpPolicy,
+  app: { id: string; mfaMaxAgeSeconds: number | null },
+): StepUpRequirement {
+  const maxAge = policy.appStepUpMaxAge[app.id] ?? app.mfaMaxAgeSeconds ?? policy.stepUpMaxAgeSeconds;
+  return mfaRequirement(maxAge, policy.stepUpAcrValue || ACR_MFA);
+}
+
+/**
+ * When `auth` last proved a second factor at the policy's MFA level `acr`
+ * (`auth_time`, epoch seconds), or null when it did not: the popup's MFA
+ * markers and the toolbar badge count from it.
+ */
+export function provenMfaTime(auth: ProvenAuthentication | null, acr: string, nowMs: number): number | null {
+  return auth && isAuthenticationSufficient(auth, mfaRequirement(null, acr), nowMs) ? auth.authTime : null;
+}

@@ -1,0 +1,68 @@
+/**
+ * What the popup's launcher view needs beyond the launcher's own state:
+ * brand, pinned apps and language from policy, the person's favorites,
+ * recents and layout, and when the session last proved a second factor (for
+ * the MFA markers). Nothing token-like (A5).
+ *
+ * Contract: background only. Every answer is also published as the popup
+ * snapshot (./popup-snapshot-writer.ts), so the next popup paints it before
+ * asking (issue 4 speed).
+ */
+import { provenMfaTime } from '../auth/step-up.ts';
+import type { LauncherState } from '../messaging.ts';
+import type { Settings } from '../policy/index.ts';
+import { type StoredSession, sessionItem, stateChangedItem } from '../storage.ts';
+import { publishPopupSnapshot } from './popup-snapshot-writer.ts';
+import type { LauncherPrefs } from './prefs.ts';
+import { type PrefsService, prefsForWire } from './prefs-service.ts';
+
+/** The `launcher` part of the popup's state. Pure. */
+export function launcherViewOf(
+  settings: Settings,
+  authentication: StoredSession['authentication'] | null,
+  prefs: LauncherPrefs,
+  nowMs: number,
+): NonNullable<LauncherState['launcher']> {
+  return {
+    brandName: settings.brandName,
+    brandColor: settings.brandColor,
+    pinnedApps: settings.pinnedApps,
+    mfaAuthTime: provenMfaTime(authentication, settings.stepUpAcrValue, nowMs),
+    stepUpMaxAgeSeconds: settings.stepUpMaxAgeSeconds,
+    appStepUpMaxAge: settings.appStepUpMaxAge,
+    prefs: prefsForWire(prefs),
+    language: settings.language,
+  };
+}
+
+export interface PopupViewOptions {
+  /** The effective settings (the policy store's). */
+  settings(): Promise<Settings>;
+  prefs: PrefsService;
+  now?: () => number;
+}
+
+export function createPopupView(options: PopupViewOptions) {
+  const now = options.now ?? Date.now;
+  return {
+    /** Completes the launcher's state for the popup and publishes it as the snapshot. */
+    async forPopup(state: LauncherState): Promise<LauncherState> {
+      const settings = await options.settings();
+      const stored = state.status === 'signedIn' ? await sessionItem.get().catch(() => null) : null;
+      const owner = stored ? { issuer: stored.issuer, sub: stored.user.sub } : null;
+      const prefs = await options.prefs.load(owner);
+      const result: LauncherState = {
+        // state.user carries the job title, from the catalog cache the launcher already read and checked.
+        ...state,
+        launcher: launcherViewOf(settings, stored?.authentication ?? null, prefs, now()),
+      };
+      await publishPopupSnapshot(result, owner);
+      return result;
+    },
+  };
+}
+
+/** Tells open popups to ask for the state again (the background changed it on its own). */
+export async function announceStateChange(now: () => number = Date.now): Promise<void> {
+  await stateChangedItem.set(now()).catch(() => undefined);
+}

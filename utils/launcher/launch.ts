@@ -1,0 +1,202 @@
+/**
+ * App launches: by id, through the session's catalog source, with a step-up
+ * first when the app needs a fresher second factor.
+ *
+ * Contract:
+ * - A launch names an app id (A9); the URL comes from the catalog source
+ *   (the portal's launch answer, or the policy app) and is opened only when
+ *   `https:` (or loopback `http:`).
+ * - Concurrent launches that need a step-up share one tab; each app opens
+ *   exactly once; a repeated click on an app being launched joins it (C6).
+ * - After a step-up the first app lands in the step-up tab, the others in
+ *   new tabs; one retry after the step-up, a second challenge is final (C4).
+ * - Every failure leaves a {@link LaunchNotice} for a popup opened later
+ *   (the popup may have closed when the tab opened).
+ */
+import type { PortalApp } from '../../contract/schemas.ts';
+import { AuthError, isAuthError } from '../auth/errors.ts';
+import { appRequirement, isAuthenticationSufficient, type StepUpRequirement } from '../auth/step-up.ts';
+import type { LaunchResult } from '../messaging.ts';
+import { StepUpRequiredError } from '../portal/api-client.ts';
+import { type LaunchNotice, launchNoticeItem, type StoredSession } from '../storage.ts';
+import { isSafeLaunchUrl } from './addresses.ts';
+import type { CatalogCacheAccess, CatalogSource } from './catalog-source.ts';
+import type { LauncherSettings, TabsPort } from './ports.ts';
+import type { StepUpRunner } from './step-up-runner.ts';
+import { createWaiters } from './waiters.ts';
+
+/** What one launch works with: read once, when it starts. */
+export interface LaunchContext {
+  settings: LauncherSettings;
+  session: StoredSession;
+  source: CatalogSource;
+}
+
+export interface LaunchesOptions {
+  tabs: TabsPort;
+  runner: StepUpRunner;
+  cache: CatalogCacheAccess;
+  /** The signed-in session with its settings and catalog source (throws `signed_out`, `not_configured`). */
+  context(): Promise<LaunchContext>;
+  now: () => number;
+  /** Told after `launchApp` opened an app (recents, utils/catalog/recents-service.ts); its failure is ignored. */
+  onLaunched?(appId: string): Promise<void> | void;
+}
+
+export function createLaunches(options: LaunchesOptions) {
+  const { tabs, now } = options;
+  /** Launches waiting on a step-up, by app id. */
+  const waiting = createWaiters<string, LaunchResult>();
+  const inFlight = new Map<string, Promise<LaunchResult>>();
+
+  /** Opens an app by id (A9). A second call for an app already launching joins the first (C6). */
+  function launchApp(appId: string): Promise<LaunchResult> {
+    const existing = inFlight.get(appId);
+    if (existing) return existing;
+    const launch = start(appId)
+      .then(async (result) => {
+        if (result.outcome === 'opened')
+          await Promise.resolve()
+            .then(() => options.onLaunched?.(appId))
+            .catch(() => undefined);
+        return result;
+      })
+      .finally(() => inFlight.delete(appId));
+    inFlight.set(appId, launch);
+    return launch;
+  }
+
+  async function start(appId: string): Promise<LaunchResult> {
+    const { settings, session: stored, source } = await options.context();
+    const app = await source.findApp(appId);
+    if (app.requiresMfa) {
+      const requirement = appRequirement(settings, app);
+      // The catalog already says a fresh second factor is needed: go straight to the tab.
+      if (!isAuthenticationSufficient(stored.authentication, requirement, now())) {
+        return stepUp(stored, settings.clientId, source, app, requirement);
+      }
+    }
+    try {
+      const url = await safeLaunchUrl(source, app.id);
+      await tabs.create(url);
+      await launchNoticeItem.remove();
+      return { outcome: 'opened', appId: app.id };
+    } catch (error) {
+      if (error instanceof StepUpRequiredError) {
+        return stepUp(stored, settings.clientId, source, app, error.requirement);
+      }
+      await recordFailure(app, error);
+      throw error;
+    }
+  }
+
+  /** Opens (or joins) the step-up tab; resolves when the app opened, rejects when cancelled. */
+  function stepUp(
+    stored: StoredSession,
+    clientId: string,
+    source: CatalogSource,
+    app: PortalApp,
+    requirement: StepUpRequirement,
+  ): Promise<LaunchResult> {
+    const result = waiting.wait(app.id);
+    void options.runner
+      .open(stored, clientId, requirement, { appId: app.id, nameToPortal: source.namesAppsToPortal })
+      .catch((error: unknown) => fail(app.id, error));
+    return result;
+  }
+
+  /** Where an app opens, checked before any tab sees it (A9). */
+  async function safeLaunchUrl(source: CatalogSource, appId: string): Promise<string> {
+    const url = await source.launchUrl(appId);
+    if (!isSafeLaunchUrl(url)) {
+      throw new AuthError(
+        'launch_refused',
+        'The launch address is not https, so it was not opened. Tell your administrator.',
+      );
+    }
+    return url;
+  }
+
+  /**
+   * Opens the apps a step-up was for, after it succeeded: the first in the
+   * step-up tab (`tabId`), the others in new tabs. Resolves with the names
+   * of the apps opened.
+   */
+  async function openAfterStepUp(
+    appIds: readonly string[],
+    source: CatalogSource,
+    tabId: number | undefined,
+  ): Promise<string[]> {
+    const opened: string[] = [];
+    let sameTab = tabId;
+    for (const appId of appIds) {
+      try {
+        // One retry after the step-up; a second challenge is final (C4).
+        const url = await safeLaunchUrl(source, appId);
+        if (sameTab !== undefined) {
+          await tabs.update(sameTab, url);
+          sameTab = undefined;
+        } else {
+          await tabs.create(url);
+        }
+        opened.push((await options.cache.app(appId))?.name ?? appId);
+        waiting.resolve(appId, { outcome: 'opened', appId });
+      } catch (error) {
+        await fail(
+          appId,
+          error instanceof StepUpRequiredError
+            ? new AuthError('step_up_insufficient', 'The portal still asks for verification.')
+            : error,
+        );
+      }
+    }
+    if (opened.length > 0) await launchNoticeItem.remove();
+    return opened;
+  }
+
+  /** Ends a launch that did not happen: leaves the notice and rejects its callers. */
+  async function fail(appId: string, error: unknown): Promise<void> {
+    const cancelled = isAuthError(error, 'cancelled');
+    const appName = (await options.cache.app(appId))?.name ?? appId;
+    const message = cancelled
+      ? `Opening ${appName} was cancelled: the verification tab was closed.`
+      : `${appName} was not opened. ${error instanceof Error ? error.message : ''}`.trim();
+    await launchNoticeItem.set({
+      appId,
+      appName,
+      outcome: cancelled ? 'cancelled' : 'failed',
+      message,
+      ...errorCodeOf(error),
+      at: now(),
+    });
+    waiting.reject(appId, error instanceof AuthError ? error : new AuthError('launch_refused', message));
+  }
+
+  async function recordFailure(app: PortalApp, error: unknown): Promise<void> {
+    const notice: LaunchNotice = {
+      appId: app.id,
+      appName: app.name,
+      outcome: 'failed',
+      message: error instanceof Error ? error.message : 'Something went wrong.',
+      ...errorCodeOf(error),
+      at: now(),
+    };
+    await launchNoticeItem.set(notice);
+  }
+
+  return {
+    launchApp,
+    openAfterStepUp,
+    fail,
+    /** Every launch waiting on a step-up gets `error` (the session ended). */
+    failAll: (error: AuthError) => waiting.rejectAll(error),
+  };
+}
+
+export type Launches = ReturnType<typeof createLaunches>;
+
+/** The error's machine-readable code for a stored notice (the popup words it), when it has one. */
+function errorCodeOf(error: unknown): { code?: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? { code } : {};
+}

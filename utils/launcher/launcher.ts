@@ -1,0 +1,345 @@
+/**
+ * The background's single stateful service: sign-in, sign-out, app launch
+ * with step-up, and the pending flows that tie a browser tab to them. This
+ * module composes the parts and reads the settings once per operation:
+ *
+ * - ./flow-store.ts: pending flows, saved before their tab opens (C1), at
+ *   most ten minutes old (C1, C5);
+ * - ./sign-in.ts: sign-in, sign-out, the session's owner (A11, A12);
+ * - ./step-up-runner.ts: the one step-up for launches and account changes;
+ * - ./launch.ts: launches by app id (A9), shared step-up tabs (C6);
+ * - ./portal-source.ts, ./policy-source.ts: where apps come from, chosen
+ *   once from the session ({@link sourceFor});
+ * - ./launcher-state.ts: what the popup shows.
+ *
+ * Contract:
+ * - Only the background creates it; pages reach it through utils/messaging.ts.
+ * - A launch names an app id (A9); the URL comes from the portal's launch
+ *   answer and is opened only when `https:` (or loopback `http:`).
+ * - Every flow is saved to `storage.session` BEFORE its tab opens, and its
+ *   completion is driven by that saved record, so a service worker killed
+ *   mid-flow finishes it when the tab comes back (C1). Flows older than ten
+ *   minutes are discarded and cancelled (C1, C5).
+ * - Concurrent launches that need a step-up share one tab; each app opens
+ *   exactly once; a repeated click on an app being launched joins it (C6).
+ * - Closing the step-up tab cancels its launches (C5).
+ * - Expected failures are {@link AuthError}s with a code the popup renders.
+ * - Provider-only mode: when the issuer's discovery does not advertise the
+ *   portal API, the session records it (`portalApi: false`); apps then come
+ *   from the policy list, the profile from the OpenID claims, and a launch
+ *   opens the policy app's URL (after the same step-up when the app needs
+ *   MFA). Nothing is sent to `/api/v1` in that mode.
+ */
+import type { z } from 'zod';
+import { AuthError, isAuthError } from '../auth/errors.ts';
+import { createOidcClient, type OidcClient } from '../auth/oidc.ts';
+import { createSessionManager } from '../auth/session.ts';
+import type { LauncherState, LaunchResult } from '../messaging.ts';
+import { createPortalApi, type PortalApi } from '../portal/api-client.ts';
+import {
+  catalogCacheItem,
+  clearStoredItems,
+  launchNoticeItem,
+  type PendingFlow,
+  type StoredSession,
+  sessionEndedItem,
+} from '../storage.ts';
+import { normalizePortalUrl } from './addresses.ts';
+import { type CatalogProblem, type CatalogSource, createCatalogCache } from './catalog-source.ts';
+import { createFlowStore } from './flow-store.ts';
+import { createLaunches } from './launch.ts';
+import { buildLauncherState, problemOf, type SessionStanding } from './launcher-state.ts';
+import { createPolicySource } from './policy-source.ts';
+import { createPortalSource } from './portal-source.ts';
+import type { CatalogStore, LauncherSettings, Log, SessionTokens, SettingsPort, TabsPort } from './ports.ts';
+import { createSignIn } from './sign-in.ts';
+import { createStepUpRunner } from './step-up-runner.ts';
+
+export interface LauncherOptions {
+  tabs: TabsPort;
+  settings: SettingsPort;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  now?: () => number;
+  fetch?: typeof fetch;
+  catalog?: CatalogStore;
+  /** Override for tests. */
+  oidcFor?: (issuer: string, clientId: string) => OidcClient;
+  /** Override for tests. */
+  apiFor?: (issuer: string, tokens: SessionTokens) => PortalApi;
+  /** Told after `launchApp` opened an app (the background records it in recents). */
+  onLaunched?: (appId: string) => Promise<void> | void;
+  /** Diagnostics without secrets. */
+  log?: Log;
+}
+
+export function createLauncher(options: LauncherOptions) {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const tabs = options.tabs;
+  const cache = createCatalogCache(
+    options.catalog ?? { get: () => catalogCacheItem.get(), set: (value) => catalogCacheItem.set(value) },
+    log,
+  );
+
+  const clients = new Map<string, OidcClient>();
+  const oidcFor =
+    options.oidcFor ??
+    ((issuer: string, clientId: string) => {
+      const key = `${issuer} ${clientId}`;
+      let client = clients.get(key);
+      if (!client) {
+        client = createOidcClient({
+          issuer,
+          clientId,
+          redirectUri: options.redirectUri,
+          postLogoutRedirectUri: options.postLogoutRedirectUri,
+          fetch: options.fetch,
+        });
+        clients.set(key, client);
+      }
+      return client;
+    });
+
+  const session = createSessionManager({
+    oidcFor,
+    now,
+    onEnded: async () => {
+      await clearStoredItems('signOut');
+      await sessionEndedItem.set({ at: now() });
+    },
+  });
+  const tokens: SessionTokens = {
+    getAccessToken: () => session.getAccessToken(),
+    refreshAccessToken: () => session.refreshAccessToken(),
+  };
+  const apiFor =
+    options.apiFor ??
+    ((issuer: string, sessionTokens: SessionTokens) =>
+      createPortalApi({
+        issuer,
+        ...sessionTokens,
+        fetch: options.fetch,
+        onDroppedApps: (count) => log(`${count} malformed app(s) in the portal's catalog were left out.`),
+      }));
+
+  /** Where this session's apps come from: decided here, once, from what its issuer offers. */
+  function sourceFor(stored: StoredSession, settings: LauncherSettings): CatalogSource {
+    if (stored.portalApi === false) {
+      const oidc = oidcFor(stored.issuer, stored.clientId);
+      return createPolicySource({
+        stored,
+        settings,
+        oidc,
+        getAccessToken: tokens.getAccessToken,
+        cache,
+        now,
+        log,
+      });
+    }
+    return createPortalSource({ stored, api: apiFor(stored.issuer, tokens), cache, now });
+  }
+
+  const flows = createFlowStore({
+    now,
+    openTab: (url) => tabs.create(url),
+    onAbandoned: abandon,
+  });
+  const signIn = createSignIn({
+    flows,
+    session,
+    settings: options.settings,
+    oidcFor,
+    now,
+    log,
+    onEndedLocally: (error) => {
+      runner.failAll(error);
+      launches.failAll(error);
+    },
+  });
+  const runner = createStepUpRunner({
+    flows,
+    session,
+    oidcFor,
+    now,
+    log,
+    requireSession: async () => {
+      const { settings, session: stored } = await signIn.requireSession();
+      return { session: stored, clientId: settings.clientId };
+    },
+  });
+  const launches = createLaunches({
+    tabs,
+    runner,
+    cache,
+    now,
+    onLaunched: options.onLaunched,
+    context: async () => {
+      const { settings, session: stored } = await signIn.requireSession();
+      return { settings, session: stored, source: sourceFor(stored, settings) };
+    },
+  });
+
+  /** Ends a flow that did not complete (C5): its callers are told, its launches get a notice. */
+  async function abandon(flow: PendingFlow, error: AuthError): Promise<void> {
+    if (flow.kind === 'signIn') return signIn.fail(error);
+    if (flow.kind !== 'stepUp') return;
+    runner.fail(flow.state, error);
+    for (const appId of flow.launchAppIds) await launches.fail(appId, error);
+  }
+
+  /** What the popup shows; `refresh` reads the catalog afresh instead of the cache. */
+  async function getState(refresh = false): Promise<LauncherState> {
+    const settings = await options.settings.load();
+    const notice = await launchNoticeItem.get();
+    const build = (standing: SessionStanding) => buildLauncherState({ settings, notice, session: standing });
+    if (!settings.portalUrl) return build({ status: 'unconfigured' });
+    const signedOut = async (problem?: CatalogProblem) =>
+      build({ status: 'signedOut', sessionEnded: (await sessionEndedItem.get()) !== null, problem });
+    const stored = await signIn.currentSession(settings);
+    if (!stored) return signedOut();
+
+    const source = sourceFor(stored, settings);
+    let catalog = await cache.forSession(stored);
+    let refreshProblem: CatalogProblem | null = null;
+    if (refresh || !catalog) {
+      try {
+        catalog = await source.fetch();
+      } catch (error) {
+        if (isAuthError(error, 'signed_out'))
+          return signedOut({ code: 'signed_out', message: error.message });
+        refreshProblem = problemOf(error);
+      }
+    }
+    return build({
+      status: 'signedIn',
+      user: stored.user,
+      catalog,
+      listing: source.listing(catalog),
+      refreshProblem,
+      portalApi: source.portalApi,
+    });
+  }
+
+  async function setPortalUrl(input: string): Promise<LauncherState> {
+    const settings = await options.settings.load();
+    if (settings.portalUrlForced) {
+      throw new AuthError(
+        'portal_url_forced',
+        'Your administrator set the portal address; it cannot be changed here.',
+      );
+    }
+    await options.settings.savePortalUrl(normalizePortalUrl(input));
+    return getState();
+  }
+
+  /**
+   * Finishes the flow a redirect belongs to. Called by the auth page the
+   * redirect was diverted to (A14); `tabId` is that page's tab.
+   */
+  async function completeAuthorization(
+    url: string,
+    tabId: number | undefined,
+  ): Promise<{ kind: PendingFlow['kind']; message: string }> {
+    const redirect = new URL(url);
+    const target = `${redirect.origin}${redirect.pathname}`;
+    const state = redirect.searchParams.get('state');
+    const isCallback = target === options.redirectUri;
+    const isLogout = target === options.postLogoutRedirectUri;
+    const flow = state && (isCallback || isLogout) ? await flows.take(state) : null;
+    if (!flow || (flow.kind === 'signOut') !== isLogout) {
+      throw new AuthError(
+        'invalid_callback',
+        'This sign-in response was already used, has expired, or was not started here. Start again from Portal Launcher.',
+      );
+    }
+    const flowTab = tabId ?? flow.tabId ?? undefined;
+    const closeFlowTab = async () => {
+      if (flowTab !== undefined) await tabs.remove(flowTab).catch(() => undefined);
+    };
+
+    if (flow.kind === 'signOut') {
+      await closeFlowTab();
+      return { kind: 'signOut', message: 'You are signed out of the portal.' };
+    }
+
+    const settings = await options.settings.load();
+    try {
+      if (settings.portalUrl !== flow.issuer) {
+        throw new AuthError('invalid_callback', 'The portal address changed during sign-in. Start again.');
+      }
+      const client = oidcFor(flow.issuer, settings.clientId);
+      const result = await client.completeAuthorization(flow, url);
+
+      if (flow.kind === 'signIn') {
+        await signIn.completeSignIn(flow, client, settings.clientId, result);
+        await closeFlowTab();
+        return { kind: 'signIn', message: 'You are signed in. You can close this tab.' };
+      }
+
+      const stored = await runner.complete(flow, result.tokens, result.claims);
+      if (flow.launchAppIds.length === 0) {
+        // A verification for an account change: nothing to land in, so the tab goes away.
+        await closeFlowTab();
+        return { kind: 'stepUp', message: 'Verified. You can close this tab.' };
+      }
+      const opened = await launches.openAfterStepUp(flow.launchAppIds, sourceFor(stored, settings), flowTab);
+      return {
+        kind: 'stepUp',
+        message:
+          opened.length > 0 ? `Opening ${opened.join(', ')}…` : 'Verified, but no app could be opened.',
+      };
+    } catch (error) {
+      const failure =
+        error instanceof AuthError
+          ? error
+          : new AuthError(
+              'invalid_token_response',
+              error instanceof Error ? error.message : 'Sign-in failed.',
+              {
+                cause: error,
+              },
+            );
+      await abandon(flow, failure);
+      throw failure;
+    }
+  }
+
+  /** One portal API call with the signed-in session (utils/portal/account-api.ts builds on it). */
+  async function portalRequest<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body?: unknown,
+  ): Promise<T> {
+    const { settings, session: stored } = await signIn.requireSession();
+    return sourceFor(stored, settings).request(method, path, schema, body);
+  }
+
+  return {
+    getState,
+    setPortalUrl,
+    signIn: async (): Promise<LauncherState> => {
+      await signIn.signIn(await options.settings.load());
+      return getState(true);
+    },
+    signOut: async (): Promise<LauncherState> => {
+      await signIn.signOut();
+      return getState();
+    },
+    launchApp: (appId: string): Promise<LaunchResult> => launches.launchApp(appId),
+    completeAuthorization,
+    /** C5: the employee closed a sign-in or step-up tab: cancel what waited on it. */
+    handleTabRemoved: (tabId: number) => flows.closeTab(tabId),
+    /** A11: the portal address or client id changed: the session belongs to someone else now. */
+    handleIdentityChange: () => signIn.endForIdentityChange(),
+    dismissNotice: () => launchNoticeItem.remove(),
+    verify: runner.verify,
+    withStepUp: runner.withStepUp,
+    portalRequest,
+    /** For tests and diagnostics. */
+    session,
+  };
+}
+
+export type Launcher = ReturnType<typeof createLauncher>;
