@@ -16,6 +16,7 @@ import type { Browser, browser } from 'wxt/browser';
 import { z } from 'zod';
 import { appIdSchema, appSchema } from '../contract/schemas.ts';
 import { accountProtocol } from './account/protocol.ts';
+import { CodedError, isCodedError } from './errors.ts';
 
 // A8: extension pages run under the default MV3 CSP (no eval). zod's JIT would
 // probe `new Function` and get refused; turn it off so there is no violation.
@@ -165,14 +166,8 @@ const replySchema = z.discriminatedUnion('ok', [
 ]);
 
 /** An error that crossed the message channel, or a refused/invalid message. */
-export class MessageError extends Error {
+export class MessageError extends CodedError<string> {
   override readonly name = 'MessageError';
-  readonly code: string;
-
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 type Sender = Browser.runtime.MessageSender;
@@ -235,10 +230,9 @@ export type Handlers = {
 /** What a handler's thrown error becomes on the wire. */
 function serializeError(error: unknown): { name: string; code: string; message: string } {
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
     return {
       name: error.name,
-      code: typeof code === 'string' ? code : 'internal',
+      code: isCodedError(error) ? error.code : 'internal',
       message: error.message.slice(0, 2000),
     };
   }

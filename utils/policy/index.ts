@@ -14,6 +14,7 @@
  * change), the popup and the options page (render settings, lock forced ones).
  */
 import { browser } from 'wxt/browser';
+import { CodedError, type CodedErrorOptions } from '../errors.ts';
 import {
   isIdentityChange,
   type PolicyResult,
@@ -77,18 +78,16 @@ export type PolicyErrorCode =
   | 'storage';
 
 /** A refused or failed settings change. `key` names the setting concerned, when there is one. */
-export class PolicyError extends Error {
+export class PolicyError extends CodedError<PolicyErrorCode> {
   override readonly name = 'PolicyError';
-  readonly code: PolicyErrorCode;
   readonly key: string | null;
 
   constructor(
     code: PolicyErrorCode,
     message: string,
-    options: { key?: string | null; cause?: unknown } = {},
+    options: { key?: string | null } & CodedErrorOptions = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
     this.key = options.key ?? null;
   }
 }
