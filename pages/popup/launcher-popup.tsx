@@ -16,6 +16,7 @@ import { readCachedLauncherState, watchBackgroundState } from '../../utils/catal
 import { contrastRatio } from '../../utils/catalog/tile.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherPrefsWire, LauncherState, MessageRequest } from '../../utils/messaging.ts';
+import { requestPortalHostPermission } from '../../utils/portal/address.ts';
 import { AccountCard } from './account-card.tsx';
 import { ask, BackgroundError } from './background-client.ts';
 import { hasErrorMessage, localizedError } from './error-messages.ts';
@@ -31,17 +32,6 @@ const NO_PREFS: LauncherPrefsWire = { favorites: [], recents: [], view: 'grid' }
 function errorText(error: unknown): string {
   if (error instanceof BackgroundError) return localizedError(error.code, error.message);
   return error instanceof Error && error.message ? error.message : t('genericError');
-}
-
-/** The host permission pattern for a typed portal address, or null when it is not a usable URL. */
-function originPattern(input: string): string | null {
-  try {
-    const url = new URL(input.includes('://') ? input : `https://${input}`);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-    return `${url.protocol}//${url.hostname}/*`;
-  } catch {
-    return null;
-  }
 }
 
 function hostOf(url: string | null): string | null {
@@ -183,10 +173,8 @@ export function LauncherPopup() {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('portal') as HTMLInputElement;
     const portalUrl = input.value.trim();
-    const pattern = originPattern(portalUrl);
-    // Must be called inside the click (user gesture). The answer is not awaited:
-    // portals that allow the extension origin (CORS) work without it.
-    if (pattern) void browser.permissions.request({ origins: [pattern] }).catch(() => false);
+    // Inside the click (a user gesture), as the browser requires.
+    requestPortalHostPermission(portalUrl, browser.permissions);
     setBusy('portal');
     void ask('setPortalUrl', { portalUrl })
       .then((next) => {

@@ -27,6 +27,7 @@ import { ACR_MFA } from '../../contract/constants.ts';
 import type { Me, PortalApp } from '../../contract/schemas.ts';
 import type { LauncherState, LaunchResult } from '../messaging.ts';
 import type { PolicyApp } from '../policy/schema.ts';
+import { normalizePortalUrl } from '../portal/address.ts';
 import {
   createPortalApi,
   type PortalApi,
@@ -136,36 +137,6 @@ export function isSafeLaunchUrl(url: string): boolean {
   }
   if (parsed.username || parsed.password) return false;
   return parsed.protocol === 'https:' || isLoopbackHttp(parsed);
-}
-
-/**
- * Normalizes a typed portal address into an issuer identifier: `https:` (or
- * loopback `http:`), no credentials, query or fragment, no trailing slash.
- */
-export function normalizePortalUrl(input: string): string {
-  let url: URL;
-  try {
-    url = new URL(input.includes('://') ? input : `https://${input}`);
-  } catch {
-    throw new AuthError(
-      'invalid_portal_url',
-      'That is not a web address. Enter your portal address, e.g. https://portal.example.com.',
-    );
-  }
-  if (url.protocol !== 'https:' && !isLoopbackHttp(url)) {
-    throw new AuthError(
-      'insecure_portal_url',
-      'The portal address must start with https://. Ask your administrator for it.',
-    );
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new AuthError(
-      'invalid_portal_url',
-      'Enter only the portal address, without a query, fragment or credentials.',
-    );
-  }
-  const path = url.pathname.replace(/\/+$/, '');
-  return `${url.origin}${path}`;
 }
 
 export function createLauncher(options: LauncherOptions) {
