@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { AuthError } from '../../utils/auth/errors.ts';
 import { dispatchMessage, type Handlers, type LauncherState } from '../../utils/messaging.ts';
 import { ask, BackgroundError, envelope } from './background-client.ts';
 
@@ -40,7 +41,7 @@ describe('popup background client', () => {
     const h = handlers({
       getState: async () => signedOut,
       launchApp: async () => {
-        throw Object.assign(new Error('Opening Payroll was cancelled.'), { code: 'cancelled' });
+        throw new AuthError('cancelled', 'Opening Payroll was cancelled.');
       },
     });
     browser.runtime.sendMessage = ((message: unknown) =>

@@ -45,6 +45,7 @@ import {
   type StoredSession,
   sessionEndedItem,
 } from '../storage.ts';
+import { appMfaMaxAgeSeconds } from './app-freshness.ts';
 import { AuthError, isAuthError } from './errors.ts';
 import { createOidcClient, type OidcClient } from './oidc.ts';
 import { initialsOf } from './profile.ts';
@@ -653,7 +654,7 @@ export function createLauncher(options: LauncherOptions) {
     settings: LauncherSettings,
     app: Pick<PortalApp, 'id' | 'mfaMaxAgeSeconds'>,
   ): StepUpRequirement {
-    const maxAge = settings.appStepUpMaxAge[app.id] ?? app.mfaMaxAgeSeconds ?? settings.stepUpMaxAgeSeconds;
+    const maxAge = appMfaMaxAgeSeconds(app, settings);
     return mfaRequirement(maxAge, settings.stepUpAcrValue || ACR_MFA);
   }
 
