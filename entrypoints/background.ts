@@ -29,6 +29,7 @@ import {
   type PrefsOwner,
   updatePrefs,
 } from '../utils/catalog/prefs.ts';
+import { isCodedError } from '../utils/errors.ts';
 import { chooseLanguage, t } from '../utils/i18n.ts';
 import {
   isTopLevelPage,
@@ -207,7 +208,7 @@ export default defineBackground(() => {
       // A launch talks to the portal too: its outcome says whether the portal answers (toolbar, C3).
       const result = await launching.catch(async (error: unknown) => {
         // AuthError or PortalApiError: both name an unreachable portal `network`.
-        if ((error as { code?: unknown } | null)?.code === 'network') {
+        if (isCodedError(error, 'network')) {
           await portalUnreachableItem.set(true).catch(() => undefined);
         }
         throw error;

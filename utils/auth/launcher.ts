@@ -25,6 +25,7 @@ import type { z } from 'zod';
 import { isLoopbackHttp } from '../../contract/addresses.ts';
 import { ACR_MFA } from '../../contract/constants.ts';
 import type { Me, PortalApp } from '../../contract/schemas.ts';
+import { isCodedError } from '../errors.ts';
 import type { LauncherState, LaunchResult } from '../messaging.ts';
 import type { PolicyApp } from '../policy/schema.ts';
 import { normalizePortalUrl } from '../portal/address.ts';
@@ -645,7 +646,7 @@ export function createLauncher(options: LauncherOptions) {
 
   /** The error's machine-readable code for a stored notice (the popup words it), when it has one. */
   function errorCodeOf(error: unknown): { code?: string } {
-    const code = (error as { code?: unknown } | null)?.code;
+    const code = isCodedError(error) ? error.code : undefined;
     return typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? { code } : {};
   }
 

@@ -10,6 +10,7 @@
 import * as oauth from 'oauth4webapi';
 import type { z } from 'zod';
 import { API_BASE_PATH } from '../../contract/constants.ts';
+import type { ProblemCode } from '../../contract/problems.ts';
 import {
   type AppsResponse,
   appSchema,
@@ -27,9 +28,13 @@ import { CodedError, type CodedErrorOptions } from '../errors.ts';
 import { uiLocale } from '../i18n.ts';
 import { acceptLanguage, parseContentLanguage } from './language.ts';
 
+/**
+ * How a portal API call failed, as the launcher classifies it (the portal's
+ * own code, when it sent a problem, is `problem.code`).
+ */
 export type PortalApiErrorCode =
-  /** 404 and similar: the thing asked for does not exist for this user. */
-  | 'not_found'
+  /** 404 and similar: the thing asked for does not exist for this user (the portal's own code for it). */
+  | Extract<ProblemCode, 'not_found'>
   /** The portal refused the access token even after a refresh. */
   | 'unauthorized'
   /** 403 */
