@@ -65,3 +65,34 @@ export function isNetworkUrl(value: string): boolean {
   const url = parseUrl(value);
   return url !== null && networkUrlProblem(url) === null;
 }
+
+/** Why a URL cannot be an issuer identifier (a portal address). */
+export interface IssuerProblem {
+  /** `invalid`: not an absolute URL; `insecure`: not https (or loopback http); the rest say what it carries. */
+  kind: 'invalid' | 'insecure' | 'credentials' | 'query' | 'fragment';
+  /** The end of a sentence starting "The portal address …" ("must not contain a query (?…)."). */
+  reason: string;
+}
+
+/**
+ * Why `value` cannot be an OpenID Provider's issuer identifier, or null when
+ * it can: a network URL ({@link networkUrlProblem}) with no query or
+ * fragment. `value` is judged as written; nothing is added or stripped.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2 issuer: https, no query or fragment
+ */
+export function issuerProblem(value: string): IssuerProblem | null {
+  const url = parseUrl(value);
+  if (url === null) return { kind: 'invalid', reason: 'is not a valid URL (https://portal.example.com).' };
+  const network = networkUrlProblem(url);
+  if (network !== null) {
+    return { kind: url.username !== '' || url.password !== '' ? 'credentials' : 'insecure', reason: network };
+  }
+  // `includes`: an empty `?` or `#` leaves `search`/`hash` empty but is still not part of an issuer.
+  if (url.search !== '' || value.includes('?'))
+    return { kind: 'query', reason: 'must not contain a query (?…).' };
+  if (url.hash !== '' || value.includes('#')) {
+    return { kind: 'fragment', reason: 'must not contain a fragment (#…).' };
+  }
+  return null;
+}

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { isNetworkUrl } from './addresses.ts';
+import type { ProblemCode } from './problems.ts';
 
 const shortText = z.string().max(200);
 const id = z.string().min(1).max(100);
@@ -15,15 +16,37 @@ const isoDate = z.iso.datetime({ offset: true });
 
 // ---------------------------------------------------------------- errors
 
-/** RFC 9457 problem details, with field errors for 422 answers. */
+/** The password-policy rules a portal names in a `password_policy` problem's `rules` and `violations`. */
+export const PASSWORD_RULES = ['min_length', 'max_length', 'common', 'email'] as const;
+export type PasswordRule = (typeof PASSWORD_RULES)[number];
+
+/**
+ * One broken password rule in a `password_policy` problem: which rule
+ * ({@link PASSWORD_RULES}; a newer portal may name others) and the portal's
+ * sentence about it, so a client lists the sentences as they are and never
+ * splits a joined text.
+ */
+export const passwordViolationSchema = z.object({
+  rule: z.string().max(40),
+  message: z.string().max(500),
+});
+export type PasswordViolation = z.infer<typeof passwordViolationSchema>;
+
+/**
+ * RFC 9457 problem details, with field errors for 422 answers.
+ *
+ * `code` is one of `PROBLEM_CODES` (./problems.ts) from the reference portal; another
+ * portal may send any other short code, which a client keeps as-is (its
+ * words are the portal's) rather than refusing the whole problem.
+ */
 export const problemSchema = z.object({
   type: z.string().max(500).default('about:blank'),
   title: z.string().max(500),
   status: z.number().int().min(100).max(599),
   detail: z.string().max(2000).optional(),
   instance: z.string().max(500).optional(),
-  /** Machine-readable code the UI branches on (e.g. `password_policy`, `locked_field`). */
-  code: z.string().max(100).optional(),
+  /** Machine-readable code the UI branches on ({@link ProblemCode}, or another portal's own). */
+  code: (z.string().max(100) as z.ZodType<ProblemCode | (string & {})>).optional(),
   /** Field name → message, for validation failures. */
   errors: z.record(z.string().max(100), z.string().max(500)).optional(),
   /**
@@ -32,12 +55,14 @@ export const problemSchema = z.object({
    */
   // Lenient: a portal that sends something else here loses only this member, never the problem.
   rules: z.array(z.string().max(40)).max(10).optional().catch(undefined),
+  /**
+   * Extension member of `password_policy` problems: each broken rule with its
+   * sentence, in the problem's language (absent from older portals, whose
+   * clients show `errors.newPassword` instead).
+   */
+  violations: z.array(passwordViolationSchema).max(10).optional().catch(undefined),
 });
 export type Problem = z.infer<typeof problemSchema>;
-
-/** The password-policy rules a portal names in a `password_policy` problem's `rules`. */
-export const PASSWORD_RULES = ['min_length', 'max_length', 'common', 'email'] as const;
-export type PasswordRule = (typeof PASSWORD_RULES)[number];
 
 // ---------------------------------------------------------------- profile
 

@@ -10,8 +10,8 @@ import {
   MessageError,
   type OwnExtension,
   registerMessageHandlers,
-  sendMessage,
 } from './messaging.ts';
+import { sendMessage } from './messaging-client.ts';
 
 const own: OwnExtension = {
   id: 'gfijghhkgcaccgnlhoolghnaabcmiblm',
@@ -209,12 +209,13 @@ describe('round trip', () => {
     });
   });
 
-  it('validates requests on the sending side too', async () => {
+  it('A9: a request off the protocol does not compile, and the background refuses it', async () => {
     const runtime = loopback(popup);
     // @ts-expect-error a launch names an app id, never a URL (A9)
-    await expect(sendMessage(runtime as never, 'launchApp', { url: 'https://x' })).rejects.toBeInstanceOf(
-      Error,
-    );
+    const refused = sendMessage(runtime as never, 'launchApp', { url: 'https://x' });
+    await expect(refused).rejects.toBeInstanceOf(MessageError);
+    await expect(refused).rejects.toMatchObject({ code: 'invalid_request' });
+    expect(launched).not.toContain('https://x');
   });
 
   it('a dead background becomes background_unavailable', async () => {

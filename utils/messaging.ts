@@ -9,13 +9,20 @@
  *   extension's own page (A6). Nothing listens on `onMessageExternal`, and the
  *   extension has no content scripts.
  * - Errors travel as `{ name, code, message }` and are rethrown on the caller
- *   as {@link MessageError} with the same `code`, the original as `cause`.
+ *   as `MessageError` with the same `code`, the original as `cause`.
+ * - Pages send with `sendMessage` of utils/messaging-client.ts (no zod, so
+ *   the popup stays small); the wire format is utils/message-channel.ts.
  * - Responses never carry tokens (A5): the schemas below have no field for one.
  */
 import type { Browser, browser } from 'wxt/browser';
 import { z } from 'zod';
 import { appIdSchema, appSchema } from '../contract/schemas.ts';
 import { accountProtocol } from './account/protocol.ts';
+import { isCodedError } from './errors.ts';
+import { isMessageEnvelope, type MessageReply } from './message-channel.ts';
+
+/** The channel's error, thrown by the pages' client (utils/messaging-client.ts) and by handlers. */
+export { MessageError } from './message-channel.ts';
 
 // A8: extension pages run under the default MV3 CSP (no eval). zod's JIT would
 // probe `new Function` and get refused; turn it off so there is no violation.
@@ -147,34 +154,6 @@ export type MessageName = keyof Protocol;
 export type MessageRequest<N extends MessageName> = z.input<Protocol[N]['request']>;
 export type MessageResponse<N extends MessageName> = z.output<Protocol[N]['response']>;
 
-/** The envelope marker: anything else on the runtime channel is ignored. */
-const CHANNEL = 'portal-launcher/v1';
-
-const envelopeSchema = z.object({
-  channel: z.literal(CHANNEL),
-  name: z.string().max(100),
-  payload: z.unknown(),
-});
-
-const replySchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({
-    ok: z.literal(false),
-    error: z.object({ name: z.string().max(100), code: z.string().max(100), message: z.string().max(2000) }),
-  }),
-]);
-
-/** An error that crossed the message channel, or a refused/invalid message. */
-export class MessageError extends Error {
-  override readonly name = 'MessageError';
-  readonly code: string;
-
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
-
 type Sender = Browser.runtime.MessageSender;
 type Runtime = typeof browser.runtime;
 
@@ -235,10 +214,9 @@ export type Handlers = {
 /** What a handler's thrown error becomes on the wire. */
 function serializeError(error: unknown): { name: string; code: string; message: string } {
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
     return {
       name: error.name,
-      code: typeof code === 'string' ? code : 'internal',
+      code: isCodedError(error) ? error.code : 'internal',
       message: error.message.slice(0, 2000),
     };
   }
@@ -254,9 +232,8 @@ export async function dispatchMessage(
   message: unknown,
   sender: Sender | undefined,
   own: OwnExtension,
-): Promise<z.infer<typeof replySchema> | undefined> {
-  const envelope = envelopeSchema.safeParse(message);
-  if (!envelope.success) return undefined;
+): Promise<MessageReply | undefined> {
+  if (!isMessageEnvelope(message)) return undefined;
   if (!isTrustedSender(sender, own)) {
     return {
       ok: false,
@@ -267,7 +244,7 @@ export async function dispatchMessage(
       },
     };
   }
-  const name = envelope.data.name;
+  const name = message.name;
   if (!Object.hasOwn(protocol, name)) {
     return {
       ok: false,
@@ -275,7 +252,7 @@ export async function dispatchMessage(
     };
   }
   const definition = protocol[name as MessageName];
-  const request = definition.request.safeParse(envelope.data.payload);
+  const request = definition.request.safeParse(message.payload);
   if (!request.success) {
     return {
       ok: false,
@@ -307,47 +284,11 @@ export function registerMessageHandlers(
   const own: OwnExtension = { id: runtime.id, baseUrl: runtime.getURL('/') };
   runtime.onMessage.addListener(
     (message: unknown, sender: Sender, sendResponse: (reply: unknown) => void) => {
-      if (!envelopeSchema.safeParse(message).success) return false;
+      if (!isMessageEnvelope(message)) return false;
       // sendResponse + `return true` keeps the channel open in every browser
       // (returning a promise is not supported by all Chromium versions).
       void dispatchMessage(handlers, message, sender, own).then(sendResponse);
       return true;
     },
   );
-}
-
-/**
- * Sends a typed message to the background and returns its validated answer.
- * Throws {@link MessageError} carrying the background's `code`.
- */
-export async function sendMessage<N extends MessageName>(
-  runtime: Pick<Runtime, 'sendMessage'>,
-  name: N,
-  request: MessageRequest<N>,
-): Promise<MessageResponse<N>> {
-  const definition = protocol[name];
-  const payload = definition.request.parse(request);
-  let raw: unknown;
-  try {
-    raw = await runtime.sendMessage({ channel: CHANNEL, name, payload });
-  } catch (error) {
-    throw new MessageError(
-      'background_unavailable',
-      'Portal Launcher restarted while working. Open it again to continue.',
-      { cause: error },
-    );
-  }
-  const reply = replySchema.safeParse(raw);
-  if (!reply.success) {
-    throw new MessageError('invalid_reply', `Portal Launcher sent an unreadable answer to ${name}.`, {
-      cause: reply.error,
-    });
-  }
-  if (!reply.data.ok) {
-    const { code, message, name: errorName } = reply.data.error;
-    throw new MessageError(code, message, {
-      cause: Object.assign(new Error(message), { name: errorName, code }),
-    });
-  }
-  return definition.response.parse(reply.data.value) as MessageResponse<N>;
 }

@@ -1,7 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { z } from 'zod';
-import { clearStoredItems, defineStoredItem, launchNoticeItem, sessionItem, storedItems } from './storage.ts';
+import {
+  clearStoredItems,
+  defineStoredFamily,
+  defineStoredItem,
+  launcherPrefsItems,
+  launchNoticeItem,
+  sessionItem,
+  storedFamilies,
+  storedItems,
+  userSettingsItem,
+} from './storage.ts';
+import { STORAGE_FAMILY_LOCATIONS, STORAGE_LOCATIONS } from './storage-locations.ts';
 
 beforeEach(async () => {
   fakeBrowser.reset();
@@ -90,5 +101,53 @@ describe('storage registry', () => {
     await launchNoticeItem.set({ appId: 'a', appName: 'A', outcome: 'failed', message: 'm', at: 1 });
     await clearStoredItems('signOut');
     expect(await launchNoticeItem.get()).toBeNull();
+  });
+
+  it('every location of the address book is declared by exactly one item or family, and nothing else is stored', () => {
+    const declared = storedItems().map(({ area, key, version }) => ({ area, key, version }));
+    // The migration test above declares one test-only item.
+    const known = declared.filter((item) => item.key !== 'migrationTest');
+    expect(known).toEqual(expect.arrayContaining(Object.values(STORAGE_LOCATIONS).map((l) => ({ ...l }))));
+    expect(known).toHaveLength(Object.values(STORAGE_LOCATIONS).length);
+    const families = storedFamilies().map(({ area, keyPrefix, version }) => ({ area, keyPrefix, version }));
+    expect(families).toEqual(Object.values(STORAGE_FAMILY_LOCATIONS).map((l) => ({ ...l })));
+    expect(() =>
+      defineStoredItem({
+        key: `${STORAGE_FAMILY_LOCATIONS.launcherPrefs.keyPrefix}someone`,
+        area: 'local',
+        schema: z.unknown(),
+        version: 1,
+        fallback: null,
+        clearOn: [],
+        description: 'inside a family',
+      }),
+    ).toThrow(/declared twice/);
+    expect(() =>
+      defineStoredFamily({
+        ...STORAGE_FAMILY_LOCATIONS.launcherPrefs,
+        schema: z.unknown(),
+        fallback: null,
+        description: 'again',
+      }),
+    ).toThrow(/declared twice/);
+  });
+
+  it('C8: plain items keep the format their owners have always written (no envelope), so nothing is lost', async () => {
+    await fakeBrowser.storage.local.set({
+      settings: { theme: 'dark', portalUrl: 'https://portal.example.com' },
+    });
+    expect(await userSettingsItem.get()).toEqual({ theme: 'dark', portalUrl: 'https://portal.example.com' });
+    await userSettingsItem.set({ theme: 'light' });
+    expect(await fakeBrowser.storage.local.get('settings')).toEqual({ settings: { theme: 'light' } });
+
+    const alice = launcherPrefsItems.item('["https://portal.example.com","alice"]');
+    expect(alice.key).toBe('launcherPrefs:["https://portal.example.com","alice"]');
+    await alice.set({ version: 1, favorites: ['wiki'], recents: [], view: 'list' });
+    expect(await fakeBrowser.storage.local.get(alice.key)).toEqual({
+      [alice.key]: { version: 1, favorites: ['wiki'], recents: [], view: 'list' },
+    });
+    // Kept on sign-out: favorites survive it.
+    await clearStoredItems('signOut');
+    expect(await alice.get()).toEqual({ version: 1, favorites: ['wiki'], recents: [], view: 'list' });
   });
 });

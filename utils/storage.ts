@@ -1,7 +1,8 @@
 /**
  * The one registry of everything the extension stores (CONVENTIONS.md "One
- * storage registry"). Each item is declared once with its area, zod schema,
- * version, migrations and the events that clear it.
+ * storage registry"). Each item is declared once with its location (from
+ * ./storage-locations.ts), zod schema, version, migrations and the events
+ * that clear it.
  *
  * Areas:
  * - `session`: `storage.session`, in memory, trusted contexts only (A5). The
@@ -9,19 +10,28 @@
  * - `local`: `storage.local`, survives restarts; never anything token-like.
  * - `idb`: IndexedDB through idb-keyval; non-secret caches only.
  *
- * Not declared here because another module owns the format: the user settings
- * under `storage.local` key `settings` (utils/policy) and the managed policy
- * (`storage.managed`, read-only).
+ * Two formats predate the registry and are written plain (no envelope; see
+ * `StorageLocation.version`), each read leniently by the module that owns it:
+ * the user settings ({@link userSettingsItem}, utils/policy) and the launcher
+ * preferences ({@link launcherPrefsItems}, utils/catalog/prefs). Managed
+ * policy (`storage.managed`, read-only) is read by utils/policy alone.
  *
  * Contract: `get()` never throws for bad stored data (C8): a value that fails
- * its schema or cannot be migrated is dropped and the fallback returned.
+ * its schema or cannot be migrated is dropped and the fallback returned. It
+ * does reject when the storage area itself fails.
  */
-import { createStore, del as idbDel, get as idbGet, set as idbSet, type UseStore } from 'idb-keyval';
-import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { appSchema, meSchema } from '../contract/schemas.ts';
+import {
+  readRaw,
+  removeRaw,
+  STORAGE_FAMILY_LOCATIONS,
+  STORAGE_LOCATIONS,
+  type StorageAreaName,
+  writeRaw,
+} from './storage-locations.ts';
 
-export type StorageAreaName = 'session' | 'local' | 'idb';
+export type { StorageAreaName } from './storage-locations.ts';
 /** Events that clear items: sign-out, and a change of issuer or client id (A11). */
 export type ClearEvent = 'signOut' | 'identityChange';
 
@@ -29,8 +39,12 @@ export interface StoredItemOptions<T> {
   key: string;
   area: StorageAreaName;
   schema: z.ZodType<T>;
-  /** Bumped when the stored shape changes; older values go through `migrations`. */
-  version: number;
+  /**
+   * Bumped when the stored shape changes; older values go through
+   * `migrations`. `null`: stored plain, without the `{ version, value }`
+   * envelope (formats that predate the registry).
+   */
+  version: number | null;
   /** `migrations[n]` turns a version n-1 value into version n. */
   migrations?: Record<number, (previous: unknown) => unknown>;
   fallback: T;
@@ -45,42 +59,26 @@ export interface StoredItem<T> extends StoredItemOptions<T> {
   remove(): Promise<void>;
 }
 
+/** Options of a family: like an item's, with a key prefix instead of a key, never cleared by an event. */
+export interface StoredFamilyOptions<T> extends Omit<StoredItemOptions<T>, 'key' | 'clearOn' | 'migrations'> {
+  keyPrefix: string;
+}
+
+/** Items of one shape kept under one key per owner (`keyPrefix` + the owner's id). */
+export interface StoredFamily<T> extends StoredFamilyOptions<T> {
+  /** The item of one owner; `id` is appended to the prefix as it is. */
+  item(id: string): StoredItem<T>;
+}
+
 const envelopeSchema = z.object({ version: z.number().int().min(0), value: z.unknown() });
-
-let idbStore: UseStore | null = null;
-function idb(): UseStore {
-  idbStore ??= createStore('portal-launcher', 'items');
-  return idbStore;
-}
-
-async function readRaw(area: StorageAreaName, key: string): Promise<unknown> {
-  if (area === 'idb') return idbGet(key, idb());
-  const result = await browser.storage[area].get(key);
-  return result[key];
-}
-
-async function writeRaw(area: StorageAreaName, key: string, value: unknown): Promise<void> {
-  if (area === 'idb') return idbSet(key, value, idb());
-  await browser.storage[area].set({ [key]: value });
-}
-
-async function removeRaw(area: StorageAreaName, key: string): Promise<void> {
-  if (area === 'idb') return idbDel(key, idb());
-  await browser.storage[area].remove(key);
-}
 
 /** Every item defined so far, for {@link clearStoredItems}. */
 const registry: StoredItem<unknown>[] = [];
+/** Every family defined so far. */
+const families: StoredFamily<unknown>[] = [];
 
-/**
- * Declares a stored item. Values are written as `{ version, value }` so a
- * later release can migrate what an older one wrote.
- */
-export function defineStoredItem<T>(options: StoredItemOptions<T>): StoredItem<T> {
-  if (registry.some((item) => item.key === options.key && item.area === options.area)) {
-    throw new Error(`Stored item ${options.area}:${options.key} is declared twice.`);
-  }
-  const item: StoredItem<T> = {
+function createItem<T>(options: StoredItemOptions<T>): StoredItem<T> {
+  return {
     ...options,
     async get() {
       const raw = await readRaw(options.area, options.key);
@@ -93,17 +91,48 @@ export function defineStoredItem<T>(options: StoredItemOptions<T>): StoredItem<T
     },
     async set(value) {
       const parsed = options.schema.parse(value);
-      await writeRaw(options.area, options.key, { version: options.version, value: parsed });
+      const stored = options.version === null ? parsed : { version: options.version, value: parsed };
+      await writeRaw(options.area, options.key, stored);
     },
     async remove() {
       await removeRaw(options.area, options.key);
     },
   };
+}
+
+/**
+ * Declares a stored item. Values are written as `{ version, value }` so a
+ * later release can migrate what an older one wrote (plain when `version` is null).
+ */
+export function defineStoredItem<T>(options: StoredItemOptions<T>): StoredItem<T> {
+  const taken =
+    registry.some((item) => item.key === options.key && item.area === options.area) ||
+    families.some((family) => family.area === options.area && options.key.startsWith(family.keyPrefix));
+  if (taken) throw new Error(`Stored item ${options.area}:${options.key} is declared twice.`);
+  const item = createItem(options);
   registry.push(item as StoredItem<unknown>);
   return item;
 }
 
+/** Declares a family of stored items, one per owner (see {@link StoredFamily}). */
+export function defineStoredFamily<T>(options: StoredFamilyOptions<T>): StoredFamily<T> {
+  const taken =
+    families.some((family) => family.area === options.area && family.keyPrefix === options.keyPrefix) ||
+    registry.some((item) => item.area === options.area && item.key.startsWith(options.keyPrefix));
+  if (taken) throw new Error(`Stored family ${options.area}:${options.keyPrefix}* is declared twice.`);
+  const family: StoredFamily<T> = {
+    ...options,
+    item: (id) => createItem({ ...options, key: `${options.keyPrefix}${id}`, clearOn: [] }),
+  };
+  families.push(family as StoredFamily<unknown>);
+  return family;
+}
+
 function migrate<T>(options: StoredItemOptions<T>, raw: unknown): { ok: true; value: T } | { ok: false } {
+  if (options.version === null) {
+    const parsed = options.schema.safeParse(raw);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false };
+  }
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success || envelope.data.version > options.version) return { ok: false };
   let value = envelope.data.value;
@@ -134,6 +163,11 @@ export async function clearStoredItems(event: ClearEvent): Promise<string[]> {
 /** The declared items (for tests and diagnostics). */
 export function storedItems(): readonly StoredItem<unknown>[] {
   return registry;
+}
+
+/** The declared families (for tests and diagnostics). */
+export function storedFamilies(): readonly StoredFamily<unknown>[] {
+  return families;
 }
 
 // ---------------------------------------------------------------- items
@@ -169,10 +203,8 @@ export const sessionSchema = z.object({
 export type StoredSession = z.infer<typeof sessionSchema>;
 
 export const sessionItem = defineStoredItem<StoredSession | null>({
-  key: 'session',
-  area: 'session',
+  ...STORAGE_LOCATIONS.session,
   schema: sessionSchema.nullable(),
-  version: 1,
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Tokens and the proven authentication of the signed-in employee.',
@@ -196,10 +228,8 @@ export const pendingFlowSchema = z.object({
 export type PendingFlow = z.infer<typeof pendingFlowSchema>;
 
 export const pendingFlowsItem = defineStoredItem<Record<string, PendingFlow>>({
-  key: 'pendingFlows',
-  area: 'session',
+  ...STORAGE_LOCATIONS.pendingFlows,
   schema: z.record(z.string(), pendingFlowSchema),
-  version: 1,
   fallback: {},
   clearOn: ['signOut', 'identityChange'],
   description: 'Authorization transactions (state, nonce, PKCE verifier) saved before their tab opens.',
@@ -218,10 +248,8 @@ export const launchNoticeSchema = z.object({
 export type LaunchNotice = z.infer<typeof launchNoticeSchema>;
 
 export const launchNoticeItem = defineStoredItem<LaunchNotice | null>({
-  key: 'launchNotice',
-  area: 'session',
+  ...STORAGE_LOCATIONS.launchNotice,
   schema: launchNoticeSchema.nullable(),
-  version: 1,
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Outcome of the most recent launch, shown once by the popup.',
@@ -233,10 +261,8 @@ export const launchNoticeItem = defineStoredItem<LaunchNotice | null>({
  * popup can say why instead of looking as if nothing happened. Cleared by a sign-in or sign-out.
  */
 export const sessionEndedItem = defineStoredItem<{ at: number } | null>({
-  key: 'sessionEnded',
-  area: 'session',
+  ...STORAGE_LOCATIONS.sessionEnded,
   schema: z.object({ at: epochMs }).nullable(),
-  version: 1,
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'When the portal last ended the session (refused refresh), for the popup to explain.',
@@ -253,10 +279,8 @@ export const catalogCacheSchema = z.object({
 export type CatalogCache = z.infer<typeof catalogCacheSchema>;
 
 export const catalogCacheItem = defineStoredItem<CatalogCache | null>({
-  key: 'catalog',
-  area: 'idb',
+  ...STORAGE_LOCATIONS.catalogCache,
   schema: catalogCacheSchema.nullable(),
-  version: 1,
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Assigned apps and profile summary of the signed-in employee (no tokens).',
@@ -266,7 +290,8 @@ export const catalogCacheItem = defineStoredItem<CatalogCache | null>({
  * What the popup needs to paint before the background answers: who is signed in (issuer +
  * subject, the catalog cache's key, so the popup never shows another person's cache) and the
  * last launcher state without apps (brand, pins, favorites order, MFA time). Non-secret; written by
- * the background (utils/catalog/popup-snapshot.ts), read raw by the popup, which has no zod.
+ * the background (utils/catalog/popup-snapshot.ts), read raw by the popup at the same location
+ * (./storage-locations.ts), which has no zod.
  */
 export const popupSnapshotSchema = z.object({
   issuer: z.string().url(),
@@ -276,10 +301,8 @@ export const popupSnapshotSchema = z.object({
 export type PopupSnapshotStored = z.infer<typeof popupSnapshotSchema>;
 
 export const popupSnapshotItem = defineStoredItem<PopupSnapshotStored | null>({
-  key: 'popupSnapshot',
-  area: 'session',
+  ...STORAGE_LOCATIONS.popupSnapshot,
   schema: popupSnapshotSchema.nullable(),
-  version: 1,
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description:
@@ -292,10 +315,8 @@ export const popupSnapshotItem = defineStoredItem<PopupSnapshotStored | null>({
  * popup listens for this key and asks for the state again. A time, nothing more.
  */
 export const stateChangedItem = defineStoredItem<number>({
-  key: 'stateChangedAt',
-  area: 'session',
+  ...STORAGE_LOCATIONS.stateChanged,
   schema: z.number().int().nonnegative(),
-  version: 1,
   fallback: 0,
   clearOn: [],
   description: 'Time of the last state change the background made on its own (open popups reload).',
@@ -303,11 +324,34 @@ export const stateChangedItem = defineStoredItem<number>({
 
 /** Whether the last attempt to reach the portal failed with a network error (the toolbar's "unreachable" state). */
 export const portalUnreachableItem = defineStoredItem<boolean>({
-  key: 'portalUnreachable',
-  area: 'session',
+  ...STORAGE_LOCATIONS.portalUnreachable,
   schema: z.boolean(),
-  version: 1,
   fallback: false,
   clearOn: ['signOut', 'identityChange'],
   description: 'True after the portal could not be reached, until it answers again (toolbar badge).',
+});
+
+/**
+ * The user's own settings, plain as utils/policy has always written them.
+ * Any value is read: utils/policy validates each key on its own and reports
+ * the bad ones (A11, C8), so one bad value costs only itself.
+ */
+export const userSettingsItem = defineStoredItem<unknown>({
+  ...STORAGE_LOCATIONS.userSettings,
+  schema: z.unknown(),
+  fallback: undefined,
+  clearOn: [],
+  description: 'The settings the user chose (portal address, theme, language); policy may override them.',
+});
+
+/**
+ * Favorites, recents and layout of one person at one portal, plain as
+ * utils/catalog/prefs has always written them (`{ version, favorites, recents,
+ * view }`, salvaged there id by id). Kept on sign-out on purpose.
+ */
+export const launcherPrefsItems = defineStoredFamily<unknown>({
+  ...STORAGE_FAMILY_LOCATIONS.launcherPrefs,
+  schema: z.unknown(),
+  fallback: undefined,
+  description: 'Favorites, recently used apps and layout, per issuer and subject (non-secret app ids).',
 });

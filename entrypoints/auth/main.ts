@@ -5,7 +5,7 @@
  * is useless without the PKCE verifier, which only the background has.
  */
 import { browser } from 'wxt/browser';
-import { sendMessage } from '../../utils/messaging.ts';
+import { sendMessage } from '../../utils/messaging-client.ts';
 
 const main = document.getElementById('app') as HTMLElement;
 const title = document.getElementById('title') as HTMLElement;

@@ -13,7 +13,7 @@ import { browser } from 'wxt/browser';
 import type { z } from 'zod';
 import type { AccountProblem, AccountProblemCode, AccountResult } from '../../utils/account/errors.ts';
 import type { AccountProtocol, AccountResponse, AccountVerb } from '../../utils/account/protocol.ts';
-import { MessageError, sendMessage } from '../../utils/messaging.ts';
+import { MessageError, sendMessage } from '../../utils/messaging-client.ts';
 import { ot } from './i18n.ts';
 
 /** Sends one account message. */

@@ -24,7 +24,11 @@
  */
 
 import { MIN_RSA_BITS } from '../../contract/constants.ts';
-import type { AccountProblem } from '../../utils/account/errors.ts';
+import {
+  type AccountPortalCode,
+  type AccountProblem,
+  isAccountPortalCode,
+} from '../../utils/account/errors.ts';
 import { type MessageKey, t, uiLocale } from '../../utils/i18n.ts';
 import { sameLanguage } from '../../utils/portal/language.ts';
 
@@ -66,34 +70,40 @@ function lookup(
 }
 
 /**
- * The portal's problem codes the page can word itself (the same thing the
- * reference portal says, shorter where the portal names a parameter the page
- * does not get, such as the key's size). The two about key sizes take the
- * shared minimum, so they are worded in {@link portalCodeText}.
+ * The page's own words for each portal problem code it knows (the same thing
+ * the reference portal says, shorter where the portal names a parameter the
+ * page does not get, such as the key's size), keyed by the shared list
+ * (`ACCOUNT_PORTAL_CODES`), so a code added there without words here does not
+ * compile. `null`: the portal's words only (its per-field messages say more
+ * than any one sentence could).
  */
-const PORTAL_PROBLEM_TEXT: Partial<Record<AccountProblem['code'], OptionsMessageKey>> = {
+const PORTAL_PROBLEM_TEXT: Record<AccountPortalCode, OptionsMessageKey | (() => string) | null> = {
+  locked_field: 'options_problemLockedField',
+  validation_failed: null,
+  password_policy: 'options_problemPasswordPolicy',
   wrong_password: 'options_problemWrongPassword',
   too_many_attempts: 'options_problemTooManyAttempts',
-  invalid_code: 'options_problemInvalidCode',
-  totp_not_pending: 'options_problemTotpNotPending',
-  totp_already_enabled: 'options_problemTotpAlreadyEnabled',
-  totp_not_enabled: 'options_problemTotpNotEnabled',
-  locked_field: 'options_problemLockedField',
-  password_policy: 'options_problemPasswordPolicy',
+  // The extension refuses a pasted private key before the portal sees it: worded in OWN_PROBLEM_TEXT.
+  ssh_key_private_key: null,
+  // The two about key sizes name the shared minimum.
+  ssh_key_unsupported_type: () => ot('options_problemSshKeyUnsupportedType', { minimum: MIN_RSA_BITS }),
+  ssh_key_rsa_too_short: () => ot('options_problemSshKeyRsaTooShort', { minimum: MIN_RSA_BITS }),
   ssh_key_malformed: 'options_problemSshKeyMalformed',
   ssh_key_too_long: 'options_problemSshKeyTooLong',
   ssh_key_multiple_keys: 'options_problemSshKeyMultipleKeys',
   ssh_key_duplicate: 'options_problemSshKeyDuplicate',
+  invalid_code: 'options_problemInvalidCode',
+  totp_not_pending: 'options_problemTotpNotPending',
+  totp_already_enabled: 'options_problemTotpAlreadyEnabled',
+  totp_not_enabled: 'options_problemTotpNotEnabled',
+  not_found: null,
 };
 
-/** The page's own words for a portal problem code, or null for a code it does not know. */
+/** The page's own words for a portal problem code, or null for a code it does not know (or words only as the portal does). */
 function portalCodeText(code: string): string | null {
-  if (code === 'ssh_key_rsa_too_short')
-    return ot('options_problemSshKeyRsaTooShort', { minimum: MIN_RSA_BITS });
-  if (code === 'ssh_key_unsupported_type')
-    return ot('options_problemSshKeyUnsupportedType', { minimum: MIN_RSA_BITS });
-  const key = lookup(PORTAL_PROBLEM_TEXT, code);
-  return key ? ot(key) : null;
+  if (!isAccountPortalCode(code)) return null;
+  const text = PORTAL_PROBLEM_TEXT[code];
+  return text === null ? null : typeof text === 'function' ? text() : ot(text);
 }
 
 /**

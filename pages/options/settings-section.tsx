@@ -9,6 +9,7 @@ import { browser } from 'wxt/browser';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { SettingsView } from '../../utils/account/protocol.ts';
 import { SUPPORTED_LOCALES } from '../../utils/i18n.ts';
+import { portalAddressFromInput, requestPortalHostPermission } from '../../utils/portal/address.ts';
 import { changeAccount } from './account-client.ts';
 import { type OptionsMessageKey, ot, problemText } from './i18n.ts';
 import { errorAttributes, FieldError, LockIcon, type Notice, Section, StatusLine } from './ui.tsx';
@@ -29,17 +30,6 @@ const THEME_LABELS: Record<SettingsView['theme'], OptionsMessageKey> = {
   light: 'options_themeLight',
   dark: 'options_themeDark',
 };
-
-/** The host permission pattern for a portal address (requested in the click, like the popup). */
-function originPattern(input: string): string | null {
-  try {
-    const url = new URL(input.includes('://') ? input : `https://${input}`);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-    return `${url.protocol}//${url.hostname}/*`;
-  } catch {
-    return null;
-  }
-}
 
 function Locked() {
   return (
@@ -85,10 +75,10 @@ export function SettingsSection({
 
   function savePortal(event: Event) {
     event.preventDefault();
-    const value = portalUrl.trim();
-    const pattern = originPattern(value);
-    // Must run inside the click (a user gesture); portals that allow the extension by CORS work without it.
-    if (pattern) void browser.permissions.request({ origins: [pattern] }).catch(() => false);
+    // The same typed address as in the popup (a missing scheme means https://).
+    const value = portalAddressFromInput(portalUrl);
+    // Inside the click (a user gesture), as the browser requires.
+    requestPortalHostPermission(value, browser.permissions);
     void save({ portalUrl: value === '' ? null : value }, 'options_portalSaved');
   }
 

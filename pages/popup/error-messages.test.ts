@@ -16,7 +16,7 @@ const read = (locale: string): Record<string, LocaleMessage> =>
 function codesInSources(): Set<string> {
   const codes = new Set<string>();
   const patterns = [
-    /new (?:AuthError|PortalApiError|CatalogError|MessageError|BackgroundError)\(\s*'([a-z_]+)'/g,
+    /new (?:AuthError|PortalApiError|CatalogError|MessageError)\(\s*'([a-z_]+)'/g,
     /\bcode: '([a-z_]+)'/g,
     /readonly code = '([a-z_]+)'/g,
   ];
@@ -38,7 +38,7 @@ function codesInSources(): Set<string> {
   walk(path.join(root, 'utils/catalog'));
   walk(path.join(root, 'utils/launcher'));
   walk(path.join(root, 'utils/toolbar'));
-  for (const file of ['utils/messaging.ts', 'pages/popup/background-client.ts']) {
+  for (const file of ['utils/messaging.ts', 'utils/message-channel.ts', 'utils/messaging-client.ts']) {
     const text = readFileSync(path.join(root, file), 'utf8');
     for (const pattern of patterns) for (const match of text.matchAll(pattern)) codes.add(match[1] as string);
   }

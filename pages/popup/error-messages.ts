@@ -16,7 +16,7 @@ import type { CatalogErrorCode } from '../../utils/catalog/errors.ts';
 import { type MessageKey, t } from '../../utils/i18n.ts';
 import type { PortalApiErrorCode } from '../../utils/portal/api-client.ts';
 
-/** Codes only the message channel itself produces (utils/messaging.ts, ./background-client.ts). */
+/** Codes only the message channel itself produces (utils/messaging.ts, utils/messaging-client.ts). */
 export type ChannelErrorCode =
   | 'forbidden_sender'
   | 'unknown_message'

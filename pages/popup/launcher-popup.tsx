@@ -16,8 +16,9 @@ import { readCachedLauncherState, watchBackgroundState } from '../../utils/catal
 import { contrastRatio } from '../../utils/catalog/tile.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherPrefsWire, LauncherState, MessageRequest } from '../../utils/messaging.ts';
+import { MessageError, sendMessage } from '../../utils/messaging-client.ts';
+import { requestPortalHostPermission } from '../../utils/portal/address.ts';
 import { AccountCard } from './account-card.tsx';
-import { ask, BackgroundError } from './background-client.ts';
 import { hasErrorMessage, localizedError } from './error-messages.ts';
 import { LauncherView } from './launcher-view.tsx';
 
@@ -29,19 +30,8 @@ const NO_PREFS: LauncherPrefsWire = { favorites: [], recents: [], view: 'grid' }
 
 /** An error as a sentence in the popup's language (the background's code mapped to `_locales`). */
 function errorText(error: unknown): string {
-  if (error instanceof BackgroundError) return localizedError(error.code, error.message);
+  if (error instanceof MessageError) return localizedError(error.code, error.message);
   return error instanceof Error && error.message ? error.message : t('genericError');
-}
-
-/** The host permission pattern for a typed portal address, or null when it is not a usable URL. */
-function originPattern(input: string): string | null {
-  try {
-    const url = new URL(input.includes('://') ? input : `https://${input}`);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-    return `${url.protocol}//${url.hostname}/*`;
-  } catch {
-    return null;
-  }
 }
 
 function hostOf(url: string | null): string | null {
@@ -74,7 +64,7 @@ export function LauncherPopup() {
   const load = useCallback(async (refresh: boolean) => {
     if (refresh) setRefreshing(true);
     try {
-      const next = await ask('getState', { refresh });
+      const next = await sendMessage(browser.runtime, 'getState', { refresh });
       if (!refresh) performance.mark('portal-launcher:background-answer');
       // A language chosen in the settings replaces the browser's before anything is shown in it.
       await chooseLanguage(next.launcher?.language ?? null);
@@ -92,7 +82,7 @@ export function LauncherPopup() {
                 ? t('openFailedBecause', appName, localizedError(code, null))
                 : t('openFailed', appName),
         });
-        void ask('dismissNotice', {}).catch(() => undefined);
+        void sendMessage(browser.runtime, 'dismissNotice', {}).catch(() => undefined);
       }
     } catch (error) {
       // A failed cached read is followed by the network read; only that one's failure is shown.
@@ -128,10 +118,10 @@ export function LauncherPopup() {
     setBusy('signIn');
     setStatus({ kind: 'info', text: t('signInWaiting') });
     try {
-      setState(await ask('signIn', {}));
+      setState(await sendMessage(browser.runtime, 'signIn', {}));
       setStatus(null);
     } catch (error) {
-      if (error instanceof BackgroundError && error.code === 'background_unavailable') {
+      if (error instanceof MessageError && error.code === 'background_unavailable') {
         // The worker restarted mid sign-in; the saved flow still completes (C1). Pick up the result.
         await load(true);
       } else {
@@ -145,7 +135,7 @@ export function LauncherPopup() {
   async function signOut() {
     setBusy('signOut');
     try {
-      setState(await ask('signOut', {}));
+      setState(await sendMessage(browser.runtime, 'signOut', {}));
       setStatus({ kind: 'info', text: t('signedOut') });
     } catch (error) {
       setStatus({ kind: 'error', text: errorText(error) });
@@ -158,17 +148,17 @@ export function LauncherPopup() {
     setBusy(app.id);
     setStatus({ kind: 'info', text: t('opening', app.name) });
     try {
-      await ask('launchApp', { appId: app.id });
+      await sendMessage(browser.runtime, 'launchApp', { appId: app.id });
       setStatus({ kind: 'info', text: t('opened', app.name) });
       // The background recorded the launch in the recents; show them.
       void load(false);
     } catch (error) {
-      if (error instanceof BackgroundError && error.code === 'cancelled') {
+      if (error instanceof MessageError && error.code === 'cancelled') {
         setStatus({ kind: 'info', text: t('openCancelled', app.name) });
-      } else if (error instanceof BackgroundError && error.code === 'background_unavailable') {
+      } else if (error instanceof MessageError && error.code === 'background_unavailable') {
         // The worker restarted while waiting; the saved step-up still opens the app (C1).
         setStatus({ kind: 'info', text: t('openInStepUpTab', app.name) });
-      } else if (error instanceof BackgroundError && error.code === 'signed_out') {
+      } else if (error instanceof MessageError && error.code === 'signed_out') {
         await load(false);
         setStatus({ kind: 'error', text: errorText(error) });
       } else {
@@ -183,12 +173,10 @@ export function LauncherPopup() {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('portal') as HTMLInputElement;
     const portalUrl = input.value.trim();
-    const pattern = originPattern(portalUrl);
-    // Must be called inside the click (user gesture). The answer is not awaited:
-    // portals that allow the extension origin (CORS) work without it.
-    if (pattern) void browser.permissions.request({ origins: [pattern] }).catch(() => false);
+    // Inside the click (a user gesture), as the browser requires.
+    requestPortalHostPermission(portalUrl, browser.permissions);
     setBusy('portal');
-    void ask('setPortalUrl', { portalUrl })
+    void sendMessage(browser.runtime, 'setPortalUrl', { portalUrl })
       .then((next) => {
         setState(next);
         setStatus(null);
@@ -200,7 +188,7 @@ export function LauncherPopup() {
   /** Sends a preferences change; the background stores it per issuer + subject and answers the result. */
   async function changePrefs(change: MessageRequest<'changePrefs'>): Promise<void> {
     // The view shows the error's message: make it the localized one.
-    const prefs = await ask('changePrefs', change).catch((error: unknown) => {
+    const prefs = await sendMessage(browser.runtime, 'changePrefs', change).catch((error: unknown) => {
       throw new Error(errorText(error), { cause: error });
     });
     setState((current) =>

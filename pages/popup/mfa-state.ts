@@ -3,9 +3,11 @@
  * click: "MFA needed" when opening it will ask for a code, or "Verified, N
  * min left" while the last second factor is still fresh enough for it. The
  * background makes the real decision (RFC 9470 step-up); this only predicts
- * it from the same inputs, so the person is not surprised by a code prompt.
+ * it from the same inputs and the same rule (utils/auth/app-freshness.ts), so
+ * the person is not surprised by a code prompt.
  */
 import type { PortalApp } from '../../contract/schemas.ts';
+import { appMfaMaxAgeSeconds } from '../../utils/auth/app-freshness.ts';
 
 /** The marker to show. */
 export type MfaState =
@@ -34,7 +36,10 @@ export interface MfaStateOptions {
 export function mfaState(app: PortalApp, options: MfaStateOptions): MfaState {
   if (!app.requiresMfa) return { kind: 'none' };
   if (options.mfaAuthTime === null) return { kind: 'needed' };
-  const maxAge = options.appMaxAge?.[app.id] ?? app.mfaMaxAgeSeconds ?? options.defaultMaxAgeSeconds;
+  const maxAge = appMfaMaxAgeSeconds(app, {
+    stepUpMaxAgeSeconds: options.defaultMaxAgeSeconds,
+    ...(options.appMaxAge ? { appStepUpMaxAge: options.appMaxAge } : {}),
+  });
   const secondsLeft = options.mfaAuthTime + maxAge - options.now / 1000;
   if (!(secondsLeft > 0)) return { kind: 'needed' };
   return { kind: 'verified', minutesLeft: Math.ceil(secondsLeft / 60) };

@@ -32,6 +32,10 @@ describe('loadConfig', () => {
     [{ PORTAL_PORT: 'eighty' }, 'PORTAL_PORT'],
     [{ PORTAL_ISSUER: 'http://portal.example.com' }, 'PORTAL_ISSUER'],
     [{ PORTAL_ISSUER: 'https://portal.example.com/' }, 'PORTAL_ISSUER'],
+    // The extension's issuer rule (contract/addresses.ts): no look-alike loopback, credentials or query.
+    [{ PORTAL_ISSUER: 'http://127.0.0.1.nip.io' }, 'PORTAL_ISSUER'],
+    [{ PORTAL_ISSUER: 'https://admin:secret@portal.example.com' }, 'PORTAL_ISSUER'],
+    [{ PORTAL_ISSUER: 'https://portal.example.com/?tenant=a' }, 'PORTAL_ISSUER'],
     [{ PORTAL_MFA_AT_SIGN_IN: 'maybe' }, 'PORTAL_MFA_AT_SIGN_IN'],
     [{ PORTAL_LOCKOUT_MAX_FAILURES: '0' }, 'PORTAL_LOCKOUT_MAX_FAILURES'],
     [{ PORTAL_PASSWORD_MIN_LENGTH: '6' }, 'PORTAL_PASSWORD_MIN_LENGTH'],
@@ -53,5 +57,6 @@ describe('loadConfig', () => {
   it('accepts http issuers on loopback only', () => {
     expect(loadConfig({ PORTAL_ISSUER: 'http://127.0.0.1:4000' }).issuer).toBe('http://127.0.0.1:4000');
     expect(loadConfig({ PORTAL_ISSUER: 'http://localhost:4000' }).issuer).toBe('http://localhost:4000');
+    expect(loadConfig({ PORTAL_ISSUER: 'http://[::1]:4000' }).issuer).toBe('http://[::1]:4000');
   });
 });

@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { issuerProblem } from '../../contract/addresses.ts';
 
 const booleanFromEnv = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -20,11 +21,13 @@ export const configSchema = z.object({
   /** Public issuer URL; defaults to `http://{host}:{port}`. https required except on loopback. */
   issuer: z
     .url({ protocol: /^https?$/ })
+    // The portal builds its endpoints as `${issuer}/…`.
     .refine((value) => !value.endsWith('/'), 'must not end with a slash')
-    .refine((value) => {
-      const url = new URL(value);
-      return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    }, 'must use https unless it is a loopback address')
+    // The extension's rule too (contract/addresses.ts): https unless loopback, no credentials, query or fragment.
+    .superRefine((value, ctx) => {
+      const problem = issuerProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem.reason });
+    })
     .optional(),
   port: z.coerce.number().int().min(0).max(65_535).default(4000),
   host: z.string().min(1).default('127.0.0.1'),

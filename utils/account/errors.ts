@@ -8,34 +8,55 @@
  * `code` and `message` for thrown errors. Reads that fail throw
  * {@link AccountError}; the page branches on its `code`.
  */
+import type { ProblemCode } from '../../contract/problems.ts';
+import { CodedError } from '../errors.ts';
 
-/** Codes the options page branches on. */
-export type AccountProblemCode =
+/**
+ * The portal's problem codes (contract/problems.ts) the options page words
+ * and branches on; any other code the portal sends becomes `portal_error`
+ * with the portal's own words.
+ */
+export const ACCOUNT_PORTAL_CODES = [
   /** An admin-locked profile field (or the email address) was in the change (403). */
-  | 'locked_field'
+  'locked_field',
   /** Field-level validation failed (422); `fields` has a message per field. */
-  | 'validation_failed'
+  'validation_failed',
   /** The new password breaks the portal's policy; `violations` lists each rule. */
-  | 'password_policy'
+  'password_policy',
   /** The current password is wrong. */
-  | 'wrong_password'
+  'wrong_password',
   /** Too many wrong passwords: the account is throttled for a while. */
-  | 'too_many_attempts'
+  'too_many_attempts',
   /** A private key was pasted: refused here, never sent (A13). */
-  | 'ssh_key_private_key'
-  | 'ssh_key_unsupported_type'
-  | 'ssh_key_rsa_too_short'
-  | 'ssh_key_malformed'
-  | 'ssh_key_too_long'
-  | 'ssh_key_multiple_keys'
-  | 'ssh_key_duplicate'
+  'ssh_key_private_key',
+  'ssh_key_unsupported_type',
+  'ssh_key_rsa_too_short',
+  'ssh_key_malformed',
+  'ssh_key_too_long',
+  'ssh_key_multiple_keys',
+  'ssh_key_duplicate',
   /** The authenticator code was not accepted. */
-  | 'invalid_code'
-  | 'totp_not_pending'
-  | 'totp_already_enabled'
-  | 'totp_not_enabled'
+  'invalid_code',
+  'totp_not_pending',
+  'totp_already_enabled',
+  'totp_not_enabled',
   /** The thing to change no longer exists (a session already ended, a deleted key). */
-  | 'not_found'
+  'not_found',
+] as const satisfies readonly ProblemCode[];
+
+/** A code of {@link ACCOUNT_PORTAL_CODES}. */
+export type AccountPortalCode = (typeof ACCOUNT_PORTAL_CODES)[number];
+
+const ACCOUNT_PORTAL_CODE_SET = new Set<string>(ACCOUNT_PORTAL_CODES);
+
+/** Whether the portal's problem `code` is one the options page knows. */
+export function isAccountPortalCode(code: unknown): code is AccountPortalCode {
+  return typeof code === 'string' && ACCOUNT_PORTAL_CODE_SET.has(code);
+}
+
+/** Codes the options page branches on: the portal's it knows, and the extension's own. */
+export type AccountProblemCode =
+  | AccountPortalCode
   /** The verification tab was closed or timed out (B11, C5). */
   | 'step_up_cancelled'
   /** The verification did not prove what the portal asked for (A4). */
@@ -50,7 +71,7 @@ export type AccountProblemCode =
   | 'invalid_setting'
   /** The browser's storage failed to read or write the settings. */
   | 'storage_failed'
-  /** Anything else the portal refused; the message is the portal's. */
+  /** Anything else the portal refused (a code not in the list, too); the message is the portal's. */
   | 'portal_error';
 
 /** An expected failure, as the page renders it. */
@@ -60,7 +81,7 @@ export interface AccountProblem {
   message: string;
   /** Field name → message (422 answers, locked fields). */
   fields?: Record<string, string>;
-  /** Each broken password rule, for the checklist. */
+  /** `password_policy`: the portal's sentence for each broken rule (its `violations`), listed as they are. */
   violations?: string[];
   /** `password_policy`: the portal's names of the broken rules (`PASSWORD_RULES`), to mark in the checklist. */
   rules?: string[];
@@ -76,12 +97,6 @@ export interface AccountProblem {
 export type AccountResult<T> = { ok: true; value: T } | { ok: false; problem: AccountProblem };
 
 /** A failed account read (the page shows it as the section's error state). */
-export class AccountError extends Error {
+export class AccountError extends CodedError<AccountProblemCode> {
   override readonly name = 'AccountError';
-  readonly code: AccountProblemCode;
-
-  constructor(code: AccountProblemCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

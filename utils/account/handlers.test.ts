@@ -6,7 +6,7 @@ import { AuthError } from '../auth/errors.ts';
 import type { AccountApi } from '../portal/account-api.ts';
 import { PortalApiError, StepUpRequiredError } from '../portal/api-client.ts';
 import { AccountError } from './errors.ts';
-import { createAccountHandlers, splitViolations, type WithStepUp } from './handlers.ts';
+import { createAccountHandlers, type WithStepUp } from './handlers.ts';
 import { accountProtocol } from './protocol.ts';
 
 const KEY: SshKey = {
@@ -181,31 +181,71 @@ describe('account handlers', () => {
     });
   });
 
-  it('B10: password_policy comes with the list of broken rules', async () => {
+  it("B10: password_policy comes with the portal's list of broken rules, one sentence each", async () => {
     const fake = fakeApi();
+    const violations = [
+      { rule: 'min_length', message: 'Use at least 12 characters.' },
+      // Two sentences about one rule stay one entry: nothing is split.
+      { rule: 'common', message: 'This password is too common. Choose something harder to guess.' },
+      { rule: 'email', message: 'Do not use your email address as your password.' },
+    ];
     fake.answer('changePassword', () => {
-      throw problem(
-        422,
-        'password_policy',
-        'Choose another password.',
-        {
-          newPassword:
-            'Use at least 12 characters. This password is too common. Choose something harder to guess. Do not use your email address as your password.',
+      throw new PortalApiError('portal_error', 'Choose another password.', {
+        status: 422,
+        problem: {
+          type: 'about:blank',
+          title: 'Password does not meet the policy',
+          status: 422,
+          code: 'password_policy',
+          errors: { newPassword: violations.map((violation) => violation.message).join(' ') },
+          rules: ['min_length', 'common', 'email'],
+          violations,
         },
-        ['min_length', 'common', 'email'],
-      );
+      });
     });
     const handlers = createAccountHandlers({ api: fake.api, withStepUp: fakeStepUp().withStepUp });
     const result = await handlers.changePassword({ currentPassword: 'a', newPassword: 'b' });
     expect(!result.ok && result.problem.code).toBe('password_policy');
     expect(!result.ok && result.problem.violations).toEqual([
       'Use at least 12 characters.',
-      'This password is too common.',
-      'Choose something harder to guess.',
+      'This password is too common. Choose something harder to guess.',
       'Do not use your email address as your password.',
     ]);
     // The rules by name too, for the checklist in the page's own language.
     expect(!result.ok && result.problem.rules).toEqual(['min_length', 'common', 'email']);
+    expect(accountProtocol.changePassword.response.safeParse(result).success).toBe(true);
+  });
+
+  it('B10: a portal without `violations` gives the rules, and its joined text stays under the field', async () => {
+    const fake = fakeApi();
+    const joined = 'Use at least 12 characters. This password is too common.';
+    fake.answer('changePassword', () => {
+      throw problem(422, 'password_policy', 'Choose another password.', { newPassword: joined }, [
+        'min_length',
+        'common',
+      ]);
+    });
+    const handlers = createAccountHandlers({ api: fake.api, withStepUp: fakeStepUp().withStepUp });
+    const result = await handlers.changePassword({ currentPassword: 'a', newPassword: 'b' });
+    expect(!result.ok && result.problem).toMatchObject({
+      code: 'password_policy',
+      rules: ['min_length', 'common'],
+      fields: { newPassword: joined },
+    });
+    expect(!result.ok && result.problem.violations).toBeUndefined();
+  });
+
+  it("a code another portal invented is accepted: portal_error with that portal's words", async () => {
+    const fake = fakeApi();
+    fake.answer('addSshKey', () => {
+      throw problem(409, 'key_quota_exceeded', 'Your plan allows 5 keys. Remove one first.');
+    });
+    const handlers = createAccountHandlers({ api: fake.api, withStepUp: fakeStepUp().withStepUp });
+    const result = await handlers.addSshKey({ name: 'laptop', publicKey: 'ssh-ed25519 AAAA' });
+    expect(result).toEqual({
+      ok: false,
+      problem: { code: 'portal_error', message: 'Your plan allows 5 keys. Remove one first.' },
+    });
   });
 
   it('locked_field and validation_failed keep the per-field reasons', async () => {
@@ -341,9 +381,5 @@ describe('account handlers', () => {
       const bad = { ok: false, problem: { code: 'wrong_password', message, lang } };
       expect(accountProtocol.changePassword.response.safeParse(bad).success, lang).toBe(false);
     }
-  });
-
-  it('splits joined policy sentences', () => {
-    expect(splitViolations('Use at least 8 characters.')).toEqual(['Use at least 8 characters.']);
   });
 });

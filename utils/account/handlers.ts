@@ -25,7 +25,13 @@ import {
 } from '../policy/index.ts';
 import type { AccountApi } from '../portal/account-api.ts';
 import { PortalApiError, StepUpRequiredError } from '../portal/api-client.ts';
-import { AccountError, type AccountProblem, type AccountProblemCode, type AccountResult } from './errors.ts';
+import {
+  AccountError,
+  type AccountProblem,
+  type AccountProblemCode,
+  type AccountResult,
+  isAccountPortalCode,
+} from './errors.ts';
 import { containsPrivateKey, PRIVATE_KEY_MESSAGE } from './private-key.ts';
 import type { AccountProtocol, AccountRequest, AccountResponse, SettingsView } from './protocol.ts';
 
@@ -48,35 +54,6 @@ export interface AccountHandlersOptions {
 export type AccountHandlers = {
   [N in keyof AccountProtocol]: (request: AccountRequest<N>) => Promise<AccountResponse<N>>;
 };
-
-/** Problem codes the portal sends that the page knows (anything else is `portal_error`). */
-const PORTAL_CODES = new Set<AccountProblemCode>([
-  'locked_field',
-  'validation_failed',
-  'password_policy',
-  'wrong_password',
-  'too_many_attempts',
-  'ssh_key_private_key',
-  'ssh_key_unsupported_type',
-  'ssh_key_rsa_too_short',
-  'ssh_key_malformed',
-  'ssh_key_too_long',
-  'ssh_key_multiple_keys',
-  'ssh_key_duplicate',
-  'invalid_code',
-  'totp_not_pending',
-  'totp_already_enabled',
-  'totp_not_enabled',
-  'not_found',
-]);
-
-/** Splits the portal's joined policy sentences back into a list ("Use at least 12 characters. This password…"). */
-export function splitViolations(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+(?=[A-Z])/)
-    .map((part) => part.trim())
-    .filter(Boolean);
-}
 
 /**
  * Maps a failure to the problem the page renders, or returns null for a
@@ -122,21 +99,26 @@ export function toAccountProblem(error: unknown): AccountProblem | null {
     if (error.code === 'unauthorized') {
       return { code: 'signed_out', message: 'Your session ended. Sign in again to continue.' };
     }
-    const portalCode = error.problem?.code as AccountProblemCode | undefined;
-    const code: AccountProblemCode =
-      portalCode && PORTAL_CODES.has(portalCode)
-        ? portalCode
-        : error.code === 'not_found'
-          ? 'not_found'
-          : 'portal_error';
+    const portalCode = error.problem?.code;
+    // A code the page does not know (another portal's own) keeps the portal's words as `portal_error`.
+    const code: AccountProblemCode = isAccountPortalCode(portalCode)
+      ? portalCode
+      : error.code === 'not_found'
+        ? 'not_found'
+        : 'portal_error';
     const problem: AccountProblem = { code, message: error.message };
     // Set only for the portal's own words (a problem body); absent means unknown.
     if (error.lang) problem.lang = error.lang;
     const fields = error.problem?.errors;
     if (fields && Object.keys(fields).length > 0) problem.fields = { ...fields };
-    if (code === 'password_policy' && fields?.newPassword)
-      problem.violations = splitViolations(fields.newPassword);
-    if (code === 'password_policy' && error.problem?.rules) problem.rules = [...error.problem.rules];
+    if (code === 'password_policy') {
+      // The portal's list, one sentence per rule; an older portal sends only `rules` and the joined
+      // sentences under `fields.newPassword`, which the page shows under the field as they are.
+      const violations = error.problem?.violations;
+      if (violations) problem.violations = violations.map((violation) => violation.message);
+      const rules = violations?.map((violation) => violation.rule) ?? error.problem?.rules;
+      if (rules) problem.rules = [...rules];
+    }
     return problem;
   }
   if (error instanceof PolicyError) {

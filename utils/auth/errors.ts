@@ -3,6 +3,7 @@
  * hand to the popup carries one of these, so the UI branches on `code`, never
  * on message text. Messages say what happened and what to do.
  */
+import { CodedError } from '../errors.ts';
 
 /** Codes of {@link AuthError}. */
 export type AuthErrorCode =
@@ -39,14 +40,8 @@ export type AuthErrorCode =
  * An expected failure of sign-in, session or launch. `cause` keeps the
  * underlying library error (oauth4webapi, fetch) for diagnostics.
  */
-export class AuthError extends Error {
+export class AuthError extends CodedError<AuthErrorCode> {
   override readonly name = 'AuthError';
-  readonly code: AuthErrorCode;
-
-  constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** True when `error` is an {@link AuthError}, optionally with the given code. */

@@ -4,6 +4,7 @@
  */
 import type { WWWAuthenticateChallenge } from 'oauth4webapi';
 import { ACR_MFA } from '../../contract/constants.ts';
+import { appMfaMaxAgeSeconds } from './app-freshness.ts';
 import { AuthError } from './errors.ts';
 
 /**
@@ -146,16 +147,14 @@ export interface AppStepUpPolicy {
 }
 
 /**
- * The requirement for an app that needs MFA: how fresh the second factor
- * must be comes from the policy for that app, then the app's own
- * `mfaMaxAgeSeconds`, then the policy default.
+ * The requirement for an app that needs MFA: freshness from the one rule
+ * ({@link appMfaMaxAgeSeconds}), at the policy's MFA level.
  */
 export function appRequirement(
   policy: AppStepUpPolicy,
   app: { id: string; mfaMaxAgeSeconds: number | null },
 ): StepUpRequirement {
-  const maxAge = policy.appStepUpMaxAge[app.id] ?? app.mfaMaxAgeSeconds ?? policy.stepUpMaxAgeSeconds;
-  return mfaRequirement(maxAge, policy.stepUpAcrValue || ACR_MFA);
+  return mfaRequirement(appMfaMaxAgeSeconds(app, policy), policy.stepUpAcrValue || ACR_MFA);
 }
 
 /**

@@ -3,13 +3,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { LauncherState } from '../messaging.ts';
 import { testApp as app } from '../portal/__tests__/apps.ts';
 import { catalogCacheItem, popupSnapshotItem, sessionItem, stateChangedItem } from '../storage.ts';
-import {
-  CATALOG_CACHE_LOCATION,
-  cachedLauncherState,
-  POPUP_SNAPSHOT_KEY,
-  STATE_CHANGED_KEY,
-  snapshotFromState,
-} from './popup-snapshot.ts';
+import { STORAGE_LOCATIONS } from '../storage-locations.ts';
+import { cachedLauncherState, snapshotFromState } from './popup-snapshot.ts';
 import { publishPopupSnapshot, updatePopupSnapshotPrefs } from './popup-snapshot-writer.ts';
 
 const ISSUER = 'https://portal.example.com';
@@ -38,10 +33,10 @@ const catalog = (issuer: string, sub: string, apps: unknown[]) =>
 
 describe('popup snapshot (instant paint, issue 4 speed)', () => {
   it('names the same storage key and cache location as the stored items', () => {
-    expect(POPUP_SNAPSHOT_KEY).toBe(popupSnapshotItem.key);
-    expect(STATE_CHANGED_KEY).toBe(stateChangedItem.key);
+    expect(STORAGE_LOCATIONS.popupSnapshot).toMatchObject({ key: popupSnapshotItem.key, area: 'session' });
+    expect(STORAGE_LOCATIONS.stateChanged.key).toBe(stateChangedItem.key);
     expect(popupSnapshotItem.area).toBe('session');
-    expect(CATALOG_CACHE_LOCATION.key).toBe(catalogCacheItem.key);
+    expect(STORAGE_LOCATIONS.catalogCache).toMatchObject({ key: catalogCacheItem.key, area: 'idb' });
     expect(popupSnapshotItem.clearOn).toEqual(expect.arrayContaining(['signOut', 'identityChange']));
   });
 

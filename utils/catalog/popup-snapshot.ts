@@ -21,24 +21,17 @@
  *   null and the popup simply waits for the background.
  *
  * This module must not import zod or utils/storage.ts: it is part of the
- * popup bundle (size budget, tests/unit/bundle-size.test.ts). The values it
- * reads were validated by the background when they were written.
+ * popup bundle (size budget, tests/unit/bundle-size.test.ts). It finds both
+ * items at the locations the registry declares them with
+ * (utils/storage-locations.ts) and reads them raw: the background validated
+ * them when it wrote them.
  */
-import { createStore, get as idbGet } from 'idb-keyval';
 import { browser } from 'wxt/browser';
 import type { PortalApp } from '../../contract/schemas.ts';
 import type { LauncherState } from '../messaging.ts';
+import { readRaw, STORAGE_LOCATIONS, unwrapStored } from '../storage-locations.ts';
 
-/** `storage.session` key of the snapshot; the same as `popupSnapshotItem.key` (tested). */
-export const POPUP_SNAPSHOT_KEY = 'popupSnapshot';
-/** IndexedDB database, object store and key of the catalog cache (`catalogCacheItem`, tested). */
-export const CATALOG_CACHE_LOCATION = {
-  database: 'portal-launcher',
-  store: 'items',
-  key: 'catalog',
-} as const;
-/** The stored-item envelope version both items are written with. */
-const STORED_VERSION = 1;
+const { popupSnapshot: SNAPSHOT, catalogCache: CATALOG, stateChanged: STATE_CHANGED } = STORAGE_LOCATIONS;
 
 /**
  * The launcher state as the snapshot keeps it: everything but the problem and the notice, and the
@@ -74,10 +67,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The value inside a stored item's `{ version, value }` envelope, if it is the version we read. */
-function unwrap(raw: unknown): Record<string, unknown> | null {
-  if (!isRecord(raw) || raw.version !== STORED_VERSION || !isRecord(raw.value)) return null;
-  return raw.value;
+/** The record inside a stored item's `{ version, value }` envelope, if it is the version it is written with. */
+function unwrap(location: typeof SNAPSHOT | typeof CATALOG, raw: unknown): Record<string, unknown> | null {
+  const value = unwrapStored(location, raw);
+  return isRecord(value) ? value : null;
 }
 
 function looksLikeApp(value: unknown): value is PortalApp {
@@ -90,7 +83,7 @@ function looksLikeApp(value: unknown): value is PortalApp {
  * to different people or portals.
  */
 export function cachedLauncherState(snapshotRaw: unknown, catalogRaw: unknown): LauncherState | null {
-  const snapshot = unwrap(snapshotRaw);
+  const snapshot = unwrap(SNAPSHOT, snapshotRaw);
   if (!snapshot || typeof snapshot.issuer !== 'string' || typeof snapshot.sub !== 'string') return null;
   const state = snapshot.state;
   if (!isRecord(state) || state.status !== 'signedIn' || !isRecord(state.user)) return null;
@@ -98,7 +91,7 @@ export function cachedLauncherState(snapshotRaw: unknown, catalogRaw: unknown): 
   if (isRecord(state.capabilities) && state.capabilities.portalApi === false) {
     apps = state.apps;
   } else {
-    const catalog = unwrap(catalogRaw);
+    const catalog = unwrap(CATALOG, catalogRaw);
     // The cache is keyed by issuer + subject: a cache left by someone else is never painted.
     if (!catalog || catalog.issuer !== snapshot.issuer || catalog.sub !== snapshot.sub) return null;
     apps = catalog.apps;
@@ -107,9 +100,6 @@ export function cachedLauncherState(snapshotRaw: unknown, catalogRaw: unknown): 
   return { ...(state as SnapshotState), apps, appsProblem: null, notice: null };
 }
 
-/** `storage.session` key the background bumps when it changed the state on its own; the same as `stateChangedItem.key` (tested). */
-export const STATE_CHANGED_KEY = 'stateChangedAt';
-
 /**
  * Calls `onChange` whenever the background says it changed the launcher state
  * on its own (a policy arrived, an identity change signed the user out), so an
@@ -117,7 +107,7 @@ export const STATE_CHANGED_KEY = 'stateChangedAt';
  */
 export function watchBackgroundState(onChange: () => void): () => void {
   const listener = (changes: Record<string, unknown>, area: string) => {
-    if (area === 'session' && STATE_CHANGED_KEY in changes) onChange();
+    if (area === STATE_CHANGED.area && Object.hasOwn(changes, STATE_CHANGED.key)) onChange();
   };
   browser.storage.onChanged.addListener(listener);
   return () => browser.storage.onChanged.removeListener(listener);
@@ -129,12 +119,11 @@ export function watchBackgroundState(onChange: () => void): () => void {
  */
 export async function readCachedLauncherState(): Promise<LauncherState | null> {
   try {
-    const store = createStore(CATALOG_CACHE_LOCATION.database, CATALOG_CACHE_LOCATION.store);
-    const [session, catalog] = await Promise.all([
-      browser.storage.session.get(POPUP_SNAPSHOT_KEY),
-      idbGet(CATALOG_CACHE_LOCATION.key, store),
+    const [snapshot, catalog] = await Promise.all([
+      readRaw(SNAPSHOT.area, SNAPSHOT.key),
+      readRaw(CATALOG.area, CATALOG.key),
     ]);
-    return cachedLauncherState(session[POPUP_SNAPSHOT_KEY], catalog);
+    return cachedLauncherState(snapshot, catalog);
   } catch {
     return null;
   }

@@ -16,7 +16,7 @@
  * Who calls it: the background only (it knows the signed-in issuer and
  * subject); the popup asks it through the `changePrefs` message.
  */
-import { browser } from 'wxt/browser';
+import { launcherPrefsItems } from '../storage.ts';
 import {
   emptyFavorites,
   type FavoritesState,
@@ -48,8 +48,6 @@ export interface PrefsOwner {
 /** The stored shape's version; older shapes are salvaged by {@link readPrefs}. */
 export const PREFS_VERSION = 1;
 
-const KEY_PREFIX = 'launcherPrefs:';
-
 /**
  * The `storage.local` key for one person's preferences. Both parts go in: a
  * `sub` is only unique within its issuer.
@@ -57,8 +55,13 @@ const KEY_PREFIX = 'launcherPrefs:';
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ClaimStability OIDC Core 1.0 §5.7 (iss + sub identify a person)
  */
 export function prefsKey(owner: PrefsOwner): string {
+  return prefsItem(owner).key;
+}
+
+/** The registry's item (utils/storage.ts `launcherPrefsItems`) for one person's preferences. */
+function prefsItem(owner: PrefsOwner) {
   // JSON keeps the two parts apart whatever characters they contain.
-  return `${KEY_PREFIX}${JSON.stringify([owner.issuer, owner.sub])}`;
+  return launcherPrefsItems.item(JSON.stringify([owner.issuer, owner.sub]));
 }
 
 /** Defaults for a person who has not chosen anything yet. */
@@ -83,9 +86,7 @@ export function readPrefs(stored: unknown): LauncherPrefs {
 
 /** Reads one person's preferences. */
 export async function loadPrefs(owner: PrefsOwner): Promise<LauncherPrefs> {
-  const key = prefsKey(owner);
-  const result = await browser.storage.local.get(key);
-  return readPrefs(result[key]);
+  return readPrefs(await prefsItem(owner).get());
 }
 
 /** Writes one person's preferences. */
@@ -96,7 +97,7 @@ export async function savePrefs(owner: PrefsOwner, prefs: LauncherPrefs): Promis
     recents: prefs.recents,
     view: prefs.view,
   };
-  await browser.storage.local.set({ [prefsKey(owner)]: value });
+  await prefsItem(owner).set(value);
 }
 
 /**

@@ -16,6 +16,7 @@
 import type { PortalApp } from '../../contract/schemas.ts';
 import { AuthError, isAuthError } from '../auth/errors.ts';
 import { appRequirement, isAuthenticationSufficient, type StepUpRequirement } from '../auth/step-up.ts';
+import { isCodedError } from '../errors.ts';
 import type { LaunchResult } from '../messaging.ts';
 import { StepUpRequiredError } from '../portal/api-client.ts';
 import { type LaunchNotice, launchNoticeItem, type StoredSession } from '../storage.ts';
@@ -197,6 +198,5 @@ export type Launches = ReturnType<typeof createLaunches>;
 
 /** The error's machine-readable code for a stored notice (the popup words it), when it has one. */
 function errorCodeOf(error: unknown): { code?: string } {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? { code } : {};
+  return isCodedError(error) && /^[a-z][a-z0-9_]{0,63}$/.test(error.code) ? { code: error.code } : {};
 }

@@ -35,6 +35,7 @@ import { AuthError, isAuthError } from '../auth/errors.ts';
 import { createOidcClient, type OidcClient } from '../auth/oidc.ts';
 import { createSessionManager } from '../auth/session.ts';
 import type { LauncherState, LaunchResult } from '../messaging.ts';
+import { normalizePortalUrl } from '../portal/address.ts';
 import { createPortalApi, type PortalApi } from '../portal/api-client.ts';
 import {
   catalogCacheItem,
@@ -44,7 +45,6 @@ import {
   type StoredSession,
   sessionEndedItem,
 } from '../storage.ts';
-import { normalizePortalUrl } from './addresses.ts';
 import { type CatalogProblem, type CatalogSource, createCatalogCache } from './catalog-source.ts';
 import { createFlowStore } from './flow-store.ts';
 import { createLaunches } from './launch.ts';

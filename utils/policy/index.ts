@@ -14,6 +14,8 @@
  * change), the popup and the options page (render settings, lock forced ones).
  */
 import { browser } from 'wxt/browser';
+import { CodedError, type CodedErrorOptions } from '../errors.ts';
+import { userSettingsItem } from '../storage.ts';
 import {
   isIdentityChange,
   type PolicyResult,
@@ -55,8 +57,8 @@ export {
   type UserSettings,
 } from './schema';
 
-/** The `storage.local` key holding the user's settings. */
-export const USER_SETTINGS_STORAGE_KEY = 'settings';
+/** The `storage.local` key holding the user's settings (`userSettingsItem` in utils/storage.ts). */
+export const USER_SETTINGS_STORAGE_KEY = userSettingsItem.key;
 
 /**
  * How long to wait for `storage.managed.get()`. Chromium answers from memory
@@ -77,18 +79,16 @@ export type PolicyErrorCode =
   | 'storage';
 
 /** A refused or failed settings change. `key` names the setting concerned, when there is one. */
-export class PolicyError extends Error {
+export class PolicyError extends CodedError<PolicyErrorCode> {
   override readonly name = 'PolicyError';
-  readonly code: PolicyErrorCode;
   readonly key: string | null;
 
   constructor(
     code: PolicyErrorCode,
     message: string,
-    options: { key?: string | null; cause?: unknown } = {},
+    options: { key?: string | null } & CodedErrorOptions = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
     this.key = options.key ?? null;
   }
 }
@@ -147,9 +147,8 @@ async function readManaged(timeoutMs: number): Promise<unknown> {
   }
 }
 
-async function readStoredUserSettings(): Promise<unknown> {
-  const stored = await browser.storage.local.get(USER_SETTINGS_STORAGE_KEY);
-  return stored[USER_SETTINGS_STORAGE_KEY];
+function readStoredUserSettings(): Promise<unknown> {
+  return userSettingsItem.get();
 }
 
 /** A change to the user's settings; `null` or `undefined` resets a setting to its default. */
@@ -230,7 +229,7 @@ async function applyPatch(patch: unknown, options: LoadPolicyOptions): Promise<P
   }
 
   try {
-    await browser.storage.local.set({ [USER_SETTINGS_STORAGE_KEY]: next });
+    await userSettingsItem.set(next);
   } catch (error) {
     throw new PolicyError('storage', storageFailureMessage('saved'), { cause: error });
   }
@@ -316,7 +315,8 @@ export function watchPolicy(
 
   const listener: StorageChangeListener = (changes, areaName) => {
     const relevant =
-      areaName === 'managed' || (areaName === 'local' && Object.hasOwn(changes, USER_SETTINGS_STORAGE_KEY));
+      areaName === 'managed' ||
+      (areaName === userSettingsItem.area && Object.hasOwn(changes, userSettingsItem.key));
     if (relevant && !stopped) recheck();
   };
 

@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import { networkUrlProblem, parseUrl } from '../../contract/addresses.ts';
 import { appIdSchema } from '../../contract/schemas.ts';
+import { portalAddressProblem } from '../portal/address.ts';
 
 /** Options page sections an administrator may show or hide. */
 export const OPTIONS_SECTIONS = [
@@ -54,36 +55,21 @@ export const MAX_IMAGE_URL_LENGTH = 100_000;
 // ---------------------------------------------------------------- URLs
 
 /**
- * The portal address, which is the OpenID Provider's issuer identifier: an
- * absolute `https:` URL (loopback `http:` for development) with no query,
- * fragment or credentials. Kept exactly as written apart from surrounding
- * whitespace, because the discovery document's `issuer` must match it
- * character for character (A3).
+ * The portal address, which is the OpenID Provider's issuer identifier, by
+ * the one rule of utils/portal/address.ts: an absolute `https:` URL (loopback
+ * `http:` for development) with no query, fragment or credentials, kept
+ * exactly as written apart from surrounding whitespace, because the
+ * discovery document's `issuer` must match it (A3).
  *
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#IssuerDiscovery issuer form
- * @see https://www.rfc-editor.org/rfc/rfc8414#section-2 no query or fragment in an issuer
  */
 export const portalUrlSchema = z
   .string()
   .trim()
   .max(MAX_URL_LENGTH, `The portal address must be at most ${MAX_URL_LENGTH} characters.`)
   .superRefine((value, ctx) => {
-    const url = parseUrl(value);
-    if (url === null) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'The portal address is not a valid URL (https://portal.example.com).',
-      });
-      return;
-    }
-    const problem = networkUrlProblem(url);
-    if (problem !== null) {
-      ctx.addIssue({ code: 'custom', message: `The portal address ${problem}` });
-    } else if (url.search !== '' || value.includes('?')) {
-      ctx.addIssue({ code: 'custom', message: 'The portal address must not contain a query (?…).' });
-    } else if (url.hash !== '' || value.includes('#')) {
-      ctx.addIssue({ code: 'custom', message: 'The portal address must not contain a fragment (#…).' });
-    }
+    const problem = portalAddressProblem(value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: `The portal address ${problem.reason}` });
   });
 
 /**

@@ -10,6 +10,7 @@
 import * as oauth from 'oauth4webapi';
 import type { z } from 'zod';
 import { API_BASE_PATH } from '../../contract/constants.ts';
+import type { ProblemCode } from '../../contract/problems.ts';
 import {
   type AppsResponse,
   appSchema,
@@ -19,15 +20,21 @@ import {
   lenientAppsResponseSchema,
   type Me,
   meSchema,
+  type Problem,
   problemSchema,
 } from '../../contract/schemas.ts';
 import { type StepUpRequirement, stepUpChallenge } from '../auth/step-up.ts';
+import { CodedError, type CodedErrorOptions } from '../errors.ts';
 import { uiLocale } from '../i18n.ts';
 import { acceptLanguage, parseContentLanguage } from './language.ts';
 
+/**
+ * How a portal API call failed, as the launcher classifies it (the portal's
+ * own code, when it sent a problem, is `problem.code`).
+ */
 export type PortalApiErrorCode =
-  /** 404 and similar: the thing asked for does not exist for this user. */
-  | 'not_found'
+  /** 404 and similar: the thing asked for does not exist for this user (the portal's own code for it). */
+  | Extract<ProblemCode, 'not_found'>
   /** The portal refused the access token even after a refresh. */
   | 'unauthorized'
   /** 403 */
@@ -44,39 +51,31 @@ export type PortalApiErrorCode =
  * `lang` is the language of its words (`Content-Language`), `undefined` when
  * the portal did not say.
  */
-export class PortalApiError extends Error {
+export class PortalApiError extends CodedError<PortalApiErrorCode> {
   override readonly name = 'PortalApiError';
-  readonly code: PortalApiErrorCode;
   readonly status: number | null;
   readonly lang: string | undefined;
-  declare readonly problem: z.infer<typeof problemSchema> | null;
+  declare readonly problem: Problem | null;
 
   constructor(
     code: PortalApiErrorCode,
     message: string,
-    options: {
-      status?: number | null;
-      problem?: z.infer<typeof problemSchema> | null;
-      lang?: string;
-      cause?: unknown;
-    } = {},
+    options: { status?: number | null; problem?: Problem | null; lang?: string } & CodedErrorOptions = {},
   ) {
-    super(message, { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
     this.status = options.status ?? null;
     this.lang = options.lang;
-    Object.defineProperty(this, 'problem', { value: options.problem ?? null, enumerable: false });
+    this.hide('problem', options.problem ?? null);
   }
 }
 
 /** The resource demands a fresher or stronger authentication (RFC 9470). */
-export class StepUpRequiredError extends Error {
+export class StepUpRequiredError extends CodedError<'step_up_required'> {
   override readonly name = 'StepUpRequiredError';
-  readonly code = 'step_up_required';
   readonly requirement: StepUpRequirement;
 
   constructor(requirement: StepUpRequirement) {
-    super('This needs a fresh verification with your second factor.');
+    super('step_up_required', 'This needs a fresh verification with your second factor.');
     this.requirement = requirement;
   }
 }
@@ -230,7 +229,7 @@ export function createPortalApi(options: PortalApiOptions) {
 export type PortalApi = ReturnType<typeof createPortalApi>;
 
 async function problemError(response: Response): Promise<PortalApiError> {
-  let problem: z.infer<typeof problemSchema> | null = null;
+  let problem: Problem | null = null;
   try {
     const parsed = problemSchema.safeParse(await response.json());
     if (parsed.success) problem = parsed.data;

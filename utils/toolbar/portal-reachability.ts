@@ -6,6 +6,8 @@
  * Contract: background only; nothing here throws or changes the outcome it
  * observes: a failed write only leaves the badge as it was.
  */
+
+import { isCodedError } from '../errors.ts';
 import type { LauncherState, LaunchResult } from '../messaging.ts';
 import { portalUnreachableItem } from '../storage.ts';
 
@@ -30,7 +32,7 @@ export async function noteCatalogRefresh(state: LauncherState): Promise<void> {
 export async function noteLaunch(launching: Promise<LaunchResult>): Promise<LaunchResult> {
   const result = await launching.catch(async (error: unknown) => {
     // AuthError or PortalApiError: both name an unreachable portal `network`.
-    if ((error as { code?: unknown } | null)?.code === 'network') await record(true);
+    if (isCodedError(error, 'network')) await record(true);
     throw error;
   });
   if (result.outcome === 'opened') await record(false);

@@ -11,45 +11,23 @@
  * @see https://www.rfc-editor.org/rfc/rfc9457 RFC 9457 (Problem Details for HTTP APIs)
  */
 import type { z } from 'zod';
-import type { Problem } from '../../../contract/schemas.ts';
+import type { ProblemCode } from '../../../contract/problems.ts';
+import type { PasswordViolation, Problem } from '../../../contract/schemas.ts';
 
-/** Machine-readable problem codes the extension branches on (`Problem.code`). */
-export type ApiProblemCode =
-  | 'bad_request'
-  | 'malformed_json'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'validation_failed'
-  | 'invalid_token'
-  | 'insufficient_user_authentication'
-  | 'account_disabled'
-  | 'not_found'
-  | 'app_not_launchable'
-  | 'method_not_allowed'
-  | 'locked_field'
-  | 'password_policy'
-  | 'wrong_password'
-  | 'too_many_attempts'
-  | 'totp_already_enabled'
-  | 'totp_not_pending'
-  | 'totp_not_enabled'
-  | 'invalid_code'
-  | 'ssh_key_private_key'
-  | 'ssh_key_unsupported_type'
-  | 'ssh_key_rsa_too_short'
-  | 'ssh_key_malformed'
-  | 'ssh_key_too_long'
-  | 'ssh_key_multiple_keys'
-  | 'ssh_key_duplicate'
-  | 'internal_error';
+/**
+ * Machine-readable problem codes the extension branches on (`Problem.code`):
+ * the shared list in contract/problems.ts, so a code the portal sends is a
+ * code the extension knows of.
+ */
+export type ApiProblemCode = ProblemCode;
 
 /** Options of {@link ApiProblem}. */
 export interface ApiProblemOptions {
   detail?: string;
   /** Field name → message, for 422 validation failures. */
   errors?: Record<string, string>;
-  /** `password_policy`: the rules broken (the `rules` extension member). */
-  rules?: string[];
+  /** `password_policy`: the rules broken, each with its sentence (the `violations` and `rules` members). */
+  violations?: readonly PasswordViolation[];
   /** Extra response headers (`WWW-Authenticate`, `Allow`, …). */
   headers?: Record<string, string>;
   cause?: unknown;
@@ -67,7 +45,7 @@ export class ApiProblem extends Error {
   readonly title: string;
   readonly detail: string | undefined;
   readonly errors: Record<string, string> | undefined;
-  readonly rules: string[] | undefined;
+  readonly violations: readonly PasswordViolation[] | undefined;
   readonly headers: Record<string, string>;
 
   constructor(status: number, code: ApiProblemCode, title: string, options: ApiProblemOptions = {}) {
@@ -77,7 +55,7 @@ export class ApiProblem extends Error {
     this.title = title;
     this.detail = options.detail;
     this.errors = options.errors;
-    this.rules = options.rules;
+    this.violations = options.violations;
     this.headers = options.headers ?? {};
   }
 
@@ -88,6 +66,11 @@ export class ApiProblem extends Error {
           Object.entries(this.errors).map(([field, message]) => [field.slice(0, 100), message.slice(0, 500)]),
         )
       : undefined;
+    // `rules` too, for launchers that predate `violations`.
+    const violations = this.violations?.slice(0, 10).map((violation) => ({
+      rule: violation.rule.slice(0, 40),
+      message: violation.message.slice(0, 500),
+    }));
     return {
       type: 'about:blank',
       title: this.title.slice(0, 500),
@@ -95,7 +78,7 @@ export class ApiProblem extends Error {
       code: this.code,
       ...(this.detail ? { detail: this.detail.slice(0, 2000) } : {}),
       ...(errors ? { errors } : {}),
-      ...(this.rules ? { rules: this.rules.slice(0, 10).map((rule) => rule.slice(0, 40)) } : {}),
+      ...(violations ? { rules: violations.map((violation) => violation.rule), violations } : {}),
     };
   }
 }

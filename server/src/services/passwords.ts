@@ -12,7 +12,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hash, verify } from '@node-rs/argon2';
-import type { PasswordPolicy, PasswordRule } from '../../../contract/schemas.ts';
+import type {
+  PasswordPolicy,
+  PasswordRule,
+  PasswordViolation as WireViolation,
+} from '../../../contract/schemas.ts';
 import type { Config } from '../config.ts';
 
 /** Longest password accepted (characters). Long passphrases are welcome; this only bounds hashing work. */
@@ -83,10 +87,9 @@ export function isCommonPassword(password: string): boolean {
   return loadCommonPasswords().has(normalize(password).toLowerCase());
 }
 
-/** One broken password rule: which, and the sentence a person can act on. */
-export interface PasswordViolation {
+/** One broken password rule: which, and the sentence a person can act on (sent as is in the problem's `violations`). */
+export interface PasswordViolation extends WireViolation {
   rule: PasswordRule;
-  message: string;
 }
 
 /**

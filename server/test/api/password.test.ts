@@ -81,6 +81,10 @@ describe('POST /me/password', () => {
       body: { currentPassword: 'bob-demo-password', newPassword: 'password123' },
     });
     expect(problemSchema.parse(common.json)).toMatchObject({ code: 'password_policy', rules: ['common'] });
+    // Each rule with its own sentence, as a list: a client never has to split the joined text.
+    expect(problemSchema.parse(common.json).violations).toEqual([
+      { rule: 'common', message: 'This password is too common. Choose something harder to guess.' },
+    ]);
     const ownEmail = await callApi(t.portal, 'POST', '/me/password', {
       token: bob.access_token,
       body: { currentPassword: 'bob-demo-password', newPassword: 'BOB@example.com' },

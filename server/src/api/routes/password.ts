@@ -97,9 +97,11 @@ export const passwordRoutes = [
         const sentences = violations.map((violation) => violation.message).join(' ');
         throw new ApiProblem(422, 'password_policy', 'Password does not meet the policy', {
           detail: `Choose another password: ${sentences}`.slice(0, 2000),
+          // The joined sentences under the field, for clients that predate `violations`.
           errors: { newPassword: sentences.slice(0, 500) },
-          // Which rules, so a launcher can mark them in its own checklist, in its own language.
-          rules: violations.map((violation) => violation.rule),
+          // Each rule with its sentence: a launcher marks the rules in its own checklist, in its own
+          // language, and lists the sentences as they are when they are in its language.
+          violations,
         });
       }
       portal.repos.users.setPasswordHash(user.id, await hashPassword(body.newPassword));

@@ -1,0 +1,99 @@
+/**
+ * Where each stored item lives: the address book of the storage registry
+ * (utils/storage.ts), and the only module that touches the storage areas.
+ *
+ * Why a module of its own: the registry attaches a zod schema to every item,
+ * and zod is too large for the popup (tests/unit/bundle-size.test.ts). The
+ * popup reads two items before the background answers (the snapshot and the
+ * catalog cache, utils/catalog/popup-snapshot.ts); it finds them here, by the
+ * same location the registry declares them with, and reads them raw: the
+ * background validated them when it wrote them.
+ *
+ * Contract: every location is declared by exactly one item (or family) in
+ * utils/storage.ts (tested there); nothing else names a storage key.
+ */
+import { createStore, del as idbDel, get as idbGet, set as idbSet, type UseStore } from 'idb-keyval';
+import { browser } from 'wxt/browser';
+
+/** `storage.session` (memory, trusted contexts), `storage.local`, or IndexedDB (idb-keyval). */
+export type StorageAreaName = 'session' | 'local' | 'idb';
+
+/** Where one item lives. */
+export interface StorageLocation {
+  readonly area: StorageAreaName;
+  readonly key: string;
+  /**
+   * The version its value is written with, inside a `{ version, value }`
+   * envelope; `null`: written plain, in a format its owning module reads
+   * leniently itself (formats that predate the registry).
+   */
+  readonly version: number | null;
+}
+
+/** Where a family of items lives: one key per owner, all starting with `keyPrefix`. */
+export interface StorageFamilyLocation {
+  readonly area: StorageAreaName;
+  readonly keyPrefix: string;
+  readonly version: number | null;
+}
+
+/** Every stored item's location, by the name of its item in utils/storage.ts. */
+export const STORAGE_LOCATIONS = {
+  session: { area: 'session', key: 'session', version: 1 },
+  pendingFlows: { area: 'session', key: 'pendingFlows', version: 1 },
+  launchNotice: { area: 'session', key: 'launchNotice', version: 1 },
+  sessionEnded: { area: 'session', key: 'sessionEnded', version: 1 },
+  popupSnapshot: { area: 'session', key: 'popupSnapshot', version: 1 },
+  stateChanged: { area: 'session', key: 'stateChangedAt', version: 1 },
+  portalUnreachable: { area: 'session', key: 'portalUnreachable', version: 1 },
+  catalogCache: { area: 'idb', key: 'catalog', version: 1 },
+  /** The user's own settings (utils/policy owns and salvages the format). */
+  userSettings: { area: 'local', key: 'settings', version: null },
+} as const satisfies Record<string, StorageLocation>;
+
+/** Every family's location, by the name of its family in utils/storage.ts. */
+export const STORAGE_FAMILY_LOCATIONS = {
+  /** Per issuer + subject launcher preferences (utils/catalog/prefs owns and salvages the format). */
+  launcherPrefs: { area: 'local', keyPrefix: 'launcherPrefs:', version: null },
+} as const satisfies Record<string, StorageFamilyLocation>;
+
+/** The IndexedDB database and object store of the `idb` area. */
+export const IDB_LOCATION = { database: 'portal-launcher', store: 'items' } as const;
+
+let idbStore: UseStore | null = null;
+function idb(): UseStore {
+  idbStore ??= createStore(IDB_LOCATION.database, IDB_LOCATION.store);
+  return idbStore;
+}
+
+/** The value stored at `key` in `area`, exactly as stored (`undefined` when none). */
+export async function readRaw(area: StorageAreaName, key: string): Promise<unknown> {
+  if (area === 'idb') return idbGet(key, idb());
+  const result = await browser.storage[area].get(key);
+  return result[key];
+}
+
+/** Stores `value` at `key` in `area` as it is. */
+export async function writeRaw(area: StorageAreaName, key: string, value: unknown): Promise<void> {
+  if (area === 'idb') return idbSet(key, value, idb());
+  await browser.storage[area].set({ [key]: value });
+}
+
+/** Removes `key` from `area`. */
+export async function removeRaw(area: StorageAreaName, key: string): Promise<void> {
+  if (area === 'idb') return idbDel(key, idb());
+  await browser.storage[area].remove(key);
+}
+
+/**
+ * The value inside a raw stored `{ version, value }` envelope when it was
+ * written with `location`'s version, else `undefined` (no value, another
+ * version, not an envelope). Unvalidated: for readers without the schema.
+ */
+export function unwrapStored(location: Pick<StorageLocation, 'version'>, raw: unknown): unknown {
+  if (location.version === null) return raw;
+  if (typeof raw !== 'object' || raw === null || !('version' in raw) || raw.version !== location.version) {
+    return undefined;
+  }
+  return (raw as { value?: unknown }).value;
+}
