@@ -41,6 +41,7 @@ export type ApiProblemCode =
   | 'ssh_key_too_long'
   | 'ssh_key_multiple_keys'
   | 'ssh_key_duplicate'
+  | 'collection_limit'
   | 'internal_error';
 
 /** Options of {@link ApiProblem}. */
@@ -69,6 +70,8 @@ export class ApiProblem extends Error {
   readonly errors: Record<string, string> | undefined;
   readonly rules: string[] | undefined;
   readonly headers: Record<string, string>;
+  /** Koa's flag (as `http-errors` sets it): a 4xx thrown outside the API is answered, not logged as a crash. */
+  readonly expose: boolean;
 
   constructor(status: number, code: ApiProblemCode, title: string, options: ApiProblemOptions = {}) {
     super(options.detail ?? title, { cause: options.cause });
@@ -79,6 +82,7 @@ export class ApiProblem extends Error {
     this.errors = options.errors;
     this.rules = options.rules;
     this.headers = options.headers ?? {};
+    this.expose = status < 500;
   }
 
   /** The RFC 9457 body, cut to the sizes `problemSchema` allows. */
