@@ -10,6 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import { isClientGone } from './api/body.ts';
 import { createApi } from './api/index.ts';
 import { type Config, type ConfigOverrides, loadConfig } from './config.ts';
 import type { PortalContext } from './context.ts';
@@ -207,6 +208,13 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
       }
     });
   }
+  // Koa reports a connection that failed under a response (by default to stderr, as a crash).
+  // A client that left mid-request is not one (B21); anything else goes to our log.
+  provider.app.on('error', (error: unknown, koa?: Koa.Context) => {
+    if (isClientGone(error) || (error as { expose?: unknown }).expose === true) return;
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log(`http error ${koa?.method ?? ''} ${koa?.path ?? ''}: ${message}`);
+  });
   server.on('request', provider.callback());
 
   const purge = setInterval(() => {

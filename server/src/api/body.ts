@@ -62,6 +62,7 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
     result = await parse.json(req, options);
   } catch (error) {
     throw bodyProblem(
+      req,
       error,
       limit,
       'The request body is not valid JSON. Check for a missing quote or comma.',
@@ -89,7 +90,7 @@ export async function readFormBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
     const options: CoBodyOptions = { limit, qs: FORM_PARSER };
     return (await parse.form(req, options)) as URLSearchParams;
   } catch (error) {
-    throw bodyProblem(error, limit, 'The form could not be read. Open the page again.');
+    throw bodyProblem(req, error, limit, 'The form could not be read. Open the page again.');
   }
 }
 
@@ -101,20 +102,30 @@ export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.out
 }
 
 /**
- * True for the errors of a request whose client went away mid-body (`raw-body`'s
- * `request.aborted`, or the socket reset under it): nothing to answer, nothing
- * wrong with the portal (B21).
+ * True for the errors of a request whose client went away mid-request
+ * (`raw-body`'s `request.aborted`, the socket reset or closed under it, the
+ * HTTP parser meeting the end of a half-sent request): nothing to answer,
+ * nothing wrong with the portal (B21).
  */
 export function isClientGone(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const { type, code } = error as Error & { type?: unknown; code?: unknown };
-  return type === 'request.aborted' || code === 'ECONNRESET' || code === 'ECONNABORTED';
+  return (
+    type === 'request.aborted' ||
+    code === 'ECONNRESET' ||
+    code === 'ECONNABORTED' ||
+    code === 'EPIPE' ||
+    // Node's HTTP parser on a connection that ended mid-request ("Parse Error").
+    (typeof code === 'string' && code.startsWith('HPE_'))
+  );
 }
 
 /** Maps what `co-body` (via `raw-body` and `inflation`) throws to a problem. */
-function bodyProblem(error: unknown, limit: number, syntaxDetail: string): unknown {
+function bodyProblem(req: IncomingMessage, error: unknown, limit: number, syntaxDetail: string): unknown {
   if (error instanceof ApiProblem) return error;
-  if (isClientGone(error)) {
+  // A request destroyed before its body was read fails as "stream is not readable" (a 500 in
+  // `raw-body`'s terms): the client went away all the same.
+  if (isClientGone(error) || req.destroyed) {
     return new ApiProblem(400, 'bad_request', 'Request incomplete', {
       detail: 'The request body ended before it was complete. Send it again.',
       cause: error,
