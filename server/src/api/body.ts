@@ -124,8 +124,9 @@ export function isClientGone(error: unknown): boolean {
 function bodyProblem(req: IncomingMessage, error: unknown, limit: number, syntaxDetail: string): unknown {
   if (error instanceof ApiProblem) return error;
   // A request destroyed before its body was read fails as "stream is not readable" (a 500 in
-  // `raw-body`'s terms): the client went away all the same.
-  if (isClientGone(error) || req.destroyed) {
+  // `raw-body`'s terms): the client went away all the same. (A fully read request is
+  // destroyed too once read, hence `complete`.)
+  if (isClientGone(error) || (req.destroyed && !req.complete)) {
     return new ApiProblem(400, 'bad_request', 'Request incomplete', {
       detail: 'The request body ended before it was complete. Send it again.',
       cause: error,
