@@ -9,6 +9,12 @@
  * launcher origins (B12) — and passes every other request to `next()`
  * (oidc-provider, mounted after it).
  *
+ * Routing is `@koa/router` (its `allowedMethods` finds the 405s), CORS
+ * `@koa/cors` (cors.ts), bodies `co-body` (body.ts). Kept home-made, and why:
+ * `defineRoute` and {@link handleRoute} (the zod contract in and out, which
+ * no router offers), and {@link answerProblems}, which turns the router's
+ * bare 404/405/501 statuses into the API's RFC 9457 problems.
+ *
  * @see https://www.rfc-editor.org/rfc/rfc9457 RFC 9457 (problem details)
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-13.1.2 RFC 9110 §13.1.2 (If-None-Match)
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.5 RFC 9110 §8.5 (Content-Language)
