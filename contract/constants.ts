@@ -90,6 +90,17 @@ export const SENSITIVE_CHANGE_MAX_AGE = 300;
 export const MIN_RSA_BITS = 3072;
 
 /**
+ * Per-user collection limits (B21), one number for both sides: the portal
+ * enforces each on write, and the list schemas in schemas.ts allow exactly
+ * this many, so a list at its limit still answers 200 and still validates.
+ */
+export const MAX_SSH_KEYS_PER_USER = 500;
+/** Live portal sessions per person (B21); signing in at the limit ends the least recently used one. */
+export const MAX_SESSIONS_PER_USER = 1000;
+/** Recovery codes issued at a time (B21): a new set replaces the old one, never adds to it. */
+export const RECOVERY_CODE_COUNT = 10;
+
+/**
  * The language the reference portal writes its API problems in; it answers
  * every API request with this `Content-Language` (RFC 9110 §8.5), so the
  * launcher knows when to use its own words instead.

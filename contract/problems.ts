@@ -58,6 +58,10 @@ export const PROBLEM_CODES = [
   'ssh_key_too_long',
   'ssh_key_multiple_keys',
   'ssh_key_duplicate',
+  /** 409: the key is registered to another account (which is not named). */
+  'ssh_key_in_use',
+  /** 409: a per-user collection is full (B21). */
+  'collection_limit',
   /** 500: a bug in the portal; the answer reveals nothing more. */
   'internal_error',
 ] as const;

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { isNetworkUrl } from './addresses.ts';
+import { MAX_SESSIONS_PER_USER, MAX_SSH_KEYS_PER_USER, RECOVERY_CODE_COUNT } from './constants.ts';
 import type { ProblemCode } from './problems.ts';
 
 const shortText = z.string().max(200);
@@ -220,7 +221,9 @@ export type TotpEnrollment = z.infer<typeof totpEnrollmentSchema>;
 
 /** `POST /me/mfa/totp/confirm` */
 export const totpConfirmSchema = z.object({ code: z.string().regex(/^\d{6}$/, 'Enter the 6-digit code.') });
-export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string().max(40)).length(10) });
+export const recoveryCodesSchema = z.object({
+  recoveryCodes: z.array(z.string().max(40)).length(RECOVERY_CODE_COUNT),
+});
 export type RecoveryCodes = z.infer<typeof recoveryCodesSchema>;
 
 // ---------------------------------------------------------------- SSH keys
@@ -235,7 +238,7 @@ export const sshKeySchema = z.object({
   createdAt: isoDate,
 });
 export type SshKey = z.infer<typeof sshKeySchema>;
-export const sshKeysResponseSchema = z.object({ keys: z.array(sshKeySchema).max(500) });
+export const sshKeysResponseSchema = z.object({ keys: z.array(sshKeySchema).max(MAX_SSH_KEYS_PER_USER) });
 
 /** `POST /me/ssh-keys` */
 export const sshKeyCreateSchema = z.object({
@@ -256,7 +259,9 @@ export const sessionSchema = z.object({
   current: z.boolean(),
 });
 export type PortalSession = z.infer<typeof sessionSchema>;
-export const sessionsResponseSchema = z.object({ sessions: z.array(sessionSchema).max(1000) });
+export const sessionsResponseSchema = z.object({
+  sessions: z.array(sessionSchema).max(MAX_SESSIONS_PER_USER),
+});
 
 // ---------------------------------------------------------------- downloads
 

@@ -10,6 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import { isClientGone } from './api/body.ts';
 import { createApi } from './api/index.ts';
 import { type Config, type ConfigOverrides, loadConfig } from './config.ts';
 import type { PortalContext } from './context.ts';
@@ -18,9 +19,12 @@ import { PAYROLL, type RunningDemoApp, startDemoApp, TEAM_WIKI } from './demo-ap
 import { mountInteractions } from './oidc/interactions.ts';
 import { loadOrCreateKeys, publicJwks } from './oidc/keys.ts';
 import { createProvider } from './oidc/provider.ts';
+import { enforceSessionLimit } from './oidc/sessions.ts';
 import { createRepos, databaseFile } from './repo/index.ts';
+import { withStatementCache } from './repo/statements.ts';
 import { type DemoAccounts, registerDemoApp, seedDemo } from './seed.ts';
 import { audit } from './services/audit.ts';
+import { type BufferedLog, createBufferedLog } from './services/log-sink.ts';
 import { createMailer, type Mailer } from './services/mailer.ts';
 
 export { createRepos, databaseFile };
@@ -94,9 +98,12 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.portalApi !== undefined ? { portalApi: options.portalApi } : {}),
   });
-  const log = options.logger ?? ((line: string) => console.log(line));
+  // Default: stdout, buffered off the request path and flushed by close() (services/log-sink.ts).
+  const stdoutLog = options.logger ? undefined : createBufferedLog(process.stdout);
+  const log = options.logger ?? (stdoutLog as BufferedLog).log;
   const clock = options.clock ?? (() => Date.now());
-  const db = openDatabase(databaseFile(config.dataDir));
+  // Statements prepared once for the repositories and for the services that pass `db` to repo functions.
+  const db = withStatementCache(openDatabase(databaseFile(config.dataDir)));
   const repos = createRepos(db, clock);
   const keys = await loadOrCreateKeys(config.dataDir);
 
@@ -134,6 +141,10 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   const context: PortalContext = Object.assign(partial, { provider });
   // Keep the provider's errors in our log, without request bodies (B17).
   provider.on('server_error', (_ctx, error) => log(`oidc server_error: ${error.message}`));
+  // B21: a sign-in beyond the per-user session limit ends the least recently used session.
+  provider.on('session.saved', (session: { uid?: string; accountId?: string }) => {
+    if (session.accountId) void enforceSessionLimit(context, session.accountId, session.uid);
+  });
 
   const demoApps: RunningDemoApp[] = [];
   if (options.demoApps !== false) {
@@ -197,6 +208,13 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
       }
     });
   }
+  // Koa reports a connection that failed under a response (by default to stderr, as a crash).
+  // A client that left mid-request is not one (B21); anything else goes to our log.
+  provider.app.on('error', (error: unknown, koa?: Koa.Context) => {
+    if (isClientGone(error) || (error as { expose?: unknown }).expose === true) return;
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log(`http error ${koa?.method ?? ''} ${koa?.path ?? ''}: ${message}`);
+  });
   server.on('request', provider.callback());
 
   const purge = setInterval(() => {
@@ -220,6 +238,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
         server.close(() => resolve());
       });
       db.close();
+      await stdoutLog?.flush();
     },
   };
 }

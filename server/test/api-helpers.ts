@@ -1,70 +1,13 @@
 /**
- * Helpers for the portal API's integration tests: a real portal on a random
- * loopback port with a fresh data folder and a controllable clock, a small
- * JSON client for `/api/v1`, and sign-in shortcuts for the demo users.
+ * Helpers for the portal API's integration tests: a small JSON client for
+ * `/api/v1` and sign-in shortcuts for the demo users. Portals come from the
+ * one fixture in portal.ts.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ACR_MFA, API_BASE_PATH } from '../../contract/constants.ts';
-import { type RunningPortal, startPortal } from '../src/app.ts';
+import type { RunningPortal } from '../src/app.ts';
 import { regenerateRecoveryCodes } from '../src/services/totp.ts';
+import type { TestPortal } from './portal.ts';
 import { type SignInResult, signIn } from './sign-in.ts';
-
-/** A clock that runs with real time plus an offset the test moves. */
-export interface TestClock {
-  now: () => number;
-  advance: (ms: number) => void;
-}
-
-export function createTestClock(): TestClock {
-  let offset = 0;
-  return {
-    now: () => Date.now() + offset,
-    advance: (ms) => {
-      offset += ms;
-    },
-  };
-}
-
-/** A running portal for one test file. */
-export interface TestPortal {
-  portal: RunningPortal;
-  clock: TestClock;
-  dataDir: string;
-  /** Operational log lines the portal wrote. */
-  logs: string[];
-  close: () => Promise<void>;
-}
-
-/** Starts a seeded portal on a random loopback port in a fresh temp folder. */
-export async function startTestPortal(
-  options: { config?: Parameters<typeof startPortal>[0]['config'] } = {},
-) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-api-test-'));
-  const clock = createTestClock();
-  const logs: string[] = [];
-  const portal = await startPortal({
-    dataDir,
-    port: 0,
-    seedDemo: true,
-    // Not the developer's PORTAL_* variables: a test must not change with the shell it runs in.
-    env: {},
-    clock: clock.now,
-    logger: (line) => logs.push(line),
-    ...(options.config ? { config: options.config } : {}),
-  });
-  return {
-    portal,
-    clock,
-    dataDir,
-    logs,
-    close: async () => {
-      await portal.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  } satisfies TestPortal;
-}
 
 /** An API answer with its JSON body parsed (when there is one). */
 export interface ApiAnswer {
@@ -107,7 +50,7 @@ export async function callApi(
   return { status: response.status, headers: response.headers, text, json };
 }
 
-const recoveryCodes = new WeakMap<RunningPortal, string[]>();
+const recoveryCodes = new WeakMap<TestPortal, string[]>();
 
 /**
  * Signs alice in with password and a second factor (MFA). Each TOTP time step
@@ -119,16 +62,16 @@ export async function signInAliceWithMfa(
   t: TestPortal,
   extra: { maxAge?: number } = {},
 ): Promise<SignInResult> {
-  const demo = t.portal.demo;
+  const demo = t.demo;
   if (!demo) throw new Error('The test portal was started without demo data.');
-  let codes = recoveryCodes.get(t.portal);
+  let codes = recoveryCodes.get(t);
   if (!codes?.length) {
-    const alice = t.portal.context.repos.users.findByEmail(demo.alice.email);
+    const alice = t.context.repos.users.findByEmail(demo.alice.email);
     if (!alice) throw new Error('alice is missing from the demo data.');
-    codes = regenerateRecoveryCodes(t.portal.context, alice.id).recoveryCodes;
-    recoveryCodes.set(t.portal, codes);
+    codes = regenerateRecoveryCodes(t.context, alice.id).recoveryCodes;
+    recoveryCodes.set(t, codes);
   }
-  return signIn(t.portal, {
+  return signIn(t, {
     email: demo.alice.email,
     password: demo.alice.password,
     totp: codes.shift(),
@@ -139,9 +82,9 @@ export async function signInAliceWithMfa(
 
 /** Signs a demo user in with the password only. */
 export async function signInWithPassword(t: TestPortal, who: 'alice' | 'bob'): Promise<SignInResult> {
-  const demo = t.portal.demo;
+  const demo = t.demo;
   if (!demo) throw new Error('The test portal was started without demo data.');
-  return signIn(t.portal, { email: demo[who].email, password: demo[who].password });
+  return signIn(t, { email: demo[who].email, password: demo[who].password });
 }
 
 /** Waits until `check` returns a value (mail is sent without being awaited). */

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAUNCHER_ORIGINS, MIN_RSA_BITS } from '../../contract/constants.ts';
 import { problemSchema } from '../../contract/schemas.ts';
 import { MIN_RSA_BITS as PORTAL_MIN_RSA_BITS } from '../src/ssh/validate-public-key.ts';
-import { callApi, signInWithPassword, startTestPortal, type TestPortal } from './api-helpers.ts';
+import { callApi, signInWithPassword } from './api-helpers.ts';
+import { startTestPortal, type TestPortal } from './portal.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../src/ssh/__fixtures__');
 /** What the launcher's background sends for a German page (utils/portal/language.ts). */
@@ -27,7 +28,7 @@ afterAll(() => t?.close());
 
 describe('Content-Language of API answers', () => {
   it('B16: a refused RSA-2048 key is a problem answer in English, labelled Content-Language: en, for a German reader', async () => {
-    const answer = await callApi(t.portal, 'POST', '/me/ssh-keys', {
+    const answer = await callApi(t, 'POST', '/me/ssh-keys', {
       token: bobToken,
       headers: GERMAN,
       body: { name: 'old laptop', publicKey: fs.readFileSync(path.join(fixtures, 'rsa-2048.pub'), 'utf8') },
@@ -44,17 +45,17 @@ describe('Content-Language of API answers', () => {
   });
 
   it('B6: a 401 problem (no token) carries Content-Language: en too', async () => {
-    const answer = await callApi(t.portal, 'GET', '/me', { headers: GERMAN });
+    const answer = await callApi(t, 'GET', '/me', { headers: GERMAN });
     expect(answer.status).toBe(401);
     expect(problemSchema.parse(answer.json).code).toBe('invalid_token');
     expect(answer.headers.get('content-language')).toBe('en');
   });
 
   it('C8: an unknown address and a malformed body are problems labelled en as well', async () => {
-    const missing = await callApi(t.portal, 'GET', '/no-such-thing', { token: bobToken, headers: GERMAN });
+    const missing = await callApi(t, 'GET', '/no-such-thing', { token: bobToken, headers: GERMAN });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-language')).toBe('en');
-    const malformed = await callApi(t.portal, 'PATCH', '/me', {
+    const malformed = await callApi(t, 'PATCH', '/me', {
       token: bobToken,
       headers: GERMAN,
       rawBody: '{"phone":',
@@ -65,7 +66,7 @@ describe('Content-Language of API answers', () => {
   });
 
   it('a successful answer says its language too (its texts, such as profile labels, are English)', async () => {
-    const answer = await callApi(t.portal, 'GET', '/me', { token: bobToken, headers: GERMAN });
+    const answer = await callApi(t, 'GET', '/me', { token: bobToken, headers: GERMAN });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-language')).toBe('en');
   });

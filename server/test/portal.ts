@@ -1,16 +1,51 @@
 /**
- * Shared setup for integration tests: a real portal on a random loopback
- * port with a fresh temporary data folder and captured logs.
+ * The one fixture that starts a portal for tests (server integration tests
+ * and the e2e harnesses): a real, seeded portal on a random loopback port,
+ * with a fresh temporary data folder, captured logs and a clock the test can
+ * move.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type RunningPortal, type StartPortalOptions, startPortal } from '../src/app.ts';
 
+/** A clock that runs with real time (fake timers included) plus an offset the test moves. */
+export interface TestClock {
+  now: () => number;
+  advance: (ms: number) => void;
+}
+
+/** Creates a {@link TestClock} with no offset. */
+export function createTestClock(): TestClock {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
+/** Options of {@link startTestPortal}: the portal's own options, all optional. */
+export interface TestPortalOptions extends Partial<Omit<StartPortalOptions, 'clock'>> {
+  /**
+   * Remove the data folder on `close()`. Default: when the fixture made the
+   * folder itself (a `dataDir` passed in is the caller's).
+   */
+  ownsDataDir?: boolean;
+}
+
+/** A running test portal. */
 export interface TestPortal extends RunningPortal {
+  /** Where the portal answers (its issuer), no trailing slash. */
+  baseUrl: string;
   dataDir: string;
   /** Every log line the portal wrote. */
   logs: string[];
+  /** The portal's clock. */
+  clock: TestClock;
+  /** Stops the portal (and removes its data folder when it owns it). */
+  close(): Promise<void>;
 }
 
 /** A fresh temporary data folder. */
@@ -19,18 +54,33 @@ export function freshDataDir(): string {
 }
 
 /** Starts a seeded portal on a random port with captured logs. */
-export async function startTestPortal(options: Partial<StartPortalOptions> = {}): Promise<TestPortal> {
+export async function startTestPortal(options: TestPortalOptions = {}): Promise<TestPortal> {
+  const { ownsDataDir, ...portalOptions } = options;
   const dataDir = options.dataDir ?? freshDataDir();
+  const removeDataDir = ownsDataDir ?? options.dataDir === undefined;
   const logs: string[] = [];
+  const clock = createTestClock();
   const portal = await startPortal({
-    dataDir,
     port: 0,
     seedDemo: true,
+    // Not the developer's PORTAL_* variables: a test must not change with the shell it runs in.
     env: {},
     logger: (line) => logs.push(line),
-    ...options,
+    ...portalOptions,
+    dataDir,
+    clock: clock.now,
   });
-  return Object.assign(portal, { dataDir, logs });
+  const stop = portal.close.bind(portal);
+  return Object.assign(portal, {
+    baseUrl: portal.issuer,
+    dataDir,
+    logs,
+    clock,
+    async close() {
+      await stop();
+      if (removeDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
 }
 
 let userCounter = 0;

@@ -14,7 +14,8 @@ afterAll(async () => {
 
 describe('C9: restart on the same data folder', () => {
   it('C9: the refresh token still works and the session cookie still skips the password', async () => {
-    const first = await startTestPortal({ demoApps: false });
+    // The folder outlives the first portal: the second one takes it over (and removes it on close).
+    const first = await startTestPortal({ demoApps: false, ownsDataDir: false });
     running.push(first);
     const tokens = await signIn(first, { email: 'bob@example.com', password: 'bob-demo-password' });
     const port = Number(new URL(first.issuer).port);
@@ -23,7 +24,12 @@ describe('C9: restart on the same data folder', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     // Same port so the issuer (and the cookie's host) stay the same, as in production.
-    const second = await startTestPortal({ demoApps: false, dataDir: first.dataDir, port });
+    const second = await startTestPortal({
+      demoApps: false,
+      dataDir: first.dataDir,
+      port,
+      ownsDataDir: true,
+    });
     running.push(second);
     expect(second.issuer).toBe(first.issuer);
     expect(second.demo?.alice.totpSecret).toBe(first.demo?.alice.totpSecret);

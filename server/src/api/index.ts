@@ -9,31 +9,36 @@
  * launcher origins (B12) — and passes every other request to `next()`
  * (oidc-provider, mounted after it).
  *
+ * Routing is `@koa/router` (its `allowedMethods` finds the 405s), CORS
+ * `@koa/cors` (cors.ts), bodies `co-body` (body.ts). Kept home-made, and why:
+ * `defineRoute` and {@link handleRoute} (the zod contract in and out, which
+ * no router offers), and {@link answerProblems}, which turns the router's
+ * bare 404/405/501 statuses into the API's RFC 9457 problems.
+ *
  * @see https://www.rfc-editor.org/rfc/rfc9457 RFC 9457 (problem details)
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-13.1.2 RFC 9110 §13.1.2 (If-None-Match)
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.5 RFC 9110 §8.5 (Content-Language)
  */
 import { createHash } from 'node:crypto';
+import Router, { type RouterContext } from '@koa/router';
 import { createLocalJWKSet } from 'jose';
 import type Koa from 'koa';
 import {
   API_BASE_PATH,
   apiAudience,
   LAUNCHER_CLIENT_ID,
-  LAUNCHER_ORIGINS,
   PORTAL_CONTENT_LANGUAGE,
 } from '../../../contract/constants.ts';
 import { problemSchema } from '../../../contract/schemas.ts';
 import type { PortalContext } from '../context.ts';
 import type { UserRecord } from '../repo/users.ts';
 import { type AccessToken, algorithmsOfKeys, createAccessTokenVerifier, invalidToken } from './auth.ts';
-import { parseBody, readJsonBody } from './body.ts';
-import { corsHeaders, preflightHeaders } from './cors.ts';
+import { isClientGone, parseBody, readJsonBody } from './body.ts';
+import { launcherCors, launcherPreflight } from './cors.ts';
 import { serveAgentFile } from './downloads-files.ts';
 import { ApiProblem } from './problem.ts';
 import { handleResetPasswordPage, RESET_PASSWORD_PATH } from './reset-password-page.ts';
-import type { ApiRoute, AuthedRouteContext, RequestInfo } from './route.ts';
-import { Router } from './router.ts';
+import type { ApiRoute, AuthedRouteContext, HttpMethod, RequestInfo } from './route.ts';
 import { appRoutes } from './routes/apps.ts';
 import { downloadRoutes } from './routes/downloads.ts';
 import { meRoutes } from './routes/me.ts';
@@ -41,12 +46,6 @@ import { mfaRoutes } from './routes/mfa.ts';
 import { passwordRoutes } from './routes/password.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { sshKeyRoutes } from './routes/ssh-keys.ts';
-
-/** Options of {@link createApi}. */
-export interface ApiOptions {
-  /** Origins allowed by CORS (B12); defaults to the launcher's extension origins. */
-  allowedOrigins?: readonly string[];
-}
 
 /** Every route of the API, in one table. */
 export const API_ROUTES: readonly ApiRoute[] = [
@@ -72,15 +71,14 @@ const BASE_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'no-referrer',
 };
 
+type TokenVerifier = (authorization: string | undefined) => Promise<AccessToken>;
+
 /**
  * Builds the API middleware for a portal.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750 RFC 6750 (bearer tokens)
  */
-export function createApi(ctx: PortalContext, options: ApiOptions = {}): Koa.Middleware {
-  const router = new Router<ApiRoute>();
-  for (const route of API_ROUTES) router.add(route.method, route.path, route);
-  const allowedOrigins = new Set(options.allowedOrigins ?? LAUNCHER_ORIGINS);
+export function createApi(ctx: PortalContext): Koa.Middleware {
   const verifyToken = createAccessTokenVerifier({
     issuer: ctx.issuer,
     audience: apiAudience(ctx.issuer),
@@ -88,83 +86,131 @@ export function createApi(ctx: PortalContext, options: ApiOptions = {}): Koa.Mid
     algorithms: algorithmsOfKeys(ctx.jwks.keys),
     clock: ctx.clock,
   });
+  const router = createApiRouter(API_ROUTES, (route, koa) => handleRoute(ctx, verifyToken, route, koa));
+  const problems = answerProblems(ctx);
+  const cors = launcherCors();
+  const allowedMethods = router.allowedMethods();
+  const routes = router.routes();
+  const end = async () => {};
+  // Outermost first: problems wrap CORS wrap the 405 check wrap the routes.
+  const api = (koa: RouterContext) =>
+    problems(koa, () => cors(koa, () => allowedMethods(koa, () => routes(koa, end))));
 
-  return async (koa, next) => {
+  return (koa, next) => {
     const path = koa.path;
     if (path === RESET_PASSWORD_PATH) return handleResetPasswordPage(ctx, koa);
     if (path.startsWith('/downloads/files/')) return serveAgentFile(ctx, koa);
     if (path !== API_BASE_PATH && !path.startsWith(`${API_BASE_PATH}/`)) return next();
+    // The router adds `params` and `router` to the context as it matches.
+    return api(koa as RouterContext);
+  };
+}
 
-    const origin = koa.get('Origin') || undefined;
+/**
+ * The API's routes on `@koa/router`: one handler per table entry, and per
+ * address an `OPTIONS` answer (CORS preflight) naming the methods it accepts.
+ * Unknown addresses and methods fall through to {@link answerProblems}.
+ */
+export function createApiRouter(
+  routes: readonly ApiRoute[],
+  handle: (route: ApiRoute, koa: RouterContext) => Promise<void>,
+): Router {
+  const router = new Router({ prefix: API_BASE_PATH });
+  const methodsByPath = new Map<string, HttpMethod[]>();
+  for (const route of routes) {
+    const methods = methodsByPath.get(route.path) ?? [];
+    if (methods.includes(route.method))
+      throw new Error(`Route ${route.method} ${route.path} is defined twice.`);
+    methodsByPath.set(route.path, [...methods, route.method]);
+    router.register(route.path, [route.method], (koa: RouterContext) => handle(route, koa));
+  }
+  for (const [path, methods] of methodsByPath) router.options(path, launcherPreflight(methods));
+  return router;
+}
+
+/** Runs one route: authentication, body, handler, response validation, ETag. */
+async function handleRoute(
+  ctx: PortalContext,
+  verifyToken: TokenVerifier,
+  route: ApiRoute,
+  koa: RouterContext,
+): Promise<void> {
+  const request: RequestInfo = {
+    method: koa.method,
+    path: koa.path.slice(API_BASE_PATH.length) || '/',
+    params: { ...koa.params },
+    query: new URLSearchParams(koa.querystring),
+    headers: koa.headers,
+    ip: koa.ip || null,
+    userAgent: koa.get('User-Agent') || null,
+    raw: koa.req,
+  };
+
+  const auth = route.auth ? await authenticate(ctx, verifyToken, koa.get('Authorization')) : {};
+  const body = route.body ? parseBody(route.body, await readJsonBody(koa.req)) : undefined;
+  // For public routes `auth` is empty: their handler type has no token or user to read.
+  const result = await route.handler({
+    portal: ctx,
+    request,
+    body,
+    ...auth,
+  } as AuthedRouteContext<unknown>);
+  const status = result.status ?? (result.body === undefined ? 204 : 200);
+  if (result.headers) koa.set(result.headers);
+  if (result.body === undefined || !route.response) {
+    // Body first: Koa turns an empty body into 204 unless the status is set after it.
+    koa.body = null;
+    koa.status = status;
+    return;
+  }
+  const checked = route.response.safeParse(result.body);
+  if (!checked.success) {
+    throw new Error(`Response of ${route.method} ${route.path} does not match its schema`, {
+      cause: checked.error,
+    });
+  }
+  const json = JSON.stringify(checked.data);
+  if (route.etag) {
+    // Strong validator: a digest of the exact bytes sent (RFC 9110 §8.8.3).
+    const etag = `"${createHash('sha256').update(json).digest('base64url')}"`;
+    koa.set('ETag', etag);
+    if (ifNoneMatchMatches(koa.get('If-None-Match'), etag)) {
+      koa.status = 304;
+      koa.body = null;
+      return;
+    }
+  }
+  koa.status = status;
+  koa.type = 'application/json';
+  koa.body = json;
+}
+
+/**
+ * The outermost API layer: base headers on every answer, and every failure
+ * as a problem — thrown {@link ApiProblem}s, an address no route has (404),
+ * a method the address does not take (`allowedMethods`' 405/501, answered as
+ * 405 with `Allow`, RFC 9110 §15.5.6), and bugs (500, logged). A client that
+ * left mid-request is not a bug: nothing is logged for it (B21).
+ */
+function answerProblems(ctx: PortalContext): Koa.Middleware {
+  return async (koa, next) => {
     koa.set(BASE_HEADERS);
-    koa.set(corsHeaders(origin, allowedOrigins));
     try {
-      const subPath = path.slice(API_BASE_PATH.length) || '/';
-      if (koa.method === 'OPTIONS') {
-        const found = router.match('OPTIONS', subPath);
-        if (found.kind === 'not_found') throw notFoundPath();
-        const methods = found.kind === 'method_not_allowed' ? found.allow : [];
-        koa.set(preflightHeaders(origin, allowedOrigins, methods));
-        koa.status = 204;
-        return;
-      }
-      const found = router.match(koa.method, subPath);
-      if (found.kind === 'not_found') throw notFoundPath();
-      if (found.kind === 'method_not_allowed') {
+      await next();
+      if (koa.status === 405 || koa.status === 501) {
+        // The methods the table declares; HEAD (implied by GET) and OPTIONS (preflight) go unlisted.
+        const allow = koa.response
+          .get('Allow')
+          .split(',')
+          .map((method) => method.trim())
+          .filter((method) => method && method !== 'HEAD' && method !== 'OPTIONS');
+        if (allow.length === 0) throw notFoundPath();
         throw new ApiProblem(405, 'method_not_allowed', 'Method not allowed', {
-          detail: `Use ${found.allow.join(' or ')} for this address.`,
-          headers: { Allow: found.allow.join(', ') },
+          detail: `Use ${allow.join(' or ')} for this address.`,
+          headers: { Allow: allow.join(', ') },
         });
       }
-      const route = found.route;
-      const request: RequestInfo = {
-        method: koa.method,
-        path: subPath,
-        params: found.params,
-        query: new URLSearchParams(koa.querystring),
-        headers: koa.headers,
-        ip: koa.ip || null,
-        userAgent: koa.get('User-Agent') || null,
-        raw: koa.req,
-      };
-
-      const auth = route.auth ? await authenticate(ctx, verifyToken, koa.get('Authorization')) : {};
-      const body = route.body ? parseBody(route.body, await readJsonBody(koa.req)) : undefined;
-      // For public routes `auth` is empty: their handler type has no token or user to read.
-      const result = await route.handler({
-        portal: ctx,
-        request,
-        body,
-        ...auth,
-      } as AuthedRouteContext<unknown>);
-      const status = result.status ?? (result.body === undefined ? 204 : 200);
-      if (result.headers) koa.set(result.headers);
-      if (result.body === undefined || !route.response) {
-        // Body first: Koa turns an empty body into 204 unless the status is set after it.
-        koa.body = null;
-        koa.status = status;
-        return;
-      }
-      const checked = route.response.safeParse(result.body);
-      if (!checked.success) {
-        throw new Error(`Response of ${route.method} ${route.path} does not match its schema`, {
-          cause: checked.error,
-        });
-      }
-      const json = JSON.stringify(checked.data);
-      if (route.etag) {
-        // Strong validator: a digest of the exact bytes sent (RFC 9110 §8.8.3).
-        const etag = `"${createHash('sha256').update(json).digest('base64url')}"`;
-        koa.set('ETag', etag);
-        if (ifNoneMatchMatches(koa.get('If-None-Match'), etag)) {
-          koa.status = 304;
-          koa.body = null;
-          return;
-        }
-      }
-      koa.status = status;
-      koa.type = 'application/json';
-      koa.body = json;
+      if (koa.status === 404 && koa.body == null) throw notFoundPath();
     } catch (error) {
       sendProblem(ctx, koa, error);
     }
@@ -178,7 +224,7 @@ export function createApi(ctx: PortalContext, options: ApiOptions = {}): Koa.Mid
  */
 async function authenticate(
   ctx: PortalContext,
-  verifyToken: (authorization: string | undefined) => Promise<AccessToken>,
+  verifyToken: TokenVerifier,
   authorization: string,
 ): Promise<{ token: AccessToken; user: UserRecord }> {
   const token = await verifyToken(authorization || undefined);
@@ -227,6 +273,11 @@ function sendProblem(ctx: PortalContext, koa: Koa.Context, error: unknown): void
   let problem: ApiProblem;
   if (error instanceof ApiProblem) {
     problem = error;
+  } else if (isClientGone(error)) {
+    // The client left mid-request (B21): nobody reads this answer, and nothing on our side failed.
+    problem = new ApiProblem(400, 'bad_request', 'Request incomplete', {
+      detail: 'The request ended before it was complete. Send it again.',
+    });
   } else {
     // A bug, not an expected failure: log it for the operator, tell the client nothing about it.
     ctx.log(

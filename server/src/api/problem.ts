@@ -47,6 +47,8 @@ export class ApiProblem extends Error {
   readonly errors: Record<string, string> | undefined;
   readonly violations: readonly PasswordViolation[] | undefined;
   readonly headers: Record<string, string>;
+  /** Koa's flag (as `http-errors` sets it): a 4xx thrown outside the API is answered, not logged as a crash. */
+  readonly expose: boolean;
 
   constructor(status: number, code: ApiProblemCode, title: string, options: ApiProblemOptions = {}) {
     super(options.detail ?? title, { cause: options.cause });
@@ -57,6 +59,7 @@ export class ApiProblem extends Error {
     this.errors = options.errors;
     this.violations = options.violations;
     this.headers = options.headers ?? {};
+    this.expose = status < 500;
   }
 
   /** The RFC 9457 body, cut to the sizes `problemSchema` allows. */

@@ -13,7 +13,9 @@ import type { z } from 'zod';
 import type { PortalContext } from '../context.ts';
 import type { UserRecord } from '../repo/users.ts';
 import type { AccessToken } from './auth.ts';
-import type { HttpMethod } from './router.ts';
+
+/** HTTP methods the API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** What a handler may know about the HTTP request. */
 export interface RequestInfo {
@@ -82,7 +84,7 @@ export interface PublicRouteDefinition<BS extends z.ZodType | undefined, RS exte
   ) => Promise<RouteResult<ResponseOf<RS>>> | RouteResult<ResponseOf<RS>>;
 }
 
-/** A route with its types erased, as the router stores it. */
+/** A route with its types erased, as the API table (`index.ts`) holds it. */
 export interface ApiRoute {
   method: HttpMethod;
   path: string;

@@ -25,11 +25,11 @@
  *   the token is the second, browser-independent layer.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { ParameterizedContext } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { ACR_MFA, ACR_PASSWORD } from '../../../contract/constants.ts';
+import { readFormBody } from '../api/body.ts';
 import type { PortalContext } from '../context.ts';
 import type { InteractionProgress } from '../repo/interaction-progress.ts';
 import type { UserRecord } from '../repo/users.ts';
@@ -69,17 +69,6 @@ const AMR_MFA = ['pwd', 'otp', 'mfa'];
 
 type KoaContext = ParameterizedContext;
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
-
-async function readForm(req: IncomingMessage, limit = 16 * 1024): Promise<URLSearchParams> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw Object.assign(new Error('form too large'), { status: 413 });
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-}
 
 function sameToken(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -408,7 +397,7 @@ export function mountInteractions(ctx: PortalContext): void {
       koa.status = 405;
       return;
     }
-    const form = await readForm(koa.req);
+    const form = await readFormBody(koa.req, 16 * 1024);
     const progress = repos.interactionProgress.get(details.uid, ctx.clock());
     if (!progress || !sameToken(form.get('csrf') ?? '', progress.csrf)) {
       return sendPage(koa, errorPage('This form has expired', MESSAGES.badForm), 403);

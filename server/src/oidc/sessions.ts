@@ -10,6 +10,7 @@
  * grants (refresh tokens) it authorised, because the launcher's refresh
  * tokens outlive the browser session (offline_access).
  */
+import { MAX_SESSIONS_PER_USER } from '../../../contract/constants.ts';
 import type { PortalSession } from '../../../contract/schemas.ts';
 import type { PortalContext } from '../context.ts';
 
@@ -87,6 +88,7 @@ export async function endUserSession(
   ctx: SessionsContext,
   userId: string,
   sessionId: string,
+  reason = 'ended_by_user_or_admin',
 ): Promise<boolean> {
   const session = liveSessions(ctx, userId).find((s) => s.payload.uid === sessionId);
   if (!session) return false;
@@ -95,7 +97,7 @@ export async function endUserSession(
   }
   ctx.repos.oidcStore.destroy('Session', session.id);
   ctx.repos.sessionMeta.delete(sessionId);
-  ctx.audit('sign_out', { userId, sessionId, reason: 'ended_by_user_or_admin' });
+  ctx.audit('sign_out', { userId, sessionId, reason });
   return true;
 }
 
@@ -122,4 +124,34 @@ export async function revokeUserGrants(ctx: SessionsContext, userId: string): Pr
   const grants = ctx.repos.oidcStore.grantIdsOf(userId);
   for (const grantId of grants) ctx.repos.oidcStore.revokeByGrantId(grantId);
   return grants.length;
+}
+
+/**
+ * Keeps a person at most {@link MAX_SESSIONS_PER_USER} live sessions (B21):
+ * after a session of theirs was saved, the least recently used others beyond
+ * the limit end (grants revoked, audited as `session_limit`). Ending the
+ * oldest rather than refusing the new sign-in is deliberate: a refused
+ * sign-in would lock the person out of the very page where sessions are
+ * ended. Returns how many ended.
+ */
+export async function enforceSessionLimit(
+  ctx: SessionsContext,
+  userId: string,
+  keepSessionId?: string,
+): Promise<number> {
+  if (ctx.repos.oidcStore.countSessions(userId) <= MAX_SESSIONS_PER_USER) return 0;
+  const lastUsed = (payload: StoredSessionPayload) =>
+    Math.max(
+      ctx.repos.sessionMeta.get(payload.uid as string)?.lastSeenAt ?? 0,
+      (payload.loginTs ?? 0) * 1000,
+    );
+  const sessions = liveSessions(ctx, userId);
+  const others = sessions
+    .filter((s) => s.payload.uid !== keepSessionId)
+    .sort((a, b) => lastUsed(a.payload) - lastUsed(b.payload));
+  let ended = 0;
+  for (const session of others.slice(0, Math.max(0, sessions.length - MAX_SESSIONS_PER_USER))) {
+    if (await endUserSession(ctx, userId, session.payload.uid as string, 'session_limit')) ended++;
+  }
+  return ended;
 }

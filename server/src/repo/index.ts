@@ -10,10 +10,12 @@ import { createLoginFailuresRepo } from './login-failures.ts';
 import { createMfaRepo } from './mfa.ts';
 import { createOidcStoreRepo } from './oidc-store.ts';
 import { createSessionMetaRepo } from './session-meta.ts';
+import { withStatementCache } from './statements.ts';
 import { createUsersRepo } from './users.ts';
 
-/** Builds the repositories over one database. */
-export function createRepos(db: Database, clock: () => number): PortalRepos {
+/** Builds the repositories over one database, each statement prepared once (statements.ts). */
+export function createRepos(database: Database, clock: () => number): PortalRepos {
+  const db = withStatementCache(database);
   return {
     users: createUsersRepo(db, clock),
     apps: createAppsRepo(db, clock),

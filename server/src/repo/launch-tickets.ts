@@ -55,9 +55,13 @@ export function createLaunchTicketsRepo(db: Database) {
         }
       );
     },
-    /** Drops tickets that can no longer be used. */
+    /**
+     * Drops expired tickets, seeking them by the `expires_at` index (migration
+     * 070). A consumed ticket is already refused by {@link consume}; it goes
+     * with its expiry, at most `lifetimes.launchTicket` later.
+     */
     purge(now: number): void {
-      db.prepare('DELETE FROM launch_tickets WHERE expires_at <= ? OR consumed_at IS NOT NULL').run(now);
+      db.prepare('DELETE FROM launch_tickets WHERE expires_at <= ?').run(now);
     },
   };
 }

@@ -109,6 +109,13 @@ export function createOidcStoreRepo(db: Database) {
         .all(accountId, Date.now())
         .map(toStored);
     },
+    /** How many live sessions an account has (the per-user limit, B21). */
+    countSessions(accountId: string): number {
+      return db
+        .prepare(`SELECT COUNT(*) FROM oidc_store WHERE model = 'Session' AND account_id = ? AND ${live}`)
+        .pluck()
+        .get(accountId, Date.now()) as number;
+    },
     /** Grant ids held by an account (for revoking all of them). */
     grantIdsOf(accountId: string): string[] {
       return db

@@ -23,20 +23,29 @@ export function listSshKeys(db: Database, userId: string): SshKeyRow[] {
     .all(userId) as SshKeyRow[];
 }
 
+/** Why {@link insertSshKey} stored nothing. */
+export type SshKeyInsertRefusal = 'duplicate' | 'limit';
+
 /**
- * Inserts a key. Returns false when the user already has a key with this
- * fingerprint (the UNIQUE constraint decides, so two concurrent uploads of the
- * same key cannot both succeed).
+ * Inserts a key unless the user already has `limit` keys or a key with this
+ * fingerprint. One guarded statement decides (the UNIQUE constraint and the
+ * count), so two concurrent uploads can neither both add the same key nor
+ * pass the limit together (B21). Returns true, or why nothing was stored.
  */
-export function insertSshKey(db: Database, row: SshKeyRow): boolean {
+export function insertSshKey(db: Database, row: SshKeyRow, limit: number): true | SshKeyInsertRefusal {
   const result = db
     .prepare(
       `INSERT INTO ssh_keys (id, user_id, name, type, bits, fingerprint, public_key, created_at)
-       VALUES (@id, @user_id, @name, @type, @bits, @fingerprint, @public_key, @created_at)
+       SELECT @id, @user_id, @name, @type, @bits, @fingerprint, @public_key, @created_at
+       WHERE (SELECT COUNT(*) FROM ssh_keys WHERE user_id = @user_id) < @limit
        ON CONFLICT (user_id, fingerprint) DO NOTHING`,
     )
-    .run(row);
-  return result.changes === 1;
+    .run({ ...row, limit });
+  if (result.changes === 1) return true;
+  const duplicate = db
+    .prepare('SELECT 1 FROM ssh_keys WHERE user_id = ? AND fingerprint = ?')
+    .get(row.user_id, row.fingerprint);
+  return duplicate ? 'duplicate' : 'limit';
 }
 
 /** Deletes one of the user's keys; false when the user has no key with this id. */

@@ -17,7 +17,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { PortalContext } from '../context.ts';
 import type { AppRecord } from '../repo/apps.ts';
 
-type LaunchContext = Pick<PortalContext, 'repos' | 'clock' | 'audit' | 'issuer' | 'config'>;
+type LaunchContext = Pick<PortalContext, 'repos' | 'clock' | 'audit' | 'issuer' | 'config' | 'db'>;
+
+declare const assigned: unique symbol;
+/** An app read by {@link findAssignedApp}: it exists and is assigned to the user it was read for. */
+export type AssignedApp = AppRecord & { readonly [assigned]: true };
 
 /** Expected launch failures, with a `code` the API and pages branch on. */
 export class LaunchError extends Error {
@@ -54,22 +58,37 @@ export function isRegisteredTarget(app: Pick<AppRecord, 'targetLinkUris'>, targe
 }
 
 /**
- * Mints a launch ticket for an assigned app. The caller (API) has already
- * checked the access token and the app's MFA freshness (B6).
+ * Reads an app and checks it is assigned to the user, in one place, so a
+ * caller that must look at the app first (the API's step-up check) does not
+ * read it twice.
+ *
+ * @throws {LaunchError} `unknown_app`, `not_assigned`.
+ */
+export function findAssignedApp(ctx: LaunchContext, userId: string, appId: string): AssignedApp {
+  const app = ctx.repos.apps.findById(appId);
+  if (!app) throw new LaunchError('unknown_app', 'This app does not exist.');
+  if (!ctx.repos.apps.isAssigned(appId, userId)) {
+    throw new LaunchError('not_assigned', 'This app is not assigned to you. Ask your admin for access.');
+  }
+  return app as AssignedApp;
+}
+
+/**
+ * Mints a launch ticket for an assigned app (by id, or as
+ * {@link findAssignedApp} returned it). The caller (API) has already checked
+ * the access token and the app's MFA freshness (B6). The ticket and its audit
+ * entry are written in one transaction. Expired tickets are purged by the
+ * portal's housekeeping timer (app.ts), not here.
  *
  * @throws {LaunchError} `unknown_app`, `not_assigned`, `not_launchable` (no initiate_login_uri), `invalid_target`.
  */
 export function createLaunchTicket(
   ctx: LaunchContext,
   userId: string,
-  appId: string,
+  appOrId: string | AssignedApp,
   targetLinkUri?: string,
 ): { url: string; expiresAt: string } {
-  const app = ctx.repos.apps.findById(appId);
-  if (!app) throw new LaunchError('unknown_app', 'This app does not exist.');
-  if (!ctx.repos.apps.isAssigned(appId, userId)) {
-    throw new LaunchError('not_assigned', 'This app is not assigned to you. Ask your admin for access.');
-  }
+  const app = typeof appOrId === 'string' ? findAssignedApp(ctx, userId, appOrId) : appOrId;
   if (!app.initiateLoginUri || app.targetLinkUris.length === 0) {
     throw new LaunchError('not_launchable', 'This app cannot be opened from the portal. Ask your admin.');
   }
@@ -80,16 +99,17 @@ export function createLaunchTicket(
   const ticket = randomBytes(32).toString('base64url');
   const now = ctx.clock();
   const expiresAt = now + ctx.config.lifetimes.launchTicket * 1000;
-  ctx.repos.launchTickets.purge(now);
-  ctx.repos.launchTickets.insert({
-    idHash: digest(ticket),
-    userId,
-    appId,
-    targetLinkUri: target,
-    createdAt: now,
-    expiresAt,
-  });
-  ctx.audit('launch.ticket_created', { userId, appId });
+  ctx.db.transaction(() => {
+    ctx.repos.launchTickets.insert({
+      idHash: digest(ticket),
+      userId,
+      appId: app.id,
+      targetLinkUri: target,
+      createdAt: now,
+      expiresAt,
+    });
+    ctx.audit('launch.ticket_created', { userId, appId: app.id });
+  })();
   return { url: `${ctx.issuer}/launch/${ticket}`, expiresAt: new Date(expiresAt).toISOString() };
 }
 

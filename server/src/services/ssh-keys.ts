@@ -5,12 +5,14 @@
  * Contract: {@link addSshKey} stores a key that `validateSshPublicKey`
  * accepts, or throws an {@link ApiProblem}: 422 `ssh_key_<reason>` (with the
  * validator's message under `errors.publicKey`) for a refused key, 409
- * `ssh_key_duplicate` when the user already has this key. Step-up is the
- * route's job (B11), audit too.
+ * `ssh_key_duplicate` when the user already has this key, 409
+ * `collection_limit` when the user already has `MAX_SSH_KEYS_PER_USER` keys
+ * (B21). Step-up is the route's job (B11), audit too.
  *
  * @see https://www.rfc-editor.org/rfc/rfc4253#section-6.6 RFC 4253 §6.6 (public key formats)
  */
 import { randomUUID } from 'node:crypto';
+import { MAX_SSH_KEYS_PER_USER } from '../../../contract/constants.ts';
 import type { SshKey } from '../../../contract/schemas.ts';
 import { ApiProblem, type ApiProblemCode } from '../api/problem.ts';
 import type { Database } from '../db/database.ts';
@@ -46,7 +48,7 @@ export function listUserSshKeys(db: Database, userId: string): SshKey[] {
 /**
  * Validates and stores a key for the user.
  *
- * @throws {ApiProblem} 422 for a refused key, 409 for a key the user already has.
+ * @throws {ApiProblem} 422 for a refused key, 409 for a key the user already has or one key too many.
  */
 export function addSshKey(
   db: Database,
@@ -71,10 +73,16 @@ export function addSshKey(
     public_key: result.normalized,
     created_at: clock(),
   };
-  if (!insertSshKey(db, row)) {
+  const stored = insertSshKey(db, row, MAX_SSH_KEYS_PER_USER);
+  if (stored === 'duplicate') {
     throw new ApiProblem(409, 'ssh_key_duplicate', 'SSH key already added', {
       detail: `You already added this key (${result.fingerprint}). Each key can be added once.`,
       errors: { publicKey: 'You already added this key.' },
+    });
+  }
+  if (stored === 'limit') {
+    throw new ApiProblem(409, 'collection_limit', 'Too many SSH keys', {
+      detail: `You already have ${MAX_SSH_KEYS_PER_USER} SSH keys, the most an account can hold. Remove keys you no longer use, then add this one.`,
     });
   }
   return toSshKey(row);

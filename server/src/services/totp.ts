@@ -17,6 +17,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
+import { RECOVERY_CODE_COUNT } from '../../../contract/constants.ts';
 import type { MfaStatus } from '../../../contract/schemas.ts';
 import type { PortalContext } from '../context.ts';
 
@@ -28,7 +29,7 @@ export const TOTP_PARAMETERS = { algorithm: 'SHA1', digits: 6, period: 30 } as c
 export const TOTP_WINDOW = 1;
 /** Name shown in authenticator apps. */
 export const TOTP_ISSUER = 'Portal Launcher';
-const RECOVERY_CODE_COUNT = 10;
+
 // Crockford base32 without look-alikes: 16 characters × 5 bits = 80 bits per code.
 const RECOVERY_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 

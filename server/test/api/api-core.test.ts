@@ -16,7 +16,8 @@ import {
   LAUNCHER_ORIGINS,
 } from '../../../contract/constants.ts';
 import { problemSchema } from '../../../contract/schemas.ts';
-import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../api-helpers.ts';
+import { callApi, signInWithPassword } from '../api-helpers.ts';
+import { startTestPortal, type TestPortal } from '../portal.ts';
 
 let t: TestPortal;
 let bobToken: string;
@@ -34,10 +35,10 @@ async function forge(claims: Record<string, unknown>): Promise<string> {
   };
   const jwk = keys.jwks.keys.find((key) => key.alg === 'RS256') as JWK;
   const now = Math.floor(t.clock.now() / 1000);
-  const bob = t.portal.context.repos.users.findByEmail('bob@example.com');
+  const bob = t.context.repos.users.findByEmail('bob@example.com');
   return new SignJWT({
-    iss: t.portal.issuer,
-    aud: apiAudience(t.portal.issuer),
+    iss: t.issuer,
+    aud: apiAudience(t.issuer),
     sub: bob?.id,
     iat: now,
     exp: now + 300,
@@ -66,22 +67,22 @@ function expectProblem(
 
 describe('API framework', () => {
   it('answers JSON with Cache-Control: no-store', async () => {
-    const answer = await callApi(t.portal, 'GET', '/me', { token: bobToken });
+    const answer = await callApi(t, 'GET', '/me', { token: bobToken });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     expect(answer.headers.get('cache-control')).toBe('no-store');
   });
 
   it('unknown paths and methods are problems (404, 405 with Allow)', async () => {
-    expectProblem(await callApi(t.portal, 'GET', '/nothing-here', { token: bobToken }), 404, 'not_found');
-    const wrongMethod = await callApi(t.portal, 'PUT', '/me', { token: bobToken, body: {} });
+    expectProblem(await callApi(t, 'GET', '/nothing-here', { token: bobToken }), 404, 'not_found');
+    const wrongMethod = await callApi(t, 'PUT', '/me', { token: bobToken, body: {} });
     expectProblem(wrongMethod, 405, 'method_not_allowed');
     expect(wrongMethod.headers.get('allow')).toBe('GET, PATCH');
   });
 
   it('B12: CORS only for the launcher origin, preflight included', async () => {
     const launcher = LAUNCHER_ORIGINS[0];
-    const preflight = await fetch(`${t.portal.issuer}${API_BASE_PATH}/me`, {
+    const preflight = await fetch(`${t.issuer}${API_BASE_PATH}/me`, {
       method: 'OPTIONS',
       headers: {
         origin: launcher,
@@ -95,16 +96,16 @@ describe('API framework', () => {
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
     expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
 
-    const actual = await callApi(t.portal, 'GET', '/me', { token: bobToken, headers: { origin: launcher } });
+    const actual = await callApi(t, 'GET', '/me', { token: bobToken, headers: { origin: launcher } });
     expect(actual.headers.get('access-control-allow-origin')).toBe(launcher);
     expect(actual.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
 
-    for (const origin of ['https://evil.example', 'null', `${t.portal.issuer}`]) {
-      const foreignPreflight = await fetch(`${t.portal.issuer}${API_BASE_PATH}/me`, {
+    for (const origin of ['https://evil.example', 'null', `${t.issuer}`]) {
+      const foreignPreflight = await fetch(`${t.issuer}${API_BASE_PATH}/me`, {
         method: 'OPTIONS',
         headers: { origin, 'access-control-request-method': 'GET' },
       });
-      const foreign = await callApi(t.portal, 'GET', '/me', { token: bobToken, headers: { origin } });
+      const foreign = await callApi(t, 'GET', '/me', { token: bobToken, headers: { origin } });
       for (const response of [foreignPreflight, foreign]) {
         expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
       }
@@ -112,55 +113,55 @@ describe('API framework', () => {
   });
 
   it('C8: malformed JSON, wrong media type, oversized and wrongly typed bodies are 4xx problems, never 500', async () => {
-    const malformed = await callApi(t.portal, 'PATCH', '/me', {
+    const malformed = await callApi(t, 'PATCH', '/me', {
       token: bobToken,
       rawBody: '{"phone": "+1 555',
     });
     expectProblem(malformed, 400, 'malformed_json');
-    const notUtf8 = await callApi(t.portal, 'PATCH', '/me', {
+    const notUtf8 = await callApi(t, 'PATCH', '/me', {
       token: bobToken,
       rawBody: new Uint8Array([0x7b, 0xff, 0x7d]),
     });
     expectProblem(notUtf8, 400, 'malformed_json');
-    const empty = await callApi(t.portal, 'PATCH', '/me', { token: bobToken, rawBody: '' });
+    const empty = await callApi(t, 'PATCH', '/me', { token: bobToken, rawBody: '' });
     expectProblem(empty, 400, 'malformed_json');
-    const form = await callApi(t.portal, 'PATCH', '/me', {
+    const form = await callApi(t, 'PATCH', '/me', {
       token: bobToken,
       rawBody: 'phone=1',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expectProblem(form, 415, 'unsupported_media_type');
-    const huge = await callApi(t.portal, 'PATCH', '/me', {
+    const huge = await callApi(t, 'PATCH', '/me', {
       token: bobToken,
       body: { location: 'x'.repeat(70 * 1024) },
     });
     expectProblem(huge, 413, 'payload_too_large');
-    const wrongTypes = await callApi(t.portal, 'PATCH', '/me', {
+    const wrongTypes = await callApi(t, 'PATCH', '/me', {
       token: bobToken,
       body: { phone: 42, location: ['x'] },
     });
     const problem = expectProblem(wrongTypes, 422, 'validation_failed');
     expect(Object.keys(problem.errors ?? {}).sort()).toEqual(['location', 'phone']);
-    const notObject = await callApi(t.portal, 'PATCH', '/me', { token: bobToken, body: [1, 2, 3] });
+    const notObject = await callApi(t, 'PATCH', '/me', { token: bobToken, body: [1, 2, 3] });
     expectProblem(notObject, 422, 'validation_failed');
-    const proto = await callApi(t.portal, 'PATCH', '/me', {
+    const proto = await callApi(t, 'PATCH', '/me', {
       token: bobToken,
       rawBody: '{"__proto__": {"disabled": false}, "constructor": {"prototype": {"x": 1}}}',
     });
     expectProblem(proto, 422, 'validation_failed');
-    const nothing = await callApi(t.portal, 'PATCH', '/me', { token: bobToken, body: {} });
+    const nothing = await callApi(t, 'PATCH', '/me', { token: bobToken, body: {} });
     expectProblem(nothing, 422, 'validation_failed');
-    const unknownField = await callApi(t.portal, 'POST', '/me/ssh-keys', {
+    const unknownField = await callApi(t, 'POST', '/me/ssh-keys', {
       token: bobToken,
       body: { name: 1 },
     });
     expectProblem(unknownField, 422, 'validation_failed');
     // Still healthy afterwards.
-    expect((await callApi(t.portal, 'GET', '/me', { token: bobToken })).status).toBe(200);
+    expect((await callApi(t, 'GET', '/me', { token: bobToken })).status).toBe(200);
   });
 
   it('B6: a token with the wrong audience is 401 invalid_token', async () => {
-    const answer = await callApi(t.portal, 'GET', '/me', {
+    const answer = await callApi(t, 'GET', '/me', {
       token: await forge({ aud: 'https://other.example/api/v1' }),
     });
     expectProblem(answer, 401, 'invalid_token');
@@ -168,7 +169,7 @@ describe('API framework', () => {
       'Bearer error="invalid_token", error_description="The access token is not meant for this API."',
     );
     // The same forged shape with the right audience passes: the audience is what failed.
-    expect((await callApi(t.portal, 'GET', '/me', { token: await forge({}) })).status).toBe(200);
+    expect((await callApi(t, 'GET', '/me', { token: await forge({}) })).status).toBe(200);
   });
 
   it('B6/B14: a token issued to another client, or under no live grant, is refused', async () => {
@@ -178,23 +179,23 @@ describe('API framework', () => {
       { grant_id: undefined },
       { grant_id: 'a-grant-that-never-existed' },
     ]) {
-      const answer = await callApi(t.portal, 'GET', '/me', { token: await forge(claims) });
+      const answer = await callApi(t, 'GET', '/me', { token: await forge(claims) });
       expectProblem(answer, 401, 'invalid_token');
     }
   });
 
   it('B6/B14: an app the admin registered cannot get a token for the portal API', async () => {
     const bob = await signInWithPassword(t, 'bob');
-    const payroll = t.portal.context.repos.apps.findById('payroll');
+    const payroll = t.context.repos.apps.findById('payroll');
     if (!payroll?.clientId) throw new Error('no payroll client');
-    const url = new URL(`${t.portal.issuer}/auth`);
-    const callback = `${t.portal.demoApps.payroll}/callback`;
+    const url = new URL(`${t.issuer}/auth`);
+    const callback = `${t.demoApps.payroll}/callback`;
     for (const [key, value] of Object.entries({
       client_id: payroll.clientId,
       redirect_uri: callback,
       response_type: 'code',
       scope: 'openid profile email',
-      resource: apiAudience(t.portal.issuer),
+      resource: apiAudience(t.issuer),
       state: 'state-1',
       code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
       code_challenge_method: 'S256',
@@ -211,25 +212,25 @@ describe('API framework', () => {
 
   it('B6: expired tokens, ID tokens and missing tokens are refused', async () => {
     const now = Math.floor(t.clock.now() / 1000);
-    const expired = await callApi(t.portal, 'GET', '/me', {
+    const expired = await callApi(t, 'GET', '/me', {
       token: await forge({ iat: now - 900, exp: now - 600 }),
     });
     expectProblem(expired, 401, 'invalid_token');
     const bob = await signInWithPassword(t, 'bob');
-    const idToken = await callApi(t.portal, 'GET', '/me', { token: bob.id_token });
+    const idToken = await callApi(t, 'GET', '/me', { token: bob.id_token });
     expectProblem(idToken, 401, 'invalid_token');
-    const none = await callApi(t.portal, 'GET', '/me');
+    const none = await callApi(t, 'GET', '/me');
     expectProblem(none, 401, 'invalid_token');
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
   });
 
   it('a disabled account is 401 even with a valid token', async () => {
-    const users = t.portal.context.repos.users;
+    const users = t.context.repos.users;
     const bob = users.findByEmail('bob@example.com');
     if (!bob) throw new Error('bob missing');
     users.setDisabled(bob.id, true);
     try {
-      const answer = await callApi(t.portal, 'GET', '/me', { token: bobToken });
+      const answer = await callApi(t, 'GET', '/me', { token: bobToken });
       expectProblem(answer, 401, 'account_disabled');
       expect(answer.headers.get('www-authenticate')).toContain('error="invalid_token"');
     } finally {

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadsResponseSchema } from '../../../contract/schemas.ts';
-import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../api-helpers.ts';
+import { callApi, signInWithPassword } from '../api-helpers.ts';
+import { startTestPortal, type TestPortal } from '../portal.ts';
 
 let t: TestPortal;
 let token: string;
@@ -18,7 +19,7 @@ afterAll(() => t?.close());
 
 describe('GET /downloads', () => {
   it('lists one agent per OS, each served by the portal with a matching SHA-256 and size', async () => {
-    const answer = await callApi(t.portal, 'GET', '/downloads', { token });
+    const answer = await callApi(t, 'GET', '/downloads', { token });
     expect(answer.status).toBe(200);
     const { downloads } = downloadsResponseSchema.parse(answer.json);
     expect(downloads.map((d) => d.os).sort()).toEqual(['linux', 'macos', 'windows']);
@@ -33,9 +34,9 @@ describe('GET /downloads', () => {
   });
 
   it('needs a token for the list, and serves no file that is not registered', async () => {
-    expect((await callApi(t.portal, 'GET', '/downloads')).status).toBe(401);
+    expect((await callApi(t, 'GET', '/downloads')).status).toBe(401);
     for (const name of ['..%2Fpackage.json', '..%2F..%2Fapi%2Findex.ts', 'nope.sh', '%2Fetc%2Fpasswd']) {
-      expect((await fetch(`${t.portal.issuer}/downloads/files/${name}`)).status, name).toBe(404);
+      expect((await fetch(`${t.issuer}/downloads/files/${name}`)).status, name).toBe(404);
     }
   });
 });

@@ -5,13 +5,8 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA, ACR_PASSWORD } from '../../../contract/constants.ts';
 import { appsResponseSchema, launchResponseSchema, problemSchema } from '../../../contract/schemas.ts';
-import {
-  callApi,
-  signInAliceWithMfa,
-  signInWithPassword,
-  startTestPortal,
-  type TestPortal,
-} from '../api-helpers.ts';
+import { callApi, signInAliceWithMfa, signInWithPassword } from '../api-helpers.ts';
+import { startTestPortal, type TestPortal } from '../portal.ts';
 
 let t: TestPortal;
 let wikiId: string;
@@ -24,7 +19,7 @@ beforeAll(async () => {
   t = await startTestPortal();
   const bob = await signInWithPassword(t, 'bob');
   const { apps } = appsResponseSchema.parse(
-    (await callApi(t.portal, 'GET', '/me/apps', { token: bob.access_token })).json,
+    (await callApi(t, 'GET', '/me/apps', { token: bob.access_token })).json,
   );
   wikiId = apps.find((app) => app.name === 'Team Wiki')?.id as string;
   payrollId = apps.find((app) => app.name === 'Payroll')?.id as string;
@@ -35,22 +30,22 @@ describe('POST /apps/{id}/launch', () => {
   it('an app without MFA launches with a password-only token: one-time URL, short expiry', async () => {
     const bob = await signInWithPassword(t, 'bob');
     expect(decodeJwt(bob.access_token).acr).toBe(ACR_PASSWORD);
-    const answer = await callApi(t.portal, 'POST', `/apps/${wikiId}/launch`, { token: bob.access_token });
+    const answer = await callApi(t, 'POST', `/apps/${wikiId}/launch`, { token: bob.access_token });
     expect(answer.status).toBe(200);
     const launch = launchResponseSchema.parse(answer.json);
-    expect(launch.url.startsWith(`${t.portal.issuer}/`)).toBe(true);
+    expect(launch.url.startsWith(`${t.issuer}/`)).toBe(true);
     const lifetime = Date.parse(launch.expiresAt) - t.clock.now();
     expect(lifetime).toBeGreaterThan(0);
     expect(lifetime).toBeLessThanOrEqual(60_000);
     const second = launchResponseSchema.parse(
-      (await callApi(t.portal, 'POST', `/apps/${wikiId}/launch`, { token: bob.access_token })).json,
+      (await callApi(t, 'POST', `/apps/${wikiId}/launch`, { token: bob.access_token })).json,
     );
     expect(second.url).not.toBe(launch.url);
   });
 
   it('B6: an app requiring MFA answers a password-only token with the exact RFC 9470 challenge', async () => {
     const alice = await signInWithPassword(t, 'alice');
-    const answer = await callApi(t.portal, 'POST', `/apps/${payrollId}/launch`, {
+    const answer = await callApi(t, 'POST', `/apps/${payrollId}/launch`, {
       token: alice.access_token,
     });
     expect(answer.status).toBe(401);
@@ -63,29 +58,29 @@ describe('POST /apps/{id}/launch', () => {
   it('B6: a fresh MFA token launches; the same token 5 minutes later is stale (max_age=300)', async () => {
     const alice = await signInAliceWithMfa(t);
     expect(decodeJwt(alice.access_token).acr).toBe(ACR_MFA);
-    const fresh = await callApi(t.portal, 'POST', `/apps/${payrollId}/launch`, { token: alice.access_token });
+    const fresh = await callApi(t, 'POST', `/apps/${payrollId}/launch`, { token: alice.access_token });
     expect(fresh.status).toBe(200);
     launchResponseSchema.parse(fresh.json);
 
     t.clock.advance(301_000);
-    const stale = await callApi(t.portal, 'POST', `/apps/${payrollId}/launch`, { token: alice.access_token });
+    const stale = await callApi(t, 'POST', `/apps/${payrollId}/launch`, { token: alice.access_token });
     expect(stale.status).toBe(401);
     expect(stale.headers.get('www-authenticate')).toMatch(STEP_UP_CHALLENGE);
     // The app without MFA still launches with the same token.
-    expect(
-      (await callApi(t.portal, 'POST', `/apps/${wikiId}/launch`, { token: alice.access_token })).status,
-    ).toBe(200);
+    expect((await callApi(t, 'POST', `/apps/${wikiId}/launch`, { token: alice.access_token })).status).toBe(
+      200,
+    );
     t.clock.advance(-301_000);
   });
 
   it('unknown and unassigned apps are the same 404 problem', async () => {
     const bob = await signInWithPassword(t, 'bob');
-    const unknown = await callApi(t.portal, 'POST', '/apps/no-such-app/launch', { token: bob.access_token });
-    const repos = t.portal.context.repos;
+    const unknown = await callApi(t, 'POST', '/apps/no-such-app/launch', { token: bob.access_token });
+    const repos = t.context.repos;
     const bobId = repos.users.findByEmail('bob@example.com')?.id as string;
     repos.apps.unassign(wikiId, bobId);
     try {
-      const unassigned = await callApi(t.portal, 'POST', `/apps/${wikiId}/launch`, {
+      const unassigned = await callApi(t, 'POST', `/apps/${wikiId}/launch`, {
         token: bob.access_token,
       });
       expect(unknown.status).toBe(404);
@@ -97,7 +92,7 @@ describe('POST /apps/{id}/launch', () => {
   });
 
   it('launches are audited', () => {
-    const rows = t.portal.context.db
+    const rows = t.context.db
       .prepare("SELECT event, app_id FROM audit_log WHERE event LIKE 'launch.%'")
       .all() as { event: string; app_id: string }[];
     expect(rows.some((row) => row.event === 'launch.ticket_created' && row.app_id === payrollId)).toBe(true);

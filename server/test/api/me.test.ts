@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appsResponseSchema, meSchema, problemSchema } from '../../../contract/schemas.ts';
-import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../api-helpers.ts';
+import { callApi, signInWithPassword } from '../api-helpers.ts';
+import { startTestPortal, type TestPortal } from '../portal.ts';
 
 let t: TestPortal;
 let alice: string;
@@ -19,7 +20,7 @@ afterAll(() => t?.close());
 
 describe('GET /me', () => {
   it('returns the profile in three sections; email never editable; admin-locked fields explained', async () => {
-    const answer = await callApi(t.portal, 'GET', '/me', { token: alice });
+    const answer = await callApi(t, 'GET', '/me', { token: alice });
     expect(answer.status).toBe(200);
     const me = meSchema.parse(answer.json);
     expect(me.email).toBe('alice@example.com');
@@ -33,7 +34,7 @@ describe('GET /me', () => {
     expect(employment?.fields.every((f) => !f.editable && f.lockedReason)).toBe(true);
     expect(field('phone')).toMatchObject({ editable: true });
 
-    const bobMe = meSchema.parse((await callApi(t.portal, 'GET', '/me', { token: bob })).json);
+    const bobMe = meSchema.parse((await callApi(t, 'GET', '/me', { token: bob })).json);
     expect(bobMe.mfa.totp).toBe(false);
     expect(bobMe.sections.flatMap((s) => s.fields).filter((f) => f.editable).length).toBeGreaterThan(5);
   });
@@ -41,7 +42,7 @@ describe('GET /me', () => {
 
 describe('PATCH /me', () => {
   it('updates editable fields and returns the new profile', async () => {
-    const answer = await callApi(t.portal, 'PATCH', '/me', {
+    const answer = await callApi(t, 'PATCH', '/me', {
       token: alice,
       body: { phone: '+49 30 1234567', location: 'Lisbon' },
     });
@@ -51,12 +52,12 @@ describe('PATCH /me', () => {
     expect(fields.find((f) => f.name === 'phone')?.value).toBe('+49 30 1234567');
     expect(fields.find((f) => f.name === 'location')?.value).toBe('Lisbon');
     // And it stuck.
-    const again = meSchema.parse((await callApi(t.portal, 'GET', '/me', { token: alice })).json);
+    const again = meSchema.parse((await callApi(t, 'GET', '/me', { token: alice })).json);
     expect(again.sections.flatMap((s) => s.fields).find((f) => f.name === 'location')?.value).toBe('Lisbon');
   });
 
   it('403 locked_field for an admin-locked field or the email, and nothing changes', async () => {
-    const locked = await callApi(t.portal, 'PATCH', '/me', {
+    const locked = await callApi(t, 'PATCH', '/me', {
       token: alice,
       body: { jobTitle: 'Chief Everything', location: 'Paris' },
     });
@@ -64,18 +65,18 @@ describe('PATCH /me', () => {
     const problem = problemSchema.parse(locked.json);
     expect(problem.code).toBe('locked_field');
     expect(problem.errors).toHaveProperty('jobTitle');
-    const email = await callApi(t.portal, 'PATCH', '/me', {
+    const email = await callApi(t, 'PATCH', '/me', {
       token: bob,
       body: { email: 'mallory@example.com' },
     });
     expect(email.status).toBe(403);
     expect(problemSchema.parse(email.json).code).toBe('locked_field');
-    const me = meSchema.parse((await callApi(t.portal, 'GET', '/me', { token: alice })).json);
+    const me = meSchema.parse((await callApi(t, 'GET', '/me', { token: alice })).json);
     expect(me.sections.flatMap((s) => s.fields).find((f) => f.name === 'location')?.value).toBe('Lisbon');
   });
 
   it('C8: 422 with field errors for invalid values', async () => {
-    const answer = await callApi(t.portal, 'PATCH', '/me', {
+    const answer = await callApi(t, 'PATCH', '/me', {
       token: bob,
       body: { phone: 'call me maybe', startDate: '2024-13-01' },
     });
@@ -88,7 +89,7 @@ describe('PATCH /me', () => {
 
 describe('GET /me/apps', () => {
   it('lists the assigned apps with MFA requirements and a strong ETag; If-None-Match → 304', async () => {
-    const answer = await callApi(t.portal, 'GET', '/me/apps', { token: bob });
+    const answer = await callApi(t, 'GET', '/me/apps', { token: bob });
     expect(answer.status).toBe(200);
     const { apps } = appsResponseSchema.parse(answer.json);
     expect(apps.map((app) => app.name).sort()).toEqual(['Payroll', 'Team Wiki']);
@@ -102,26 +103,26 @@ describe('GET /me/apps', () => {
 
     const etag = answer.headers.get('etag');
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
-    const cached = await callApi(t.portal, 'GET', '/me/apps', {
+    const cached = await callApi(t, 'GET', '/me/apps', {
       token: bob,
       headers: { 'if-none-match': etag as string },
     });
     expect(cached.status).toBe(304);
     expect(cached.text).toBe('');
     expect(cached.headers.get('etag')).toBe(etag);
-    const stale = await callApi(t.portal, 'GET', '/me/apps', {
+    const stale = await callApi(t, 'GET', '/me/apps', {
       token: bob,
       headers: { 'if-none-match': '"other"' },
     });
     expect(stale.status).toBe(200);
 
     // A change in the assignment changes the ETag.
-    const repos = t.portal.context.repos;
+    const repos = t.context.repos;
     const bobId = repos.users.findByEmail('bob@example.com')?.id as string;
     const wiki = apps.find((app) => app.name === 'Team Wiki')?.id as string;
     repos.apps.unassign(wiki, bobId);
     try {
-      const changed = await callApi(t.portal, 'GET', '/me/apps', {
+      const changed = await callApi(t, 'GET', '/me/apps', {
         token: bob,
         headers: { 'if-none-match': etag as string },
       });

@@ -1,7 +1,6 @@
 /**
- * C9: the API's migration (050) applies forward from the previous schema
- * (identity tables only, with data in them) and from an empty database, and
- * re-opening is a no-op.
+ * C9: the API's migrations (050, 070) apply forward from the previous schema
+ * (with data in it) and from an empty database, and re-opening is a no-op.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,15 +23,28 @@ function tempDir(): string {
   return dir;
 }
 
+/** A database file migrated with every migration before `before` only (the previous schema). */
+function previousSchema(before: string): { dir: string; file: string; previous: string } {
+  const dir = tempDir();
+  const previous = path.join(dir, 'previous-migrations');
+  fs.mkdirSync(previous);
+  for (const name of listMigrations().filter((file) => file < before)) {
+    fs.copyFileSync(path.join(MIGRATIONS_DIR, name), path.join(previous, name));
+  }
+  return { dir, file: path.join(dir, 'portal.sqlite'), previous };
+}
+
+/** Names of the indexes on a table. */
+function indexesOf(db: ReturnType<typeof openDatabase>, table: string): string[] {
+  return db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?")
+    .pluck()
+    .all(table) as string[];
+}
+
 describe('migration 050', () => {
   it('C9: applies on top of the identity schema and keeps existing users', () => {
-    const dir = tempDir();
-    const previous = path.join(dir, 'previous-migrations');
-    fs.mkdirSync(previous);
-    for (const name of listMigrations().filter((file) => file < '050')) {
-      fs.copyFileSync(path.join(MIGRATIONS_DIR, name), path.join(previous, name));
-    }
-    const file = path.join(dir, 'portal.sqlite');
+    const { file, previous } = previousSchema('050');
     const old = openDatabase(file, { migrationsDir: previous });
     old
       .prepare('INSERT INTO users (id, email, created_at, display_name) VALUES (?, ?, ?, ?)')
@@ -53,9 +65,9 @@ describe('migration 050', () => {
         public_key: 'ssh-ed25519 AAAA',
         created_at: 2,
       };
-      expect(insertSshKey(db, row)).toBe(true);
+      expect(insertSshKey(db, row, 10)).toBe(true);
       // Same fingerprint for the same user: refused by the UNIQUE constraint, not a crash.
-      expect(insertSshKey(db, { ...row, id: 'k2' })).toBe(false);
+      expect(insertSshKey(db, { ...row, id: 'k2' }, 10)).toBe('duplicate');
       expect(listSshKeys(db, 'u1')).toHaveLength(1);
       // Deleting the user deletes their keys (foreign keys are on).
       db.prepare('DELETE FROM users WHERE id = ?').run('u1');
@@ -77,6 +89,49 @@ describe('migration 050', () => {
         expect(createHash('sha256').update(bytes).digest('hex'), row.id).toBe(row.sha256);
         expect(bytes.length, row.id).toBe(row.size_bytes);
       }
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migration 070 (launch ticket expiry index)', () => {
+  it('C9: applies on top of the previous schema, keeps live tickets, and the purge uses the index', () => {
+    const { file, previous } = previousSchema('070');
+    const old = openDatabase(file, { migrationsDir: previous });
+    old
+      .prepare('INSERT INTO users (id, email, created_at, display_name) VALUES (?, ?, ?, ?)')
+      .run('u1', 'carol@example.com', 1, 'Carol');
+    old.prepare('INSERT INTO apps (id, name, created_at) VALUES (?, ?, ?)').run('wiki', 'Wiki', 1);
+    old
+      .prepare(
+        `INSERT INTO launch_tickets (id_hash, user_id, app_id, target_link_uri, created_at, expires_at)
+         VALUES (?, 'u1', 'wiki', 'https://wiki.example/', 1, ?)`,
+      )
+      .run('live', 10_000);
+    expect(indexesOf(old, 'launch_tickets')).not.toContain('launch_tickets_expires_at');
+    old.close();
+
+    const db = openDatabase(file);
+    try {
+      expect(indexesOf(db, 'launch_tickets')).toContain('launch_tickets_expires_at');
+      expect(db.prepare('SELECT id_hash FROM launch_tickets').pluck().all()).toEqual(['live']);
+      const plan = db
+        .prepare('EXPLAIN QUERY PLAN DELETE FROM launch_tickets WHERE expires_at <= ?')
+        .all(5_000) as { detail: string }[];
+      expect(plan.map((step) => step.detail).join(' ')).toContain('launch_tickets_expires_at');
+    } finally {
+      db.close();
+    }
+    const again = openDatabase(file);
+    expect(indexesOf(again, 'launch_tickets')).toContain('launch_tickets_expires_at');
+    again.close();
+  });
+
+  it('C9: an empty database gets the index too', () => {
+    const db = openDatabase(':memory:');
+    try {
+      expect(indexesOf(db, 'launch_tickets')).toContain('launch_tickets_expires_at');
     } finally {
       db.close();
     }

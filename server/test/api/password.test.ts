@@ -11,11 +11,10 @@ import {
   readMails,
   signInAliceWithMfa,
   signInWithPassword,
-  startTestPortal,
-  type TestPortal,
   waitFor,
 } from '../api-helpers.ts';
 import { HttpClient, parseForms } from '../http.ts';
+import { startTestPortal, type TestPortal } from '../portal.ts';
 import { refresh, SignInFlowError, signIn } from '../sign-in.ts';
 
 let t: TestPortal;
@@ -26,14 +25,14 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function expectInvalidGrant(refreshToken: string) {
-  const response = await refresh(t.portal, refreshToken);
+  const response = await refresh(t, refreshToken);
   expect(response.status).toBe(400);
   expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
 }
 
 describe('GET /password-policy', () => {
   it('is public and describes the policy', async () => {
-    const answer = await callApi(t.portal, 'GET', '/password-policy');
+    const answer = await callApi(t, 'GET', '/password-policy');
     expect(answer.status).toBe(200);
     const policy = passwordPolicySchema.parse(answer.json);
     expect(policy.minLength).toBeGreaterThanOrEqual(8);
@@ -45,7 +44,7 @@ describe('POST /me/password', () => {
   it('B11: a password-only or stale token gets the step-up challenge (alice has an authenticator)', async () => {
     const passwordOnly = await signInWithPassword(t, 'alice');
     const body = { currentPassword: 'alice-demo-password', newPassword: 'a completely new passphrase' };
-    const answer = await callApi(t.portal, 'POST', '/me/password', {
+    const answer = await callApi(t, 'POST', '/me/password', {
       token: passwordOnly.access_token,
       body,
     });
@@ -55,7 +54,7 @@ describe('POST /me/password', () => {
     );
     const mfa = await signInAliceWithMfa(t);
     t.clock.advance(301_000);
-    const stale = await callApi(t.portal, 'POST', '/me/password', { token: mfa.access_token, body });
+    const stale = await callApi(t, 'POST', '/me/password', { token: mfa.access_token, body });
     expect(stale.status).toBe(401);
     expect(stale.headers.get('www-authenticate')).toContain('max_age=300');
     t.clock.advance(-301_000);
@@ -63,12 +62,12 @@ describe('POST /me/password', () => {
 
   it('a wrong current password and policy violations are 422 problems listing what is wrong', async () => {
     const bob = await signInWithPassword(t, 'bob');
-    const wrong = await callApi(t.portal, 'POST', '/me/password', {
+    const wrong = await callApi(t, 'POST', '/me/password', {
       token: bob.access_token,
       body: { currentPassword: 'not it', newPassword: 'a completely new passphrase' },
     });
     expect(problemSchema.parse(wrong.json)).toMatchObject({ status: 422, code: 'wrong_password' });
-    const weak = await callApi(t.portal, 'POST', '/me/password', {
+    const weak = await callApi(t, 'POST', '/me/password', {
       token: bob.access_token,
       body: { currentPassword: 'bob-demo-password', newPassword: 'short' },
     });
@@ -76,7 +75,7 @@ describe('POST /me/password', () => {
     expect(problem).toMatchObject({ status: 422, code: 'password_policy' });
     expect(problem.errors?.newPassword).toMatch(/characters/);
     expect(problem.rules).toEqual(['min_length']);
-    const common = await callApi(t.portal, 'POST', '/me/password', {
+    const common = await callApi(t, 'POST', '/me/password', {
       token: bob.access_token,
       body: { currentPassword: 'bob-demo-password', newPassword: 'password123' },
     });
@@ -85,7 +84,7 @@ describe('POST /me/password', () => {
     expect(problemSchema.parse(common.json).violations).toEqual([
       { rule: 'common', message: 'This password is too common. Choose something harder to guess.' },
     ]);
-    const ownEmail = await callApi(t.portal, 'POST', '/me/password', {
+    const ownEmail = await callApi(t, 'POST', '/me/password', {
       token: bob.access_token,
       body: { currentPassword: 'bob-demo-password', newPassword: 'BOB@example.com' },
     });
@@ -95,7 +94,7 @@ describe('POST /me/password', () => {
   it('B4: a change ends every other session and every refresh token of the user', async () => {
     const other = await signInWithPassword(t, 'bob');
     const current = await signInWithPassword(t, 'bob');
-    const answer = await callApi(t.portal, 'POST', '/me/password', {
+    const answer = await callApi(t, 'POST', '/me/password', {
       token: current.access_token,
       body: { currentPassword: 'bob-demo-password', newPassword: 'correct horse battery staple 42' },
     });
@@ -103,17 +102,17 @@ describe('POST /me/password', () => {
     await expectInvalidGrant(other.refresh_token);
     await expectInvalidGrant(current.refresh_token);
     // The access tokens issued under those grants stop at once, not after their lifetime.
-    expect((await callApi(t.portal, 'GET', '/me', { token: other.access_token })).status).toBe(401);
+    expect((await callApi(t, 'GET', '/me', { token: other.access_token })).status).toBe(401);
     // The old password no longer signs in; the new one does.
     await expect(
-      signIn(t.portal, { email: 'bob@example.com', password: 'bob-demo-password' }),
+      signIn(t, { email: 'bob@example.com', password: 'bob-demo-password' }),
     ).rejects.toBeInstanceOf(SignInFlowError);
-    const again = await signIn(t.portal, {
+    const again = await signIn(t, {
       email: 'bob@example.com',
       password: 'correct horse battery staple 42',
     });
     expect(again.access_token).toBeTruthy();
-    const audit = t.portal.context.db
+    const audit = t.context.db
       .prepare("SELECT COUNT(*) FROM audit_log WHERE event = 'account.password_changed'")
       .pluck()
       .get() as number;
@@ -124,13 +123,13 @@ describe('POST /me/password', () => {
 describe('password reset', () => {
   it('B18: the same 202 and body for a known and an unknown address; only the known one gets mail', async () => {
     const before = readMails(t.dataDir).length;
-    const known = await callApi(t.portal, 'POST', '/password-reset', {
+    const known = await callApi(t, 'POST', '/password-reset', {
       body: { email: 'alice@example.com' },
     });
-    const unknown = await callApi(t.portal, 'POST', '/password-reset', {
+    const unknown = await callApi(t, 'POST', '/password-reset', {
       body: { email: 'nobody@example.com' },
     });
-    const invalid = await callApi(t.portal, 'POST', '/password-reset', { body: { email: 'not an address' } });
+    const invalid = await callApi(t, 'POST', '/password-reset', { body: { email: 'not an address' } });
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
     expect(invalid.status).toBe(202);
@@ -138,7 +137,7 @@ describe('password reset', () => {
     expect(invalid.text).toBe(known.text);
     expect([...unknown.headers.keys()].sort()).toEqual([...known.headers.keys()].sort());
     const link = await waitFor(() => findResetLink(t.dataDir, 'alice@example.com'));
-    expect(link.startsWith(`${t.portal.issuer}/reset-password?token=`)).toBe(true);
+    expect(link.startsWith(`${t.issuer}/reset-password?token=`)).toBe(true);
     expect(readMails(t.dataDir).length).toBe(before + 1);
   });
 
@@ -149,7 +148,7 @@ describe('password reset', () => {
     const start = count();
     for (let i = 0; i < 5; i++) {
       expect(
-        (await callApi(t.portal, 'POST', '/password-reset', { body: { email: 'ALICE@example.com' } })).status,
+        (await callApi(t, 'POST', '/password-reset', { body: { email: 'ALICE@example.com' } })).status,
       ).toBe(202);
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -161,7 +160,7 @@ describe('password reset', () => {
     t.clock.advance(16 * 60_000);
     const signedIn = await signInWithPassword(t, 'alice');
     const before = readMails(t.dataDir).length;
-    await callApi(t.portal, 'POST', '/password-reset', { body: { email: 'alice@example.com' } });
+    await callApi(t, 'POST', '/password-reset', { body: { email: 'alice@example.com' } });
     await waitFor(() => (readMails(t.dataDir).length > before ? true : undefined));
     const link = findResetLink(t.dataDir, 'alice@example.com') as string;
 
@@ -207,7 +206,7 @@ describe('password reset', () => {
     await expectInvalidGrant(signedIn.refresh_token);
     // B17: the reset token appears in no log line and no audit row.
     const token = new URL(link).searchParams.get('token') as string;
-    const auditRows = t.portal.context.db.prepare('SELECT * FROM audit_log').all();
+    const auditRows = t.context.db.prepare('SELECT * FROM audit_log').all();
     expect(`${t.logs.join('\n')}${JSON.stringify(auditRows)}`).not.toContain(token);
     // Single use: the link is dead now.
     expect((await browser.get(link)).status).toBe(410);
@@ -218,13 +217,13 @@ describe('password reset', () => {
     });
     expect(replay.status).toBe(410);
     // The new password signs in.
-    const fresh = await signIn(t.portal, { email: 'alice@example.com', password: 'a brand new passphrase' });
+    const fresh = await signIn(t, { email: 'alice@example.com', password: 'a brand new passphrase' });
     expect(fresh.access_token).toBeTruthy();
   });
 
   it('links expire after 30 minutes, and the request form answers the same for every address', async () => {
     const browser = new HttpClient();
-    const page = await browser.get(`${t.portal.issuer}/reset-password`);
+    const page = await browser.get(`${t.issuer}/reset-password`);
     expect(page.status).toBe(200);
     const form = parseForms(page.body, page.url)[0];
     if (!form) throw new Error('no form');
@@ -246,7 +245,7 @@ describe('wrong current passwords', () => {
     try {
       const bob = await signInWithPassword(strict, 'bob');
       const attempt = (currentPassword: string) =>
-        callApi(strict.portal, 'POST', '/me/password', {
+        callApi(strict, 'POST', '/me/password', {
           token: bob.access_token,
           body: { currentPassword, newPassword: 'correct horse battery staple 42' },
         });

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionsResponseSchema } from '../../../contract/schemas.ts';
-import { callApi, startTestPortal, type TestPortal } from '../api-helpers.ts';
+import { callApi } from '../api-helpers.ts';
 import { HttpClient } from '../http.ts';
+import { startTestPortal, type TestPortal } from '../portal.ts';
 import { refresh, signIn } from '../sign-in.ts';
 
 let t: TestPortal;
@@ -21,9 +22,9 @@ const CHROME_UA =
 const FIREFOX_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
 async function signInBob(userAgent: string) {
-  const demo = t.portal.demo;
+  const demo = t.demo;
   if (!demo) throw new Error('no demo data');
-  return signIn(t.portal, {
+  return signIn(t, {
     email: demo.bob.email,
     password: demo.bob.password,
     client: new HttpClient({ headers: { 'user-agent': userAgent } }),
@@ -31,7 +32,7 @@ async function signInBob(userAgent: string) {
 }
 
 async function sessions(token: string) {
-  const answer = await callApi(t.portal, 'GET', '/me/sessions', { token });
+  const answer = await callApi(t, 'GET', '/me/sessions', { token });
   expect(answer.status).toBe(200);
   return sessionsResponseSchema.parse(answer.json).sessions;
 }
@@ -48,23 +49,23 @@ describe('sessions', () => {
     expect(current?.browser).toBe('Chrome on Linux');
     expect(other?.browser).toBe('Firefox on Windows');
 
-    const ended = await callApi(t.portal, 'DELETE', `/me/sessions/${other?.id}`, {
+    const ended = await callApi(t, 'DELETE', `/me/sessions/${other?.id}`, {
       token: laptop.access_token,
     });
     expect(ended.status).toBe(204);
     expect((await sessions(laptop.access_token)).map((s) => s.id)).toEqual([current?.id]);
     // B13/B4: the ended session's access token is refused at once, not after its lifetime…
-    const refused = await callApi(t.portal, 'GET', '/me', { token: desktop.access_token });
+    const refused = await callApi(t, 'GET', '/me', { token: desktop.access_token });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
-    expect((await callApi(t.portal, 'GET', '/me', { token: laptop.access_token })).status).toBe(200);
+    expect((await callApi(t, 'GET', '/me', { token: laptop.access_token })).status).toBe(200);
     // …and its refresh token is dead too.
-    const refreshed = await refresh(t.portal, desktop.refresh_token);
+    const refreshed = await refresh(t, desktop.refresh_token);
     expect(refreshed.status).toBe(400);
     expect(((await refreshed.json()) as { error: string }).error).toBe('invalid_grant');
     // Ending it again, or a made-up id, is a 404.
     expect(
-      (await callApi(t.portal, 'DELETE', `/me/sessions/${other?.id}`, { token: laptop.access_token })).status,
+      (await callApi(t, 'DELETE', `/me/sessions/${other?.id}`, { token: laptop.access_token })).status,
     ).toBe(404);
   });
 
@@ -73,24 +74,24 @@ describe('sessions', () => {
     await signInBob(FIREFOX_UA);
     await signInBob(FIREFOX_UA);
     expect((await sessions(a.access_token)).length).toBeGreaterThanOrEqual(3);
-    expect((await callApi(t.portal, 'DELETE', '/me/sessions', { token: a.access_token })).status).toBe(400);
-    expect(
-      (await callApi(t.portal, 'DELETE', '/me/sessions?others=true', { token: a.access_token })).status,
-    ).toBe(204);
+    expect((await callApi(t, 'DELETE', '/me/sessions', { token: a.access_token })).status).toBe(400);
+    expect((await callApi(t, 'DELETE', '/me/sessions?others=true', { token: a.access_token })).status).toBe(
+      204,
+    );
     const left = await sessions(a.access_token);
     expect(left).toHaveLength(1);
     expect(left[0]?.current).toBe(true);
     // The current session's refresh token still works.
-    expect((await refresh(t.portal, a.refresh_token)).status).toBe(200);
+    expect((await refresh(t, a.refresh_token)).status).toBe(200);
   });
 
   it("a user cannot end someone else's session", async () => {
     const bob = await signInBob(CHROME_UA);
-    const demo = t.portal.demo;
+    const demo = t.demo;
     if (!demo) throw new Error('no demo data');
-    const alice = await signIn(t.portal, { email: demo.alice.email, password: demo.alice.password });
+    const alice = await signIn(t, { email: demo.alice.email, password: demo.alice.password });
     const aliceSession = (await sessions(alice.access_token)).find((s) => s.current);
-    const answer = await callApi(t.portal, 'DELETE', `/me/sessions/${aliceSession?.id}`, {
+    const answer = await callApi(t, 'DELETE', `/me/sessions/${aliceSession?.id}`, {
       token: bob.access_token,
     });
     expect(answer.status).toBe(404);

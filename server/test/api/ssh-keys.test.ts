@@ -7,13 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemSchema, sshKeySchema, sshKeysResponseSchema } from '../../../contract/schemas.ts';
-import {
-  callApi,
-  signInAliceWithMfa,
-  signInWithPassword,
-  startTestPortal,
-  type TestPortal,
-} from '../api-helpers.ts';
+import { callApi, signInAliceWithMfa, signInWithPassword } from '../api-helpers.ts';
+import { startTestPortal, type TestPortal } from '../portal.ts';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/ssh/__fixtures__');
 const fixture = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8');
@@ -32,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function add(token: string, name: string, publicKey: string) {
-  return callApi(t.portal, 'POST', '/me/ssh-keys', { token, body: { name, publicKey } });
+  return callApi(t, 'POST', '/me/ssh-keys', { token, body: { name, publicKey } });
 }
 
 describe('SSH keys', () => {
@@ -43,7 +38,7 @@ describe('SSH keys', () => {
     expect(key).toMatchObject({ name: 'Laptop', type: 'ssh-ed25519', ...expected.ed25519 });
     expect(answer.headers.get('location')).toBe(`/api/v1/me/ssh-keys/${key.id}`);
     const list = sshKeysResponseSchema.parse(
-      (await callApi(t.portal, 'GET', '/me/ssh-keys', { token: alice })).json,
+      (await callApi(t, 'GET', '/me/ssh-keys', { token: alice })).json,
     );
     expect(list.keys.map((k) => k.fingerprint)).toEqual([expected.ed25519?.fingerprint]);
     const rsa = sshKeySchema.parse((await add(alice, 'Build server', fixture('rsa-3072.pub'))).json);
@@ -68,10 +63,10 @@ describe('SSH keys', () => {
     // A private key is never echoed back or stored.
     const privateAnswer = await add(alice, 'oops', fixture('ed25519.key'));
     expect(privateAnswer.text).not.toContain('PRIVATE KEY');
-    const stored = t.portal.context.db.prepare('SELECT public_key FROM ssh_keys').pluck().all() as string[];
+    const stored = t.context.db.prepare('SELECT public_key FROM ssh_keys').pluck().all() as string[];
     expect(stored.join('\n')).not.toContain('PRIVATE');
     const list = sshKeysResponseSchema.parse(
-      (await callApi(t.portal, 'GET', '/me/ssh-keys', { token: alice })).json,
+      (await callApi(t, 'GET', '/me/ssh-keys', { token: alice })).json,
     );
     expect(list.keys).toHaveLength(2);
   });
@@ -84,10 +79,10 @@ describe('SSH keys', () => {
       /^Bearer error="insufficient_user_authentication", error_description="[^"\\]+", acr_values="urn:portal-launcher:acr:mfa", max_age=300$/,
     );
     const list = sshKeysResponseSchema.parse(
-      (await callApi(t.portal, 'GET', '/me/ssh-keys', { token: stale })).json,
+      (await callApi(t, 'GET', '/me/ssh-keys', { token: stale })).json,
     );
     const id = list.keys[0]?.id as string;
-    expect((await callApi(t.portal, 'DELETE', `/me/ssh-keys/${id}`, { token: stale })).status).toBe(401);
+    expect((await callApi(t, 'DELETE', `/me/ssh-keys/${id}`, { token: stale })).status).toBe(401);
 
     t.clock.advance(301_000);
     const old = await add(alice, 'Desktop', fixture('ecdsa-p256.pub'));
@@ -96,20 +91,20 @@ describe('SSH keys', () => {
     t.clock.advance(-301_000);
 
     const fresh = (await signInAliceWithMfa(t)).access_token;
-    expect((await callApi(t.portal, 'DELETE', `/me/ssh-keys/${id}`, { token: fresh })).status).toBe(204);
-    expect((await callApi(t.portal, 'DELETE', `/me/ssh-keys/${id}`, { token: fresh })).status).toBe(404);
+    expect((await callApi(t, 'DELETE', `/me/ssh-keys/${id}`, { token: fresh })).status).toBe(204);
+    expect((await callApi(t, 'DELETE', `/me/ssh-keys/${id}`, { token: fresh })).status).toBe(404);
   });
 
   it("keys are per user: bob cannot see or delete alice's keys", async () => {
     const bob = (await signInWithPassword(t, 'bob')).access_token;
     const aliceKeys = sshKeysResponseSchema.parse(
-      (await callApi(t.portal, 'GET', '/me/ssh-keys', { token: alice })).json,
+      (await callApi(t, 'GET', '/me/ssh-keys', { token: alice })).json,
     );
     expect(
-      sshKeysResponseSchema.parse((await callApi(t.portal, 'GET', '/me/ssh-keys', { token: bob })).json).keys,
+      sshKeysResponseSchema.parse((await callApi(t, 'GET', '/me/ssh-keys', { token: bob })).json).keys,
     ).toEqual([]);
     const id = aliceKeys.keys[0]?.id as string;
-    expect((await callApi(t.portal, 'DELETE', `/me/ssh-keys/${id}`, { token: bob })).status).toBe(404);
+    expect((await callApi(t, 'DELETE', `/me/ssh-keys/${id}`, { token: bob })).status).toBe(404);
     // Bob (no authenticator) can add the same public key for himself: duplicates are per user.
     expect((await add(bob, 'Shared', fixture('rsa-3072.pub'))).status).toBe(201);
   });

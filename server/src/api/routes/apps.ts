@@ -5,7 +5,7 @@
  */
 import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../contract/constants.ts';
 import { launchResponseSchema } from '../../../../contract/schemas.ts';
-import { createLaunchTicket, LaunchError } from '../../services/launch.ts';
+import { type AssignedApp, createLaunchTicket, findAssignedApp, LaunchError } from '../../services/launch.ts';
 import { requireFreshMfa } from '../auth.ts';
 import { ApiProblem } from '../problem.ts';
 import { defineRoute } from '../route.ts';
@@ -40,11 +40,13 @@ export const appRoutes = [
     auth: true,
     response: launchResponseSchema,
     handler: ({ portal, user, token, request }) => {
-      const appId = request.params.id as string;
-      const app = portal.repos.apps.findById(appId);
-      // Unknown and unassigned answer alike, so the API is no oracle for other people's apps.
-      if (!app || !portal.repos.apps.isAssigned(app.id, user.id)) {
-        throw new ApiProblem(404, 'not_found', 'App not found', { detail: APP_NOT_FOUND });
+      let app: AssignedApp;
+      try {
+        // Read once here; the launch service takes the record as it is (no second read).
+        app = findAssignedApp(portal, user.id, request.params.id as string);
+      } catch (error) {
+        // Unknown and unassigned answer alike, so the API is no oracle for other people's apps.
+        throw error instanceof LaunchError ? launchProblem(error) : error;
       }
       if (app.requiresMfa) {
         try {
@@ -61,7 +63,7 @@ export const appRoutes = [
       }
       let ticket: { url: string; expiresAt: string };
       try {
-        ticket = createLaunchTicket(portal, user.id, app.id);
+        ticket = createLaunchTicket(portal, user.id, app);
       } catch (error) {
         throw error instanceof LaunchError ? launchProblem(error) : error;
       }
