@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appsResponseSchema, meSchema, problemSchema } from '../../../contract/schemas.ts';
-import { callApi, signInWithPassword, startTestPortal, type TestPortal } from '../api-helpers.ts';
+import {
+  callApi,
+  signInAliceWithMfa,
+  signInWithPassword,
+  startTestPortal,
+  type TestPortal,
+} from '../api-helpers.ts';
 
 let t: TestPortal;
 let alice: string;
@@ -12,7 +18,7 @@ let bob: string;
 
 beforeAll(async () => {
   t = await startTestPortal();
-  alice = (await signInWithPassword(t, 'alice')).access_token;
+  alice = (await signInAliceWithMfa(t)).access_token;
   bob = (await signInWithPassword(t, 'bob')).access_token;
 });
 afterAll(() => t?.close());

@@ -15,6 +15,7 @@ import {
 import {
   callApi,
   signInAliceWithMfa,
+  signInBeforeAuthenticator,
   signInWithPassword,
   startTestPortal,
   type TestPortal,
@@ -91,7 +92,7 @@ describe('TOTP enrollment', () => {
   });
 
   it('B11: replacing, removing or regenerating codes for an active authenticator needs a fresh second factor', async () => {
-    const stale = await signInWithPassword(t, 'alice');
+    const stale = await signInBeforeAuthenticator(t);
     for (const [method, path] of [
       ['POST', '/me/mfa/totp'],
       ['DELETE', '/me/mfa/totp'],

@@ -4,6 +4,7 @@
  * tokens (B4).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACR_MFA } from '../../../contract/constants.ts';
 import { sessionsResponseSchema } from '../../../contract/schemas.ts';
 import { callApi, startTestPortal, type TestPortal } from '../api-helpers.ts';
 import { HttpClient } from '../http.ts';
@@ -88,7 +89,7 @@ describe('sessions', () => {
     const bob = await signInBob(CHROME_UA);
     const demo = t.portal.demo;
     if (!demo) throw new Error('no demo data');
-    const alice = await signIn(t.portal, { email: demo.alice.email, password: demo.alice.password });
+    const alice = await signIn(t.portal, { ...demo.alice, acrValues: ACR_MFA });
     const aliceSession = (await sessions(alice.access_token)).find((s) => s.current);
     const answer = await callApi(t.portal, 'DELETE', `/me/sessions/${aliceSession?.id}`, {
       token: bob.access_token,
