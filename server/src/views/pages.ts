@@ -31,7 +31,8 @@ a{color:#1a56c4}
 .who{font-weight:600}
 .qr{display:block;margin-block:1rem;margin-inline:auto;inline-size:12rem;block-size:12rem;background:#fff;padding:.5rem;border-radius:6px}
 .key,.codes{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1rem;overflow-wrap:anywhere}
-.links{padding-inline-start:1.25rem}.links li{margin-block:.5rem}.links a{display:inline-block;min-block-size:24px;padding-block:.15rem}
+.links{list-style:none;padding:0}.links li{margin-block:.5rem}.links a{display:block;min-block-size:24px;padding-block:.15rem}
+.key{text-align:center}
 .codes{display:grid;grid-template-columns:1fr 1fr;gap:.35rem 1rem;padding:0;list-style:none}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem}dt{font-weight:600}dd{margin:0;word-break:break-all}
 @media (prefers-color-scheme:dark){body{background:#12161f;color:#e7ecf5}main{background:#1c2330}.hint{color:#aab4c5}.alert{background:#3a1616;color:#ffd7d7;border-color:#7a2c2c}button.secondary{color:#9ec1ff;border-color:#9ec1ff}a{color:#9ec1ff}input{background:#12161f;color:#e7ecf5}}
