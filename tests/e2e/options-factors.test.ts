@@ -179,8 +179,8 @@ describe('security centre: bob sets up an authenticator, then signs in with it',
 
   beforeAll(async () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'launcher-e2e-qr-'));
-    // The portal asks everyone with an authenticator for it at sign-in.
-    h = await startHarness({ portal: { config: { mfaAtSignIn: true } } });
+    // The portal asks everyone with an authenticator for it at every sign-in.
+    h = await startHarness();
   });
 
   afterAll(async () => {

@@ -31,7 +31,6 @@ import {
 } from '../../../contract/constants.ts';
 import type { PortalContext } from '../context.ts';
 import { mustHaveMfa } from '../services/accounts.ts';
-import { hasActiveTotp } from '../services/totp.ts';
 import { negotiatePage } from '../views/i18n/index.ts';
 import { errorPage, logoutPage, PAGE_SECURITY_HEADERS, signedOutPage } from '../views/pages.ts';
 import { createAdapterFactory } from './adapter.ts';
@@ -114,8 +113,10 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
 
   const policy = interactionPolicy.base();
   // Ask for authentication again when the session was only password-authenticated
-  // and the request wants MFA, or the user has an authenticator (asked at every
-  // sign-in), or must have one (portal setting or the admin's flag). `acr_values` is voluntary in OIDC Core; the portal
+  // and the request wants MFA, or the user must have MFA (portal setting or the
+  // admin's flag, set after this session began). A user who merely has an
+  // authenticator gives it at every sign-in (interactions.ts); a session made
+  // before they set it up still opens apps that do not ask for MFA. `acr_values` is voluntary in OIDC Core; the portal
   // honours it as binding because step-up (RFC 9470) depends on it (B7).
   policy.get('login')?.checks.add(
     new interactionPolicy.Check('mfa_required', 'multi-factor authentication is required', (oidcCtx) => {
@@ -126,7 +127,6 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
       const user = ctx.repos.users.findById(accountId);
       const wanted =
         requestsMfa(oidc.params as Record<string, unknown>, oidc.claims) ||
-        hasActiveTotp(ctx, accountId) ||
         (user !== undefined && mustHaveMfa(ctx, user));
       return wanted ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
     }),
