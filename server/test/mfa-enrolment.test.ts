@@ -160,6 +160,19 @@ describe('MFA required by the admin (per user, CLI)', () => {
     expect(next.claims.acr).toBe(ACR_MFA);
   });
 
+  it('B11: a user required to use MFA after signing in sets it up at the next request of that session', async () => {
+    const user = await createTestUser(portal);
+    const first = await signIn(portal, user);
+    expect(first.pages).toEqual(['email', 'password']);
+    await cli('user', 'require-mfa', user.email);
+    const enrol: { secret?: string; recoveryCodes?: string[] } = {};
+    const next = await signIn(portal, { ...user, client: first.client, enrol });
+    // The session proved the password: only the set-up.
+    expect(next.pages).toEqual(['enrol', 'enrolment-done']);
+    expect(next.claims.acr).toBe(ACR_MFA);
+    expect(next.claims.sub).toBe(first.claims.sub);
+  });
+
   it('B11: user require-mfa --off lifts the requirement; an unknown email exits 1 with a message', async () => {
     const user = await createTestUser(portal);
     await cli('user', 'require-mfa', user.email);
