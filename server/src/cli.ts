@@ -10,6 +10,7 @@
  *   user unlock <email>                    clear the lockout counter
  *   user reset-mfa <email>                 remove the authenticator and recovery codes
  *   user set-password <email> --password P
+ *   user require-mfa <email> [--off]       require a second factor of one user (or stop requiring it)
  *   app add <id> --name N --redirect-uri U [--redirect-uri U2] [--initiate-login-uri U]
  *           [--target-link-uri U] [--description D] [--category C] [--requires-mfa] [--mfa-max-age S]
  *   app list
@@ -35,6 +36,7 @@ import {
   resetUserMfa,
   setUserDisabled,
   setUserPassword,
+  setUserRequireMfa,
 } from './services/accounts.ts';
 import { audit } from './services/audit.ts';
 import { unlockAccount } from './services/lockout.ts';
@@ -70,6 +72,7 @@ const OPTIONS = {
   'initiate-login-uri': { type: 'string' },
   'target-link-uri': { type: 'string', multiple: true },
   'client-id': { type: 'string' },
+  off: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -172,6 +175,19 @@ export async function runCommand(
         out.push(`Set a new password for ${user.email}; its sessions ended.`);
         break;
       }
+      // Per-user MFA requirement: a user without a second factor sets one up at the next sign-in.
+      case 'user require-mfa': {
+        const user = requireUser(ctx, required(rest[0], 'the email (user require-mfa <email> [--off])'));
+        const on = values.off !== true;
+        setUserRequireMfa(ctx, user.id, on);
+        const hasFactor = ctx.repos.mfa.getTotp(user.id)?.confirmedAt != null;
+        out.push(
+          on
+            ? `${user.email} must now use a second factor${hasFactor ? '.' : '; they set one up at their next sign-in.'}`
+            : `${user.email} no longer has to use a second factor${config.requireMfa ? ' (PORTAL_REQUIRE_MFA still requires it of everyone)' : ''}.`,
+        );
+        break;
+      }
       case 'app add': {
         const id = required(rest[0], 'the app id (app add <id> --name N --redirect-uri U)');
         if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(id))
@@ -261,6 +277,11 @@ Users
   user unlock <email>            clear the failed-attempt counter after a lockout
   user reset-mfa <email>         remove the authenticator and recovery codes
   user set-password <email> --password P
+  user require-mfa <email> [--off]
+                                 require a second factor of this user: without one, they
+                                 set up an authenticator app at their next sign-in
+                                 (--off: stop requiring it; PORTAL_REQUIRE_MFA=true
+                                 requires it of everyone)
 
 Apps
   app add <id> --name N [--redirect-uri U ...] [--initiate-login-uri U]
@@ -280,7 +301,7 @@ ${describeSettings()}
 Examples
   PORTAL_DATA_DIR=/tmp/portal npm run portal
   npm run portal -- user unlock alice@example.com
-  PORTAL_PORT=8080 PORTAL_MFA_AT_SIGN_IN=true npm run portal -- serve --no-demo`;
+  PORTAL_PORT=8080 PORTAL_REQUIRE_MFA=true npm run portal -- serve --no-demo`;
 
 /** Node's `parseArgs` errors (unknown option, missing value): usage mistakes, not crashes. */
 function isParseArgsError(error: unknown): error is Error {

@@ -6,14 +6,14 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PORTAL_ISSUER: 'https://portal.example.com',
       PORTAL_PORT: '8443',
-      PORTAL_MFA_AT_SIGN_IN: 'true',
+      PORTAL_REQUIRE_MFA: 'true',
       PORTAL_LOCKOUT_MAX_FAILURES: '5',
       PORTAL_API: 'off',
     });
     expect(config.issuer).toBe('https://portal.example.com');
     expect(config.port).toBe(8443);
     expect(config.host).toBe('127.0.0.1');
-    expect(config.mfaAtSignIn).toBe(true);
+    expect(config.requireMfa).toBe(true);
     expect(config.portalApi).toBe(false);
     expect(config.lockout.maxFailures).toBe(5);
     expect(config.lockout.maxWaitSeconds).toBe(900);
@@ -36,7 +36,7 @@ describe('loadConfig', () => {
     [{ PORTAL_ISSUER: 'http://127.0.0.1.nip.io' }, 'PORTAL_ISSUER'],
     [{ PORTAL_ISSUER: 'https://admin:secret@portal.example.com' }, 'PORTAL_ISSUER'],
     [{ PORTAL_ISSUER: 'https://portal.example.com/?tenant=a' }, 'PORTAL_ISSUER'],
-    [{ PORTAL_MFA_AT_SIGN_IN: 'maybe' }, 'PORTAL_MFA_AT_SIGN_IN'],
+    [{ PORTAL_REQUIRE_MFA: 'maybe' }, 'PORTAL_REQUIRE_MFA'],
     [{ PORTAL_LOCKOUT_MAX_FAILURES: '0' }, 'PORTAL_LOCKOUT_MAX_FAILURES'],
     [{ PORTAL_PASSWORD_MIN_LENGTH: '6' }, 'PORTAL_PASSWORD_MIN_LENGTH'],
     [{ PORTAL_SMTP_URL: 'ftp://mail' }, 'PORTAL_SMTP_URL'],

@@ -32,8 +32,11 @@ export const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(4000),
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default('.data'),
-  /** Ask for the second factor at every sign-in of a user who has TOTP, not only when a client asks. */
-  mfaAtSignIn: booleanFromEnv.or(z.boolean()).default(false),
+  /**
+   * Every user must have a second factor: one who has none sets it up during sign-in. (A user who
+   * has an authenticator is asked for it at every sign-in anyway; admins can also require it per user.)
+   */
+  requireMfa: booleanFromEnv.or(z.boolean()).default(false),
   /** Mount the portal REST API (`/api/v1`). */
   portalApi: booleanFromEnv.or(z.boolean()).default(true),
   smtpUrl: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -100,7 +103,7 @@ const ENV_NAMES: Record<string, string> = {
   port: 'PORTAL_PORT',
   host: 'PORTAL_HOST',
   dataDir: 'PORTAL_DATA_DIR',
-  mfaAtSignIn: 'PORTAL_MFA_AT_SIGN_IN',
+  requireMfa: 'PORTAL_REQUIRE_MFA',
   portalApi: 'PORTAL_API',
   smtpUrl: 'PORTAL_SMTP_URL',
   passwordMinLength: 'PORTAL_PASSWORD_MIN_LENGTH',
@@ -126,7 +129,8 @@ const SETTING_HELP: Record<string, string> = {
   port: 'port to listen on (0 = any free port)',
   host: 'address to listen on',
   dataDir: 'folder for the database, signing and cookie keys, and mail (.eml files)',
-  mfaAtSignIn: 'ask users who have an authenticator for it at every sign-in (true/false)',
+  requireMfa:
+    'require a second factor of every user (true/false); users without one set it up at sign-in\n      (per user: user require-mfa <email>)',
   portalApi: 'serve the portal REST API under /api/v1 (true/false)',
   smtpUrl:
     'send mail through this SMTP server (smtp:// or smtps://user:pass@host:port);\n      without it, mail is written as .eml files into the data folder',

@@ -3,14 +3,19 @@
  * pages … accessible"), checked in real Chromium with axe-core, walking the
  * pages the way a person does: Team Wiki sign-in (email, password, a wrong
  * password), Payroll step-up (second factor, a wrong code), the TOTP page at
- * sign-in, "MFA not set up", the locked page (B9), and the reset pages.
- * Zero axe violations on each; the error text is in a live region and the
- * field to fill has focus.
+ * sign-in, setting up MFA during sign-in (required, and step-up without a
+ * factor: QR and key, a wrong code, the recovery codes), the locked page
+ * (B9), the reset pages and the portal's root page — in light and dark, and
+ * in Arabic (right to left). Zero axe violations on each; the error text is
+ * in a live region and the field to fill has focus.
  */
 import * as OTPAuth from 'otpauth';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../src/oidc/interactions.ts';
+import { setUserRequireMfa } from '../src/services/accounts.ts';
+import { enrollConfirmedTotp, generateTotpSecret } from '../src/services/totp.ts';
+import { ar } from '../src/views/i18n/ar.ts';
 import { findResetLink, waitFor } from './api-helpers.ts';
 import {
   type AxeViolation,
@@ -41,10 +46,14 @@ function demo() {
   return portal.demo;
 }
 
-/** A fresh browser context (own cookies): one person at one computer. */
-async function freshPage(): Promise<Page> {
+/** A fresh browser context (own cookies): one person at one computer, in `language` and `scheme`. */
+async function freshPage(options: { language?: string; scheme?: 'light' | 'dark' } = {}): Promise<Page> {
   const context = await chromium.browser.createBrowserContext();
-  return context.newPage();
+  const page = await context.newPage();
+  if (options.language) await page.setExtraHTTPHeaders({ 'Accept-Language': options.language });
+  if (options.scheme)
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: options.scheme }]);
+  return page;
 }
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -98,6 +107,12 @@ async function startAppSignIn(page: Page, appUrl: string): Promise<void> {
   await Promise.all([page.waitForNavigation(), page.click('a[href^="/login"]')]);
 }
 
+/** The key the set-up page shows, without its grouping spaces. */
+async function enrolmentKey(page: Page): Promise<string> {
+  const shown = await page.$eval('[data-testid="totp-secret"]', (el) => el.textContent ?? '');
+  return shown.replace(/\s/g, '');
+}
+
 function currentCode(secret: string): string {
   return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
 }
@@ -129,12 +144,15 @@ describe('sign-in pages in Chromium', () => {
 
   it('B7: the step-up page names the app, has no axe violations, and a wrong code is announced', async () => {
     const page = await freshPage();
-    const { alice } = demo();
+    const user = await createTestUser(portal, { assign: ['team-wiki', 'payroll'] });
     // A password-only session first (Team Wiki does not ask for MFA)…
     await startAppSignIn(page, portal.demoApps.wiki);
-    await fillAndSubmit(page, { email: alice.email });
-    await fillAndSubmit(page, { password: alice.password });
+    await fillAndSubmit(page, { email: user.email });
+    await fillAndSubmit(page, { password: user.password });
     expect(page.url().startsWith(portal.demoApps.wiki)).toBe(true);
+    // …then an authenticator set up in the security centre.
+    const totpSecret = generateTotpSecret();
+    enrollConfirmedTotp(portal.context, user.id, totpSecret);
 
     // …then Payroll asks for fresh MFA: only the second factor is asked for.
     await startAppSignIn(page, portal.demoApps.payroll);
@@ -143,11 +161,11 @@ describe('sign-in pages in Chromium', () => {
     await expectAccessible(page);
     await maybeScreenshot(page, 'portal-step-up');
 
-    await fillAndSubmit(page, { code: '000000' === currentCode(alice.totpSecret) ? '111111' : '000000' });
+    await fillAndSubmit(page, { code: '000000' === currentCode(totpSecret) ? '111111' : '000000' });
     expect(await alertText(page)).toBe(MESSAGES.badCode);
     await expectAccessible(page);
 
-    await fillAndSubmit(page, { code: currentCode(alice.totpSecret) });
+    await fillAndSubmit(page, { code: currentCode(totpSecret) });
     expect(page.url().startsWith(portal.demoApps.payroll)).toBe(true);
     expect(await page.$eval('[data-testid="acr"]', (el) => el.textContent)).toBe(
       'urn:portal-launcher:acr:mfa',
@@ -156,21 +174,98 @@ describe('sign-in pages in Chromium', () => {
     await maybeScreenshot(page, 'portal-payroll');
   }, 60_000);
 
-  it('the TOTP page at sign-in and the "MFA not set up" page have no axe violations', async () => {
-    const { alice, bob } = demo();
+  it('B7: the TOTP page at sign-in (by default, Team Wiki) has no axe violations', async () => {
+    const { alice } = demo();
     const page = await freshPage();
-    await startAppSignIn(page, portal.demoApps.payroll);
+    await startAppSignIn(page, portal.demoApps.wiki);
     await fillAndSubmit(page, { email: alice.email });
     await fillAndSubmit(page, { password: alice.password });
-    expect(await page.$eval('h1', (h) => h.textContent)).toBe("Verify it's you to open Payroll");
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe("Verify it's you to open Team Wiki");
+    expect(await focusedId(page)).toBe('code');
     await expectAccessible(page);
+    await fillAndSubmit(page, { code: currentCode(alice.totpSecret) });
+    expect(await page.$eval('[data-testid="acr"]', (el) => el.textContent)).toBe(
+      'urn:portal-launcher:acr:mfa',
+    );
+  }, 60_000);
 
-    const bobPage = await freshPage();
-    await startAppSignIn(bobPage, portal.demoApps.payroll);
-    await fillAndSubmit(bobPage, { email: bob.email });
-    await fillAndSubmit(bobPage, { password: bob.password });
-    expect(await bobPage.$eval('h1', (h) => h.textContent)).toBe('Multi-factor authentication is not set up');
-    await expectAccessible(bobPage);
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`B7/B11: step-up without a factor leads to set-up; set-up, a wrong code and the recovery codes have no axe violations (${scheme})`, async () => {
+      const user = await createTestUser(portal, { assign: ['payroll'] });
+      const page = await freshPage({ scheme });
+      await startAppSignIn(page, portal.demoApps.payroll);
+      await fillAndSubmit(page, { email: user.email });
+      await fillAndSubmit(page, { password: user.password });
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('Set up an authenticator app');
+      expect(await page.content()).toContain('Payroll requires a second factor');
+      expect(await focusedId(page)).toBe('code');
+      await expectAccessible(page);
+      if (scheme === 'light') await maybeScreenshot(page, 'portal-mfa-set-up');
+
+      const secret = await enrolmentKey(page);
+      await fillAndSubmit(page, { code: currentCode(secret) === '123456' ? '654321' : '123456' });
+      expect(await alertText(page)).toBe(MESSAGES.badEnrolCode);
+      await expectAccessible(page);
+
+      await fillAndSubmit(page, { code: currentCode(secret) });
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('Save your recovery codes');
+      expect(await page.$$eval('[data-testid="recovery-codes"] li', (items) => items.length)).toBe(10);
+      await expectAccessible(page);
+      await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+      expect(page.url().startsWith(portal.demoApps.payroll)).toBe(true);
+      expect(await page.$eval('[data-testid="acr"]', (el) => el.textContent)).toBe(
+        'urn:portal-launcher:acr:mfa',
+      );
+    }, 90_000);
+  }
+
+  it('B11: required MFA set-up at sign-in in Arabic (dir="rtl") and the Arabic sign-in pages have no axe violations, in light and dark', async () => {
+    const user = await createTestUser(portal, { assign: ['team-wiki'] });
+    setUserRequireMfa(portal.context, user.id, true);
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await freshPage({ language: 'ar', scheme });
+      await startAppSignIn(page, portal.demoApps.wiki);
+      expect(await page.$eval('html', (el) => `${el.getAttribute('lang')} ${el.getAttribute('dir')}`)).toBe(
+        'ar rtl',
+      );
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe(ar.signIn.title);
+      await expectAccessible(page);
+      await fillAndSubmit(page, { email: user.email });
+      if (scheme === 'light') {
+        // Once only: this portal locks after two failures.
+        await fillAndSubmit(page, { password: 'not the password' });
+        expect(await alertText(page)).toBe(ar.messages.badCredentials);
+        await expectAccessible(page);
+      }
+      await fillAndSubmit(page, { password: user.password });
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe(ar.enrol.title);
+      await expectAccessible(page);
+      if (scheme === 'light') await maybeScreenshot(page, 'portal-mfa-set-up-ar');
+      if (scheme === 'dark') {
+        // Finish the set-up once: the recovery codes page in Arabic, dark.
+        await fillAndSubmit(page, { code: currentCode(await enrolmentKey(page)) });
+        expect(await page.$eval('h1', (h) => h.textContent)).toBe(ar.enrol.recoveryTitle);
+        await expectAccessible(page);
+      }
+    }
+  }, 90_000);
+
+  it('the root page says what the portal is, and has no axe violations in English, Arabic, light and dark', async () => {
+    for (const [language, scheme] of [
+      ['en', 'light'],
+      ['en', 'dark'],
+      ['ar', 'light'],
+      ['ar', 'dark'],
+    ] as const) {
+      const page = await freshPage({ language, scheme });
+      const answer = await page.goto(`${portal.issuer}/`);
+      expect(answer?.status()).toBe(200);
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe(
+        language === 'ar' ? ar.portalName : 'Company portal',
+      );
+      await expectAccessible(page);
+      if (language === 'en' && scheme === 'light') await maybeScreenshot(page, 'portal-root');
+    }
   }, 60_000);
 
   it('in dark mode the sign-in and error pages keep their contrast (no axe violations)', async () => {
@@ -185,6 +280,15 @@ describe('sign-in pages in Chromium', () => {
   }, 60_000);
 
   it('the error pages (used launch link, expired sign-in) have no axe violations', async () => {
+    for (const options of [{}, { language: 'ar', scheme: 'dark' as const }]) {
+      const page = await freshPage(options);
+      const launch = await page.goto(`${portal.issuer}/launch/not-a-real-ticket`);
+      expect(launch?.status()).toBe(410);
+      await expectAccessible(page);
+      const expired = await page.goto(`${portal.issuer}/interaction/not-a-real-interaction`);
+      expect(expired?.status()).toBe(400);
+      await expectAccessible(page);
+    }
     const page = await freshPage();
     const launch = await page.goto(`${portal.issuer}/launch/not-a-real-ticket`);
     expect(launch?.status()).toBe(410);

@@ -5,7 +5,8 @@
  */
 import { ACR_MFA, API_BASE_PATH } from '../../contract/constants.ts';
 import type { RunningPortal } from '../src/app.ts';
-import { regenerateRecoveryCodes } from '../src/services/totp.ts';
+import { createUser } from '../src/services/accounts.ts';
+import { enrollConfirmedTotp, generateTotpSecret, regenerateRecoveryCodes } from '../src/services/totp.ts';
 import type { TestPortal } from './portal.ts';
 import { type SignInResult, signIn } from './sign-in.ts';
 
@@ -80,8 +81,25 @@ export async function signInAliceWithMfa(
   });
 }
 
-/** Signs a demo user in with the password only. */
-export async function signInWithPassword(t: TestPortal, who: 'alice' | 'bob'): Promise<SignInResult> {
+let beforeAuthenticatorCount = 0;
+
+/**
+ * A password-only token of a user who has an authenticator: signed in with the password,
+ * then set up the authenticator (in the security centre). Since a user with a second
+ * factor gives it at every sign-in (B7), this is how such a user holds a token below MFA.
+ */
+export async function signInBeforeAuthenticator(t: TestPortal): Promise<SignInResult & { userId: string }> {
+  beforeAuthenticatorCount += 1;
+  const email = `before-authenticator-${process.pid}-${beforeAuthenticatorCount}@example.com`;
+  const password = `a passphrase for ${email}`;
+  const user = await createUser(t.context, { email, password });
+  const signedIn = await signIn(t, { email, password });
+  enrollConfirmedTotp(t.context, user.id, generateTotpSecret());
+  return { ...signedIn, userId: user.id };
+}
+
+/** Signs a demo user in with the password only (bob: alice gives her code at every sign-in). */
+export async function signInWithPassword(t: TestPortal, who: 'bob'): Promise<SignInResult> {
   const demo = t.demo;
   if (!demo) throw new Error('The test portal was started without demo data.');
   return signIn(t, { email: demo[who].email, password: demo[who].password });

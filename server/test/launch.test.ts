@@ -6,9 +6,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACR_MFA, ACR_PASSWORD } from '../../contract/constants.ts';
 import { createLaunchTicket, isRegisteredTarget, LaunchError } from '../src/services/launch.ts';
+import { enrollConfirmedTotp, generateTotpSecret } from '../src/services/totp.ts';
 import { HttpClient, parseForms, textByTestId } from './http.ts';
 import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';
-import { pageKind, signIn } from './sign-in.ts';
+import { enrolmentSecret, pageKind, recoveryCodesOn, signIn } from './sign-in.ts';
 
 let portal: TestPortal;
 beforeAll(async () => {
@@ -96,16 +97,19 @@ describe('demo apps', () => {
   });
 
   it('launching Payroll from a password-only session asks only for the second factor, naming Payroll', async () => {
-    const user = await createTestUser(portal, { totp: true, assign: ['payroll'] });
+    // A password-only session, then an authenticator set up in the security centre.
+    const user = await createTestUser(portal, { assign: ['payroll'] });
     const session = await signIn(portal, { email: user.email, password: user.password });
     expect(session.claims.acr).toBe(ACR_PASSWORD);
+    const totpSecret = generateTotpSecret();
+    enrollConfirmedTotp(portal.context, user.id, totpSecret);
     const { url } = createLaunchTicket(portal.context, user.id, 'payroll');
     const page = await session.client.follow(url);
     expect(pageKind(page)).toBe('second-factor');
     expect(page.body).toContain('Verify it&#39;s you to open Payroll');
     const form = parseForms(page.body, page.url).find((f) => f.action.endsWith('/second-factor'));
     const { TOTP, Secret } = await import('otpauth');
-    const code = new TOTP({ secret: Secret.fromBase32(user.totpSecret) }).generate();
+    const code = new TOTP({ secret: Secret.fromBase32(totpSecret) }).generate();
     const landed = await session.client.continue(
       await session.client.postForm(form?.action as string, { ...form?.fields, code }),
     );
@@ -123,14 +127,37 @@ describe('demo apps', () => {
     expect(session.client.jar.names()).toContain('team_wiki_session');
   });
 
-  it('Payroll shows a clear page, never a signed-in one, when the user cannot give MFA', async () => {
-    // Payroll always asks for MFA; a user without an authenticator ends with an error,
-    // and Payroll shows its refusal instead of signing anyone in.
+  it('B7: launching Payroll without a second factor sets one up at the portal, then lands in Payroll with MFA', async () => {
+    const user = await createTestUser(portal, { assign: ['payroll'] });
+    const session = await signIn(portal, { email: user.email, password: user.password });
+    const { url } = createLaunchTicket(portal.context, user.id, 'payroll');
+    const page = await session.client.follow(url);
+    expect(pageKind(page)).toBe('enrol');
+    expect(page.body).toContain('Payroll requires a second factor');
+    const { TOTP, Secret } = await import('otpauth');
+    const code = new TOTP({ secret: Secret.fromBase32(enrolmentSecret(page.body)) }).generate();
+    const enrol = parseForms(page.body, page.url).find((f) => f.action.endsWith('/enrol'));
+    const codes = await session.client.continue(
+      await session.client.postForm(enrol?.action as string, { ...enrol?.fields, code }),
+    );
+    expect(recoveryCodesOn(codes.body)).toHaveLength(10);
+    const saved = parseForms(codes.body, codes.url).find((f) => f.action.endsWith('/enrolment-done'));
+    const landed = await session.client.continue(
+      await session.client.postForm(saved?.action as string, saved?.fields ?? {}),
+    );
+    expect(landed.url).toBe(`${portal.demoApps.payroll}/`);
+    expect(textByTestId(landed.body, 'acr')).toBe(ACR_MFA);
+    expect(textByTestId(landed.body, 'amr')).toBe('pwd otp mfa');
+  });
+
+  it('Payroll shows a clear page, never a signed-in one, when the user cancels instead of giving MFA', async () => {
+    // Payroll always asks for MFA; a user without an authenticator who cancels the set-up ends
+    // with access_denied, and Payroll shows its refusal instead of signing anyone in.
     const session = await signIn(portal, { email: 'bob@example.com', password: 'bob-demo-password' });
     const { url } = createLaunchTicket(portal.context, bobId(), 'payroll');
     const page = await session.client.follow(url);
-    expect(pageKind(page)).toBe('mfa-missing');
-    const form = parseForms(page.body, page.url).find((f) => f.action.endsWith('/mfa-missing'));
+    expect(pageKind(page)).toBe('enrol');
+    const form = parseForms(page.body, page.url).find((f) => f.action.endsWith('/abort'));
     const end = await session.client.continue(
       await session.client.postForm(form?.action as string, form?.fields ?? {}),
     );

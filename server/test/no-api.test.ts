@@ -4,6 +4,7 @@
  * meets. No portal API, no discovery field advertising it, no resource server
  * (RFC 8707), access tokens for userinfo; sign-in pages and step-up unchanged.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import * as oauth from 'oauth4webapi';
@@ -15,6 +16,7 @@ import {
   CHROME_REDIRECT_URI,
   PORTAL_API_METADATA,
 } from '../../contract/constants.ts';
+import { enrollConfirmedTotp, generateTotpSecret } from '../src/services/totp.ts';
 import { HttpClient } from './http.ts';
 import { createTestUser, freshDataDir, startTestPortal, type TestPortal } from './portal.ts';
 import { buildAuthorizationUrl, discover, signIn, testClient } from './sign-in.ts';
@@ -121,11 +123,18 @@ describe('portal API switched off', () => {
   });
 
   it('B7: step-up with acr_values and max_age still asks for the second factor and reports it', async () => {
-    const user = await createTestUser(plain, { totp: true });
+    // A password-only session, then an authenticator set up in the security centre.
+    const user = await createTestUser(plain);
     const first = await signInPlain(plain, user);
     expect(first.claims?.acr).toBe(ACR_PASSWORD);
+    const totpSecret = generateTotpSecret();
+    enrollConfirmedTotp(plain.context, user.id, totpSecret);
     // Same browser (portal session), now asking for MFA within 300 s: only the code page.
-    const stepUp = await signInPlain(plain, user, { acrValues: ACR_MFA, maxAge: 300, client: first.client });
+    const stepUp = await signInPlain(
+      plain,
+      { ...user, totpSecret },
+      { acrValues: ACR_MFA, maxAge: 300, client: first.client },
+    );
     expect(stepUp.pages).toEqual(['second-factor']);
     expect(stepUp.claims?.acr).toBe(ACR_MFA);
     expect(stepUp.claims?.amr).toEqual(expect.arrayContaining(['otp']));

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA, ACR_PASSWORD, CHROME_REDIRECT_URI } from '../../contract/constants.ts';
 import { MESSAGES } from '../src/oidc/interactions.ts';
 import { unlockAccount } from '../src/services/lockout.ts';
-import { regenerateRecoveryCodes } from '../src/services/totp.ts';
+import { enrollConfirmedTotp, generateTotpSecret, regenerateRecoveryCodes } from '../src/services/totp.ts';
 import { HttpClient, type HttpResult, parseForms } from './http.ts';
 import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';
 import { buildAuthorizationUrl, pageKind, SignInFlowError, signIn } from './sign-in.ts';
@@ -45,6 +45,22 @@ const currentCode = (secret: string, offsetSteps = 0) =>
     timestamp: Date.now() + offsetSteps * 30_000,
   });
 
+/**
+ * A password-only session of a user who then set up an authenticator (in the security
+ * centre): the one way a session below MFA meets a user with a second factor, since a
+ * user who has one gives it at every sign-in.
+ */
+async function passwordSessionThenAuthenticator(portal: TestPortal, assign: string[] = []) {
+  const user = await createTestUser(portal, { assign });
+  const first = await signIn(portal, { email: user.email, password: user.password });
+  expect(first.pages).toEqual(['email', 'password']);
+  expect(first.claims.acr).toBe(ACR_PASSWORD);
+  expect(first.claims.amr).toEqual(['pwd']);
+  const totpSecret = generateTotpSecret();
+  enrollConfirmedTotp(portal.context, user.id, totpSecret);
+  return { user: { ...user, totpSecret }, first };
+}
+
 describe('sign-in pages', () => {
   let portal: TestPortal;
   beforeAll(async () => {
@@ -68,11 +84,7 @@ describe('sign-in pages', () => {
   });
 
   it('B7: a password-only session asked for MFA gets the second-factor page only, then acr MFA', async () => {
-    const alice = await createTestUser(portal, { totp: true });
-    const first = await signIn(portal, { email: alice.email, password: alice.password });
-    expect(first.pages).toEqual(['email', 'password']);
-    expect(first.claims.acr).toBe(ACR_PASSWORD);
-    expect(first.claims.amr).toEqual(['pwd']);
+    const { user: alice, first } = await passwordSessionThenAuthenticator(portal);
     const stepUp = await signIn(portal, { ...alice, client: first.client, acrValues: ACR_MFA, maxAge: 300 });
     expect(stepUp.pages).toEqual(['second-factor']);
     expect(stepUp.claims.acr).toBe(ACR_MFA);
@@ -81,8 +93,7 @@ describe('sign-in pages', () => {
   });
 
   it('B7: an essential acr claim (claims parameter) is enforced too', async () => {
-    const alice = await createTestUser(portal, { totp: true });
-    const first = await signIn(portal, { email: alice.email, password: alice.password });
+    const { user: alice, first } = await passwordSessionThenAuthenticator(portal);
     const claims = JSON.stringify({ id_token: { acr: { essential: true, values: [ACR_MFA] } } });
     const stepUp = await signIn(portal, { ...alice, client: first.client, extraParams: { claims } });
     expect(stepUp.pages).toEqual(['second-factor']);
@@ -115,23 +126,8 @@ describe('sign-in pages', () => {
     expect(pageKind(next)).toBe('second-factor');
   });
 
-  it('B7: a user without an authenticator asked for MFA sees "not set up" and the request ends with unmet_authentication_requirements', async () => {
-    const client = new HttpClient();
-    let page = await openSignIn(portal, client, { acrValues: ACR_MFA });
-    page = await submit(client, page, 'email', { email: 'bob@example.com' });
-    page = await submit(client, page, 'password', { password: 'bob-demo-password' });
-    expect(pageKind(page)).toBe('mfa-missing');
-    expect(page.body).toContain('Multi-factor authentication is not set up');
-    expect(page.body).toContain('role="alert"');
-    const end = await submit(client, page, 'mfa-missing', {});
-    const location = new URL(end.location as string);
-    expect(location.href.startsWith(CHROME_REDIRECT_URI)).toBe(true);
-    expect(location.searchParams.get('error')).toBe('unmet_authentication_requirements');
-  });
-
   it('B7: the step-up page names the app that asked (launch_app)', async () => {
-    const alice = await createTestUser(portal, { totp: true, assign: ['payroll'] });
-    const first = await signIn(portal, { email: alice.email, password: alice.password });
+    const { first } = await passwordSessionThenAuthenticator(portal, ['payroll']);
     const page = await openSignIn(portal, first.client, {
       acrValues: ACR_MFA,
       extraParams: { launch_app: 'payroll' },
@@ -188,9 +184,9 @@ describe('sign-in pages', () => {
     const email = await openSignIn(portal, client);
     expect(email.body).toMatch(/<label for="email">/);
     expect(email.body).toMatch(
-      /<input id="email" name="email" type="email" autocomplete="username"[^>]* autofocus/,
+      /<input id="email" name="email" type="email"[^>]* autocomplete="username"[^>]* autofocus/,
     );
-    expect(email.body).toContain('<html lang="en">');
+    expect(email.body).toContain('<html lang="en" dir="ltr">');
     const password = await submit(client, email, 'email', { email: 'bob@example.com' });
     expect(password.body).toMatch(/<label for="password">/);
     expect(password.body).toMatch(/autocomplete="current-password"[^>]* autofocus/);
@@ -364,19 +360,27 @@ describe('lockout and enumeration', () => {
   });
 });
 
-describe('mfaAtSignIn', () => {
+describe('the second factor at every sign-in', () => {
   let portal: TestPortal;
   beforeAll(async () => {
-    portal = await startTestPortal({ demoApps: false, config: { mfaAtSignIn: true } });
+    portal = await startTestPortal({ demoApps: false });
   });
   afterAll(() => portal.close());
 
-  it('B7: with mfaAtSignIn, a user with TOTP always gives the second factor; one without signs in with the password', async () => {
+  it('B7: by default a user with TOTP gives the code at every sign-in (acr MFA, amr otp); one without signs in with the password', async () => {
     const alice = portal.demo?.alice;
     if (!alice) throw new Error('no demo');
+    // No acr_values: the launcher's ordinary sign-in.
     const a = await signIn(portal, alice);
     expect(a.pages).toEqual(['email', 'password', 'second-factor']);
     expect(a.claims.acr).toBe(ACR_MFA);
+    expect(a.claims.amr).toContain('otp');
+    expect(jose.decodeJwt(a.access_token).amr).toContain('otp');
+    const withoutCode = await signIn(portal, { email: alice.email, password: alice.password }).catch(
+      (error: unknown) => error,
+    );
+    expect(withoutCode).toBeInstanceOf(SignInFlowError);
+    expect(pageKind((withoutCode as SignInFlowError).last)).toBe('second-factor');
     const b = await signIn(portal, { email: 'bob@example.com', password: 'bob-demo-password' });
     expect(b.pages).toEqual(['email', 'password']);
     expect(b.claims.acr).toBe(ACR_PASSWORD);

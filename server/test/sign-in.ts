@@ -24,6 +24,11 @@ export interface SignInOptions {
   totp?: string;
   /** Base32 secret: the helper computes the current code when the second-factor page appears. */
   totpSecret?: string;
+  /**
+   * Set up an authenticator when the portal asks (required MFA, or step-up without a
+   * factor): the helper reads the key off the page, confirms a code and saves what it got here.
+   */
+  enrol?: { secret?: string; recoveryCodes?: string[] };
   acrValues?: string;
   maxAge?: number;
   /** Reuse a browser (cookie jar) that may already hold a portal session. */
@@ -46,7 +51,10 @@ export interface SignInResult {
   claims: oauth.IDToken;
   /** The browser that signed in (holds the portal session cookie). */
   client: HttpClient;
-  /** Which interaction pages were shown, in order (`email`, `password`, `second-factor`). */
+  /**
+   * Which interaction pages were shown, in order (`email`, `password`, `second-factor`,
+   * `enrol`, `enrolment-done`).
+   */
   pages: string[];
 }
 
@@ -124,12 +132,12 @@ export function pageKind(result: HttpResult): string | undefined {
 export async function completeInteraction(
   client: HttpClient,
   start: HttpResult,
-  options: Pick<SignInOptions, 'email' | 'password' | 'totp' | 'totpSecret'>,
+  options: Pick<SignInOptions, 'email' | 'password' | 'totp' | 'totpSecret' | 'enrol'>,
   pages: string[] = [],
 ): Promise<HttpResult> {
   const isRedirectUri = (location: string) => location.startsWith(CHROME_REDIRECT_URI);
   let result = await client.continue(start, isRedirectUri);
-  for (let step = 0; step < 6; step++) {
+  for (let step = 0; step < 8; step++) {
     if (result.location && isRedirectUri(result.location)) return result;
     const kind = pageKind(result);
     const form = parseForms(result.body, result.url).find((f) => f.action.endsWith(`/${kind}`));
@@ -147,10 +155,29 @@ export async function completeInteraction(
       if (!code)
         throw new SignInFlowError('The portal asked for a second factor but no code was given.', result);
       fields.code = code;
+    } else if (kind === 'enrol' && options.enrol) {
+      const secret = enrolmentSecret(result.body);
+      options.enrol.secret = secret;
+      fields.code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+    } else if (kind === 'enrolment-done' && options.enrol) {
+      options.enrol.recoveryCodes = recoveryCodesOn(result.body);
     } else break;
     result = await client.continue(await client.postForm(form.action, fields), isRedirectUri);
   }
   throw new SignInFlowError(`Sign-in did not reach the redirect URI (last status ${result.status}).`, result);
+}
+
+/** The authenticator key shown on the enrolment page (grouped by four for typing). */
+export function enrolmentSecret(body: string): string {
+  const shown = /data-testid="totp-secret">([A-Z2-7 ]+)</.exec(body)?.[1];
+  if (!shown) throw new Error('The page shows no authenticator key.');
+  return shown.replace(/ /g, '');
+}
+
+/** The recovery codes listed on a page (empty when it lists none). */
+export function recoveryCodesOn(body: string): string[] {
+  const list = /data-testid="recovery-codes">([\s\S]*?)<\/ul>/.exec(body)?.[1] ?? '';
+  return [...list.matchAll(/<li>([^<]+)<\/li>/g)].map((match) => match[1] as string);
 }
 
 /**

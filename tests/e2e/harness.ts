@@ -248,11 +248,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-/** Types into the portal's sign-in pages: email → password → (code when asked). */
+/**
+ * Types into the portal's sign-in pages: email → password → the code when asked
+ * (from `account.totpSecret`; `expectCode`: the code page must come, alice's code).
+ */
 export async function completePortalSignIn(
   harness: Harness,
   page: Page,
-  account: { email: string; password: string },
+  account: { email: string; password: string; totpSecret?: string },
   options: { expectCode?: boolean } = {},
 ): Promise<void> {
   // Background tabs do not render in headless mode; a person would be looking at this tab anyway.
@@ -267,7 +270,7 @@ export async function completePortalSignIn(
  */
 export async function signInThroughPopup(
   harness: Harness,
-  account: { email: string; password: string },
+  account: { email: string; password: string; totpSecret?: string },
   options: { popup?: Page; reload?: boolean; expectCode?: boolean } = {},
 ): Promise<{ popup: Page; apps: string[] }> {
   const popup = options.popup ?? (await harness.openPopup());

@@ -1,12 +1,14 @@
 /**
- * App launch through the popup against a real portal (password-only sign-in,
- * so Payroll needs a step-up): Team Wiki opens directly; Payroll asks for the
- * code in a tab that then lands in Payroll; a second Payroll launch within
- * five minutes asks nothing.
+ * App launch through the popup against a real portal. Bob signs in with his
+ * password (no authenticator yet), then sets one up (as in the security
+ * centre), so Payroll needs a step-up: Team Wiki opens directly; Payroll asks
+ * for the code in a tab that then lands in Payroll; a second Payroll launch
+ * within five minutes asks nothing.
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../contract/constants.ts';
+import { enrollConfirmedTotp, generateTotpSecret } from '../../server/src/services/totp.ts';
 import {
   enterCode,
   type Harness,
@@ -15,9 +17,11 @@ import {
   type WithChrome,
   waitForApps,
 } from './harness.ts';
+import { totpGenerator } from './portal-pages.ts';
 
 let h: Harness;
 let popup: Page;
+let code: () => Promise<string>;
 
 function pagesAt(prefix: string): Promise<Page[]> {
   return h.browser.pages().then((pages) => pages.filter((page) => page.url().startsWith(prefix)));
@@ -25,9 +29,17 @@ function pagesAt(prefix: string): Promise<Page[]> {
 
 beforeAll(async () => {
   h = await startHarness();
-  const alice = h.portal.demo?.alice;
-  if (!alice) throw new Error('no demo data');
-  ({ popup } = await signInThroughPopup(h, alice));
+  const bob = h.portal.demo?.bob;
+  if (!bob) throw new Error('no demo data');
+  ({ popup } = await signInThroughPopup(h, bob));
+  // A password-only session; then bob sets up an authenticator.
+  const secret = generateTotpSecret();
+  enrollConfirmedTotp(
+    h.portal.context,
+    h.portal.context.repos.users.findByEmail(bob.email)?.id as string,
+    secret,
+  );
+  code = totpGenerator(secret);
 });
 
 afterAll(async () => {
@@ -35,12 +47,12 @@ afterAll(async () => {
 });
 
 describe('launch', () => {
-  it('opens Team Wiki in a new tab with alice signed in', async () => {
+  it('opens Team Wiki in a new tab with bob signed in', async () => {
     await popup.click('[data-app-id="team-wiki"]');
     const wiki = await h.waitForTab(h.portal.demoApps.wiki);
     await wiki.waitForSelector('[data-testid="signed-in"]');
     const heading = await wiki.$eval('[data-testid="signed-in"]', (el) => el.textContent ?? '');
-    expect(heading).toContain('Alice Example');
+    expect(heading).toContain('Bob Example');
     await popup.waitForSelector('[data-testid="status"]::-p-text(Opened Team Wiki)');
     await wiki.close();
   });
@@ -56,11 +68,11 @@ describe('launch', () => {
     await popup.bringToFront();
     await h.screenshot(popup, 'popup-launching');
 
-    await enterCode(stepUp, '000000' === (await h.totp()) ? '111111' : '000000');
+    await enterCode(stepUp, '000000' === (await code()) ? '111111' : '000000');
     await stepUp.waitForSelector('#form-error:not(:empty)');
     expect(await pagesAt(h.portal.demoApps.payroll)).toHaveLength(0);
 
-    await enterCode(stepUp, await h.totp());
+    await enterCode(stepUp, await code());
     await stepUp.waitForFunction(
       (prefix: string) => location.href.startsWith(prefix),
       { timeout: 15_000, polling: 200 },

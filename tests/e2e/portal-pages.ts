@@ -30,10 +30,15 @@ export const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/;
 
 const SUBMIT = 'button[type="submit"]:not(.secondary)';
 
-/** Types into the portal's sign-in pages: email → password (→ code when `code` is given). */
+/**
+ * Types into the portal's sign-in pages: email → password → the code when the
+ * portal asks for it (it asks a user with an authenticator at every sign-in).
+ * With `code` the code page must come; without it, the code is computed from
+ * `account.totpSecret` (the demo alice has one) when the page asks.
+ */
 export async function fillPortalSignIn(
   page: Page,
-  account: { email: string; password: string },
+  account: { email: string; password: string; totpSecret?: string },
   code?: () => Promise<string>,
   enter: (page: Page, code: string) => Promise<void> = submitCode,
 ): Promise<void> {
@@ -42,12 +47,21 @@ export async function fillPortalSignIn(
   await Promise.all([page.waitForNavigation(), page.click(SUBMIT)]);
   await page.waitForSelector('#password');
   await page.type('#password', account.password);
-  if (code) {
-    await Promise.all([page.waitForNavigation(), page.click(SUBMIT)]);
-    await enter(page, await code());
-  } else {
+  const whenAsked = code ?? (account.totpSecret ? totpGenerator(account.totpSecret) : undefined);
+  if (!whenAsked) {
     await page.click(SUBMIT);
+    return;
   }
+  // The tab may close itself once the sign-in is done (no code asked): not an error.
+  await Promise.all([page.waitForNavigation().catch(() => undefined), page.click(SUBMIT)]);
+  if (!code && !(await asksForCode(page))) return;
+  await enter(page, await whenAsked());
+}
+
+/** Whether the page is the portal's code page (the second factor at sign-in or step-up). */
+async function asksForCode(page: Page): Promise<boolean> {
+  if (page.isClosed()) return false;
+  return (await page.$('#code').catch(() => null)) !== null;
 }
 
 /** Submits a second-factor code on the portal's code page. */
@@ -57,14 +71,20 @@ export async function submitCode(page: Page, code: string): Promise<void> {
   await page.click(SUBMIT);
 }
 
+/** One generator per secret, so every helper that types codes for it skips the steps already used. */
+const generators = new Map<string, () => Promise<string>>();
+
 /**
  * TOTP codes for the demo account's secret (undefined: the portal was started
  * without demo data). Each step is accepted once (B8) and the portal allows
- * ±1 step, so each call uses the next unused step, waiting when it must.
+ * ±1 step, so each call uses the next unused step, waiting when it must. The
+ * same secret always gets the same generator (it remembers the steps used).
  */
 export function totpGenerator(secret: string | undefined): () => Promise<string> {
+  const known = secret ? generators.get(secret) : undefined;
+  if (known) return known;
   let lastStep = -1;
-  return async () => {
+  const generate = async () => {
     if (!secret) throw new Error('The portal was started without demo data.');
     const totp = new OTPAuth.TOTP({
       secret: OTPAuth.Secret.fromBase32(secret),
@@ -82,6 +102,8 @@ export function totpGenerator(secret: string | undefined): () => Promise<string>
     lastStep = candidate;
     return totp.generate({ timestamp: candidate * 30_000 });
   };
+  if (secret) generators.set(secret, generate);
+  return generate;
 }
 
 /** The extension's storage areas and IndexedDB contents, each as JSON text. */

@@ -1,6 +1,6 @@
 /**
  * Sign-in from the popup against a real portal that asks for the second
- * factor at sign-in (mfaAtSignIn), and what must (not) be left behind.
+ * factor at every sign-in of a user who has one, and what must (not) be left behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,7 +16,7 @@ import { dumpExtensionStorage, expectTokensInSessionOnly, redeemRefreshToken } f
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ portal: { config: { mfaAtSignIn: true } } });
+  h = await startHarness();
 });
 
 afterAll(async () => {

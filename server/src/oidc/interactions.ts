@@ -15,8 +15,12 @@
  *   indistinguishable in status, body and timing, and the lock message cannot
  *   be used to discover accounts (unknown addresses lock the same way).
  * - Disabled accounts fail exactly like a wrong password.
- * - When MFA is required but the user has no authenticator, a page says so and
- *   the authorization ends with `unmet_authentication_requirements`.
+ * - A user who has an authenticator gives a code at every sign-in (B7). A
+ *   user who must have MFA (portal setting or the admin's flag) and has none,
+ *   or whose app asks for MFA (step-up) without one, sets one up right here
+ *   (mfa-enrolment.ts) and the sign-in then completes with MFA.
+ * - Cancel ends the authorization with `access_denied` (RFC 6749 §4.1.2.1).
+ * - Pages speak the browser's language (en, de, ar; views/i18n).
  * - All registered clients are first-party (the launcher, apps the admin
  *   registered): consent is granted without a screen, including
  *   `offline_access`.
@@ -25,15 +29,13 @@
  *   the token is the second, browser-independent layer.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ParameterizedContext } from 'koa';
-import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { ACR_MFA, ACR_PASSWORD } from '../../../contract/constants.ts';
 import { readFormBody } from '../api/body.ts';
 import type { PortalContext } from '../context.ts';
 import type { InteractionProgress } from '../repo/interaction-progress.ts';
 import type { UserRecord } from '../repo/users.ts';
-import { redeemLaunchTicket } from '../services/launch.ts';
+import { mustHaveMfa } from '../services/accounts.ts';
 import {
   accountSubject,
   addressSubject,
@@ -43,44 +45,32 @@ import {
 } from '../services/lockout.ts';
 import { verifyAgainstDummy, verifyPassword } from '../services/passwords.ts';
 import { hasActiveTotp, verifySecondFactorMethod } from '../services/totp.ts';
+import { en } from '../views/i18n/en.ts';
+import { negotiatePage, type PageTexts } from '../views/i18n/index.ts';
+import { emailPage, errorPage, passwordPage, secondFactorPage } from '../views/pages.ts';
 import {
-  emailPage,
-  errorPage,
-  mfaNotSetUpPage,
-  PAGE_SECURITY_HEADERS,
-  passwordPage,
-  secondFactorPage,
-} from '../views/pages.ts';
+  autoConsent,
+  type Details,
+  type KoaContext,
+  type StepRequest,
+  safeJson,
+  sendPage,
+} from './interaction-kit.ts';
+import { enrolmentSteps, showEnrolment } from './mfa-enrolment.ts';
+import { servePortalPage } from './portal-pages.ts';
 import { LAUNCH_APP_PARAM, requestsMfa } from './provider.ts';
 
-/** What the sign-in pages say; constants so tests assert the exact wording. */
-export const MESSAGES = {
-  badCredentials: 'The email or password is not right. Check them and try again.',
-  locked: 'Your account is locked after too many failed attempts. Contact your admin.',
-  badCode: 'That code is not right. Enter the current code from your authenticator app, or a recovery code.',
-  badEmail: 'Enter your company email address, like name@example.com.',
-  expired: 'This sign-in has expired. Go back to the app you came from and start again.',
-  badForm: 'This form has expired. Reload the page and try again.',
-} as const;
+/** What the sign-in pages say in English; constants so tests assert the exact wording. */
+export const MESSAGES = en.messages;
 
 /** RFC 8176 `amr` values for what the user proved. */
 const AMR_PASSWORD = ['pwd'];
 const AMR_MFA = ['pwd', 'otp', 'mfa'];
 
-type KoaContext = ParameterizedContext;
-type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
-
 function sameToken(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function sendPage(koa: KoaContext, body: string, status = 200): void {
-  koa.set(PAGE_SECURITY_HEADERS);
-  koa.status = status;
-  koa.type = 'html';
-  koa.body = body;
 }
 
 /** Mounts the interaction and launch routes on the provider's Koa app. */
@@ -94,10 +84,11 @@ export function mountInteractions(ctx: PortalContext): void {
       email: null,
       userId: null,
       passwordVerified: false,
+      secondFactorVerified: false,
       expiresAt: ctx.clock() + config.lifetimes.interaction * 1000,
     };
 
-  const activeUser = (id: string | undefined): UserRecord | undefined => {
+  const activeUser = (id: string | null | undefined): UserRecord | undefined => {
     const user = id ? repos.users.findById(id) : undefined;
     return user && !user.disabled ? user : undefined;
   };
@@ -115,22 +106,13 @@ export function mountInteractions(ctx: PortalContext): void {
   const mfaRequested = (details: Details) =>
     requestsMfa(details.params, details.params.claims ? safeJson(details.params.claims) : undefined);
 
-  /** Whether this sign-in must include the second factor, for a user who has one. */
-  const wantsSecondFactor = (details: Details) =>
-    config.mfaAtSignIn ||
-    mfaRequested(details) ||
-    // Re-authentication of an MFA session (max_age passed, or prompt=login)
-    // keeps its level: the last MFA is what went stale.
-    (details.session?.acr === ACR_MFA &&
-      (details.prompt.reasons.includes('max_age') || details.prompt.reasons.includes('login_prompt')));
-
   /**
-   * Whether this request goes on past the password for `user`: to the code page when the
-   * user has an authenticator and the request wants one; to "MFA is not set up" when the
-   * client demands MFA (acr) of a user without one.
+   * Whether this sign-in goes on past the password for `user`: always for a user who
+   * has an authenticator (B7) or must have one, and when the request asks for MFA (a user
+   * without a factor then sets one up).
    */
   const needsSecondFactor = (details: Details, user: UserRecord) =>
-    hasActiveTotp(ctx, user.id) ? wantsSecondFactor(details) : mfaRequested(details);
+    hasActiveTotp(ctx, user.id) || mustHaveMfa(ctx, user) || mfaRequested(details);
 
   /** A still-valid session whose user only needs to prove something more (step-up or re-auth). */
   const sessionUserFor = (details: Details): UserRecord | undefined => {
@@ -173,34 +155,16 @@ export function mountInteractions(ctx: PortalContext): void {
     });
   };
 
-  const autoConsent = async (koa: KoaContext, details: Details) => {
-    const { prompt, params, session } = details;
-    const accountId = session?.accountId;
-    if (!accountId) throw new Error('consent without a session');
-    const grant = details.grantId
-      ? await provider.Grant.find(details.grantId)
-      : new provider.Grant({ accountId, clientId: params.client_id as string });
-    if (!grant) throw new Error('grant vanished');
-    const missing = prompt.details as {
-      missingOIDCScope?: string[];
-      missingOIDCClaims?: string[];
-      missingResourceScopes?: Record<string, string[]>;
-    };
-    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
-      grant.addResourceScope(indicator, scopes.join(' '));
-    }
-    const grantId = await grant.save();
-    const returnTo = await provider.interactionResult(koa.req, koa.res, { consent: { grantId } });
-    koa.status = 303;
-    koa.redirect(returnTo);
-  };
-
   /** Renders the page for where this interaction stands. */
-  const show = async (koa: KoaContext, details: Details, progress: InteractionProgress, error?: string) => {
+  const show = async (
+    koa: KoaContext,
+    details: Details,
+    progress: InteractionProgress,
+    texts: PageTexts,
+    error?: string,
+  ) => {
     const base = `/interaction/${details.uid}`;
-    const page = { base, csrf: progress.csrf, error };
+    const page = { base, csrf: progress.csrf, error, texts };
     const sessionUser = sessionUserFor(details);
 
     // Step-up / re-authentication of a still-valid session: never ask for the
@@ -210,7 +174,7 @@ export function mountInteractions(ctx: PortalContext): void {
     if (!progress.userId && !progress.email && sessionUser) {
       progress.email = sessionUser.email;
       // The session already proved the password: go straight to the second factor (or,
-      // for a user without one, to the page that says MFA is not set up).
+      // for a user without one, to setting one up).
       if (!fullReauth && needsSecondFactor(details, sessionUser)) {
         progress.userId = sessionUser.id;
         progress.passwordVerified = true;
@@ -218,22 +182,28 @@ export function mountInteractions(ctx: PortalContext): void {
       repos.interactionProgress.save(progress);
     }
 
-    if (progress.userId && progress.passwordVerified) {
-      const appName = appNameFor(details, progress.userId);
-      if (hasActiveTotp(ctx, progress.userId)) {
+    const user = activeUser(progress.userId);
+    if (user && progress.passwordVerified) {
+      if (hasActiveTotp(ctx, user.id) && !progress.secondFactorVerified) {
         return sendPage(
           koa,
           secondFactorPage({
             ...page,
             action: `${base}/second-factor`,
-            appName,
+            appName: appNameFor(details, user.id),
             stepUp: !!sessionUser,
             email: progress.email ?? undefined,
           }),
           error ? 401 : 200,
         );
       }
-      return sendPage(koa, mfaNotSetUpPage({ ...page, action: `${base}/mfa-missing`, appName }));
+      return showEnrolment(
+        ctx,
+        { appName: appNameFor },
+        { koa, details, texts, base, csrf: progress.csrf, error },
+        user,
+        progress.secondFactorVerified,
+      );
     }
     if (progress.email) {
       return sendPage(
@@ -261,32 +231,37 @@ export function mountInteractions(ctx: PortalContext): void {
     );
   };
 
-  const handlers: Record<
-    string,
-    (koa: KoaContext, details: Details, progress: InteractionProgress, form: URLSearchParams) => Promise<void>
-  > = {
-    async email(koa, details, progress, form) {
+  const reshow = (request: StepRequest, error?: string) =>
+    show(request.koa, request.details, request.progress, request.texts, error);
+
+  const handlers: Record<string, (request: StepRequest) => Promise<void>> = {
+    async email(request) {
+      const { koa, details, progress, form, texts } = request;
       const email = (form.get('email') ?? '').trim();
-      if (!/^[^\s@]{1,64}@[^\s@]{1,190}$/.test(email)) return show(koa, details, progress, MESSAGES.badEmail);
+      if (!/^[^\s@]{1,64}@[^\s@]{1,190}$/.test(email)) return reshow(request, texts.t.messages.badEmail);
       progress.email = email;
       progress.userId = null;
       progress.passwordVerified = false;
+      progress.secondFactorVerified = false;
       repos.interactionProgress.save(progress);
       koa.status = 303;
       koa.redirect(`/interaction/${details.uid}`);
     },
 
-    async 'change-email'(koa, details, progress) {
+    async 'change-email'({ koa, details, progress }) {
       progress.email = null;
       progress.userId = null;
       progress.passwordVerified = false;
+      progress.secondFactorVerified = false;
       repos.interactionProgress.save(progress);
       koa.status = 303;
       koa.redirect(`/interaction/${details.uid}`);
     },
 
-    async password(koa, details, progress, form) {
-      if (!progress.email) return show(koa, details, progress);
+    async password(request) {
+      const { koa, details, progress, form } = request;
+      const { messages } = request.texts.t;
+      if (!progress.email) return reshow(request);
       const email = progress.email;
       const password = form.get('password') ?? '';
       const subjects = [accountSubject(email), addressSubject(koa.ip)];
@@ -300,7 +275,7 @@ export function mountInteractions(ctx: PortalContext): void {
       if (lock.locked) {
         if (!passwordOk) recordFailure(ctx, subjects);
         ctx.audit('sign_in.locked', { email, userId: user?.id, ip: koa.ip });
-        return show(koa, details, progress, MESSAGES.locked);
+        return reshow(request, messages.locked);
       }
       if (!passwordOk || !user) {
         const lockedNow = recordFailure(ctx, subjects);
@@ -310,7 +285,7 @@ export function mountInteractions(ctx: PortalContext): void {
           ip: koa.ip,
           reason: 'bad_credentials',
         });
-        return show(koa, details, progress, lockedNow ? MESSAGES.locked : MESSAGES.badCredentials);
+        return reshow(request, lockedNow ? messages.locked : messages.badCredentials);
       }
       if (!needsSecondFactor(details, user)) return finishLogin(koa, details, user, false);
       progress.userId = user.id;
@@ -320,14 +295,15 @@ export function mountInteractions(ctx: PortalContext): void {
       koa.redirect(`/interaction/${details.uid}`);
     },
 
-    async 'second-factor'(koa, details, progress, form) {
-      const user = activeUser(progress.userId ?? undefined);
-      if (!user || !progress.passwordVerified || !hasActiveTotp(ctx, user.id))
-        return show(koa, details, progress);
+    async 'second-factor'(request) {
+      const { koa, details, progress, form } = request;
+      const { messages } = request.texts.t;
+      const user = activeUser(progress.userId);
+      if (!user || !progress.passwordVerified || !hasActiveTotp(ctx, user.id)) return reshow(request);
       const subjects = [accountSubject(user.email), addressSubject(koa.ip)];
       if (checkLock(ctx, subjects).locked) {
         ctx.audit('sign_in.locked', { email: user.email, userId: user.id, ip: koa.ip, factor: 'totp' });
-        return show(koa, details, progress, MESSAGES.locked);
+        return reshow(request, messages.locked);
       }
       const method = verifySecondFactorMethod(ctx, user.id, form.get('code') ?? '');
       if (!method) {
@@ -337,21 +313,19 @@ export function mountInteractions(ctx: PortalContext): void {
           userId: user.id,
           ip: koa.ip,
         });
-        return show(koa, details, progress, lockedNow ? MESSAGES.locked : MESSAGES.badCode);
+        return reshow(request, lockedNow ? messages.locked : messages.badCode);
       }
       return finishLogin(koa, details, user, true);
     },
 
-    async 'mfa-missing'(koa, details, progress) {
-      const user = activeUser(progress.userId ?? undefined);
-      ctx.audit('sign_in.mfa_not_set_up', { userId: user?.id, email: user?.email, ip: koa.ip });
-      return finish(koa, details, {
-        error: 'unmet_authentication_requirements',
-        error_description: 'multi-factor authentication is required but not set up for this account',
-      });
-    },
+    ...enrolmentSteps(ctx, {
+      user: (request) => activeUser(request.progress.userId),
+      show: reshow,
+      finishWithMfa: (request, user) => finishLogin(request.koa, request.details, user, true),
+      appName: appNameFor,
+    }),
 
-    async abort(koa, details) {
+    async abort({ koa, details }) {
       return finish(koa, details, {
         error: 'access_denied',
         error_description: 'the user cancelled the sign-in',
@@ -360,36 +334,27 @@ export function mountInteractions(ctx: PortalContext): void {
   };
 
   provider.use(async (koa, next) => {
-    const path = koa.path;
-    const launch = /^\/launch\/([^/]+)$/.exec(path);
-    if (launch && koa.method === 'GET') {
-      const target = redeemLaunchTicket(ctx, launch[1] as string, koa.ip);
-      if (typeof target !== 'string')
-        return sendPage(koa, errorPage('This link cannot be used', target.message), 410);
-      koa.set('Cache-Control', 'no-store');
-      koa.set('Referrer-Policy', 'no-referrer');
-      koa.redirect(target);
-      return;
-    }
-
-    const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/([a-z-]+))?$/.exec(path);
+    if (servePortalPage(ctx, koa)) return;
+    const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/([a-z-]+))?$/.exec(koa.path);
     if (!match) return next();
     const [, uid, step] = match;
+    const texts = negotiatePage(koa);
+    const expired = () =>
+      sendPage(koa, errorPage(texts.t.errors.expiredTitle, texts.t.messages.expired, texts), 400);
 
     let details: Details;
     try {
       details = await provider.interactionDetails(koa.req, koa.res);
     } catch {
-      return sendPage(koa, errorPage('This sign-in has expired', MESSAGES.expired), 400);
+      return expired();
     }
-    if (details.uid !== uid)
-      return sendPage(koa, errorPage('This sign-in has expired', MESSAGES.expired), 400);
+    if (details.uid !== uid) return expired();
 
     if (koa.method === 'GET' && !step) {
-      if (details.prompt.name === 'consent') return autoConsent(koa, details);
+      if (details.prompt.name === 'consent') return autoConsent(provider, koa, details);
       const progress = loadProgress(details.uid);
       repos.interactionProgress.save(progress);
-      return show(koa, details, progress);
+      return show(koa, details, progress, texts);
     }
 
     const handler = step ? handlers[step] : undefined;
@@ -400,18 +365,9 @@ export function mountInteractions(ctx: PortalContext): void {
     const form = await readFormBody(koa.req, 16 * 1024);
     const progress = repos.interactionProgress.get(details.uid, ctx.clock());
     if (!progress || !sameToken(form.get('csrf') ?? '', progress.csrf)) {
-      return sendPage(koa, errorPage('This form has expired', MESSAGES.badForm), 403);
+      return sendPage(koa, errorPage(texts.t.errors.formExpiredTitle, texts.t.messages.badForm, texts), 403);
     }
-    if (details.prompt.name !== 'login') return autoConsent(koa, details);
-    return handler(koa, details, progress, form);
+    if (details.prompt.name !== 'login') return autoConsent(provider, koa, details);
+    return handler({ koa, details, progress, form, texts });
   });
-}
-
-function safeJson(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
 }

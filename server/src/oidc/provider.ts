@@ -30,7 +30,8 @@ import {
   PORTAL_API_METADATA,
 } from '../../../contract/constants.ts';
 import type { PortalContext } from '../context.ts';
-import { hasActiveTotp } from '../services/totp.ts';
+import { mustHaveMfa } from '../services/accounts.ts';
+import { negotiatePage } from '../views/i18n/index.ts';
 import { errorPage, logoutPage, PAGE_SECURITY_HEADERS, signedOutPage } from '../views/pages.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { launcherClient } from './clients.ts';
@@ -111,9 +112,11 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
   const life = config.lifetimes;
 
   const policy = interactionPolicy.base();
-  // Ask for authentication again when the request wants MFA and the session
-  // was only password-authenticated (or the portal requires MFA at sign-in for
-  // users who have it). `acr_values` is voluntary in OIDC Core; the portal
+  // Ask for authentication again when the session was only password-authenticated
+  // and the request wants MFA, or the user must have MFA (portal setting or the
+  // admin's flag, set after this session began). A user who merely has an
+  // authenticator gives it at every sign-in (interactions.ts); a session made
+  // before they set it up still opens apps that do not ask for MFA. `acr_values` is voluntary in OIDC Core; the portal
   // honours it as binding because step-up (RFC 9470) depends on it (B7).
   policy.get('login')?.checks.add(
     new interactionPolicy.Check('mfa_required', 'multi-factor authentication is required', (oidcCtx) => {
@@ -121,9 +124,10 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
       const accountId = oidc.session?.accountId;
       if (!accountId || oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
       if (oidc.session?.acr === ACR_MFA) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      const user = ctx.repos.users.findById(accountId);
       const wanted =
         requestsMfa(oidc.params as Record<string, unknown>, oidc.claims) ||
-        (config.mfaAtSignIn && hasActiveTotp(ctx, accountId));
+        (user !== undefined && mustHaveMfa(ctx, user));
       return wanted ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
     }),
   );
@@ -223,12 +227,12 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
         async logoutSource(koaCtx, form) {
           koaCtx.set(PAGE_SECURITY_HEADERS);
           koaCtx.type = 'html';
-          koaCtx.body = logoutPage(form, koaCtx.host);
+          koaCtx.body = logoutPage(form, koaCtx.host, negotiatePage(koaCtx));
         },
         async postLogoutSuccessSource(koaCtx) {
           koaCtx.set(PAGE_SECURITY_HEADERS);
           koaCtx.type = 'html';
-          koaCtx.body = signedOutPage();
+          koaCtx.body = signedOutPage(negotiatePage(koaCtx));
         },
       },
       resourceIndicators: {
@@ -312,12 +316,11 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
       koaCtx.type = 'html';
       const expired =
         out.error === 'invalid_request' && /session|expired|not found/i.test(out.error_description ?? '');
+      const texts = negotiatePage(koaCtx);
+      const { errors: text } = texts.t;
       koaCtx.body = expired
-        ? errorPage('This sign-in has expired', 'Go back to the app you came from and start again.')
-        : errorPage(
-            'Something went wrong',
-            `${out.error_description ?? out.error}. Go back to the app you came from and try again.`,
-          );
+        ? errorPage(text.expiredTitle, text.expiredText, texts)
+        : errorPage(text.genericTitle, text.generic(out.error_description ?? out.error), texts);
     },
   };
 

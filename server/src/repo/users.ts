@@ -10,6 +10,8 @@ export interface UserRecord {
   email: string;
   passwordHash: string | null;
   disabled: boolean;
+  /** The admin requires a second factor of this user (set up during sign-in if missing). */
+  requireMfa: boolean;
   createdAt: number;
   passwordChangedAt: number | null;
   displayName: string;
@@ -69,6 +71,7 @@ interface UserRow {
   email: string;
   password_hash: string | null;
   disabled: number;
+  require_mfa: number;
   created_at: number;
   password_changed_at: number | null;
   display_name: string;
@@ -92,6 +95,7 @@ function toRecord(row: UserRow): UserRecord {
     email: row.email,
     passwordHash: row.password_hash,
     disabled: row.disabled === 1,
+    requireMfa: row.require_mfa === 1,
     createdAt: row.created_at,
     passwordChangedAt: row.password_changed_at,
     displayName: row.display_name,
@@ -155,6 +159,9 @@ export function createUsersRepo(db: Database, clock: () => number) {
     },
     setDisabled(id: string, disabled: boolean): void {
       db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, id);
+    },
+    setRequireMfa(id: string, required: boolean): void {
+      db.prepare('UPDATE users SET require_mfa = ? WHERE id = ?').run(required ? 1 : 0, id);
     },
     /** Updates only the given profile columns; `undefined` leaves a column alone. */
     updateProfile(id: string, patch: UserProfilePatch): void {

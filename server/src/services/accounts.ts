@@ -107,3 +107,20 @@ export async function resetUserMfa(ctx: AccountsContext, userId: string): Promis
   await revokeUserGrants(ctx, userId);
   ctx.audit('account.mfa_reset', { userId });
 }
+
+/** Whether `user` must have a second factor: the portal requires it of everyone, or the admin of this user. */
+export function mustHaveMfa(
+  ctx: Pick<PortalContext, 'config'>,
+  user: Pick<UserRecord, 'requireMfa'>,
+): boolean {
+  return ctx.config.requireMfa || user.requireMfa;
+}
+
+/**
+ * Requires (or stops requiring) a second factor of one user. A user who must have one
+ * and has none sets it up at their next sign-in; sessions are left alone.
+ */
+export function setUserRequireMfa(ctx: AccountsContext, userId: string, required: boolean): void {
+  ctx.repos.users.setRequireMfa(userId, required);
+  ctx.audit(required ? 'account.mfa_required' : 'account.mfa_not_required', { userId });
+}

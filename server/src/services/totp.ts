@@ -115,6 +115,24 @@ export function startTotpEnrollment(
 }
 
 /**
+ * The enrollment a sign-in page shows: the pending one when there is one (so a
+ * reload does not invalidate a secret already scanned), else a new one.
+ *
+ * @throws {MfaError} `totp_already_enabled` when the user already has an active authenticator.
+ */
+export function pendingTotpEnrollment(
+  ctx: TotpContext,
+  userId: string,
+): { secret: string; otpauthUri: string } {
+  const credential = ctx.repos.mfa.getTotp(userId);
+  const user = ctx.repos.users.findById(userId);
+  if (credential && credential.confirmedAt === null && user) {
+    return { secret: credential.secret, otpauthUri: otpauthUri(credential.secret, user.email) };
+  }
+  return startTotpEnrollment(ctx, userId);
+}
+
+/**
  * Activates a pending enrollment when `code` matches it, and issues fresh
  * recovery codes (shown once). Returns an {@link MfaError} value on a wrong
  * code or when nothing is pending.

@@ -44,9 +44,9 @@ describe('POST /apps/{id}/launch', () => {
   });
 
   it('B6: an app requiring MFA answers a password-only token with the exact RFC 9470 challenge', async () => {
-    const alice = await signInWithPassword(t, 'alice');
+    const bob = await signInWithPassword(t, 'bob');
     const answer = await callApi(t, 'POST', `/apps/${payrollId}/launch`, {
-      token: alice.access_token,
+      token: bob.access_token,
     });
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toMatch(STEP_UP_CHALLENGE);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appsResponseSchema, meSchema, problemSchema } from '../../../contract/schemas.ts';
-import { callApi, signInWithPassword } from '../api-helpers.ts';
+import { callApi, signInAliceWithMfa, signInWithPassword } from '../api-helpers.ts';
 import { startTestPortal, type TestPortal } from '../portal.ts';
 
 let t: TestPortal;
@@ -13,7 +13,7 @@ let bob: string;
 
 beforeAll(async () => {
   t = await startTestPortal();
-  alice = (await signInWithPassword(t, 'alice')).access_token;
+  alice = (await signInAliceWithMfa(t)).access_token;
   bob = (await signInWithPassword(t, 'bob')).access_token;
 });
 afterAll(() => t?.close());

@@ -12,7 +12,12 @@ import {
   recoveryCodesSchema,
   totpEnrollmentSchema,
 } from '../../../contract/schemas.ts';
-import { callApi, signInAliceWithMfa, signInWithPassword } from '../api-helpers.ts';
+import {
+  callApi,
+  signInAliceWithMfa,
+  signInBeforeAuthenticator,
+  signInWithPassword,
+} from '../api-helpers.ts';
 import { startTestPortal, type TestPortal } from '../portal.ts';
 import { signIn } from '../sign-in.ts';
 
@@ -86,7 +91,7 @@ describe('TOTP enrollment', () => {
   });
 
   it('B11: replacing, removing or regenerating codes for an active authenticator needs a fresh second factor', async () => {
-    const stale = await signInWithPassword(t, 'alice');
+    const stale = await signInBeforeAuthenticator(t);
     for (const [method, path] of [
       ['POST', '/me/mfa/totp'],
       ['DELETE', '/me/mfa/totp'],

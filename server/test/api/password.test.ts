@@ -3,6 +3,7 @@
  * unauthenticated policy, and self-service reset by mail (B18, B4) with the
  * `/reset-password` page (CSRF, framing, B12).
  */
+import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordPolicySchema, problemSchema } from '../../../contract/schemas.ts';
 import {
@@ -10,6 +11,7 @@ import {
   findResetLink,
   readMails,
   signInAliceWithMfa,
+  signInBeforeAuthenticator,
   signInWithPassword,
   waitFor,
 } from '../api-helpers.ts';
@@ -42,7 +44,7 @@ describe('GET /password-policy', () => {
 
 describe('POST /me/password', () => {
   it('B11: a password-only or stale token gets the step-up challenge (alice has an authenticator)', async () => {
-    const passwordOnly = await signInWithPassword(t, 'alice');
+    const passwordOnly = await signInBeforeAuthenticator(t);
     const body = { currentPassword: 'alice-demo-password', newPassword: 'a completely new passphrase' };
     const answer = await callApi(t, 'POST', '/me/password', {
       token: passwordOnly.access_token,
@@ -158,7 +160,7 @@ describe('password reset', () => {
 
   it('B4: the mailed link sets a new password once, and ends every session and refresh token', async () => {
     t.clock.advance(16 * 60_000);
-    const signedIn = await signInWithPassword(t, 'alice');
+    const signedIn = await signInAliceWithMfa(t);
     const before = readMails(t.dataDir).length;
     await callApi(t, 'POST', '/password-reset', { body: { email: 'alice@example.com' } });
     await waitFor(() => (readMails(t.dataDir).length > before ? true : undefined));
@@ -217,7 +219,15 @@ describe('password reset', () => {
     });
     expect(replay.status).toBe(410);
     // The new password signs in.
-    const fresh = await signIn(t, { email: 'alice@example.com', password: 'a brand new passphrase' });
+    const fresh = await signIn(t, {
+      email: 'alice@example.com',
+      password: 'a brand new passphrase',
+      // The code at the portal's clock (this file moves it forward).
+      totp: new OTPAuth.TOTP({
+        secret: OTPAuth.Secret.fromBase32(t.demo?.alice.totpSecret as string),
+      }).generate({ timestamp: t.clock.now() }),
+    });
+    expect(fresh.pages).toEqual(['email', 'password', 'second-factor']);
     expect(fresh.access_token).toBeTruthy();
   });
 

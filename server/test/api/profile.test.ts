@@ -10,6 +10,7 @@ function fakeUser(overrides: Partial<UserRecord> = {}): UserRecord {
     email: 'alice@example.com',
     passwordHash: null,
     disabled: false,
+    requireMfa: false,
     createdAt: 0,
     passwordChangedAt: null,
     displayName: 'Alice Example',

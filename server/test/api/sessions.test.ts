@@ -4,6 +4,7 @@
  * tokens (B4).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACR_MFA } from '../../../contract/constants.ts';
 import { sessionsResponseSchema } from '../../../contract/schemas.ts';
 import { callApi } from '../api-helpers.ts';
 import { HttpClient } from '../http.ts';
@@ -89,7 +90,7 @@ describe('sessions', () => {
     const bob = await signInBob(CHROME_UA);
     const demo = t.demo;
     if (!demo) throw new Error('no demo data');
-    const alice = await signIn(t, { email: demo.alice.email, password: demo.alice.password });
+    const alice = await signIn(t, { ...demo.alice, acrValues: ACR_MFA });
     const aliceSession = (await sessions(alice.access_token)).find((s) => s.current);
     const answer = await callApi(t, 'DELETE', `/me/sessions/${aliceSession?.id}`, {
       token: bob.access_token,

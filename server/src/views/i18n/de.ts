@@ -1,0 +1,91 @@
+/** German texts of the portal's pages (typed by the English {@link Catalog}). */
+import type { Catalog } from './en.ts';
+
+export const de: Catalog = {
+  cancel: 'Abbrechen',
+  continue: 'Weiter',
+  portalName: 'Firmenportal',
+  signIn: {
+    title: 'Anmelden',
+    toApp: (app) => `Melden Sie sich an, um mit ${app} fortzufahren.`,
+    useCompanyEmail: 'Verwenden Sie Ihre geschäftliche E-Mail-Adresse.',
+    emailLabel: 'Geschäftliche E-Mail-Adresse',
+    passwordTitle: 'Passwort eingeben',
+    signingInAs: 'Anmeldung als',
+    signedInAs: 'Angemeldet als',
+    passwordLabel: 'Passwort',
+    submit: 'Anmelden',
+    forgotPassword: 'Passwort vergessen?',
+    useAnotherAccount: 'Anderes Konto verwenden',
+  },
+  code: {
+    title: 'Bestätigen Sie, dass Sie es sind',
+    titleForApp: (app) => `Bestätigen Sie, dass Sie es sind, um ${app} zu öffnen`,
+    hint: 'Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein. Wenn Sie Ihr Telefon nicht haben, geben Sie einen Ihrer Wiederherstellungscodes ein.',
+    label: 'Bestätigungscode',
+    submit: 'Bestätigen',
+  },
+  enrol: {
+    title: 'Authenticator-App einrichten',
+    whyRequired:
+      'Ihre Organisation verlangt für Ihr Konto einen zweiten Faktor, und es hat noch keinen. Richten Sie eine Authenticator-App ein, um fortzufahren.',
+    whyApp: (app) =>
+      `${app} verlangt einen zweiten Faktor, und Ihr Konto hat noch keinen. Richten Sie eine Authenticator-App ein, um fortzufahren.`,
+    whyStepUp:
+      'Diese Anmeldung verlangt einen zweiten Faktor, und Ihr Konto hat noch keinen. Richten Sie eine Authenticator-App ein, um fortzufahren.',
+    scan: 'Scannen Sie diesen QR-Code mit einer Authenticator-App auf Ihrem Telefon (zum Beispiel Microsoft Authenticator, Google Authenticator oder 1Password).',
+    qrAlt: 'QR-Code, um dieses Konto Ihrer Authenticator-App hinzuzufügen',
+    keyLabel: 'Scannen nicht möglich? Geben Sie stattdessen diesen Schlüssel in die App ein:',
+    codeLabel: 'Code aus der App',
+    codeHint: 'Geben Sie den 6-stelligen Code ein, den die App jetzt anzeigt, um die Einrichtung zu prüfen.',
+    submit: 'Prüfen und einschalten',
+    recoveryTitle: 'Speichern Sie Ihre Wiederherstellungscodes',
+    recoveryIntro:
+      'Wenn Sie Ihr Telefon verlieren, meldet Sie jeder dieser Codes einmal an, anstelle eines Codes aus der App. Sie werden nur jetzt angezeigt: Drucken Sie sie aus oder bewahren Sie sie in Ihrem Passwortmanager auf.',
+    recoveryListLabel: 'Wiederherstellungscodes',
+    saved: 'Ich habe diese Codes gespeichert',
+    doneTitle: 'Ihre Authenticator-App ist eingerichtet',
+    doneText:
+      'Ihre Wiederherstellungscodes wurden bei der Einrichtung einmal angezeigt. Neue Codes erstellen Sie im Sicherheitsbereich von Portal Launcher.',
+  },
+  messages: {
+    badCredentials:
+      'E-Mail-Adresse oder Passwort stimmen nicht. Prüfen Sie beide und versuchen Sie es erneut.',
+    locked: 'Ihr Konto ist nach zu vielen Fehlversuchen gesperrt. Wenden Sie sich an Ihre Administration.',
+    badCode:
+      'Dieser Code stimmt nicht. Geben Sie den aktuellen Code aus Ihrer Authenticator-App oder einen Wiederherstellungscode ein.',
+    badEnrolCode: 'Dieser Code stimmt nicht. Geben Sie den aktuellen 6-stelligen Code aus Ihrer App ein.',
+    badEmail: 'Geben Sie Ihre geschäftliche E-Mail-Adresse ein, etwa name@example.com.',
+    expired:
+      'Diese Anmeldung ist abgelaufen. Kehren Sie zu der App zurück, von der Sie kamen, und beginnen Sie erneut.',
+    badForm: 'Dieses Formular ist abgelaufen. Laden Sie die Seite neu und versuchen Sie es erneut.',
+  },
+  errors: {
+    expiredTitle: 'Diese Anmeldung ist abgelaufen',
+    expiredText: 'Kehren Sie zu der App zurück, von der Sie kamen, und beginnen Sie erneut.',
+    formExpiredTitle: 'Dieses Formular ist abgelaufen',
+    linkTitle: 'Dieser Link kann nicht verwendet werden',
+    linkText:
+      'Dieser Startlink ist abgelaufen oder wurde schon verwendet. Öffnen Sie die App erneut über Portal Launcher.',
+    genericTitle: 'Etwas ist schiefgelaufen',
+    generic: (detail) =>
+      `${detail}. Kehren Sie zu der App zurück, von der Sie kamen, und versuchen Sie es erneut.`,
+  },
+  signOut: {
+    title: 'Abmelden',
+    question: (host) => `Von ${host} abmelden?`,
+    yes: 'Ja, abmelden',
+    no: 'Nein, angemeldet bleiben',
+    doneTitle: 'Abgemeldet',
+    doneText: 'Sie sind vom Portal abgemeldet.',
+  },
+  home: {
+    intro:
+      'Dies ist der Anmeldedienst für Portal Launcher. Ihre Apps und der Launcher leiten Sie zur Anmeldung hierher.',
+    start:
+      'Zum Anmelden öffnen Sie Portal Launcher in der Symbolleiste Ihres Browsers oder eine der Apps Ihres Unternehmens.',
+    accountHeading: 'Ihr Konto',
+    resetPassword: 'Passwort vergessen? Setzen Sie es zurück',
+    discovery: 'Technische Angaben für die Administration (OpenID-Konfiguration)',
+  },
+};

@@ -1,0 +1,97 @@
+/**
+ * English texts of the portal's own pages: the reference catalog. Its shape is
+ * the {@link Catalog} type the other languages must fill completely (a missing
+ * or misspelt key is a type error). Functions take the variable parts.
+ */
+export const en = {
+  cancel: 'Cancel',
+  continue: 'Continue',
+  portalName: 'Company portal',
+  signIn: {
+    title: 'Sign in',
+    toApp: (app: string) => `Sign in to continue to ${app}.`,
+    useCompanyEmail: 'Use your company email address.',
+    emailLabel: 'Company email',
+    passwordTitle: 'Enter your password',
+    signingInAs: 'Signing in as',
+    signedInAs: 'Signed in as',
+    passwordLabel: 'Password',
+    submit: 'Sign in',
+    forgotPassword: 'Forgot password?',
+    useAnotherAccount: 'Use another account',
+  },
+  code: {
+    title: "Verify it's you",
+    titleForApp: (app: string) => `Verify it's you to open ${app}`,
+    hint: 'Enter the 6-digit code from your authenticator app. If you do not have your phone, enter one of your recovery codes.',
+    label: 'Authentication code',
+    submit: 'Verify',
+  },
+  enrol: {
+    title: 'Set up an authenticator app',
+    whyRequired:
+      'Your organisation requires a second factor for your account, and it has none yet. Set up an authenticator app to continue.',
+    whyApp: (app: string) =>
+      `${app} requires a second factor, and your account has none yet. Set up an authenticator app to continue.`,
+    whyStepUp:
+      'This sign-in requires a second factor, and your account has none yet. Set up an authenticator app to continue.',
+    scan: 'Scan this QR code with an authenticator app on your phone (for example Microsoft Authenticator, Google Authenticator or 1Password).',
+    qrAlt: 'QR code to add this account to your authenticator app',
+    keyLabel: 'Cannot scan it? Type this key into the app instead:',
+    codeLabel: 'Code from the app',
+    codeHint: 'Enter the 6-digit code the app now shows, to check that it is set up.',
+    submit: 'Verify and turn on',
+    recoveryTitle: 'Save your recovery codes',
+    recoveryIntro:
+      'If you lose your phone, each of these codes signs you in once instead of a code from the app. They are shown only now: print them or keep them in your password manager.',
+    recoveryListLabel: 'Recovery codes',
+    saved: 'I have saved these codes',
+    doneTitle: 'Your authenticator app is set up',
+    doneText:
+      'Your recovery codes were shown once, when you set it up. You can create new ones in Portal Launcher’s security centre.',
+  },
+  messages: {
+    badCredentials: 'The email or password is not right. Check them and try again.',
+    locked: 'Your account is locked after too many failed attempts. Contact your admin.',
+    badCode:
+      'That code is not right. Enter the current code from your authenticator app, or a recovery code.',
+    badEnrolCode: 'That code is not right. Enter the current 6-digit code from your app.',
+    badEmail: 'Enter your company email address, like name@example.com.',
+    expired: 'This sign-in has expired. Go back to the app you came from and start again.',
+    badForm: 'This form has expired. Reload the page and try again.',
+  },
+  errors: {
+    expiredTitle: 'This sign-in has expired',
+    expiredText: 'Go back to the app you came from and start again.',
+    formExpiredTitle: 'This form has expired',
+    linkTitle: 'This link cannot be used',
+    linkText: 'This launch link has expired or was already used. Open the app again from Portal Launcher.',
+    genericTitle: 'Something went wrong',
+    generic: (detail: string) => `${detail}. Go back to the app you came from and try again.`,
+  },
+  signOut: {
+    title: 'Sign out',
+    question: (host: string) => `Sign out of ${host}?`,
+    yes: 'Yes, sign me out',
+    no: 'No, stay signed in',
+    doneTitle: 'Signed out',
+    doneText: 'You are signed out of the portal.',
+  },
+  home: {
+    intro:
+      'This is the sign-in service for Portal Launcher. Your apps and the launcher send you here when you sign in.',
+    start: 'To sign in, open Portal Launcher in your browser’s toolbar, or open one of your company’s apps.',
+    accountHeading: 'Your account',
+    resetPassword: 'Forgot your password? Reset it',
+    discovery: 'Technical details for administrators (OpenID configuration)',
+  },
+};
+
+type Widen<T> = T extends (...args: infer A) => string
+  ? (...args: A) => string
+  : T extends string
+    ? string
+    : { [K in keyof T]: Widen<T[K]> };
+
+/** Every text of the portal's pages; each language's catalog must have all of them. */
+export type Catalog = Widen<typeof en>;
