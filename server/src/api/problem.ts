@@ -41,6 +41,7 @@ export type ApiProblemCode =
   | 'ssh_key_too_long'
   | 'ssh_key_multiple_keys'
   | 'ssh_key_duplicate'
+  | 'ssh_key_in_use'
   | 'internal_error';
 
 /** Options of {@link ApiProblem}. */
