@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PortalContext } from './context.ts';
-import { PAYROLL, TEAM_WIKI } from './demo-apps/rp.ts';
+import { type DemoAppDefinition, PAYROLL, TEAM_WIKI } from './demo-apps/rp.ts';
 import type { AppRecord } from './repo/apps.ts';
 import { hashPassword } from './services/passwords.ts';
 import { enrollConfirmedTotp, generateTotpSecret } from './services/totp.ts';
@@ -38,7 +38,7 @@ const EMPLOYMENT_FIELDS = ['jobTitle', 'department', 'manager', 'employeeId', 'c
  */
 export function registerDemoApp(
   ctx: SeedContext,
-  definition: { id: string; name: string; mfaMaxAgeSeconds?: number },
+  definition: Pick<DemoAppDefinition, 'id' | 'name' | 'mfaMaxAgeSeconds' | 'detailsPath'>,
   baseUrl: string,
 ): AppRecord {
   const existing = ctx.repos.apps.findById(definition.id);
@@ -60,6 +60,8 @@ export function registerDemoApp(
     postLogoutRedirectUris: [`${baseUrl}/`],
     initiateLoginUri: `${baseUrl}/login`,
     targetLinkUris: [`${baseUrl}/`],
+    // The demo app serves its own about page, so the launcher's "Details" link works offline.
+    detailsUrl: definition.detailsPath ? `${baseUrl}${definition.detailsPath}` : null,
   });
 }
 
