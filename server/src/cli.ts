@@ -104,9 +104,18 @@ export async function runCommand(
     const command = `${group ?? ''} ${action ?? ''}`.trim();
     switch (group === 'seed-demo' ? 'seed-demo' : command) {
       case 'seed-demo': {
-        const demo = await seedDemo(ctx);
+        const { alice, bob } = await seedDemo(ctx);
+        // What signs in now: a changed password or a new authenticator is the user's, not the demo's.
+        const login = (account: typeof bob) =>
+          account.passwordChanged
+            ? `${account.email} (password changed since the demo was seeded)`
+            : `${account.email} / ${account.password}`;
+        const secret =
+          alice.authenticator === 'demo'
+            ? `TOTP secret ${alice.totpSecret}`
+            : 'not the demo authenticator any more';
         out.push(
-          `Demo users ready: ${demo.alice.email} / ${demo.alice.password} (TOTP secret ${demo.alice.totpSecret}), ${demo.bob.email} / ${demo.bob.password}.`,
+          `Demo users ready: ${login(alice)} (${secret}), ${login(bob)}.`,
           'The demo apps are registered and assigned when `serve` starts.',
         );
         break;
