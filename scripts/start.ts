@@ -75,9 +75,16 @@ async function launchChromium(profileDir: string, debuggingPort: number | undefi
       ...chromiumArgs({ userDataDir: profileDir, headless: false }).filter(
         (arg) => !arg.startsWith('--user-data-dir'),
       ),
-      // Chromium binds the debugging port to 127.0.0.1 only.
-      ...(debuggingPort !== undefined ? [`--remote-debugging-port=${debuggingPort}`] : []),
+      // Chromium binds the debugging port to 127.0.0.1 only. Named with the pipe, because
+      // puppeteer uses the pipe only when no --remote-debugging-* flag is given, and
+      // loading an unpacked extension needs the pipe.
+      ...(debuggingPort !== undefined
+        ? ['--remote-debugging-pipe', `--remote-debugging-port=${debuggingPort}`]
+        : []),
     ],
+    // Ctrl-C and SIGTERM are ours: close Chromium, then the portal, then exit 0.
+    handleSIGINT: false,
+    handleSIGTERM: false,
   });
 }
 
