@@ -126,4 +126,21 @@ describe('npm start and the admin CLI share one portal', () => {
     expect(third.banner).toContain(`mail:      ${path.join(dataDir, 'mail')}`);
     expect(third.portal.demo?.alice).toMatchObject({ passwordChanged: true, authenticator: 'other' });
   });
+
+  it("a data folder seeded before the demo record existed: alice's authenticator created with her account counts as the demo one", async () => {
+    const dataDir = freshDataDir();
+    cleanup.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const env = { PORTAL_DATA_DIR: dataDir, PORTAL_PORT: '0' };
+    const first = await startLikeNpmStart(env);
+    const demoSecret = first.portal.demo?.alice.totpSecret as string;
+    await first.portal.close();
+    fs.rmSync(path.join(dataDir, 'demo-seed.json'));
+
+    const second = await startLikeNpmStart(env);
+    expect(second.portal.demo?.alice).toMatchObject({ authenticator: 'demo', totpSecret: demoSecret });
+    expect(second.banner).toContain(`oathtool --totp -b ${demoSecret}`);
+    // Recorded again, owner-only.
+    const record = fs.statSync(path.join(dataDir, 'demo-seed.json'));
+    expect(record.mode & 0o077).toBe(0);
+  });
 });
