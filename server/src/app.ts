@@ -111,6 +111,10 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
+  }).catch((error: unknown) => {
+    // A busy port must not leave the database open (npm start then retries on a free port).
+    db.close();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   const issuer =

@@ -13,17 +13,22 @@
  *   user require-mfa <email> [--off]       require a second factor of one user (or stop requiring it)
  *   app add <id> --name N --redirect-uri U [--redirect-uri U2] [--initiate-login-uri U]
  *           [--target-link-uri U] [--description D] [--category C] [--requires-mfa] [--mfa-max-age S]
+ *           [--details-url U]
+ *   app set <id> --details-url U | --no-details-url
  *   app list
  *   app assign <appId> <email>
  *
- * The data folder comes from PORTAL_DATA_DIR (default `.data`). Commands
- * other than `serve` work on the database directly and may run while the
- * portal runs (SQLite WAL + busy timeout). Exit code 1 with a message that
- * says what to fix on any error.
+ * The data folder comes from PORTAL_DATA_DIR (default `.data/portal` in the
+ * project, the one `npm start` serves); every admin command names it on
+ * standard error. Commands other than `serve` work on the database directly
+ * and may run while the portal runs (SQLite WAL + busy timeout). Exit code 1
+ * with a message that says what to fix on any error, including an email or
+ * app id that does not exist.
  */
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { detailsUrlFrom, passwordFrom, required, UsageError } from './cli-input.ts';
 import { type Config, ConfigError, describeSettings, loadConfig } from './config.ts';
 import type { PortalContext } from './context.ts';
 import { openDatabase } from './db/database.ts';
@@ -39,13 +44,7 @@ import {
   setUserRequireMfa,
 } from './services/accounts.ts';
 import { audit } from './services/audit.ts';
-import { unlockAccount } from './services/lockout.ts';
-
-/** Thrown for wrong usage; the message says what to type instead. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-  readonly code = 'usage';
-}
+import { accountSubject, unlockAccount } from './services/lockout.ts';
 
 type CliContext = Pick<PortalContext, 'config' | 'db' | 'repos' | 'clock' | 'audit' | 'log'>;
 
@@ -73,30 +72,16 @@ const OPTIONS = {
   'target-link-uri': { type: 'string', multiple: true },
   'client-id': { type: 'string' },
   off: { type: 'boolean' },
+  'details-url': { type: 'string' },
+  'no-details-url': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function required<T>(value: T | undefined, what: string): T {
-  if (value === undefined || value === '')
-    throw new UsageError(`Missing ${what}. Run with --help for usage.`);
-  return value;
-}
-
-/**
- * The password of `--password P`, or with `--password -` the first line of
- * `stdin`, so it stays out of the shell history and the process list.
- */
-async function passwordFrom(value: string | undefined, stdin: NodeJS.ReadableStream): Promise<string> {
-  const given = required(value, '--password (or --password - to read it from standard input)');
-  if (given !== '-') return given;
-  let text = '';
-  for await (const chunk of stdin) {
-    text += chunk.toString();
-    if (text.includes('\n')) break;
-  }
-  const line = text.split(/\r?\n/)[0] ?? '';
-  if (!line) throw new UsageError('No password arrived on standard input (--password -).');
-  return line;
+/** An app by id, or a usage error that says how to list them. */
+function requireApp(ctx: CliContext, id: string) {
+  const app = ctx.repos.apps.findById(id);
+  if (!app) throw new UsageError(`No app has the id ${id}. See: app list`);
+  return app;
 }
 
 /**
@@ -122,9 +107,18 @@ export async function runCommand(
     const command = `${group ?? ''} ${action ?? ''}`.trim();
     switch (group === 'seed-demo' ? 'seed-demo' : command) {
       case 'seed-demo': {
-        const demo = await seedDemo(ctx);
+        const { alice, bob } = await seedDemo(ctx);
+        // What signs in now: a changed password or a new authenticator is the user's, not the demo's.
+        const login = (account: typeof bob) =>
+          account.passwordChanged
+            ? `${account.email} (password changed since the demo was seeded)`
+            : `${account.email} / ${account.password}`;
+        const secret =
+          alice.authenticator === 'demo'
+            ? `TOTP secret ${alice.totpSecret}`
+            : 'not the demo authenticator any more';
         out.push(
-          `Demo users ready: ${demo.alice.email} / ${demo.alice.password} (TOTP secret ${demo.alice.totpSecret}), ${demo.bob.email} / ${demo.bob.password}.`,
+          `Demo users ready: ${login(alice)} (${secret}), ${login(bob)}.`,
           'The demo apps are registered and assigned when `serve` starts.',
         );
         break;
@@ -158,9 +152,16 @@ export async function runCommand(
         break;
       }
       case 'user unlock': {
-        const email = required(rest[0], 'the email');
-        unlockAccount(ctx, email);
-        out.push(`Unlocked ${email}.`);
+        const user = requireUser(ctx, required(rest[0], 'the email'));
+        const before = ctx.repos.loginFailures.get(accountSubject(user.email));
+        unlockAccount(ctx, user.email);
+        if (before?.lockedUntil && before.lockedUntil > ctx.clock()) {
+          out.push(`Unlocked ${user.email} (it was locked after ${before.failures} failed attempts).`);
+        } else if (before) {
+          out.push(`${user.email} was not locked; cleared its ${before.failures} failed attempts.`);
+        } else {
+          out.push(`${user.email} was not locked (no failed attempts counted); nothing to clear.`);
+        }
         break;
       }
       case 'user reset-mfa': {
@@ -204,6 +205,7 @@ export async function runCommand(
         ]) {
           if (uri !== undefined && !URL.canParse(uri)) throw new UsageError(`"${uri}" is not a URL.`);
         }
+        const detailsUrl = values['details-url'] !== undefined ? detailsUrlFrom(values['details-url']) : null;
         const clientSecret = redirectUris.length > 0 ? randomBytes(32).toString('base64url') : null;
         const app = ctx.repos.apps.upsert({
           id,
@@ -219,11 +221,30 @@ export async function runCommand(
           postLogoutRedirectUris: [],
           initiateLoginUri: values['initiate-login-uri'] ?? null,
           targetLinkUris: values['target-link-uri'] ?? [],
+          detailsUrl,
         });
         ctx.audit('app.added', { appId: app.id });
         out.push(`Saved app ${app.id} (${app.name}).`);
         if (clientSecret)
           out.push(`OIDC client_id: ${app.clientId}`, `client_secret (shown once): ${clientSecret}`);
+        break;
+      }
+      case 'app set': {
+        const app = requireApp(ctx, required(rest[0], 'the app id (app set <id> --details-url U)'));
+        if (values['details-url'] !== undefined && values['no-details-url']) {
+          throw new UsageError('Give either --details-url U or --no-details-url, not both.');
+        }
+        if (values['details-url'] === undefined && !values['no-details-url']) {
+          throw new UsageError('Nothing to change: give --details-url U or --no-details-url.');
+        }
+        const detailsUrl = values['no-details-url'] ? null : detailsUrlFrom(values['details-url'] as string);
+        ctx.repos.apps.setDetailsUrl(app.id, detailsUrl);
+        ctx.audit('app.updated', { appId: app.id });
+        out.push(
+          detailsUrl
+            ? `Set the details link of ${app.id} to ${detailsUrl}.`
+            : `Removed the details link of ${app.id}.`,
+        );
         break;
       }
       case 'app list': {
@@ -237,8 +258,7 @@ export async function runCommand(
       case 'app assign': {
         const appId = required(rest[0], 'the app id (app assign <appId> <email>)');
         const user = requireUser(ctx, required(rest[1], 'the email (app assign <appId> <email>)'));
-        if (!ctx.repos.apps.findById(appId))
-          throw new UsageError(`No app has the id ${appId}. See: app list`);
+        requireApp(ctx, appId);
         ctx.repos.apps.assign(appId, user.id);
         ctx.audit('app.assigned', { appId, userId: user.id });
         out.push(`Assigned ${appId} to ${user.email}.`);
@@ -286,14 +306,20 @@ Users
 Apps
   app add <id> --name N [--redirect-uri U ...] [--initiate-login-uri U]
           [--target-link-uri U ...] [--description D] [--category C]
-          [--requires-mfa] [--mfa-max-age SECONDS]
+          [--requires-mfa] [--mfa-max-age SECONDS] [--details-url U]
                                  with --redirect-uri the app is an OIDC client and its
-                                 client secret is printed once
+                                 client secret is printed once; --details-url: a page
+                                 about the app (https://), linked in the launcher
+  app set <id> --details-url U | --no-details-url
+                                 change or remove an app's details link
   app list
   app assign <appId> <email>
   seed-demo                      create the demo users without starting the portal
 
 Admin commands work on the data folder directly and may run while the portal runs.
+They use the same data folder as \`npm start\` and \`serve\` (PORTAL_DATA_DIR, default
+.data/portal in the project) and name it on standard error. An unknown email or app id
+is an error (exit code 1).
 
 Settings (environment variables):
 ${describeSettings()}
@@ -326,6 +352,10 @@ async function cli(argv: string[]): Promise<void> {
       await main({ seedDemo: !values['no-demo'], port, ...(values['no-api'] ? { portalApi: false } : {}) });
       return;
     }
+    // On standard error, so the output of `user list` and `app list` stays clean for scripts.
+    const { dataDir } = loadConfig(process.env);
+    const chosen = process.env.PORTAL_DATA_DIR ? 'PORTAL_DATA_DIR' : 'default; PORTAL_DATA_DIR changes it';
+    process.stderr.write(`Data folder: ${dataDir} (${chosen})\n`);
     process.stdout.write(`${await runCommand(argv)}\n`);
   } catch (error) {
     if (isParseArgsError(error)) {

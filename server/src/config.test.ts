@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -19,6 +21,22 @@ describe('loadConfig', () => {
     expect(config.lockout.maxWaitSeconds).toBe(900);
     expect(config.lifetimes.authorizationCode).toBe(60);
     expect(config.passwordMinLength).toBe(8);
+  });
+
+  it('defaults to port 8787 and the project data folder .data/portal, wherever it runs from', () => {
+    const project = path.resolve(import.meta.dirname, '../..');
+    const config = loadConfig({});
+    expect(config.port).toBe(8787);
+    expect(config.dataDir).toBe(path.join(project, '.data', 'portal'));
+    const cwd = process.cwd();
+    process.chdir(os.tmpdir());
+    try {
+      expect(loadConfig({}).dataDir).toBe(path.join(project, '.data', 'portal'));
+      // A folder the operator names counts from where they are.
+      expect(loadConfig({ PORTAL_DATA_DIR: 'here' }).dataDir).toBe(path.resolve(os.tmpdir(), 'here'));
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('overrides win over the environment', () => {

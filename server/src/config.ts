@@ -16,6 +16,19 @@ const booleanFromEnv = z
 
 const seconds = z.coerce.number().int().positive();
 
+/**
+ * The project folder (two levels above this file). The default data folder
+ * lives under it, so `npm start`, `npm run portal` and its admin commands
+ * share one database whichever folder they are started from.
+ */
+const PROJECT_DIR = path.resolve(import.meta.dirname, '../..');
+
+/** The data folder when `PORTAL_DATA_DIR` is not set, relative to the project folder. */
+export const DEFAULT_DATA_DIR = '.data/portal';
+
+/** The port when `PORTAL_PORT` is not set: the one README and `npm start` name. */
+export const DEFAULT_PORT = 8787;
+
 /** The validated configuration. Lifetimes are in seconds. */
 export const configSchema = z.object({
   /** Public issuer URL; defaults to `http://{host}:{port}`. https required except on loopback. */
@@ -29,9 +42,9 @@ export const configSchema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem.reason });
     })
     .optional(),
-  port: z.coerce.number().int().min(0).max(65_535).default(4000),
+  port: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT),
   host: z.string().min(1).default('127.0.0.1'),
-  dataDir: z.string().min(1).default('.data'),
+  dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
   /**
    * Every user must have a second factor: one who has none sets it up during sign-in. (A user who
    * has an authenticator is asked for it at every sign-in anyway; admins can also require it per user.)
@@ -128,7 +141,8 @@ const SETTING_HELP: Record<string, string> = {
   issuer: 'public URL of the portal (https, or http on loopback); default http://{host}:{port}',
   port: 'port to listen on (0 = any free port)',
   host: 'address to listen on',
-  dataDir: 'folder for the database, signing and cookie keys, and mail (.eml files)',
+  dataDir:
+    'folder for the database, signing and cookie keys, and mail (.eml files); a relative path\n      counts from the current folder, the default from the project folder',
   requireMfa:
     'require a second factor of every user (true/false); users without one set it up at sign-in\n      (per user: user require-mfa <email>)',
   portalApi: 'serve the portal REST API under /api/v1 (true/false)',
@@ -227,5 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       'Invalid setting PORTAL_LOCKOUT_MAX_WAIT_SECONDS: must be at least PORTAL_LOCKOUT_WAIT_INCREMENT_SECONDS.',
     );
   }
-  return { ...config, dataDir: path.resolve(config.dataDir) };
+  // A folder the operator named counts from where they are; the default from the project.
+  const named = overrides.dataDir !== undefined || Boolean(env.PORTAL_DATA_DIR);
+  return { ...config, dataDir: path.resolve(named ? process.cwd() : PROJECT_DIR, config.dataDir) };
 }

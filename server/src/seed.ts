@@ -8,26 +8,108 @@
  * - both assigned "Team Wiki" (no MFA) and "Payroll" (MFA within 5 minutes).
  *
  * Contract: {@link seedDemo} is idempotent — run twice, it changes nothing
- * the second time and returns the same accounts (alice's secret is read back).
+ * the second time and returns the same accounts. It also reports what is true
+ * of them now (people change the demo password and set up new authenticators):
+ * alice's seeded secret is recorded in `<dataDir>/demo-seed.json`, so a later
+ * run can tell it from one enrolled since, and the demo passwords are checked
+ * against the stored hashes.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { PortalContext } from './context.ts';
-import { PAYROLL, TEAM_WIKI } from './demo-apps/rp.ts';
+import { type DemoAppDefinition, PAYROLL, TEAM_WIKI } from './demo-apps/rp.ts';
 import type { AppRecord } from './repo/apps.ts';
-import { hashPassword } from './services/passwords.ts';
+import type { UserRecord } from './repo/users.ts';
+import { hashPassword, verifyPassword } from './services/passwords.ts';
 import { enrollConfirmedTotp, generateTotpSecret } from './services/totp.ts';
 
 /** Demo credentials (public by design: demo data only). */
 export const DEMO_ALICE = { email: 'alice@example.com', password: 'alice-demo-password' } as const;
 export const DEMO_BOB = { email: 'bob@example.com', password: 'bob-demo-password' } as const;
 
-/** The demo accounts `startPortal({ seedDemo: true })` returns. */
-export interface DemoAccounts {
-  alice: { email: string; password: string; totpSecret: string };
-  bob: { email: string; password: string };
+/** A demo account as it is now, next to how the demo seeded it. */
+export interface DemoAccountState {
+  email: string;
+  /** The password the demo seeded (see `passwordChanged`). */
+  password: string;
+  /** The seeded password no longer signs in: someone changed or reset it. */
+  passwordChanged: boolean;
+  disabled: boolean;
+  /**
+   * `demo`: the seeded authenticator secret is the active one; `other`: an
+   * authenticator set up since (its secret is the user's, never printed);
+   * `none`: no authenticator.
+   */
+  authenticator: 'demo' | 'other' | 'none';
 }
 
-type SeedContext = Pick<PortalContext, 'repos' | 'clock' | 'audit'>;
+/** The demo accounts `startPortal({ seedDemo: true })` returns. */
+export interface DemoAccounts {
+  /** `totpSecret`: the secret the demo seeded; it works only while `authenticator` is `demo`. */
+  alice: DemoAccountState & { totpSecret: string };
+  bob: DemoAccountState;
+}
+
+type SeedContext = Pick<PortalContext, 'repos' | 'clock' | 'audit'> & {
+  config: Pick<PortalContext['config'], 'dataDir'>;
+};
+
+/** What the seed remembers about itself, beside the database. */
+interface DemoSeedRecord {
+  aliceTotpSecret: string;
+}
+
+function seedRecordFile(dataDir: string): string {
+  return path.join(dataDir, 'demo-seed.json');
+}
+
+function readSeedRecord(dataDir: string): DemoSeedRecord | null {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(seedRecordFile(dataDir), 'utf8')) as Partial<DemoSeedRecord>;
+    return typeof parsed.aliceTotpSecret === 'string' ? { aliceTotpSecret: parsed.aliceTotpSecret } : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeSeedRecord(dataDir: string, record: DemoSeedRecord): void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  // Owner-only, like the database beside it: it holds a (demo) secret.
+  fs.writeFileSync(seedRecordFile(dataDir), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * The seeded secret of alice. Data folders seeded before the record existed:
+ * her authenticator counts as the seeded one when it was created with her
+ * account (the seed does both within moments; enrolling again takes a person
+ * minutes), and is recorded from then on.
+ */
+function seededAliceSecret(ctx: SeedContext, alice: UserRecord): string | null {
+  const recorded = readSeedRecord(ctx.config.dataDir);
+  if (recorded) return recorded.aliceTotpSecret;
+  const totp = ctx.repos.mfa.getTotp(alice.id);
+  if (!totp?.confirmedAt || Math.abs(totp.createdAt - alice.createdAt) > 5_000) return null;
+  writeSeedRecord(ctx.config.dataDir, { aliceTotpSecret: totp.secret });
+  return totp.secret;
+}
+
+async function accountState(
+  ctx: SeedContext,
+  user: UserRecord,
+  seeded: { email: string; password: string },
+  seededSecret: string | null,
+): Promise<DemoAccountState> {
+  const totp = ctx.repos.mfa.getTotp(user.id);
+  const active = totp?.confirmedAt ? totp.secret : null;
+  return {
+    email: seeded.email,
+    password: seeded.password,
+    passwordChanged: !(await verifyPassword(user.passwordHash, seeded.password)),
+    disabled: user.disabled,
+    authenticator: active === null ? 'none' : active === seededSecret ? 'demo' : 'other',
+  };
+}
 
 /** Fields of the employment section the admin manages for alice. */
 const EMPLOYMENT_FIELDS = ['jobTitle', 'department', 'manager', 'employeeId', 'costCenter', 'startDate'];
@@ -38,7 +120,7 @@ const EMPLOYMENT_FIELDS = ['jobTitle', 'department', 'manager', 'employeeId', 'c
  */
 export function registerDemoApp(
   ctx: SeedContext,
-  definition: { id: string; name: string; mfaMaxAgeSeconds?: number },
+  definition: Pick<DemoAppDefinition, 'id' | 'name' | 'mfaMaxAgeSeconds' | 'detailsPath'>,
   baseUrl: string,
 ): AppRecord {
   const existing = ctx.repos.apps.findById(definition.id);
@@ -60,6 +142,8 @@ export function registerDemoApp(
     postLogoutRedirectUris: [`${baseUrl}/`],
     initiateLoginUri: `${baseUrl}/login`,
     targetLinkUris: [`${baseUrl}/`],
+    // The demo app serves its own about page, so the launcher's "Details" link works offline.
+    detailsUrl: definition.detailsPath ? `${baseUrl}${definition.detailsPath}` : null,
   });
 }
 
@@ -92,7 +176,10 @@ export async function seedDemo(
         lockedFields: EMPLOYMENT_FIELDS,
       },
     });
-    enrollConfirmedTotp(ctx, alice.id, generateTotpSecret());
+    const secret = generateTotpSecret();
+    // Recorded first: an account whose secret was not recorded would be reported as changed.
+    writeSeedRecord(ctx.config.dataDir, { aliceTotpSecret: secret });
+    enrollConfirmedTotp(ctx, alice.id, secret);
     ctx.audit('account.created', { userId: alice.id, email: alice.email, source: 'seed' });
   }
   let bob = ctx.repos.users.findByEmail(DEMO_BOB.email);
@@ -116,9 +203,12 @@ export async function seedDemo(
     ctx.repos.apps.assign(appId, alice.id);
     ctx.repos.apps.assign(appId, bob.id);
   }
-  const totp = ctx.repos.mfa.getTotp(alice.id);
+  const aliceSecret = seededAliceSecret(ctx, alice);
   return {
-    alice: { ...DEMO_ALICE, totpSecret: totp?.secret ?? '' },
-    bob: { ...DEMO_BOB },
+    alice: {
+      ...(await accountState(ctx, alice, DEMO_ALICE, aliceSecret)),
+      totpSecret: aliceSecret ?? '',
+    },
+    bob: await accountState(ctx, bob, DEMO_BOB, null),
   };
 }

@@ -47,7 +47,8 @@ describe('admin CLI', () => {
       '--password',
       'erin long password',
     );
-    expect(added.stderr).toBe('');
+    // The data folder is named on standard error (stdout stays clean for scripts).
+    expect(added.stderr).toBe(`Data folder: ${dataDir} (PORTAL_DATA_DIR)\n`);
     expect(added.stdout).toMatch(/^Created erin@example\.com/);
     const app = await portal(
       dataDir,
@@ -64,6 +65,8 @@ describe('admin CLI', () => {
       'https://crm.example.com/',
       '--mfa-max-age',
       '600',
+      '--details-url',
+      'https://wiki.example.com/crm',
     );
     expect(app.code).toBe(0);
     expect(app.stdout).toContain('client_secret (shown once): ');
@@ -76,7 +79,12 @@ describe('admin CLI', () => {
     expect(user?.displayName).toBe('Erin Example');
     expect(await verifyPassword(user?.passwordHash, 'erin long password')).toBe(true);
     const crm = repos.apps.findById('crm');
-    expect(crm).toMatchObject({ requiresMfa: true, mfaMaxAgeSeconds: 600, clientId: 'crm' });
+    expect(crm).toMatchObject({
+      requiresMfa: true,
+      mfaMaxAgeSeconds: 600,
+      clientId: 'crm',
+      detailsUrl: 'https://wiki.example.com/crm',
+    });
     expect(repos.apps.isAssigned('crm', user?.id as string)).toBe(true);
     expect(repos.audit.list().map((entry) => entry.event)).toEqual(
       expect.arrayContaining(['account.created', 'app.added', 'app.assigned']),
@@ -99,7 +107,7 @@ describe('admin CLI', () => {
     const env = { PORTAL_DATA_DIR: freshDataDir() };
     expect(await runCommand(['seed-demo'], env)).toContain('alice@example.com');
     expect(await runCommand(['user', 'unlock', 'alice@example.com'], env)).toBe(
-      'Unlocked alice@example.com.',
+      'alice@example.com was not locked (no failed attempts counted); nothing to clear.',
     );
     expect(await runCommand(['user', 'reset-mfa', 'alice@example.com'], env)).toContain(
       'Removed the authenticator',
@@ -116,6 +124,67 @@ describe('admin CLI', () => {
     expect(repos.mfa.getTotp(alice?.id as string)).toBeUndefined();
     expect(repos.users.findByEmail('bob@example.com')?.disabled).toBe(true);
     db.close();
+  });
+
+  it('an unknown email or app id fails with exit code 1 and says so (nothing "Unlocked")', async () => {
+    const dataDir = freshDataDir();
+    expect((await portal(dataDir, 'seed-demo')).code).toBe(0);
+    const unlock = await portal(dataDir, 'user', 'unlock', 'nobody@example.com');
+    expect(unlock.code).toBe(1);
+    expect(unlock.stderr).toContain(`Data folder: ${dataDir}`);
+    expect(unlock.stderr).toContain('No account has the email nobody@example.com.');
+    expect(unlock.stdout).not.toContain('Unlocked');
+    const app = await portal(dataDir, 'app', 'set', 'nope', '--details-url', 'https://example.com/');
+    expect(app.code).toBe(1);
+    expect(app.stderr).toContain('No app has the id nope. See: app list');
+    expect(app.stdout).toBe('');
+    // The other commands share the same checks (in-process: each child process costs seconds).
+    const env = { PORTAL_DATA_DIR: dataDir };
+    for (const args of [
+      ['user', 'reset-mfa', 'nobody@example.com'],
+      ['user', 'disable', 'nobody@example.com'],
+      ['user', 'set-password', 'nobody@example.com', '--password', 'long enough password'],
+    ]) {
+      await expect(runCommand(args, env), args.join(' ')).rejects.toThrow(
+        'No account has the email nobody@example.com.',
+      );
+    }
+    await expect(runCommand(['app', 'assign', 'nope', 'alice@example.com'], env)).rejects.toThrow(
+      'No app has the id nope.',
+    );
+  });
+
+  it('app set changes and removes the details link; a link that is not https is refused', async () => {
+    const env = { PORTAL_DATA_DIR: freshDataDir() };
+    await runCommand(['app', 'add', 'wiki', '--name', 'Wiki'], env);
+    expect(
+      await runCommand(['app', 'set', 'wiki', '--details-url', 'https://intranet.example.com/wiki'], env),
+    ).toBe('Set the details link of wiki to https://intranet.example.com/wiki.');
+    const stored = () => {
+      const db = openDatabase(databaseFile(env.PORTAL_DATA_DIR));
+      try {
+        return createRepos(db, Date.now).apps.findById('wiki')?.detailsUrl;
+      } finally {
+        db.close();
+      }
+    };
+    expect(stored()).toBe('https://intranet.example.com/wiki');
+    await expect(
+      runCommand(['app', 'set', 'wiki', '--details-url', 'http://intranet.example.com/wiki'], env),
+    ).rejects.toThrow('--details-url "http://intranet.example.com/wiki" must use https://');
+    await expect(runCommand(['app', 'set', 'wiki', '--details-url', 'wiki page'], env)).rejects.toThrow(
+      'must be an absolute URL',
+    );
+    await expect(runCommand(['app', 'set', 'wiki'], env)).rejects.toThrow('Nothing to change');
+    // Refused input loses nothing: the previous link is still there.
+    expect(stored()).toBe('https://intranet.example.com/wiki');
+    // Loopback http is fine for development.
+    await runCommand(['app', 'set', 'wiki', '--details-url', 'http://127.0.0.1:9000/about'], env);
+    expect(stored()).toBe('http://127.0.0.1:9000/about');
+    expect(await runCommand(['app', 'set', 'wiki', '--no-details-url'], env)).toBe(
+      'Removed the details link of wiki.',
+    );
+    expect(stored()).toBeNull();
   });
 
   it('bad configuration stops with a message naming the setting', async () => {

@@ -30,6 +30,13 @@ export interface DemoAppDefinition {
   cookieName: string;
   /** Require `acr` = MFA with `auth_time` no older than this many seconds. */
   mfaMaxAgeSeconds?: number;
+  /**
+   * Path of the app's public "about" page, registered as its details link
+   * (what it is, who owns it, how to get access). Open without signing in.
+   */
+  detailsPath?: string;
+  /** What the about page says (one paragraph each). */
+  about?: string[];
 }
 
 /** Team Wiki: any signed-in employee, no MFA. */
@@ -44,6 +51,12 @@ export const PAYROLL: DemoAppDefinition = {
   name: 'Payroll',
   cookieName: 'payroll_session',
   mfaMaxAgeSeconds: 300,
+  detailsPath: '/about',
+  about: [
+    'Payroll shows your pay slips, tax forms and the bank account your salary is paid into.',
+    'Because it holds financial data, it asks for your authenticator code when your last one is more than five minutes old.',
+    'Owned by the Finance team (payroll@example.com). Every employee has access; ask Finance if it is missing from your launcher.',
+  ],
 };
 
 /** The app's client registration at the portal (from the `apps` table). */
@@ -232,6 +245,17 @@ export async function startDemoApp(
 <p role="alert" data-testid="error">The portal did not confirm who you are. <a href="/">Try again</a>.</p>`,
         );
       }
+    }
+
+    if (app.detailsPath && app.about && url.pathname === app.detailsPath) {
+      return page(
+        res,
+        200,
+        `About ${app.name}`,
+        html`<h1>About ${app.name}</h1>
+${app.about.map((paragraph) => html`<p>${paragraph}</p>`)}
+<p><a href="/">Open ${app.name}</a></p>`,
+      );
     }
 
     if (url.pathname === '/' || url.pathname.startsWith('/pages/')) {

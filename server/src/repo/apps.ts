@@ -22,6 +22,12 @@ export interface AppRecord {
   initiateLoginUri: string | null;
   /** Registered `target_link_uri` values (exact URLs or `origin/` prefixes) (B14). */
   targetLinkUris: string[];
+  /**
+   * Page with more about the app (what it is, who owns it, how to get access),
+   * shown as a "Details" link; null when none (migration 060). The CLI checks
+   * it is a network URL before storing it.
+   */
+  detailsUrl: string | null;
   createdAt: number;
 }
 
@@ -39,6 +45,7 @@ interface AppRow {
   post_logout_redirect_uris: string;
   initiate_login_uri: string | null;
   target_link_uris: string;
+  details_url: string | null;
   created_at: number;
 }
 
@@ -57,6 +64,7 @@ function toRecord(row: AppRow): AppRecord {
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     initiateLoginUri: row.initiate_login_uri,
     targetLinkUris: JSON.parse(row.target_link_uris) as string[],
+    detailsUrl: row.details_url,
     createdAt: row.created_at,
   };
 }
@@ -99,16 +107,17 @@ export function createAppsRepo(db: Database, clock: () => number) {
       db.prepare(
         `INSERT INTO apps (id, name, description, icon_url, category, requires_mfa, mfa_max_age_seconds,
            client_id, client_secret, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
-           target_link_uris, created_at)
+           target_link_uris, details_url, created_at)
          VALUES (@id, @name, @description, @iconUrl, @category, @requiresMfa, @mfaMaxAgeSeconds,
            @clientId, @clientSecret, @redirectUris, @postLogoutRedirectUris, @initiateLoginUri,
-           @targetLinkUris, @createdAt)
+           @targetLinkUris, @detailsUrl, @createdAt)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
            icon_url = excluded.icon_url, category = excluded.category, requires_mfa = excluded.requires_mfa,
            mfa_max_age_seconds = excluded.mfa_max_age_seconds, client_id = excluded.client_id,
            client_secret = excluded.client_secret, redirect_uris = excluded.redirect_uris,
            post_logout_redirect_uris = excluded.post_logout_redirect_uris,
-           initiate_login_uri = excluded.initiate_login_uri, target_link_uris = excluded.target_link_uris`,
+           initiate_login_uri = excluded.initiate_login_uri, target_link_uris = excluded.target_link_uris,
+           details_url = excluded.details_url`,
       ).run({
         ...app,
         requiresMfa: app.requiresMfa ? 1 : 0,
@@ -118,6 +127,10 @@ export function createAppsRepo(db: Database, clock: () => number) {
         createdAt: clock(),
       });
       return this.findById(app.id) as AppRecord;
+    },
+    /** Sets or (with null) clears an app's details link; false when no app has this id. */
+    setDetailsUrl(id: string, detailsUrl: string | null): boolean {
+      return db.prepare('UPDATE apps SET details_url = ? WHERE id = ?').run(detailsUrl, id).changes === 1;
     },
     assign(appId: string, userId: string): void {
       db.prepare('INSERT OR IGNORE INTO app_assignments (app_id, user_id, created_at) VALUES (?, ?, ?)').run(

@@ -48,6 +48,18 @@ export function insertSshKey(db: Database, row: SshKeyRow, limit: number): true 
   return duplicate ? 'duplicate' : 'limit';
 }
 
+/**
+ * Whether an account other than `userId` has a key with this fingerprint
+ * (index `ssh_keys_fingerprint`, migration 061). Says nothing about which one.
+ */
+export function sshKeyHeldByAnotherUser(db: Database, fingerprint: string, userId: string): boolean {
+  return (
+    db
+      .prepare('SELECT 1 FROM ssh_keys WHERE fingerprint = ? AND user_id <> ? LIMIT 1')
+      .get(fingerprint, userId) !== undefined
+  );
+}
+
 /** Deletes one of the user's keys; false when the user has no key with this id. */
 export function deleteSshKey(db: Database, userId: string, id: string): boolean {
   return db.prepare('DELETE FROM ssh_keys WHERE user_id = ? AND id = ?').run(userId, id).changes === 1;

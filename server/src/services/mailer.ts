@@ -32,6 +32,11 @@ export interface MailerOptions {
   log: (line: string) => void;
 }
 
+/** Where the embedded mailer writes its `.eml` files. */
+export function mailFolder(dataDir: string): string {
+  return path.join(dataDir, 'mail');
+}
+
 /** Creates the configured mailer: SMTP when `smtpUrl` is set, else the `.eml` folder. */
 export function createMailer(options: MailerOptions): Mailer {
   if (options.smtpUrl) {
@@ -43,7 +48,7 @@ export function createMailer(options: MailerOptions): Mailer {
       },
     };
   }
-  const folder = path.join(options.dataDir, 'mail');
+  const folder = mailFolder(options.dataDir);
   // nodemailer's stream transport builds a correct MIME message (encoding, headers)
   // without a server, so the files open in any mail client.
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });

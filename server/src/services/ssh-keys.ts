@@ -7,7 +7,9 @@
  * validator's message under `errors.publicKey`) for a refused key, 409
  * `ssh_key_duplicate` when the user already has this key, 409
  * `collection_limit` when the user already has `MAX_SSH_KEYS_PER_USER` keys
- * (B21). Step-up is the route's job (B11), audit too.
+ * (B21); `ssh_key_in_use` when another account has it (as code hosts do: one
+ * key names one person to the servers that trust it; the answer does not say
+ * whose it is). Step-up is the route's job (B11), audit too.
  *
  * @see https://www.rfc-editor.org/rfc/rfc4253#section-6.6 RFC 4253 §6.6 (public key formats)
  */
@@ -16,7 +18,13 @@ import { MAX_SSH_KEYS_PER_USER } from '../../../contract/constants.ts';
 import type { SshKey } from '../../../contract/schemas.ts';
 import { ApiProblem, type ApiProblemCode } from '../api/problem.ts';
 import type { Database } from '../db/database.ts';
-import { deleteSshKey, insertSshKey, listSshKeys, type SshKeyRow } from '../repo/ssh-keys.ts';
+import {
+  deleteSshKey,
+  insertSshKey,
+  listSshKeys,
+  type SshKeyRow,
+  sshKeyHeldByAnotherUser,
+} from '../repo/ssh-keys.ts';
 import { type SshPublicKeyErrorCode, validateSshPublicKey } from '../ssh/validate-public-key.ts';
 
 /** Problem codes for refused keys, one per validator reason, so the UI can branch. */
@@ -48,7 +56,7 @@ export function listUserSshKeys(db: Database, userId: string): SshKey[] {
 /**
  * Validates and stores a key for the user.
  *
- * @throws {ApiProblem} 422 for a refused key, 409 for a key the user already has or one key too many.
+ * @throws {ApiProblem} 422 for a refused key, 409 for a key the user or another account already has, or one key too many.
  */
 export function addSshKey(
   db: Database,
@@ -73,16 +81,35 @@ export function addSshKey(
     public_key: result.normalized,
     created_at: clock(),
   };
-  const stored = insertSshKey(db, row, MAX_SSH_KEYS_PER_USER);
-  if (stored === 'duplicate') {
+  // One write transaction: the check and the insert cannot be split by
+  // another upload of the same key (IMMEDIATE takes the write lock first).
+  const outcome = db
+    .transaction((): 'added' | 'duplicate' | 'in_use' | 'limit' => {
+      if (sshKeyHeldByAnotherUser(db, row.fingerprint, userId)) {
+        // The user's own copy wins the wording: "you already added it" is more useful.
+        return listSshKeys(db, userId).some((key) => key.fingerprint === row.fingerprint)
+          ? 'duplicate'
+          : 'in_use';
+      }
+      const stored = insertSshKey(db, row, MAX_SSH_KEYS_PER_USER);
+      return stored === true ? 'added' : stored;
+    })
+    .immediate();
+  if (outcome === 'duplicate') {
     throw new ApiProblem(409, 'ssh_key_duplicate', 'SSH key already added', {
       detail: `You already added this key (${result.fingerprint}). Each key can be added once.`,
       errors: { publicKey: 'You already added this key.' },
     });
   }
-  if (stored === 'limit') {
+  if (outcome === 'limit') {
     throw new ApiProblem(409, 'collection_limit', 'Too many SSH keys', {
       detail: `You already have ${MAX_SSH_KEYS_PER_USER} SSH keys, the most an account can hold. Remove keys you no longer use, then add this one.`,
+    });
+  }
+  if (outcome === 'in_use') {
+    throw new ApiProblem(409, 'ssh_key_in_use', 'SSH key in use', {
+      detail: 'This key is already in use on another account. Generate a new key pair for this account.',
+      errors: { publicKey: 'This key is already in use on another account.' },
     });
   }
   return toSshKey(row);

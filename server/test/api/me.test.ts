@@ -133,4 +133,33 @@ describe('GET /me/apps', () => {
       repos.apps.assign(wiki, bobId);
     }
   });
+
+  it("returns each app's details link: Payroll's about page (served by the demo app), none for Team Wiki", async () => {
+    const { apps } = appsResponseSchema.parse((await callApi(t, 'GET', '/me/apps', { token: bob })).json);
+    const payroll = apps.find((app) => app.id === 'payroll');
+    expect(payroll?.detailsUrl).toBe(`${t.demoApps.payroll}/about`);
+    expect(apps.find((app) => app.id === 'team-wiki')?.detailsUrl).toBeNull();
+    // The page is there without signing in to Payroll.
+    const page = await fetch(payroll?.detailsUrl as string);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<h1>About Payroll</h1>');
+
+    // An admin change shows at once; a value that is not a network URL (written straight
+    // into the database) is left out rather than breaking the catalog.
+    const repos = t.context.repos;
+    try {
+      repos.apps.setDetailsUrl('team-wiki', 'https://handbook.example.com/wiki');
+      repos.apps.setDetailsUrl('payroll', 'javascript:alert(1)');
+      const changed = appsResponseSchema.parse(
+        (await callApi(t, 'GET', '/me/apps', { token: bob })).json,
+      ).apps;
+      expect(changed.find((app) => app.id === 'team-wiki')?.detailsUrl).toBe(
+        'https://handbook.example.com/wiki',
+      );
+      expect(changed.find((app) => app.id === 'payroll')?.detailsUrl).toBeNull();
+    } finally {
+      repos.apps.setDetailsUrl('team-wiki', null);
+      repos.apps.setDetailsUrl('payroll', payroll?.detailsUrl ?? null);
+    }
+  });
 });

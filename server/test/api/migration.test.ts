@@ -1,6 +1,7 @@
 /**
- * C9: the API's migrations (050, 070) apply forward from the previous schema
- * (with data in it) and from an empty database, and re-opening is a no-op.
+ * C9: the API's migrations (050; 060 app details and 061 SSH key fingerprints;
+ * 070 launch ticket expiry index) apply forward from the previous schema (with
+ * data in it) and from an empty database, and re-opening is a no-op.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AGENT_FILES_DIR } from '../../src/api/downloads-files.ts';
 import { listMigrations, MIGRATIONS_DIR, openDatabase } from '../../src/db/database.ts';
 import { listDownloads } from '../../src/repo/downloads.ts';
-import { insertSshKey, listSshKeys } from '../../src/repo/ssh-keys.ts';
+import { createRepos } from '../../src/repo/index.ts';
+import { insertSshKey, listSshKeys, sshKeyHeldByAnotherUser } from '../../src/repo/ssh-keys.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -132,6 +134,70 @@ describe('migration 070 (launch ticket expiry index)', () => {
     const db = openDatabase(':memory:');
     try {
       expect(indexesOf(db, 'launch_tickets')).toContain('launch_tickets_expires_at');
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migrations 060 (app details link) and 061 (SSH key fingerprint index)', () => {
+  it('C9: from the 050 schema, existing apps and keys stay, details_url is added empty and can be set', () => {
+    const { file, previous } = previousSchema('060');
+    const old = openDatabase(file, { migrationsDir: previous });
+    old
+      .prepare('INSERT INTO users (id, email, created_at, display_name) VALUES (?, ?, ?, ?)')
+      .run('u1', 'carol@example.com', 1, 'Carol');
+    old.prepare('INSERT INTO apps (id, name, created_at) VALUES (?, ?, ?)').run('crm', 'CRM', 1);
+    insertSshKey(
+      old,
+      {
+        id: 'k1',
+        user_id: 'u1',
+        name: 'Laptop',
+        type: 'ssh-ed25519',
+        bits: 256,
+        fingerprint: 'SHA256:x',
+        public_key: 'ssh-ed25519 AAAA',
+        created_at: 2,
+      },
+      10,
+    );
+    expect(old.prepare("SELECT name FROM pragma_table_info('apps')").pluck().all()).not.toContain(
+      'details_url',
+    );
+    old.close();
+
+    const db = openDatabase(file);
+    try {
+      const apps = createRepos(db, () => 3).apps;
+      expect(apps.findById('crm')).toMatchObject({ name: 'CRM', detailsUrl: null });
+      expect(apps.setDetailsUrl('crm', 'https://wiki.example.com/crm')).toBe(true);
+      expect(apps.findById('crm')?.detailsUrl).toBe('https://wiki.example.com/crm');
+      expect(apps.setDetailsUrl('nope', null)).toBe(false);
+      expect(listSshKeys(db, 'u1')).toHaveLength(1);
+      expect(sshKeyHeldByAnotherUser(db, 'SHA256:x', 'u2')).toBe(true);
+      expect(sshKeyHeldByAnotherUser(db, 'SHA256:x', 'u1')).toBe(false);
+      const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
+      expect(indexes).toContain('ssh_keys_fingerprint');
+    } finally {
+      db.close();
+    }
+    const again = openDatabase(file);
+    expect(createRepos(again, () => 4).apps.findById('crm')?.detailsUrl).toBe('https://wiki.example.com/crm');
+    again.close();
+  });
+
+  it('C9: from an empty database every migration applies once, in order', () => {
+    const file = path.join(tempDir(), 'portal.sqlite');
+    const db = openDatabase(file);
+    try {
+      expect(db.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all()).toEqual(
+        listMigrations(),
+      );
+      expect(listMigrations()).toEqual(
+        expect.arrayContaining(['060-app-details.sql', '061-ssh-key-fingerprint.sql']),
+      );
+      expect(db.prepare("SELECT name FROM pragma_table_info('apps')").pluck().all()).toContain('details_url');
     } finally {
       db.close();
     }

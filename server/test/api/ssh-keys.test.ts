@@ -111,8 +111,27 @@ describe('SSH keys', () => {
     ).toEqual([]);
     const id = aliceKeys.keys[0]?.id as string;
     expect((await callApi(t, 'DELETE', `/me/ssh-keys/${id}`, { token: bob })).status).toBe(404);
-    // Bob (no authenticator) can add the same public key for himself: duplicates are per user.
-    expect((await add(bob, 'Shared', fixture('rsa-3072.pub'))).status).toBe(201);
+  });
+
+  it('B16: a key already on another account is refused with 409 ssh_key_in_use, without naming the account', async () => {
+    const bob = (await signInWithPassword(t, 'bob')).access_token;
+    // alice added rsa-3072 above; bob (no authenticator, fresh sign-in) tries the same key.
+    const answer = await add(bob, 'Shared', fixture('rsa-3072.pub').replace(/\S+$/, 'bob@laptop'));
+    expect(answer.status).toBe(409);
+    const problem = problemSchema.parse(answer.json);
+    expect(problem.code).toBe('ssh_key_in_use');
+    expect(problem.detail).toContain('This key is already in use on another account.');
+    expect(problem.errors?.publicKey).toBe('This key is already in use on another account.');
+    expect(answer.text).not.toMatch(/alice|Alice/);
+    expect(
+      sshKeysResponseSchema.parse((await callApi(t, 'GET', '/me/ssh-keys', { token: bob })).json).keys,
+    ).toEqual([]);
+    // alice re-adding her own key still hears "you already added it", not "another account".
+    expect(problemSchema.parse((await add(alice, 'Again', fixture('rsa-3072.pub'))).json).code).toBe(
+      'ssh_key_duplicate',
+    );
+    // A key nobody has goes through.
+    expect((await add(bob, 'Own', fixture('rsa-4096.pub'))).status).toBe(201);
   });
 
   it('B11: without an authenticator, adding a key needs a recent sign-in (challenge with max_age only)', async () => {

@@ -3,6 +3,7 @@
  */
 import {
   type AppsResponse,
+  appSchema,
   appsResponseSchema,
   mePatchSchema,
   meSchema,
@@ -22,7 +23,9 @@ export function toPortalApp(app: AppRecord): AppsResponse['apps'][number] {
     category: app.category,
     requiresMfa: app.requiresMfa,
     mfaMaxAgeSeconds: app.requiresMfa ? app.mfaMaxAgeSeconds : null,
-    detailsUrl: null,
+    // Checked again on the way out: a value written straight into the database
+    // must not turn the whole catalog into a 500 (the response is validated).
+    detailsUrl: appSchema.shape.detailsUrl.safeParse(app.detailsUrl).success ? app.detailsUrl : null,
   };
 }
 
