@@ -38,6 +38,7 @@ import {
 } from '../utils/messaging.ts';
 import { loadPolicy, type PolicyResult, saveUserSettings, watchPolicy } from '../utils/policy/index.ts';
 import { createAccountApi } from '../utils/portal/account-api.ts';
+import { probePortal } from '../utils/portal/probe.ts';
 import { portalUnreachableItem, sessionItem, stateChangedItem } from '../utils/storage.ts';
 import { applyToolbarView, TOOLBAR_ALARM } from '../utils/toolbar/apply.ts';
 import { type ToolbarInput, toolbarView } from '../utils/toolbar/toolbar-state.ts';
@@ -135,6 +136,7 @@ export default defineBackground(() => {
         appStepUpMaxAge: settings.appStepUpMaxAge,
         prefs: prefsForWire(prefs),
         language: settings.language,
+        theme: settings.theme,
       },
     };
     // What the next popup paints before asking (issue 4 speed): kept in step with every answer.
@@ -197,6 +199,7 @@ export default defineBackground(() => {
       return forPopup(state);
     }),
     setPortalUrl: updatingToolbar(async ({ portalUrl }) => forPopup(await launcher.setPortalUrl(portalUrl))),
+    probePortal: ({ portalUrl }) => probePortal(portalUrl),
     signIn: updatingToolbar(async () => forPopup(await launcher.signIn())),
     signOut: updatingToolbar(async () => forPopup(await launcher.signOut())),
     launchApp: updatingToolbar(async ({ appId }) => {
