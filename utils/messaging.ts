@@ -122,7 +122,7 @@ export const protocol = {
     response: z.discriminatedUnion('code', [
       z.object({ code: z.literal('ok'), issuer: z.string().max(2000) }),
       z.object({ code: z.enum(['invalid_address', 'https_required']) }),
-      z.object({ code: z.enum(['no_answer', 'not_a_portal']), host: z.string().max(300) }),
+      z.object({ code: z.enum(['no_answer', 'unreadable', 'not_a_portal']), host: z.string().max(300) }),
     ]),
   },
   /** Popup: open the sign-in tab; resolves once signed in. */

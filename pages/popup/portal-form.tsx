@@ -29,6 +29,8 @@ export function probeText(probe: MessageResponse<'probePortal'>): string | null 
       return t('errorInsecurePortalUrl');
     case 'no_answer':
       return t('probeNoAnswer', probe.host);
+    case 'unreadable':
+      return t('errorPermissionDenied');
     default:
       return t('probeNotAPortal', probe.host);
   }
@@ -66,16 +68,18 @@ export function PortalForm({ current, onSaved, onCancel }: PortalFormProps) {
       return;
     }
     const pattern = originPattern(portalUrl);
-    // Asked inside the click (a user gesture), before the probe, which runs in the background and
-    // needs the permission unless the portal allows the extension origin (CORS).
+    // Asked inside the click (a user gesture). Not awaited before the probe: a portal that allows the
+    // extension origin (CORS) needs no permission, and the prompt may stay open for a while.
     const permission = pattern
       ? browser.permissions.request({ origins: [pattern] }).catch(() => false)
       : Promise.resolve(false);
     setBusy(true);
     setProblem(null);
     try {
-      await permission;
-      const probe = await ask('probePortal', { portalUrl });
+      let probe = await ask('probePortal', { portalUrl });
+      // It answered, but only the host permission lets the background read it: once the person has
+      // answered the browser's prompt (still open, or already answered), ask again.
+      if (probe.code === 'unreadable' && (await permission)) probe = await ask('probePortal', { portalUrl });
       const wrong = probeText(probe);
       if (wrong !== null || probe.code !== 'ok') {
         setProblem(wrong);

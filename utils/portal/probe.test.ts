@@ -49,8 +49,21 @@ describe('probePortal', () => {
   });
 
   it('C3: a host that does not answer (refused, DNS, TLS) is "did not answer"', async () => {
-    const { fetch } = fakeFetch(() => Promise.reject(new TypeError('Failed to fetch')));
+    const { fetch, urls } = fakeFetch(() => Promise.reject(new TypeError('Failed to fetch')));
     expect(await probePortal(ISSUER, { fetch })).toEqual({ code: 'no_answer', host: 'portal.example.com' });
+    // Asked twice: readable, then opaque (which fails too: really nothing there).
+    expect(urls).toHaveLength(2);
+  });
+
+  it('A7: a host whose answer the browser hides (no host permission, no CORS) is "unreadable", not "did not answer"', async () => {
+    const modes: Array<string | undefined> = [];
+    const fetch = (async (_url: RequestInfo | URL, init?: RequestInit) => {
+      modes.push(init?.mode);
+      if (init?.mode === 'no-cors') return new Response(null, { status: 200 });
+      throw new TypeError('Failed to fetch');
+    }) as typeof globalThis.fetch;
+    expect(await probePortal(ISSUER, { fetch })).toEqual({ code: 'unreadable', host: 'portal.example.com' });
+    expect(modes).toEqual([undefined, 'no-cors']);
   });
 
   it('C3: a host that stays silent past the timeout is "did not answer"', async () => {

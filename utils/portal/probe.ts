@@ -20,6 +20,8 @@ export type PortalProbeResult =
   | { readonly code: 'invalid_address' }
   | { readonly code: 'https_required' }
   | { readonly code: 'no_answer'; readonly host: string }
+  /** It answered, but the browser would not let the extension read it: no host permission (A7) and no CORS. */
+  | { readonly code: 'unreadable'; readonly host: string }
   | { readonly code: 'not_a_portal'; readonly host: string };
 
 /** The probe's codes, for the popup's words. */
@@ -75,8 +77,18 @@ export async function probePortal(
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
   } catch {
-    // Refused, unknown host, TLS failure, timeout, or a redirect elsewhere: nothing usable answered.
-    return { code: 'no_answer', host };
+    // Refused, unknown host, TLS failure, timeout, a redirect elsewhere — or an answer the browser
+    // hid (CORS, without the host permission). An opaque request tells these apart: it resolves
+    // whenever the host answered at all.
+    const answered = await fetcher(discoveryUrl(issuer), {
+      mode: 'no-cors',
+      credentials: 'omit',
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    }).then(
+      () => true,
+      () => false,
+    );
+    return { code: answered ? 'unreadable' : 'no_answer', host };
   }
   // It answered; anything but a discovery document for this issuer means it is not a portal.
   if (!response.ok) return { code: 'not_a_portal', host };

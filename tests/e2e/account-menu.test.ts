@@ -1,0 +1,110 @@
+/**
+ * The account menu in the security centre's header (the same component as
+ * the popup's, tests/e2e/popup.test.ts drives that one with the keyboard),
+ * and signing out from it: the person answered "Sign out" in the launcher, so
+ * the portal does not ask "Sign out of …?" a second time — the launcher's ID
+ * token of this session lets it end the session at once (B13).
+ */
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  accessibilityViolations,
+  completePortalSignIn,
+  type Harness,
+  openOptionsPage,
+  signInThroughPopup,
+  startHarness,
+} from './harness.ts';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+function alice() {
+  const account = h.portal.demo?.alice;
+  if (!account) throw new Error('no demo data');
+  return account;
+}
+
+/** Waits until the browser has posted the portal's logout form (the "yes" to "Sign out?"). */
+async function logoutConfirmed(since: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (
+    !h.requests.slice(since).some((request) => request.url === `${h.portal.issuer}/session/end/confirm`)
+  ) {
+    if (Date.now() > deadline) throw new Error('The portal logout was never confirmed.');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function openMenu(page: Page): Promise<void> {
+  await page.click('[data-testid="account-menu-button"]');
+  await page.waitForSelector('[role="menu"]');
+}
+
+describe('account menu', () => {
+  it('security centre header: the initials open the account menu (name, email, Profile, Sign out); no axe violations open, light and dark', async () => {
+    await signInThroughPopup(h, alice());
+    const page = await openOptionsPage(h, 'password');
+    await page.waitForSelector('[data-testid="account-menu-button"]');
+    expect(
+      await page.$eval('[data-testid="account-menu-button"]', (el) => [
+        el.getAttribute('aria-haspopup'),
+        el.getAttribute('aria-expanded'),
+      ]),
+    ).toEqual(['menu', 'false']);
+    await openMenu(page);
+    expect(await page.$eval('[data-testid="account-menu"]', (el) => el.textContent)).toContain(alice().email);
+    expect(await page.$$eval('[role="menuitem"]', (items) => items.map((i) => i.textContent))).toEqual([
+      'Profile',
+      'Sign out',
+    ]);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-menu-item'))).toBe('profile');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+      expect(await accessibilityViolations(page, { allImpacts: true })).toEqual([]);
+    }
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+    await h.screenshot(page, 'options-account-menu');
+    // Profile goes to the profile section; the menu closes and focus returns to the button.
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-section="profile"]');
+    expect(await page.$('[role="menu"]')).toBeNull();
+    await page.close();
+  });
+
+  it('B13: Sign out from the popup’s account menu ends the portal session without the portal asking again', async () => {
+    const popup = await h.openPopup();
+    await popup.waitForSelector('[data-testid="account-menu-button"]');
+    const since = h.requests.length;
+    await openMenu(popup);
+    await popup.click('[data-menu-item="sign-out"]');
+    await popup.waitForSelector('button::-p-text(Sign in)');
+    // Nobody clicks anything on the portal: the logout form is posted by itself.
+    await logoutConfirmed(since);
+    // The portal session is over: signing in again asks for the email and password.
+    await popup.click('button::-p-text(Sign in)');
+    const tab = await h.waitForTab(h.portal.issuer);
+    await tab.waitForSelector('#email, #password', { timeout: 20_000 });
+    await completePortalSignIn(h, tab, alice());
+    await popup.waitForSelector('[data-testid="account-menu-button"]', { timeout: 20_000 });
+  });
+
+  it('B13: Sign out from the security centre’s account menu shows the signed-out page, and the portal does not ask again', async () => {
+    const page = await openOptionsPage(h, 'profile');
+    await page.waitForSelector('[data-testid="account-menu-button"]');
+    const since = h.requests.length;
+    await openMenu(page);
+    await page.click('[data-menu-item="sign-out"]');
+    await page.waitForSelector('[data-testid="signed-out"]', { timeout: 20_000 });
+    await logoutConfirmed(since);
+    expect(await page.$('[data-testid="account-menu-button"]')).toBeNull();
+    await page.close();
+  });
+});
