@@ -131,14 +131,13 @@ export function AccountMenu(props: AccountMenuProps) {
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
-        aria-label={t('accountMenuButton', props.name)}
         data-testid="account-menu-button"
         onClick={() => (open ? closeMenu(false) : openMenu('first'))}
         onKeyDown={onButtonKeyDown}
       >
-        <span aria-hidden="true" dir="auto">
-          {props.initials}
-        </span>
+        {/* The name starts with what is seen (the initials, WCAG 2.5.3), then says what it opens. */}
+        <span dir="auto">{props.initials}</span>
+        <span class="visually-hidden"> {t('accountMenuButton', props.name)}</span>
       </button>
       {open ? (
         <div class={`account-menu-popover account-menu-${placement}`} data-testid="account-menu">

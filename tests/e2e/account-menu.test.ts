@@ -38,7 +38,10 @@ async function logoutConfirmed(since: number): Promise<void> {
   while (
     !h.requests.slice(since).some((request) => request.url === `${h.portal.issuer}/session/end/confirm`)
   ) {
-    if (Date.now() > deadline) throw new Error('The portal logout was never confirmed.');
+    if (Date.now() > deadline) {
+      const seen = h.requests.slice(since).map((request) => request.url);
+      throw new Error(`The portal logout was never confirmed. Requests: ${seen.join(' ')}`.slice(0, 3000));
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
