@@ -13,7 +13,7 @@
  *
  * @see https://www.w3.org/WAI/ARIA/apg/patterns/menu-button/
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../utils/i18n.ts';
 import { menuFocusAfterKey } from './menu-keys.ts';
 import './account-menu.css';
@@ -51,7 +51,8 @@ export function AccountMenu(props: AccountMenuProps) {
   const menuItems = (): HTMLButtonElement[] =>
     Array.from(menuRef.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? []);
 
-  useEffect(() => {
+  // Layout effect: focus lands on the item in the same frame the menu appears, before any next key.
+  useLayoutEffect(() => {
     if (!open || !focusOnOpen.current) return;
     const all = menuItems();
     (focusOnOpen.current === 'last' ? all[all.length - 1] : all[0])?.focus();
