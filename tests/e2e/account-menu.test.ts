@@ -120,8 +120,3 @@ describe('account menu', () => {
     await page.close();
   });
 });
-    await logoutConfirmed(since);
-    expect(await page.$('[data-testid="account-menu-button"]')).toBeNull();
-    await page.close();
-  });
-});
