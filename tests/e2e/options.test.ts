@@ -436,6 +436,10 @@ describe('security centre (alice, admin-locked employment fields)', () => {
     const page = await openOptionsIn(ha, 'mfa');
     await page.waitForSelector('[data-testid="mfa-on"]');
     await page.click('[data-testid="mfa-on"] button.secondary');
+    // Asked first: the old codes stop working.
+    await page.waitForSelector('dialog[open] [data-testid="confirm"]');
+    expect(await page.$eval('#confirm-body', (el) => el.textContent)).toContain('stop working');
+    await page.click('dialog[open] [data-testid="confirm"]');
     await page.waitForSelector('[data-testid="recovery-codes"]');
     const codes = await page.$$eval('[data-testid="recovery-codes"] .codes code', (els) =>
       els.map((el) => el.textContent),
