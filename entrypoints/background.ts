@@ -26,6 +26,7 @@ import { settingsPortFrom, tabsPortFrom } from '../utils/launcher/ports.ts';
 import { registerMessageHandlers } from '../utils/messaging.ts';
 import { createPolicyStore } from '../utils/policy/policy-store.ts';
 import { createAccountApi } from '../utils/portal/account-api.ts';
+import { probePortal } from '../utils/portal/probe.ts';
 import { createToolbarService } from '../utils/toolbar/toolbar-service.ts';
 
 export default defineBackground(() => {
@@ -62,6 +63,7 @@ export default defineBackground(() => {
   registerMessageHandlers(browser.runtime, {
     ...account,
     ...createLauncherHandlers({ launcher, forPopup: popupView.forPopup, prefs, updating: toolbar.updating }),
+    probePortal: ({ portalUrl }) => probePortal(portalUrl),
   });
 
   // Listeners: the toolbar's minute alarm, closed flow tabs (C5), policy changes (A11).

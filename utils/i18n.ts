@@ -100,7 +100,18 @@ export type MessageKey =
   | 'errorRefused'
   | 'errorNoPolicyApps'
   | 'openFailed'
-  | 'openFailedBecause';
+  | 'openFailedBecause'
+  // Details link, account menu, portal address check
+  | 'appDetails'
+  | 'appDetailsLabel'
+  | 'mfaVerifiedLastMinute'
+  | 'accountMenuButton'
+  | 'accountProfile'
+  | 'changePortal'
+  | 'cancel'
+  | 'probeChecking'
+  | 'probeNotAPortal'
+  | 'probeNoAnswer';
 
 // WXT types getMessage with the default locale's names only; the predefined
 // `@@` messages are valid too, so call it through a plain signature.

@@ -38,6 +38,7 @@ const handlers: Handlers = {
     appsProblem: null,
     notice: null,
   }),
+  probePortal: async () => ({ code: 'https_required' }),
   setPortalUrl: async () => {
     throw new AuthError('not_configured', 'The portal address must start with https://.');
   },

@@ -92,6 +92,8 @@ export const launcherStateSchema = z.object({
       prefs: launcherPrefsSchema,
       /** Policy or user `language` (BCP 47), or null to follow the browser. */
       language: z.string().max(35).nullable(),
+      /** The Settings theme (`system` follows the browser), so the popup matches the options page. */
+      theme: z.enum(['system', 'light', 'dark']).optional(),
     })
     .optional(),
 });
@@ -116,6 +118,19 @@ export const protocol = {
   setPortalUrl: {
     request: z.object({ portalUrl: z.string().trim().min(1).max(2000) }).strict(),
     response: launcherStateSchema,
+  },
+  /**
+   * Popup first run: is the typed address an identity portal? Asked before `setPortalUrl`, from the
+   * background (it holds the host permission); the outcome is a value, never an error
+   * (utils/portal/probe.ts).
+   */
+  probePortal: {
+    request: z.object({ portalUrl: z.string().trim().min(1).max(2000) }).strict(),
+    response: z.discriminatedUnion('code', [
+      z.object({ code: z.literal('ok'), issuer: z.string().max(2000) }),
+      z.object({ code: z.enum(['invalid_address', 'https_required']) }),
+      z.object({ code: z.enum(['no_answer', 'unreadable', 'not_a_portal']), host: z.string().max(300) }),
+    ]),
   },
   /** Popup: open the sign-in tab; resolves once signed in. */
   signIn: { request: empty, response: launcherStateSchema },

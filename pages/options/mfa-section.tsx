@@ -55,7 +55,8 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
   const [enrollment, setEnrollment] = useState<TotpEnrollment | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [offerSignOut, setOfferSignOut] = useState(false);
-  const [confirmRemove, setConfirmRemove] = useState(false);
+  /** The confirmation open now: removing the authenticator, or replacing the recovery codes. */
+  const [confirming, setConfirming] = useState<'remove' | 'regenerate' | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
   function fail(problem: AccountProblem) {
@@ -76,6 +77,7 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
   }
 
   async function regenerate() {
+    setConfirming(null);
     setBusy('regenerate');
     setNotice({ kind: 'info', text: ot('options_recoveryCreating') });
     const result = await changeAccount<'regenerateRecoveryCodes', RecoveryCodes>(
@@ -91,7 +93,7 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
   }
 
   async function remove() {
-    setConfirmRemove(false);
+    setConfirming(null);
     setBusy('remove');
     setNotice({ kind: 'info', text: ot('options_mfaRemoving') });
     const result = await changeAccount('removeTotp', {});
@@ -154,21 +156,34 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
               mfa={mfa}
               busy={busy}
               onStart={() => void start()}
-              onRegenerate={() => void regenerate()}
-              onRemove={() => setConfirmRemove(true)}
+              onRegenerate={() => setConfirming('regenerate')}
+              onRemove={() => setConfirming('remove')}
             />
           )
         }
       </LoadState>
       {codes ? <RecoveryCodesCard codes={codes} onDone={() => setCodes(null)} /> : null}
+      {/* One dialog (its ids are fixed), worded for what is being confirmed. */}
       <ConfirmDialog
-        open={confirmRemove}
-        title={ot('options_mfaRemoveConfirmTitle')}
-        body={ot('options_mfaRemoveConfirmBody')}
-        confirmLabel={ot('options_mfaRemoveConfirm')}
+        open={confirming !== null}
+        title={
+          confirming === 'regenerate'
+            ? ot('options_recoveryRegenerateTitle')
+            : ot('options_mfaRemoveConfirmTitle')
+        }
+        body={
+          confirming === 'regenerate'
+            ? ot('options_recoveryRegenerateBody')
+            : ot('options_mfaRemoveConfirmBody')
+        }
+        confirmLabel={
+          confirming === 'regenerate'
+            ? ot('options_recoveryRegenerateConfirm')
+            : ot('options_mfaRemoveConfirm')
+        }
         danger
-        onCancel={() => setConfirmRemove(false)}
-        onConfirm={() => void remove()}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => void (confirming === 'regenerate' ? regenerate() : remove())}
       />
     </Section>
   );

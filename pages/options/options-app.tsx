@@ -6,9 +6,10 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { AccountMenu } from '../../components/account-menu.tsx';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { SettingsView } from '../../utils/account/protocol.ts';
-import { applyDocumentLocale, chooseLanguage } from '../../utils/i18n.ts';
+import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherState } from '../../utils/messaging.ts';
 import { sendMessage } from '../../utils/messaging-client.ts';
 import { callAccount, problemOf } from './account-client.ts';
@@ -82,6 +83,7 @@ export function OptionsApp() {
   const [hash, setHash] = useState(sectionFromHash());
   const [notice, setNotice] = useState<Notice>(null);
   const [signingIn, setSigningIn] = useState(false);
+  const [signingOut, setSigningOut] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -157,6 +159,19 @@ export function OptionsApp() {
     }
   }
 
+  /** Sign out from the account menu: the same flow as the popup's (tokens dropped, portal logout). */
+  async function signOut() {
+    setSigningOut(true);
+    try {
+      setState(await sendMessage(browser.runtime, 'signOut', {}));
+      setNotice({ kind: 'info', text: ot('options_accountSignedOut') });
+    } catch (error) {
+      setNotice({ kind: 'error', text: problemText(problemOf(error)) });
+    } finally {
+      setSigningOut(false);
+    }
+  }
+
   if (loadProblem) {
     return (
       <main class="page">
@@ -188,11 +203,36 @@ export function OptionsApp() {
       </a>
       <nav class="sidebar" aria-label={ot('options_securityCentre')}>
         <p class="brand">{settings.brandName}</p>
-        {state.user ? (
-          <p class="muted who" data-testid="who">
-            {state.user.name}
-            {state.user.email ? <span class="small"> {state.user.email}</span> : null}
-          </p>
+        {state.user && signedIn ? (
+          <div class="who" data-testid="who">
+            <AccountMenu
+              name={state.user.name}
+              email={state.user.email}
+              initials={state.user.initials}
+              placement="below"
+              idPrefix="options-account"
+              items={[
+                {
+                  id: 'profile',
+                  label: t('accountProfile'),
+                  onSelect: () => {
+                    location.hash = '#profile';
+                  },
+                },
+                { id: 'sign-out', label: t('signOut'), onSelect: () => void signOut(), disabled: signingOut },
+              ]}
+            />
+            <p class="who-text">
+              <span class="who-name" dir="auto">
+                {state.user.name}
+              </span>
+              {state.user.email ? (
+                <span class="who-email muted" dir="ltr">
+                  {state.user.email}
+                </span>
+              ) : null}
+            </p>
+          </div>
         ) : null}
         <ul>
           {sections.map((section) => (

@@ -8,7 +8,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { PasswordPolicy } from '../../contract/schemas.ts';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { callAccount, changeAccount } from './account-client.ts';
-import { fieldText, ot, portalSpeaksPageLanguage, problemText, violationsText } from './i18n.ts';
+import { fieldText, ot, portalSpeaksPageLanguage, problemText } from './i18n.ts';
 import { errorAttributes, FieldError, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
 
 /** Characters as a person counts them (code points, so an emoji is one). */
@@ -66,7 +66,6 @@ export function PasswordSection({
   const [next, setNext] = useState('');
   const [show, setShow] = useState(false);
   const [errors, setErrors] = useState<{ currentPassword?: string; newPassword?: string }>({});
-  const [violations, setViolations] = useState<string[]>([]);
   /** The value the portal last refused and the rules it named; marked while the field still holds it. */
   const [refused, setRefused] = useState<{ password: string; rules: string[] } | null>(null);
   const [busy, setBusy] = useState<'change' | 'reset' | null>(null);
@@ -82,7 +81,6 @@ export function PasswordSection({
     if (policyChecklist(rules, next).some((row) => row.met === false))
       local.newPassword = ot('options_newPasswordRulesUnmet');
     setErrors(local);
-    setViolations([]);
     if (local.currentPassword) return currentRef.current?.focus();
     if (local.newPassword) return nextRef.current?.focus();
     setBusy('change');
@@ -96,17 +94,22 @@ export function PasswordSection({
       return;
     }
     const problem = result.problem;
+    // A problem with one field is said once, under that field (the checklist marks the broken rules):
+    // no banner repeating it above the form. Any other problem replaces the banner.
     if (problem.code === 'wrong_password') {
+      setNotice(null);
       setErrors({ currentPassword: fieldText(problem, 'currentPassword') });
       currentRef.current?.focus();
-    } else if (problem.code === 'password_policy') {
-      setViolations(violationsText(problem));
+      return;
+    }
+    if (problem.code === 'password_policy') {
+      setNotice(null);
       setRefused({ password: next, rules: problem.rules ?? [] });
       setErrors({ newPassword: fieldText(problem, 'newPassword') });
       nextRef.current?.focus();
-    } else if (problem.code === 'signed_out') {
-      onProblem(problem);
+      return;
     }
+    if (problem.code === 'signed_out') onProblem(problem);
     setNotice({ kind: 'error', text: problemText(problem) });
   }
 
@@ -190,13 +193,6 @@ export function PasswordSection({
               ))}
             </ul>
             <FieldError id="new-password-error" message={errors.newPassword} />
-            {violations.length > 1 ? (
-              <ul class="field-error">
-                {violations.map((violation) => (
-                  <li key={violation}>{violation}</li>
-                ))}
-              </ul>
-            ) : null}
             <label class="checkbox">
               <input type="checkbox" checked={show} onChange={(e) => setShow(e.currentTarget.checked)} />{' '}
               {ot('options_showPasswords')}

@@ -83,13 +83,21 @@ export function SessionsSection({ onProblem }: { onProblem(problem: AccountProbl
                             <span class="badge badge-on">{ot('options_thisBrowser')}</span>
                           ) : null}
                         </p>
-                        <p class="muted">
-                          {session.ipAddress ? `${session.ipAddress} · ` : ''}
-                          {ot('options_sessionTimes', {
-                            lastSeen: formatDate(session.lastSeenAt, true),
-                            signedIn: formatDate(session.createdAt, true),
-                          })}
-                        </p>
+                        {/* Each row says what tells it apart from the others. */}
+                        <dl class="session-facts">
+                          <div>
+                            <dt>{ot('options_sessionAddress')}</dt>
+                            <dd dir="ltr">{session.ipAddress ?? ot('options_sessionUnknownAddress')}</dd>
+                          </div>
+                          <div>
+                            <dt>{ot('options_sessionSignedIn')}</dt>
+                            <dd>{formatDate(session.createdAt, true)}</dd>
+                          </div>
+                          <div>
+                            <dt>{ot('options_sessionLastActive')}</dt>
+                            <dd>{formatDate(session.lastSeenAt, true)}</dd>
+                          </div>
+                        </dl>
                       </div>
                       {session.current ? null : (
                         <button

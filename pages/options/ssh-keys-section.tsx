@@ -11,10 +11,10 @@ import { containsPrivateKey } from '../../utils/account/private-key.ts';
 import { SshKeyError } from '../../utils/ssh/errors.ts';
 import { generateOpenSshKeyPair } from '../../utils/ssh/generate-key-pair.ts';
 import { callAccount, changeAccount } from './account-client.ts';
+import { type Generated, GeneratedKeyResult } from './generated-key.tsx';
 import { fieldText, formatDate, ot, problemText } from './i18n.ts';
 import {
   ConfirmDialog,
-  CopyButton,
   downloadText,
   errorAttributes,
   FieldError,
@@ -242,14 +242,6 @@ function AddKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
   );
 }
 
-interface Generated {
-  name: string;
-  publicKey: string;
-  privateKey: string | null;
-  fingerprint: string;
-  uploaded: boolean;
-}
-
 function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
   const [name, setName] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -371,48 +363,13 @@ function GenerateKeyForm({ onAdded, onProblem, setNotice }: FormProps) {
         </button>
       </div>
       {generated ? (
-        <div class="generated" ref={resultRef} tabIndex={-1} data-testid="generated">
-          <p>{generated.uploaded ? ot('options_sshGeneratedAdded') : ot('options_sshGeneratedReady')}</p>
-          <p>
-            {ot('options_sshFingerprintLabel')}{' '}
-            <code data-testid="generated-fingerprint">{generated.fingerprint}</code>{' '}
-            <CopyButton text={generated.fingerprint} label={ot('options_copyFingerprint')} />
-          </p>
-          <div class="actions">
-            {generated.privateKey ? (
-              <button
-                type="button"
-                class="secondary"
-                onClick={() =>
-                  generated.privateKey &&
-                  downloadText('id_ed25519', generated.privateKey, 'application/octet-stream')
-                }
-              >
-                {ot('options_sshDownloadPrivateAgain')}
-              </button>
-            ) : null}
-            <button
-              type="button"
-              class="secondary"
-              onClick={() => downloadText('id_ed25519.pub', `${generated.publicKey}\n`)}
-            >
-              {ot('options_sshDownloadPublic')}
-            </button>
-            {!generated.uploaded ? (
-              <button type="button" disabled={phase !== 'idle'} onClick={() => void upload(generated)}>
-                {ot('options_sshUploadAgain')}
-              </button>
-            ) : null}
-            <button
-              type="button"
-              class="secondary"
-              onClick={() => setGenerated(null)}
-              title={ot('options_sshDoneTitle')}
-            >
-              {ot('options_done')}
-            </button>
-          </div>
-        </div>
+        <GeneratedKeyResult
+          focusRef={resultRef}
+          generated={generated}
+          busy={phase !== 'idle'}
+          onUploadAgain={() => void upload(generated)}
+          onDone={() => setGenerated(null)}
+        />
       ) : null}
     </form>
   );

@@ -21,6 +21,7 @@ export interface AppItemProps {
   /** Marked as the one Enter in the search field opens. */
   selected: boolean;
   onLaunch(app: PortalApp): void;
+  onOpenDetails(app: PortalApp): void;
   onTogglePin(app: PortalApp): void;
   onFocusTile(app: PortalApp): void;
 }
@@ -40,15 +41,23 @@ function MfaMarker({ id, mfa }: { id: string; mfa: MfaState }): JSX.Element | nu
   if (mfa.kind === 'none') return null;
   return (
     <span id={id} class={`launcher-mfa launcher-mfa-${mfa.kind}`}>
-      {mfa.kind === 'needed' ? t('mfaNeeded') : t('mfaVerified', mfa.minutesLeft)}
+      {mfa.kind === 'needed'
+        ? t('mfaNeeded')
+        : mfa.minutesLeft > 0
+          ? t('mfaVerified', mfa.minutesLeft)
+          : t('mfaVerifiedLastMinute')}
     </span>
   );
 }
 
 /**
  * One app: a launch button (name, icon, description in the list view, MFA
- * marker; its accessible name is the visible name and marker, WCAG 2.5.3) and, beside it (never inside: no nested controls), the favorite
- * toggle. Admin-pinned apps show a lock instead of the toggle.
+ * marker; its accessible name is the visible name and marker, WCAG 2.5.3)
+ * and, beside it (never inside: no nested controls), the favorite toggle and,
+ * when the app has a `detailsUrl`, a "Details" link ("Details about Payroll"
+ * to screen readers). Admin-pinned apps show a lock instead of the toggle.
+ * The toggle and link share the tile's roving tab stop: only the tabbable
+ * tile's are in the Tab order; arrow keys move between tiles only.
  */
 export function AppItem(props: AppItemProps) {
   const { app, view, highlights, mfa, pin, tabbable, busy, selected } = props;
@@ -67,7 +76,7 @@ export function AppItem(props: AppItemProps) {
     .filter(Boolean)
     .join(' ');
   return (
-    <li class={`launcher-item${selected ? ' is-selected' : ''}`}>
+    <li class={`launcher-item${selected ? ' is-selected' : ''}${app.detailsUrl ? ' has-details' : ''}`}>
       <button
         type="button"
         class="launcher-tile"
@@ -97,6 +106,25 @@ export function AppItem(props: AppItemProps) {
           <MfaMarker id={markerId} mfa={mfa} />
         </span>
       </button>
+      {app.detailsUrl ? (
+        <a
+          class="launcher-details"
+          href={app.detailsUrl}
+          target="_blank"
+          rel="noopener noreferrer"
+          aria-label={t('appDetailsLabel', app.name)}
+          title={t('appDetailsLabel', app.name)}
+          tabIndex={tabbable ? 0 : -1}
+          data-details-for={app.id}
+          onClick={(event) => {
+            // Through the tabs API, so the popup can close once the page opens.
+            event.preventDefault();
+            props.onOpenDetails(app);
+          }}
+        >
+          {t('appDetails')}
+        </a>
+      ) : null}
       {pin === 'admin' ? (
         <span
           class="launcher-pin is-locked"
@@ -117,7 +145,7 @@ export function AppItem(props: AppItemProps) {
           tabIndex={tabbable ? 0 : -1}
           onClick={() => props.onTogglePin(app)}
         >
-          <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+          <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
             <path
               d="M8 1.5l1.9 4 4.4.5-3.3 3 .9 4.3L8 11.1l-3.9 2.2.9-4.3-3.3-3 4.4-.5z"
               fill={pin === 'favorite' ? 'currentColor' : 'none'}

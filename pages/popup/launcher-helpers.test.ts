@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PortalApp } from '../../contract/schemas.ts';
+import { mfaMinutesLeft } from '../../utils/toolbar/toolbar-state.ts';
 import { mfaState } from './mfa-state.ts';
 import { highlightSegments } from './segments.ts';
 
@@ -27,9 +28,31 @@ describe('MFA marker', () => {
     expect(mfaState(app(), { ...base, mfaAuthTime: null })).toEqual({ kind: 'needed' });
   });
 
-  it('A4: "verified, 4 min left" within the app max age, rounded up', () => {
+  it('A4: "verified, 3 min left" within the app max age, rounded down like the toolbar badge', () => {
     const authTime = now / 1000 - 61; // 239 s left of 300
-    expect(mfaState(app(), { ...base, mfaAuthTime: authTime })).toEqual({ kind: 'verified', minutesLeft: 4 });
+    expect(mfaState(app(), { ...base, mfaAuthTime: authTime })).toEqual({ kind: 'verified', minutesLeft: 3 });
+  });
+
+  it('A4: the popup marker and the toolbar badge count the same minutes at every second of the window', () => {
+    for (let age = -30; age < 300; age += 7) {
+      const authTime = now / 1000 - age;
+      const marker = mfaState(app(), { ...base, mfaAuthTime: authTime });
+      expect(marker).toEqual({ kind: 'verified', minutesLeft: mfaMinutesLeft(authTime, 300, now) });
+    }
+  });
+
+  it('A4: never more minutes than the window, even with auth_time ahead of this clock', () => {
+    expect(mfaState(app(), { ...base, mfaAuthTime: now / 1000 + 45 })).toEqual({
+      kind: 'verified',
+      minutesLeft: 5,
+    });
+  });
+
+  it('A4: still verified (0 min) in the last minute, needed once stale', () => {
+    expect(mfaState(app(), { ...base, mfaAuthTime: now / 1000 - 299 })).toEqual({
+      kind: 'verified',
+      minutesLeft: 0,
+    });
   });
 
   it('A4: "needed" once the second factor is exactly as old as the max age', () => {
@@ -40,11 +63,11 @@ describe('MFA marker', () => {
     const authTime = now / 1000 - 400;
     expect(mfaState(app({ mfaMaxAgeSeconds: null }), { ...base, mfaAuthTime: authTime })).toEqual({
       kind: 'verified',
-      minutesLeft: 4,
+      minutesLeft: 3,
     });
     expect(mfaState(app(), { ...base, mfaAuthTime: authTime, appMaxAge: { payroll: 3600 } })).toEqual({
       kind: 'verified',
-      minutesLeft: 54,
+      minutesLeft: 53,
     });
   });
 });

@@ -17,22 +17,16 @@ import { contrastRatio } from '../../utils/catalog/tile.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherPrefsWire, LauncherState, MessageRequest } from '../../utils/messaging.ts';
 import { MessageError, sendMessage } from '../../utils/messaging-client.ts';
-import { requestPortalHostPermission } from '../../utils/portal/address.ts';
 import { AccountCard } from './account-card.tsx';
 import { hasErrorMessage, localizedError } from './error-messages.ts';
 import { LauncherView } from './launcher-view.tsx';
+import { errorText, PortalForm } from './portal-form.tsx';
 
 type Status = { kind: 'info' | 'error'; text: string } | null;
 
 const DEFAULT_BRAND = 'Portal Launcher';
 const DEFAULT_STEP_UP_MAX_AGE_SECONDS = 300;
 const NO_PREFS: LauncherPrefsWire = { favorites: [], recents: [], view: 'grid' };
-
-/** An error as a sentence in the popup's language (the background's code mapped to `_locales`). */
-function errorText(error: unknown): string {
-  if (error instanceof MessageError) return localizedError(error.code, error.message);
-  return error instanceof Error && error.message ? error.message : t('genericError');
-}
 
 function hostOf(url: string | null): string | null {
   try {
@@ -54,12 +48,19 @@ function brandStyle(color: string | null | undefined): Record<string, string> | 
   }
 }
 
+/** The Settings theme, as on the options page: `system` follows prefers-color-scheme (CSS). */
+function applyTheme(theme: 'system' | 'light' | 'dark' | undefined): void {
+  if (!theme || theme === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+}
+
 export function LauncherPopup() {
   const [state, setState] = useState<LauncherState | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [status, setStatus] = useState<Status>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [refreshing, setRefreshing] = useState(false);
+  const [editingPortal, setEditingPortal] = useState(false);
 
   const load = useCallback(async (refresh: boolean) => {
     if (refresh) setRefreshing(true);
@@ -69,6 +70,7 @@ export function LauncherPopup() {
       // A language chosen in the settings replaces the browser's before anything is shown in it.
       await chooseLanguage(next.launcher?.language ?? null);
       applyDocumentLocale(document);
+      applyTheme(next.launcher?.theme);
       setState(next);
       setLoadError(null);
       if (next.notice) {
@@ -104,7 +106,11 @@ export function LauncherPopup() {
       if (!cached) return;
       await chooseLanguage(cached.launcher?.language ?? null);
       applyDocumentLocale(document);
-      setState((current) => current ?? cached);
+      setState((current) => {
+        if (current) return current;
+        applyTheme(cached.launcher?.theme);
+        return cached;
+      });
     });
     // The background's cached answer (no network), then fresh from the portal.
     void load(false).then(() => load(true));
@@ -169,20 +175,10 @@ export function LauncherPopup() {
     }
   }
 
-  function savePortal(event: Event) {
-    event.preventDefault();
-    const input = (event.currentTarget as HTMLFormElement).elements.namedItem('portal') as HTMLInputElement;
-    const portalUrl = input.value.trim();
-    // Inside the click (a user gesture), as the browser requires.
-    requestPortalHostPermission(portalUrl, browser.permissions);
-    setBusy('portal');
-    void sendMessage(browser.runtime, 'setPortalUrl', { portalUrl })
-      .then((next) => {
-        setState(next);
-        setStatus(null);
-      })
-      .catch((error: unknown) => setStatus({ kind: 'error', text: errorText(error) }))
-      .finally(() => setBusy(null));
+  function portalSaved(next: LauncherState) {
+    setState(next);
+    setEditingPortal(false);
+    setStatus(null);
   }
 
   /** Sends a preferences change; the background stores it per issuer + subject and answers the result. */
@@ -198,6 +194,11 @@ export function LauncherPopup() {
 
   function openSettings() {
     void browser.runtime.openOptionsPage().then(() => window.close());
+  }
+
+  /** Opens a page in a new tab and closes the popup (the tab now has the person's attention). */
+  function openTab(url: string) {
+    void browser.tabs.create({ url }).then(() => window.close());
   }
 
   const extras = state?.launcher;
@@ -239,28 +240,14 @@ export function LauncherPopup() {
               <p>{t(state.portalUrlRefused ? 'unconfiguredRefused' : 'unconfiguredForced')}</p>
             </section>
           ) : (
-            <form class="panel" onSubmit={savePortal} data-testid="first-run">
-              <h2>{t('firstRunTitle')}</h2>
-              <label for="portal">{t('portalLabel')}</label>
-              <input
-                id="portal"
-                name="portal"
-                type="url"
-                inputMode="url"
-                required
-                placeholder="https://portal.example.com"
-                autoComplete="url"
-                dir="ltr"
-                aria-describedby="portal-hint"
-              />
-              <p class="muted" id="portal-hint">
-                {t('portalHint')}
-              </p>
-              <button type="submit" disabled={busy === 'portal'}>
-                {t('continueButton')}
-              </button>
-            </form>
+            <PortalForm current={null} onSaved={portalSaved} />
           )
+        ) : state.status === 'signedOut' && editingPortal && !state.portalUrlForced ? (
+          <PortalForm
+            current={state.portalUrl}
+            onSaved={portalSaved}
+            onCancel={() => setEditingPortal(false)}
+          />
         ) : state.status === 'signedOut' ? (
           <section class="panel" aria-labelledby="sign-in-title">
             <h2 id="sign-in-title">{t('signInTitle')}</h2>
@@ -270,9 +257,16 @@ export function LauncherPopup() {
               </p>
             ) : null}
             <p class="muted">{t('signInWhere', hostOf(state.portalUrl) ?? '—')}</p>
-            <button type="button" onClick={() => void signIn()} disabled={busy === 'signIn'}>
-              {t('signIn')}
-            </button>
+            <div class="panel-actions">
+              <button type="button" onClick={() => void signIn()} disabled={busy === 'signIn'}>
+                {t('signIn')}
+              </button>
+              {state.portalUrlForced ? null : (
+                <button type="button" class="secondary" onClick={() => setEditingPortal(true)}>
+                  {t('changePortal')}
+                </button>
+              )}
+            </div>
           </section>
         ) : (
           <>
@@ -297,6 +291,7 @@ export function LauncherPopup() {
                 offline={offline}
                 busyAppId={busy}
                 onLaunch={(app) => void launch(app)}
+                onOpenDetails={(app) => app.detailsUrl && openTab(app.detailsUrl)}
                 onRetry={() => void load(true)}
                 onTogglePin={(app, pinned) =>
                   changePrefs({ action: pinned ? 'pin' : 'unpin', appId: app.id })
@@ -318,6 +313,7 @@ export function LauncherPopup() {
           jobTitle={state.user.jobTitle ?? null}
           initials={state.user.initials}
           busy={busy === 'signOut'}
+          onOpenProfile={() => openTab(browser.runtime.getURL('/options.html#profile'))}
           onOpenSettings={openSettings}
           onSignOut={() => void signOut()}
         />

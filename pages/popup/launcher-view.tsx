@@ -47,6 +47,8 @@ export interface LauncherViewProps {
   offline: string | null;
   busyAppId: string | null;
   onLaunch(app: PortalApp): void;
+  /** Opens the app's `detailsUrl` (the popup opens it in a new tab). */
+  onOpenDetails(app: PortalApp): void;
   onRetry(): void;
   /** Pins or unpins; rejects with an error whose message the view shows (e.g. admin-pinned). */
   onTogglePin(app: PortalApp, pinned: boolean): Promise<void>;
@@ -411,6 +413,7 @@ export function LauncherView(props: LauncherViewProps) {
                     busy={props.busyAppId === app.id}
                     selected={results !== null && position === 0}
                     onLaunch={launch}
+                    onOpenDetails={props.onOpenDetails}
                     onTogglePin={togglePin}
                     onFocusTile={(focused) => setActiveId(focused.id)}
                   />

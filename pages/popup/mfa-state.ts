@@ -8,6 +8,7 @@
  */
 import type { PortalApp } from '../../contract/schemas.ts';
 import { appMfaMaxAgeSeconds } from '../../utils/auth/app-freshness.ts';
+import { mfaMinutesLeft } from '../../utils/toolbar/toolbar-state.ts';
 
 /** The marker to show. */
 export type MfaState =
@@ -28,19 +29,19 @@ export interface MfaStateOptions {
 }
 
 /**
- * The marker for `app`. Minutes are rounded up, so "1 min left" shows until
- * the factor really is stale, then the marker flips to "needed".
+ * The marker for `app`. Minutes come from the toolbar badge's own count
+ * ({@link mfaMinutesLeft}: rounded down, 0 in the last minute), so the popup
+ * and the badge always say the same; at 0 the factor is still fresh and the
+ * marker flips to "needed" only when it really is stale.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9470#section-3 RFC 9470 §3 (`max_age` against `auth_time`)
  */
 export function mfaState(app: PortalApp, options: MfaStateOptions): MfaState {
   if (!app.requiresMfa) return { kind: 'none' };
-  if (options.mfaAuthTime === null) return { kind: 'needed' };
   const maxAge = appMfaMaxAgeSeconds(app, {
     stepUpMaxAgeSeconds: options.defaultMaxAgeSeconds,
     ...(options.appMaxAge ? { appStepUpMaxAge: options.appMaxAge } : {}),
   });
-  const secondsLeft = options.mfaAuthTime + maxAge - options.now / 1000;
-  if (!(secondsLeft > 0)) return { kind: 'needed' };
-  return { kind: 'verified', minutesLeft: Math.ceil(secondsLeft / 60) };
+  const minutesLeft = mfaMinutesLeft(options.mfaAuthTime, maxAge, options.now);
+  return minutesLeft === null ? { kind: 'needed' } : { kind: 'verified', minutesLeft };
 }

@@ -32,6 +32,7 @@ export function launcherViewOf(
     appStepUpMaxAge: settings.appStepUpMaxAge,
     prefs: prefsForWire(prefs),
     language: settings.language,
+    theme: settings.theme,
   };
 }
 

@@ -104,7 +104,8 @@ export function portalOriginPattern(input: string): string | null {
 export function requestPortalHostPermission(
   input: string,
   permissions: Pick<typeof browser.permissions, 'request'>,
-): void {
+): Promise<boolean> {
   const pattern = portalOriginPattern(input);
-  if (pattern) void Promise.resolve(permissions.request({ origins: [pattern] })).catch(() => false);
+  if (!pattern) return Promise.resolve(false);
+  return Promise.resolve(permissions.request({ origins: [pattern] })).catch(() => false);
 }

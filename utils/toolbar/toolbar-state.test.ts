@@ -53,14 +53,17 @@ describe('toolbar state (issue 4 item 5)', () => {
     expect(view.title).toBe('Portal Launcher: signed in as Alice Example.');
   });
 
-  it('A4: MFA fresh shows the minutes left, rounded up, until max_age has passed', () => {
+  it('A4: MFA fresh shows the minutes left, rounded down, until max_age has passed', () => {
     const view = toolbarView(signedIn({ mfaAuthTime: nowSeconds - 61 }), NOW, en);
-    expect(view).toMatchObject({ kind: 'mfaFresh', badgeText: '4m', badgeColor: BADGE_COLORS.mfaFresh });
-    expect(view.mfaMinutesLeft).toBe(4);
+    expect(view).toMatchObject({ kind: 'mfaFresh', badgeText: '3m', badgeColor: BADGE_COLORS.mfaFresh });
+    expect(view.mfaMinutesLeft).toBe(3);
     expect(view.title).toBe(
-      'Portal Launcher: signed in as Alice Example. Second factor verified, 4 min left.',
+      'Portal Launcher: signed in as Alice Example. Second factor verified, 3 min left.',
     );
-    expect(mfaMinutesLeft(nowSeconds - 299, 300, NOW)).toBe(1);
+    expect(mfaMinutesLeft(nowSeconds, 300, NOW)).toBe(5);
+    // An auth_time ahead of this clock never counts more than the window (was "6 min left").
+    expect(mfaMinutesLeft(nowSeconds + 50, 300, NOW)).toBe(5);
+    expect(mfaMinutesLeft(nowSeconds - 299, 300, NOW)).toBe(0);
     expect(mfaMinutesLeft(nowSeconds - 300, 300, NOW)).toBeNull();
     expect(mfaMinutesLeft(null, 300, NOW)).toBeNull();
   });

@@ -39,7 +39,7 @@ export interface ToolbarView {
   /** CSS hex colour; both have at least 4.5:1 contrast with the white badge text. */
   readonly badgeColor: string;
   readonly title: string;
-  /** Minutes the second factor stays fresh (rounded up), when it is. */
+  /** Minutes the second factor stays fresh (rounded down, {@link mfaMinutesLeft}), when it is. */
   readonly mfaMinutesLeft: number | null;
 }
 
@@ -50,15 +50,22 @@ export type Translate = (key: MessageKey, ...substitutions: Array<string | numbe
 export const BADGE_COLORS = { mfaFresh: '#1a7f37', unreachable: '#9a6700' } as const;
 const NO_BADGE_COLOR = '#59636e';
 
-/** Minutes (rounded up) the second factor stays fresh at `nowMs`, or null when it is not fresh. */
+/**
+ * Whole minutes the second factor stays fresh at `nowMs`, rounded DOWN (0 in
+ * its last minute), or null when it is not fresh. The one count for the
+ * badge, its tooltip and the popup's "Verified, N min left" markers, so they
+ * never disagree. Never more than the window itself: an `auth_time` a little
+ * ahead of this computer's clock must not show "6 min left" for a 5-minute
+ * window.
+ */
 export function mfaMinutesLeft(
   mfaAuthTime: number | null,
   maxAgeSeconds: number,
   nowMs: number,
 ): number | null {
   if (mfaAuthTime === null) return null;
-  const secondsLeft = mfaAuthTime + maxAgeSeconds - nowMs / 1000;
-  return secondsLeft > 0 ? Math.ceil(secondsLeft / 60) : null;
+  const secondsLeft = Math.min(maxAgeSeconds, mfaAuthTime + maxAgeSeconds - nowMs / 1000);
+  return secondsLeft > 0 ? Math.floor(secondsLeft / 60) : null;
 }
 
 /** The toolbar's badge and tooltip for `input` at `nowMs`. */

@@ -32,7 +32,14 @@ import {
 import type { PortalContext } from '../context.ts';
 import { mustHaveMfa } from '../services/accounts.ts';
 import { negotiatePage } from '../views/i18n/index.ts';
-import { errorPage, logoutPage, PAGE_SECURITY_HEADERS, signedOutPage } from '../views/pages.ts';
+import {
+  AUTO_LOGOUT_HEADERS,
+  autoLogoutPage,
+  errorPage,
+  logoutPage,
+  PAGE_SECURITY_HEADERS,
+  signedOutPage,
+} from '../views/pages.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { launcherClient } from './clients.ts';
 import type { PortalKeys } from './keys.ts';
@@ -99,6 +106,22 @@ async function implicitFirstPartyGrant(oidcCtx: OidcContext) {
   changed ||= missingScopes.length > 0 || missingClaims.length > 0;
   if (changed) await grant.save();
   return grant;
+}
+
+/**
+ * Whether an RP-initiated logout comes from the launcher for the session it
+ * ends: an `id_token_hint` (oidc-provider has already checked its signature
+ * and audience) issued to the launcher, naming this session's account and
+ * this session's sign-in (`auth_time` is the session's login time; `sid`
+ * too when the token carries one). Anything else keeps the confirmation page.
+ */
+function isLauncherLogoutForThisSession(oidc: OidcContext['oidc']): boolean {
+  const hint = (oidc.entities as { IdTokenHint?: { payload?: Record<string, unknown> } }).IdTokenHint;
+  const payload = hint?.payload;
+  const session = oidc.session;
+  if (!payload || !session?.accountId || oidc.client?.clientId !== LAUNCHER_CLIENT_ID) return false;
+  if (payload.sid !== undefined && payload.sid !== session.sidFor(LAUNCHER_CLIENT_ID)) return false;
+  return payload.sub === session.accountId && payload.auth_time === session.loginTs;
 }
 
 function secondsFromNow(ms: number): number {
@@ -225,8 +248,16 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(koaCtx, form) {
-          koaCtx.set(PAGE_SECURITY_HEADERS);
           koaCtx.type = 'html';
+          // The launcher asks "Sign out?" itself; a valid ID token of this very session and person
+          // (checked by oidc-provider, matched here) may skip the portal's second question
+          // (OIDC RP-Initiated Logout 1.0 §2: the OP must ask only without such a hint).
+          if (isLauncherLogoutForThisSession(koaCtx.oidc)) {
+            koaCtx.set(AUTO_LOGOUT_HEADERS);
+            koaCtx.body = autoLogoutPage(form);
+            return;
+          }
+          koaCtx.set(PAGE_SECURITY_HEADERS);
           koaCtx.body = logoutPage(form, koaCtx.host, negotiatePage(koaCtx));
         },
         async postLogoutSuccessSource(koaCtx) {

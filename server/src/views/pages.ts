@@ -198,6 +198,31 @@ ${raw(form)}
   );
 }
 
+/** The one inline script of {@link autoLogoutPage}, allowed by its hash only. */
+const AUTO_LOGOUT_SCRIPT = "document.getElementById('op.logoutForm').submit();";
+
+/** {@link PAGE_SECURITY_HEADERS} plus the hash of the auto-submit script (nothing else may run). */
+export const AUTO_LOGOUT_HEADERS: Readonly<Record<string, string>> = {
+  ...PAGE_SECURITY_HEADERS,
+  'Content-Security-Policy': `default-src 'none'; style-src ${cspHash(STYLES)}; script-src ${cspHash(AUTO_LOGOUT_SCRIPT)}; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'`,
+};
+
+/**
+ * RP-initiated logout that the person already confirmed in the launcher: the
+ * same form as {@link logoutPage}, answered "yes" and submitted at once
+ * (a button stays for browsers without scripts).
+ */
+export function autoLogoutPage(form: string): string {
+  return layout(
+    'Signing out',
+    html`<h1>Signing you out…</h1>
+${raw(form)}
+<input type="hidden" form="op.logoutForm" name="logout" value="yes">
+<noscript><button autofocus type="submit" form="op.logoutForm">Continue signing out</button></noscript>
+<script>${raw(AUTO_LOGOUT_SCRIPT)}</script>`,
+  );
+}
+
 /** Shown after a logout without a post-logout redirect. */
 export function signedOutPage(texts: PageTexts): string {
   const { t } = texts;
