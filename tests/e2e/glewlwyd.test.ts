@@ -29,6 +29,7 @@ import {
 } from '../../contract/constants.ts';
 import { ACCESS_TOKEN_SECONDS, OTP_SESSION_SECONDS, type RunningGlewlwyd, startGlewlwyd } from './glewlwyd/setup.ts';
 import { signInAtGlewlwyd } from './glewlwyd/pages.ts';
+import { passwordCodeFlow } from './glewlwyd/protocol.ts';
 import { type ExtensionBrowser, launchExtensionBrowser, type WithChrome, waitForApps } from './harness.ts';
 import { waitForManagedPortal } from './managed-policy.ts';
 import { chromiumPolicyFile, type PolicyFile, waitForNoOtherBrowser } from './policy-files.ts';
@@ -94,6 +95,37 @@ async function userinfoStatus(accessToken: string): Promise<number> {
     headers: { authorization: `Bearer ${accessToken}` },
   });
   return response.status;
+}
+
+/** How many ID tokens Glewlwyd has logged issuing. */
+function idTokensIssued(): number {
+  return glewlwyd.logs.filter((line) => line.includes('id_token generated')).length;
+}
+
+/** Polls `check` until it returns something truthy (20 s at most). */
+async function waitFor<T>(check: () => T | Promise<T>, what: string): Promise<NonNullable<T>> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await sleep(200);
+  }
+}
+
+interface LauncherStateView {
+  notice: { appId: string; outcome: string; code?: string; message: string } | null;
+  user: { name: string } | null;
+}
+
+/** The background's state for the popup, asked as the popup asks it. */
+async function launcherState(): Promise<LauncherStateView> {
+  const answer = (await popup.evaluate(
+    (message) => (globalThis as unknown as WithChrome).chrome.runtime.sendMessage(message),
+    { channel: 'portal-launcher/v1', name: 'getState', payload: {} },
+  )) as { ok: boolean; value: LauncherStateView };
+  if (!answer.ok) throw new Error(`getState failed: ${JSON.stringify(answer)}`);
+  return answer.value;
 }
 
 function tabsAt(prefix: string): Promise<Page[]> {
@@ -190,22 +222,50 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     await wiki.close();
   });
 
-  it('A4: launching Payroll (MFA) opens a Glewlwyd tab asking for a fresh TOTP code', async () => {
-    // Glewlwyd asks for the code again only once its OTP session has lapsed.
-    const lapse = otpAcceptedAt + (OTP_SESSION_SECONDS + 1) * 1000 - Date.now();
+  it('A4, remaining work: Payroll (MFA) asks for a fresh TOTP code in a Glewlwyd tab, but the launcher refuses the answer (auth_time 0) and does not open the app', async () => {
+    // Glewlwyd asks for the code again only once its OTP session has lapsed, and takes a code
+    // only 30 s after the last one it accepted.
+    const lapse = otpAcceptedAt + (Math.max(OTP_SESSION_SECONDS, 30) + 1) * 1000 - Date.now();
     if (lapse > 0) await sleep(lapse);
+    const idTokensBefore = idTokensIssued();
     await popup.bringToFront();
     await popup.click('[data-app-id="payroll"]');
     const stepUp = await chromium.waitForTab(glewlwyd.baseUrl);
-    console.log('step-up url', stepUp.url());
+    // Glewlwyd sends the browser to its login page with the authorization request as callback_url.
+    const callback = new URL(new URL(stepUp.url()).searchParams.get('callback_url') ?? '', glewlwyd.baseUrl);
+    expect(callback.searchParams.get('acr_values')).toBe(ACR_MFA);
+    expect(callback.searchParams.get('max_age')).toBe('300');
+    expect(apps.hits.filter((hit) => hit.startsWith('/payroll'))).toEqual([]);
+    // The password still counts in Glewlwyd's session; the lapsed TOTP is asked again.
     const signIn = await signInAtGlewlwyd(stepUp, glewlwyd.user, totp);
-    console.log('step-up steps', signIn.steps);
-    await sleep(5000);
-    console.log('pages', (await chromium.browser.pages()).map((p) => p.url()));
+    expect(signIn.steps).toEqual(['otp', 'continue']);
+    // Glewlwyd accepted the code and issued an ID token (amr password+otp, auth_time 0, no acr) …
+    await waitFor(() => idTokensIssued() > idTokensBefore, 'Glewlwyd to issue the step-up ID token');
+    // … which the launcher refuses: it asked for max_age=300, and auth_time 0 is 56 years old
+    // (see the next test). The app is not opened and the popup says why.
+    const notice = await waitFor(async () => (await launcherState()).notice, 'the launch notice');
+    expect(notice).toMatchObject({ appId: 'payroll', outcome: 'failed', code: 'invalid_token_response' });
+    expect(notice.message).toContain('Payroll was not opened.');
     await popup.bringToFront();
-    console.log(await popup.evaluate(() => document.body.innerText));
-    console.log(chromium.consoleLines.slice(-10).join('\n'));
-    console.log(JSON.stringify((await storedSession())?.authentication));
+    await popup.waitForFunction(() => document.body.innerText.includes('could not be verified'), {
+      timeout: 20_000,
+    });
+    expect(apps.hits.filter((hit) => hit.startsWith('/payroll'))).toEqual([]);
+    expect(await tabsAt(`${apps.url}/payroll`)).toHaveLength(0);
+    // The session is the sign-in's, unchanged: nothing from the refused answer was kept.
+    expect((await storedSession())?.authentication).toEqual({ acr: null, amr: ['password', 'otp'], authTime: 0 });
+  });
+
+  it("why: Glewlwyd's ID token carries auth_time 0 and no acr, which a max_age check refuses (the launcher's own library, no browser)", async () => {
+    // Password only, scope openid: no TOTP code spent.
+    const flow = await passwordCodeFlow(glewlwyd, { scope: 'openid', maxAge: 300 });
+    expect(flow.idTokenClaims.auth_time).toBe(0);
+    expect(flow.idTokenClaims).not.toHaveProperty('acr');
+    expect(flow.idTokenClaims.amr).toEqual(['password']);
+    expect(flow.verification).toEqual({
+      ok: false,
+      message: 'too much time has elapsed since the last End-User authentication',
+    });
   });
 
   it('refresh: once the access token has expired, a restarted service worker refreshes it at Glewlwyd (same refresh token)', async () => {
@@ -238,13 +298,15 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     await popup.waitForSelector('button::-p-text(Sign in)');
     expect(await storedSession()).toBeNull();
     await sleep(3000);
+    const revoke = await fetch(`${glewlwyd.issuer}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: refreshToken as string, client_id: LAUNCHER_CLIENT_ID, token_type_hint: 'refresh_token' }) });
+    console.log('manual revoke', revoke.status, revoke.headers.get('www-authenticate'), await revoke.text());
+    const endTab = (await tabsAt(`${glewlwyd.issuer}/end_session`))[0];
+    if (endTab) { console.log(endTab.url()); await chromium.screenshot(endTab, 'glw-end'); console.log(await endTab.evaluate(() => document.body.innerText)); }
     const response = await redeemRefreshToken(glewlwyd.issuer, refreshToken as string);
     console.log('refresh after sign-out', response.status, await response.text());
     console.log('pages', (await chromium.browser.pages()).map((p) => p.url()));
     console.log(chromium.consoleLines.slice(-10).join('\n'));
     console.log(glewlwyd.logs.slice(-10).join('\n'));
-    void tabsAt;
-    void ACR_MFA;
     void LAUNCHER_CLIENT_ID;
     void CHROME_POST_LOGOUT_REDIRECT_URI;
   });

@@ -135,21 +135,29 @@ static_files_mime_types = (
 }
 
 /** A tiny cookie-keeping client for Glewlwyd's REST API (one session per instance). */
-class ApiSession {
+export class ApiSession {
   private cookie = '';
   constructor(private readonly baseUrl: string) {}
 
-  async send(method: string, apiPath: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.baseUrl}/api${apiPath}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(this.cookie ? { cookie: this.cookie } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+  /** A request with this session's cookie, redirects not followed; keeps any new cookie. */
+  async raw(url: string, init: RequestInit = {}): Promise<Response> {
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), ...(this.cookie ? { cookie: this.cookie } : {}) },
     });
     const cookies = response.headers.getSetCookie().map((line) => line.split(';')[0]);
     if (cookies.length > 0) this.cookie = cookies.join('; ');
+    return response;
+  }
+
+  /** A JSON call to `/api<apiPath>`; throws with Glewlwyd's answer when it is not 2xx. */
+  async send(method: string, apiPath: string, body?: unknown): Promise<unknown> {
+    const response = await this.raw(`${this.baseUrl}/api${apiPath}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     if (!response.ok) {
       throw new Error(`Glewlwyd ${method} /api${apiPath} answered ${response.status}: ${text.slice(0, 500)}`);
