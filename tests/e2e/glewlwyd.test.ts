@@ -21,15 +21,15 @@ import http from 'node:http';
 import type net from 'node:net';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ACR_MFA,
-  CHROME_EXTENSION_ID,
-  CHROME_POST_LOGOUT_REDIRECT_URI,
-  LAUNCHER_CLIENT_ID,
-} from '../../contract/constants.ts';
-import { ACCESS_TOKEN_SECONDS, OTP_SESSION_SECONDS, type RunningGlewlwyd, startGlewlwyd } from './glewlwyd/setup.ts';
+import { ACR_MFA, CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import { signInAtGlewlwyd } from './glewlwyd/pages.ts';
 import { passwordCodeFlow } from './glewlwyd/protocol.ts';
+import {
+  ACCESS_TOKEN_SECONDS,
+  OTP_SESSION_SECONDS,
+  type RunningGlewlwyd,
+  startGlewlwyd,
+} from './glewlwyd/setup.ts';
 import { type ExtensionBrowser, launchExtensionBrowser, type WithChrome, waitForApps } from './harness.ts';
 import { waitForManagedPortal } from './managed-policy.ts';
 import { chromiumPolicyFile, type PolicyFile, waitForNoOtherBrowser } from './policy-files.ts';
@@ -53,7 +53,9 @@ async function serveApps(): Promise<AppServer> {
     const name = APPS[(request.url ?? '/').slice(1).split('?')[0] as keyof typeof APPS];
     hits.push(request.url ?? '/');
     response.writeHead(name ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(name ? `<!doctype html><title>${name}</title><h1 data-testid="app">${name}</h1>` : 'not found');
+    response.end(
+      name ? `<!doctype html><title>${name}</title><h1 data-testid="app">${name}</h1>` : 'not found',
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as net.AddressInfo;
@@ -66,6 +68,7 @@ async function serveApps(): Promise<AppServer> {
 
 interface StoredSessionView {
   accessToken: string;
+  idToken: string | null;
   refreshToken: string | null;
   accessTokenExpiresAt: number;
   authentication: { acr: string | null; amr: string[]; authTime: number | null };
@@ -173,7 +176,7 @@ afterAll(async () => {
 });
 
 describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from policy)', () => {
-  it("Glewlwyd's discovery: S256 only, no acr support, revocation and end-session endpoints as configured", async () => {
+  it("Glewlwyd's discovery: S256 only; no acr, revocation or end-session support advertised", async () => {
     const metadata = (await (
       await fetch(`${glewlwyd.issuer}/.well-known/openid-configuration`)
     ).json()) as Record<string, unknown>;
@@ -181,8 +184,8 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
     expect(metadata.acr_values_supported ?? null).toBeNull();
     expect(metadata.token_endpoint_auth_methods_supported).not.toContain('none');
-    expect(metadata.revocation_endpoint).toBe(`${glewlwyd.issuer}/revoke`);
-    expect(metadata.end_session_endpoint).toBe(`${glewlwyd.issuer}/end_session`);
+    expect(metadata).not.toHaveProperty('revocation_endpoint');
+    expect(metadata).not.toHaveProperty('end_session_endpoint');
   });
 
   it("sign-in through Glewlwyd's login UI (password, then TOTP for offline_access) lists the policy apps and the profile", async () => {
@@ -206,7 +209,6 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
       glewlwyd.user.email,
     );
     const session = await storedSession();
-    console.log('session after sign-in', JSON.stringify(session?.authentication), session?.accessTokenExpiresAt);
     // What Glewlwyd proves: the factors, but no assurance level.
     expect(session?.authentication.acr).toBeNull();
     expect(session?.authentication.amr).toEqual(['password', 'otp']);
@@ -247,13 +249,17 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     expect(notice).toMatchObject({ appId: 'payroll', outcome: 'failed', code: 'invalid_token_response' });
     expect(notice.message).toContain('Payroll was not opened.');
     await popup.bringToFront();
-    await popup.waitForFunction(() => document.body.innerText.includes('could not be verified'), {
+    await popup.waitForFunction(() => (document.body.textContent ?? '').includes('could not be verified'), {
       timeout: 20_000,
     });
     expect(apps.hits.filter((hit) => hit.startsWith('/payroll'))).toEqual([]);
     expect(await tabsAt(`${apps.url}/payroll`)).toHaveLength(0);
     // The session is the sign-in's, unchanged: nothing from the refused answer was kept.
-    expect((await storedSession())?.authentication).toEqual({ acr: null, amr: ['password', 'otp'], authTime: 0 });
+    expect((await storedSession())?.authentication).toEqual({
+      acr: null,
+      amr: ['password', 'otp'],
+      authTime: 0,
+    });
   });
 
   it("why: Glewlwyd's ID token carries auth_time 0 and no acr, which a max_age check refuses (the launcher's own library, no browser)", async () => {
@@ -271,8 +277,9 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
   it('refresh: once the access token has expired, a restarted service worker refreshes it at Glewlwyd (same refresh token)', async () => {
     const before = await storedSession();
     if (!before) throw new Error('not signed in');
+    // Glewlwyd's access tokens live ACCESS_TOKEN_SECONDS; wait until this one really expired.
+    expect(before.accessTokenExpiresAt - Date.now()).toBeLessThanOrEqual(ACCESS_TOKEN_SECONDS * 1000);
     const wait = before.accessTokenExpiresAt + 1000 - Date.now();
-    console.log('waiting', wait, ACCESS_TOKEN_SECONDS);
     if (wait > 0) await sleep(wait);
     expect(await userinfoStatus(before.accessToken)).toBe(401);
     await (await chromium.worker()).close();
@@ -287,27 +294,27 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     expect(after?.accessToken).not.toBe(before.accessToken);
     expect(after?.refreshToken).toBe(before.refreshToken);
     expect(await userinfoStatus(after?.accessToken ?? '')).toBe(200);
-    console.log(glewlwyd.logs.slice(-10).join('\n'));
+    // Glewlwyd's refresh answer has no ID token: the sign-in's is kept (the profile still shows).
+    expect(after?.idToken).toBe(before.idToken);
+    expect(await popup.$eval('[data-testid="user-name"]', (el) => el.textContent?.trim())).toBe(
+      glewlwyd.user.name,
+    );
   });
 
-  it('A12: sign-out revokes the refresh token at Glewlwyd and ends its session (RP-initiated logout, caught)', async () => {
+  it('A12 with Glewlwyd: sign-out ends the launcher session; Glewlwyd gives a public client no revocation, so the refresh token outlives it (documented caveat)', async () => {
     const refreshToken = (await storedSession())?.refreshToken;
     expect(refreshToken).toBeTruthy();
+    const glewlwydTabsBefore = (await tabsAt(glewlwyd.baseUrl)).length;
     await popup.bringToFront();
     await popup.click('button::-p-text(Sign out)');
     await popup.waitForSelector('button::-p-text(Sign in)');
     expect(await storedSession()).toBeNull();
-    await sleep(3000);
-    const revoke = await fetch(`${glewlwyd.issuer}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: refreshToken as string, client_id: LAUNCHER_CLIENT_ID, token_type_hint: 'refresh_token' }) });
-    console.log('manual revoke', revoke.status, revoke.headers.get('www-authenticate'), await revoke.text());
-    const endTab = (await tabsAt(`${glewlwyd.issuer}/end_session`))[0];
-    if (endTab) { console.log(endTab.url()); await chromium.screenshot(endTab, 'glw-end'); console.log(await endTab.evaluate(() => document.body.innerText)); }
+    expect((await launcherState()).user).toBeNull();
+    // No end_session_endpoint: no logout tab at Glewlwyd.
+    await sleep(1000);
+    expect(await tabsAt(glewlwyd.baseUrl)).toHaveLength(glewlwydTabsBefore);
+    // No revocation_endpoint: the refresh token stays valid at Glewlwyd until it expires.
     const response = await redeemRefreshToken(glewlwyd.issuer, refreshToken as string);
-    console.log('refresh after sign-out', response.status, await response.text());
-    console.log('pages', (await chromium.browser.pages()).map((p) => p.url()));
-    console.log(chromium.consoleLines.slice(-10).join('\n'));
-    console.log(glewlwyd.logs.slice(-10).join('\n'));
-    void LAUNCHER_CLIENT_ID;
-    void CHROME_POST_LOGOUT_REDIRECT_URI;
+    expect(response.status).toBe(200);
   });
 });

@@ -141,7 +141,9 @@ export interface ExtensionBrowserOptions {
  * logs, and waits for the extension's service worker. Any identity provider
  * is the caller's: {@link startHarness} adds the reference portal.
  */
-export async function launchExtensionBrowser(options: ExtensionBrowserOptions = {}): Promise<ExtensionBrowser> {
+export async function launchExtensionBrowser(
+  options: ExtensionBrowserOptions = {},
+): Promise<ExtensionBrowser> {
   if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`No built extension in ${EXTENSION_DIR}. Run \`npx wxt build\` first.`);
   }

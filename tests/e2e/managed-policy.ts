@@ -10,7 +10,9 @@ import type { ExtensionBrowser } from './harness.ts';
 type WithManaged = { chrome: { storage: { managed: { get(): Promise<Record<string, unknown>> } } } };
 
 /** The extension's managed storage, read in its service worker. */
-export async function readManaged(chromium: Pick<ExtensionBrowser, 'worker'>): Promise<Record<string, unknown>> {
+export async function readManaged(
+  chromium: Pick<ExtensionBrowser, 'worker'>,
+): Promise<Record<string, unknown>> {
   const worker = await chromium.worker();
   return worker.evaluate(() => (globalThis as unknown as WithManaged).chrome.storage.managed.get());
 }

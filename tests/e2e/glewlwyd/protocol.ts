@@ -23,7 +23,10 @@ export async function passwordCodeFlow(
   request: { scope: string; maxAge: number },
 ): Promise<CodeFlowResult> {
   const session = new ApiSession(glewlwyd.baseUrl);
-  await session.send('POST', '/auth/', { username: glewlwyd.user.username, password: glewlwyd.user.password });
+  await session.send('POST', '/auth/', {
+    username: glewlwyd.user.username,
+    password: glewlwyd.user.password,
+  });
 
   const issuer = new URL(glewlwyd.issuer);
   const as = await oauth.processDiscoveryResponse(

@@ -25,12 +25,10 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { Secret } from 'otpauth';
-import {
-  CHROME_POST_LOGOUT_REDIRECT_URI,
-  LAUNCHER_CLIENT_ID,
-  LAUNCHER_REDIRECT_URIS,
-  LAUNCHER_SCOPES,
-} from '../../../contract/constants.ts';
+import { LAUNCHER_CLIENT_ID } from '../../../contract/constants.ts';
+import { glewlwydSettings, grantBody, totpRegistrationBody, userBody } from './settings.ts';
+
+export { ACCESS_TOKEN_SECONDS, OTP_SESSION_SECONDS } from './settings.ts';
 
 /** Where Debian's glewlwyd package puts its schema, web UI and the UI's config. */
 const SCHEMA_SQL_GZ = '/usr/share/doc/glewlwyd/database/init.sqlite3.sql.gz';
@@ -41,11 +39,6 @@ const MODULES_DIR = '/usr/lib/glewlwyd';
 
 /** The administrator the schema creates (password `password`); reachable only on loopback here. */
 const SCHEMA_ADMIN = { username: 'admin', password: 'password' };
-
-/** How long a TOTP verification counts in Glewlwyd's session, seconds (short: step-up must ask again). */
-export const OTP_SESSION_SECONDS = 20;
-/** Access token lifetime, seconds: short, so the test sees a real expiry and refresh. */
-export const ACCESS_TOKEN_SECONDS = 40;
 
 export interface GlewlwydUser {
   username: string;
@@ -104,7 +97,9 @@ function configFile(options: { port: number; baseUrl: string; dir: string }): st
     ['.woff2', 'font/woff2', 0],
     ['.ttf', 'font/ttf', 0],
   ]
-    .map(([ext, type, compress]) => `{ extension = "${ext}"; mime_type = "${type}"; compress = ${compress}; }`)
+    .map(
+      ([ext, type, compress]) => `{ extension = "${ext}"; mime_type = "${type}"; compress = ${compress}; }`,
+    )
     .join(',\n  ');
   // No use_secure_connection at all: Glewlwyd then serves plain HTTP (loopback only).
   return `port=${options.port}
@@ -144,7 +139,10 @@ export class ApiSession {
     const response = await fetch(url, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: {
+        ...(init.headers as Record<string, string>),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+      },
     });
     const cookies = response.headers.getSetCookie().map((line) => line.split(';')[0]);
     if (cookies.length > 0) this.cookie = cookies.join('; ');
@@ -172,128 +170,6 @@ function signingKey(): { key: string; cert: string } {
   return {
     key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     cert: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-}
-
-/**
- * The settings applied through the admin API, in order. Exported so the
- * documentation test can compare docs/admin.md with what really runs.
- */
-export function glewlwydSettings(issuer: string, key: { key: string; cert: string }) {
-  const scopes = LAUNCHER_SCOPES.split(' ');
-  return {
-    otpScheme: {
-      module: 'otp',
-      name: 'otp',
-      display_name: 'Authenticator app',
-      expiration: OTP_SESSION_SECONDS,
-      max_use: 0,
-      allow_user_register: false,
-      parameters: {
-        issuer,
-        'secret-minimum-size': 16,
-        'otp-length': 6,
-        'hotp-allow': false,
-        'hotp-window': 0,
-        'totp-allow': true,
-        'totp-window': 30,
-        'totp-start-offset': 0,
-      },
-    },
-    /** `openid` exists in the schema (no factor): it gets the password. */
-    openidScope: {
-      name: 'openid',
-      display_name: 'Open ID',
-      description: 'Sign in to Portal Launcher',
-      password_required: true,
-      password_max_age: 0,
-      scheme: {},
-    },
-    otherScopes: [
-      {
-        name: 'profile',
-        display_name: 'Profile',
-        description: 'Your name',
-        password_required: true,
-        password_max_age: 0,
-        scheme: {},
-      },
-      {
-        name: 'email',
-        display_name: 'E-mail',
-        description: 'Your e-mail address',
-        password_required: true,
-        password_max_age: 0,
-        scheme: {},
-      },
-      {
-        name: 'offline_access',
-        display_name: 'Stay signed in',
-        description: 'Portal Launcher keeps you signed in (needs your authenticator code)',
-        password_required: true,
-        password_max_age: 0,
-        scheme: { mfa: [{ scheme_type: 'otp', scheme_name: 'otp' }] },
-        scheme_required: { mfa: 1 },
-      },
-    ],
-    oidcPlugin: {
-      module: 'oidc',
-      name: 'oidc',
-      display_name: 'OpenID Connect',
-      parameters: {
-        iss: issuer,
-        'jwt-type': 'rsa',
-        'jwt-key-size': '256',
-        key: key.key,
-        cert: key.cert,
-        'jwks-show': true,
-        'access-token-duration': ACCESS_TOKEN_SECONDS,
-        'refresh-token-duration': 1_209_600,
-        'code-duration': 600,
-        'refresh-token-rolling': true,
-        'allow-non-oidc': false,
-        'auth-type-code-enabled': true,
-        'auth-type-token-enabled': false,
-        'auth-type-id-token-enabled': false,
-        'auth-type-none-enabled': false,
-        'auth-type-password-enabled': false,
-        'auth-type-client-enabled': false,
-        'auth-type-device-enabled': false,
-        'auth-type-refresh-enabled': true,
-        'pkce-allowed': true,
-        'pkce-method-plain-allowed': false,
-        'pkce-required': false,
-        'pkce-required-public-client': true,
-        'allowed-scope': scopes,
-        'name-claim': 'mandatory',
-        'email-claim': 'mandatory',
-        scope: [],
-        'additional-parameters': [],
-        claims: [],
-        'request-parameter-allow': false,
-        'introspection-revocation-allowed': true,
-        'introspection-revocation-auth-scope': [],
-        'introspection-revocation-allow-target-client': true,
-        'session-management-allowed': true,
-        'session-cookie-name': 'GLEWLWYD2_OIDC_SID',
-        'session-cookie-expiration': 3600,
-        'secret-type': 'pairwise',
-        'address-claim': { type: 'no' },
-      },
-    },
-    client: {
-      client_id: LAUNCHER_CLIENT_ID,
-      name: 'Portal Launcher',
-      description: 'Browser extension (public client, PKCE)',
-      enabled: true,
-      confidential: false,
-      redirect_uri: [...LAUNCHER_REDIRECT_URIS],
-      // Glewlwyd's client store keeps one post-logout address per client: Chromium's here.
-      post_logout_redirect_uri: CHROME_POST_LOGOUT_REDIRECT_URI,
-      authorization_type: ['code', 'refresh_token'],
-      scope: [],
-    },
-    scopes,
   };
 }
 
@@ -388,22 +264,14 @@ async function configure(baseUrl: string, issuer: string, user: GlewlwydUser): P
   for (const scope of settings.otherScopes) await admin.send('POST', '/scope/', scope);
   await admin.send('POST', '/mod/plugin/', settings.oidcPlugin);
   await admin.send('POST', '/client/', settings.client);
-  await admin.send('POST', '/user/', {
-    username: user.username,
-    password: user.password,
-    name: user.name,
-    email: user.email,
-    enabled: true,
-    scope: [...settings.scopes, 'g_profile'],
-  });
-  await admin.send('POST', `/delegate/${user.username}/profile/scheme/register/`, {
-    username: user.username,
-    scheme_type: 'otp',
-    scheme_name: 'otp',
-    value: { type: 'TOTP', secret: user.totpSecret, time_step_size: 30 },
-  });
-  // Consent, as the user (Glewlwyd wants the scopes space-separated here).
+  await admin.send('POST', '/user/', userBody(user));
+  await admin.send(
+    'POST',
+    `/delegate/${user.username}/profile/scheme/register/`,
+    totpRegistrationBody(user.username, user.totpSecret),
+  );
+  // Consent, as the user.
   const self = new ApiSession(baseUrl);
   await self.send('POST', '/auth/', { username: user.username, password: user.password });
-  await self.send('PUT', `/auth/grant/${LAUNCHER_CLIENT_ID}`, { scope: settings.scopes.join(' ') });
+  await self.send('PUT', `/auth/grant/${LAUNCHER_CLIENT_ID}`, grantBody());
 }
