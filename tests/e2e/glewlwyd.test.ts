@@ -15,7 +15,7 @@
  *
  * Needs glewlwyd installed (`apt-get install -y glewlwyd`; .ci/run does it);
  * without it the test fails saying so. Policy files apply to every Chromium
- * on the machine: run it alone or in a private mount namespace (docs/testing.md).
+ * on the machine: run it alone or in a private mount namespace (README, "Tests").
  */
 import http from 'node:http';
 import type net from 'node:net';
