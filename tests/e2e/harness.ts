@@ -269,6 +269,10 @@ export async function launchExtensionBrowser(
       });
       const page = await target.page();
       if (!page) throw new Error(`No page for ${prefix}`);
+      // Under load the page object can exist before its first navigation commits: url() is '' then.
+      for (let attempt = 0; attempt < 50 && page.url() === ''; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       return page;
     },
     async screenshot(page, name) {
