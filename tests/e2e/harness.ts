@@ -32,10 +32,9 @@ export interface RecordedRequest {
   divertedInternally: boolean;
 }
 
-export interface Harness {
+/** Real Chromium with the built extension loaded, observed (no identity provider attached). */
+export interface ExtensionBrowser {
   browser: Browser;
-  /** The portal with its data folder (mail is written there as .eml files) and log lines. */
-  portal: TestPortal;
   requests: RecordedRequest[];
   consoleLines: string[];
   /** Connections that arrived where the redirect URI's host resolves (A14). */
@@ -44,9 +43,14 @@ export interface Harness {
   openPopup(): Promise<Page>;
   /** The next tab whose URL starts with `prefix` (opened by the extension). */
   waitForTab(prefix: string, timeoutMs?: number): Promise<Page>;
-  totp(): Promise<string>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface Harness extends ExtensionBrowser {
+  /** The portal with its data folder (mail is written there as .eml files) and log lines. */
+  portal: TestPortal;
+  totp(): Promise<string>;
 }
 
 export interface HarnessOptions {
@@ -100,15 +104,53 @@ interface ExtensionApi {
 export type WithChrome = { chrome: ExtensionApi };
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const portal = await startTestPortal(options.portal);
+  const { dataDir } = portal;
+  let chromium: ExtensionBrowser;
+  try {
+    chromium = await launchExtensionBrowser({
+      beforeBrowser: () => options.beforeBrowser?.(portal),
+      ...(options.configurePortal === false ? {} : { portalUrl: portal.issuer }),
+    });
+  } catch (error) {
+    await portal.close().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    ...chromium,
+    portal,
+    totp: totpGenerator(portal.demo?.alice.totpSecret),
+    async close() {
+      await chromium.close();
+      await portal.close().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ExtensionBrowserOptions {
+  /** Runs before the browser starts, e.g. to write a machine policy file (Chromium reads policy at start). */
+  beforeBrowser?: () => void | Promise<void>;
+  /** Write this portal address as the user's setting before the test (skips the first-run screen). */
+  portalUrl?: string;
+}
+
+/**
+ * Starts real Chromium with the built extension, records what it sends and
+ * logs, and waits for the extension's service worker. Any identity provider
+ * is the caller's: {@link startHarness} adds the reference portal.
+ */
+export async function launchExtensionBrowser(
+  options: ExtensionBrowserOptions = {},
+): Promise<ExtensionBrowser> {
   if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`No built extension in ${EXTENSION_DIR}. Run \`npx wxt build\` first.`);
   }
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-e2e-profile-'));
-  const portal = await startTestPortal(options.portal);
-  const { dataDir } = portal;
   const listener = await listenForRedirectHost();
-  await options.beforeBrowser?.(portal);
+  await options.beforeBrowser?.();
 
   const browser = await puppeteer.launch({
     executablePath: findBrowser(),
@@ -200,20 +242,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // Wait for the extension to be up before the test starts (and start observing its console).
   await worker();
 
-  if (options.configurePortal !== false) {
+  if (options.portalUrl) {
     const w = await worker();
     await w.evaluate(async (issuer: string) => {
       await (globalThis as unknown as WithChrome).chrome.storage.local.set({
         settings: { portalUrl: issuer },
       });
-    }, portal.issuer);
+    }, options.portalUrl);
   }
-
-  const totp = totpGenerator(portal.demo?.alice.totpSecret);
 
   return {
     browser,
-    portal,
     requests,
     consoleLines,
     redirectHostConnections: () => listener.count(),
@@ -230,9 +269,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       const page = await target.page();
       if (!page) throw new Error(`No page for ${prefix}`);
+      // Under load the page object can exist before its first navigation commits: url() is '' then.
+      for (let attempt = 0; attempt < 50 && page.url() === ''; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       return page;
     },
-    totp,
     async screenshot(page, name) {
       // Background tabs do not render in headless mode: a screenshot would wait forever.
       await page.bringToFront();
@@ -240,9 +282,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await browser.close().catch(() => undefined);
-      await portal.close().catch(() => undefined);
       await listener.close();
-      rmSync(dataDir, { recursive: true, force: true });
       rmSync(profileDir, { recursive: true, force: true });
     },
   };

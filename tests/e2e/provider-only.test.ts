@@ -17,7 +17,7 @@
  * Policy files apply to every Chromium on the machine: run this through the
  * isolation wrapper (/work/bin/iso), or alone; the file is always removed.
  */
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA, CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import {
@@ -29,6 +29,7 @@ import {
   type WithChrome,
   waitForApps,
 } from './harness.ts';
+import { waitForManagedPortal } from './managed-policy.ts';
 import { chromiumPolicyFile, type PolicyFile, waitForNoOtherBrowser } from './policy-files.ts';
 import { redeemRefreshToken } from './portal-pages.ts';
 
@@ -40,41 +41,6 @@ const portalRequests: Array<{ method: string; url: string }> = [];
 let h: Harness;
 let policy: PolicyFile | undefined;
 let popup: Page;
-
-type WithManaged = { chrome: { storage: { managed: { get(): Promise<Record<string, unknown>> } } } };
-
-async function readManaged(): Promise<Record<string, unknown>> {
-  const worker = await h.worker();
-  return worker.evaluate(() => (globalThis as unknown as WithManaged).chrome.storage.managed.get());
-}
-
-/** Clicks "Reload policies" in chrome://policy, as an administrator testing a change would. */
-async function reloadPolicies(browser: Browser): Promise<void> {
-  const page = await browser.newPage();
-  try {
-    await page.goto('chrome://policy');
-    await page.click('>>> #reload-policies');
-  } finally {
-    await page.close();
-  }
-}
-
-/** Waits for the policy in storage.managed: a few seconds on its own, then after "Reload policies". */
-async function waitForPolicy(issuer: string): Promise<void> {
-  const landed = async () => (await readManaged()).portalUrl === issuer;
-  const started = Date.now();
-  while (Date.now() - started < 6000) {
-    if (await landed()) return;
-    await sleep(250);
-  }
-  await reloadPolicies(h.browser);
-  const clicked = Date.now();
-  while (Date.now() - clicked < 30_000) {
-    if (await landed()) return;
-    await sleep(250);
-  }
-  throw new Error(`The policy did not reach storage.managed: ${JSON.stringify(await readManaged())}`);
-}
 
 function pagesAt(prefix: string): Promise<Page[]> {
   return h.browser.pages().then((pages) => pages.filter((page) => page.url().startsWith(prefix)));
@@ -120,7 +86,7 @@ beforeAll(async () => {
       });
     },
   });
-  await waitForPolicy(h.portal.issuer);
+  await waitForManagedPortal(h, h.portal.issuer);
 }, 120_000);
 
 afterAll(async () => {

@@ -105,6 +105,16 @@ describe('session', () => {
     expect(await session.authentication()).toEqual(before);
   });
 
+  it('A12: a refresh answer without an ID token keeps the sign-in ID token (the logout hint)', async () => {
+    const idToken = (await session.load())?.idToken;
+    expect(idToken).toBeTruthy();
+    clock += 10 * 60 * 1000;
+    await session.getAccessToken();
+    expect(tokenRequests('refresh_token')).toBe(1);
+    session.forgetMemory();
+    expect((await session.load())?.idToken).toBe(idToken);
+  });
+
   it('A5: a restarted worker reads the session back from storage.session', async () => {
     session.forgetMemory();
     expect((await session.load())?.user.sub).toBe('user-alice');

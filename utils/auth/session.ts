@@ -114,8 +114,15 @@ export function createSessionManager(options: SessionManagerOptions) {
           if (error instanceof AuthError && error.code === 'signed_out') await end();
           throw error;
         }
-        // A4: a refresh keeps the proven authentication; it is not a new one.
-        await save({ ...session, ...tokens, authentication: session.authentication });
+        // A4: a refresh keeps the proven authentication; it is not a new one. A refresh answer may
+        // carry no ID token (OIDC Core §12.2; Glewlwyd never sends one): keep the sign-in's, which
+        // RP-initiated logout needs as id_token_hint.
+        await save({
+          ...session,
+          ...tokens,
+          idToken: tokens.idToken ?? session.idToken,
+          authentication: session.authentication,
+        });
         return tokens.accessToken;
       } finally {
         refreshing = null;
