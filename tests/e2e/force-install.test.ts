@@ -23,7 +23,8 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
-import { parseSigningKey, resolveSigningKey, verifyCrx } from '../../scripts/package.ts';
+import { verifyCrx } from '../../scripts/package/crx.ts';
+import { parseSigningKey, resolveSigningKey } from '../../scripts/package/keys.ts';
 import { chromiumPolicyFile, type PolicyFile, waitForNoOtherBrowser } from './policy-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -1,25 +1,25 @@
 /**
- * The packager's pure parts (scripts/package.ts): signing-key handling, the
- * extension id derivation and the update manifest. Packing and CRX
- * verification against Chromium's real output are exercised end to end in
- * tests/e2e/force-install.test.ts.
+ * The packager (scripts/package/): signing-key handling, the extension id
+ * derivation, the update manifest, and the CRX written by the crx3 library
+ * read back and checked without a browser. That Chromium installs the CRX is
+ * exercised end to end in tests/e2e/force-install.test.ts.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
+import { packCrx, verifyCrx } from '../../scripts/package/crx.ts';
+import { PackageError } from '../../scripts/package/errors.ts';
 import {
   DEV_KEY_FILE,
   extensionIdFromPublicKey,
-  PackageError,
-  packageExtension,
   parseSigningKey,
   resolveSigningKey,
-  updateManifestXml,
-  verifyCrx,
-} from '../../scripts/package.ts';
+} from '../../scripts/package/keys.ts';
+import { packageExtension } from '../../scripts/package/release.ts';
+import { updateManifestXml } from '../../scripts/package/update-manifest.ts';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'package-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -132,5 +132,76 @@ describe('CRX verification', () => {
     v2.write('Cr24', 0, 'latin1');
     v2.writeUInt32LE(2, 4);
     expect(codeOf(() => verifyCrx(v2, key.spkiDer))).toBe('crx_invalid');
+  });
+});
+
+/** The file names in a ZIP's central directory (what Chromium unpacks), read the plain way. */
+function zipEntryNames(zip: Buffer): string[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error('no end of central directory');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory entry');
+    const nameLength = zip.readUInt16LE(at + 28);
+    names.push(zip.toString('utf8', at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return names.sort();
+}
+
+describe('CRX written by crx3 (the self-hosted package Chromium installs through policy)', () => {
+  const extensionDir = path.join(work, 'extension');
+  mkdirSync(path.join(extensionDir, 'chunks'), { recursive: true });
+  writeFileSync(
+    path.join(extensionDir, 'manifest.json'),
+    JSON.stringify({ manifest_version: 3, name: 't', version: '1.2.3' }),
+  );
+  writeFileSync(path.join(extensionDir, 'popup.html'), '<!doctype html><title>t</title>');
+  writeFileSync(path.join(extensionDir, 'chunks', 'popup.js'), 'console.log(1);');
+
+  async function packed(key = resolveSigningKey({})): Promise<Buffer> {
+    const outFile = path.join(work, `${key.extensionId}.crx`);
+    await packCrx({ extensionDir, key, outFile });
+    return readFileSync(outFile);
+  }
+
+  it('is signed by the development key, declares its id and holds the extension with paths relative to its root', async () => {
+    const key = resolveSigningKey({});
+    const crx = await packed(key);
+    const info = verifyCrx(crx, key.spkiDer);
+    expect(info.crxId).toBe(CHROME_EXTENSION_ID);
+    const archive = crx.subarray(crx.length - info.archiveBytes);
+    expect(zipEntryNames(archive)).toEqual(['chunks/popup.js', 'manifest.json', 'popup.html']);
+  });
+
+  it('a key from the environment gives its own id, not the development one', async () => {
+    const key = parseSigningKey(rsa(2048, 'pkcs1'), 'env');
+    const crx = await packed(key);
+    expect(verifyCrx(crx, key.spkiDer).crxId).toBe(key.extensionId);
+    expect(key.extensionId).not.toBe(CHROME_EXTENSION_ID);
+  });
+
+  it('a changed archive byte, a foreign key or a cut header is refused with crx_invalid', async () => {
+    const key = resolveSigningKey({});
+    const crx = await packed(key);
+    const tampered = Buffer.from(crx);
+    tampered[tampered.length - 30] = (tampered[tampered.length - 30] as number) ^ 0xff;
+    expect(() => verifyCrx(tampered, key.spkiDer)).toThrow(/signature does not verify/);
+    const foreign = parseSigningKey(rsa(2048, 'pkcs8'), 'foreign');
+    expect(() => verifyCrx(crx, foreign.spkiDer)).toThrow(/not signed by the expected key/);
+    const cut = Buffer.from(crx);
+    cut.writeUInt32LE(40, 8); // the header now ends inside the first proof
+    expect(codeOf(() => verifyCrx(cut, key.spkiDer))).toBe('crx_invalid');
+  });
+
+  it('a folder without manifest.json is refused with pack_failed', async () => {
+    const run = packCrx({
+      extensionDir: work,
+      key: resolveSigningKey({}),
+      outFile: path.join(work, 'x.crx'),
+    });
+    await expect(run).rejects.toMatchObject({ name: 'PackageError', code: 'pack_failed' });
   });
 });

@@ -4,6 +4,10 @@
  * highlights can point into what the user actually sees.
  *
  * Pure and framework-free. `foldText` never throws; any string is accepted.
+ * Home-made with search.ts (its header says why no library was taken): the
+ * candidates fold Latin letters only (uFuzzy's `latinize`) or leave folding to
+ * us (MiniSearch's `processTerm`), and neither maps folded text back to the
+ * original for highlights.
  */
 
 /** Combining marks, removed after decomposition (é → e, ñ → n, İ → i). */
