@@ -12,6 +12,7 @@
  *
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
  */
+import { isCodedError } from '../errors.ts';
 import { normalizePortalUrl } from './address.ts';
 
 /** What a probe found. `host` is the address's host, for the sentence that names it. */
@@ -62,7 +63,7 @@ export async function probePortal(
   try {
     issuer = normalizePortalUrl(input.trim());
   } catch (error) {
-    return (error as { code?: unknown }).code === 'insecure_portal_url'
+    return isCodedError(error, 'insecure_portal_url')
       ? { code: 'https_required' }
       : { code: 'invalid_address' };
   }
@@ -98,5 +99,11 @@ export async function probePortal(
   } catch {
     return { code: 'not_a_portal', host };
   }
-  return isDiscoveryFor(body, issuer) ? { code: 'ok', issuer } : { code: 'not_a_portal', host };
+  if (isDiscoveryFor(body, issuer)) return { code: 'ok', issuer };
+  // A typed trailing slash ("portal.example.com/") is not part of the issuer the portal names; the
+  // issuer is kept exactly as the portal spells it (A3), so take the portal's spelling.
+  const withoutSlash = issuer.replace(/\/+$/, '');
+  if (withoutSlash !== issuer && isDiscoveryFor(body, withoutSlash))
+    return { code: 'ok', issuer: withoutSlash };
+  return { code: 'not_a_portal', host };
 }

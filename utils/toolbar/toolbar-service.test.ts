@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ACR_MFA } from '../../contract/constants.ts';
+import { AuthError } from '../auth/errors.ts';
 import { t } from '../i18n.ts';
 import type { LaunchResult } from '../messaging.ts';
 import { defaultSettings, type Settings } from '../policy/index.ts';
@@ -124,7 +125,7 @@ describe('portal reachability (C3)', () => {
   const opened: LaunchResult = { outcome: 'opened', appId: 'wiki' };
 
   it('a launch that failed with a network error marks the portal unreachable; one that opened clears it', async () => {
-    const offline = Object.assign(new Error('offline'), { code: 'network' });
+    const offline = new AuthError('network', 'The portal did not answer.');
     await expect(noteLaunch(Promise.reject(offline))).rejects.toBe(offline);
     expect(await isPortalUnreachable()).toBe(true);
     await expect(noteLaunch(Promise.resolve(opened))).resolves.toEqual(opened);
