@@ -50,6 +50,12 @@ export const configSchema = z.object({
    * has an authenticator is asked for it at every sign-in anyway; admins can also require it per user.)
    */
   requireMfa: booleanFromEnv.or(z.boolean()).default(false),
+  /**
+   * Ask a user who has an authenticator for it at every sign-in (the default). An admin may turn
+   * it off so that the second factor is asked only where it is needed: by apps that require fresh
+   * MFA (step-up) and for sensitive changes. `requireMfa` still makes users without one set it up.
+   */
+  mfaAtSignIn: booleanFromEnv.or(z.boolean()).default(true),
   /** Mount the portal REST API (`/api/v1`). */
   portalApi: booleanFromEnv.or(z.boolean()).default(true),
   smtpUrl: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -117,6 +123,7 @@ const ENV_NAMES: Record<string, string> = {
   host: 'PORTAL_HOST',
   dataDir: 'PORTAL_DATA_DIR',
   requireMfa: 'PORTAL_REQUIRE_MFA',
+  mfaAtSignIn: 'PORTAL_MFA_AT_SIGN_IN',
   portalApi: 'PORTAL_API',
   smtpUrl: 'PORTAL_SMTP_URL',
   passwordMinLength: 'PORTAL_PASSWORD_MIN_LENGTH',
@@ -145,6 +152,8 @@ const SETTING_HELP: Record<string, string> = {
     'folder for the database, signing and cookie keys, and mail (.eml files); a relative path\n      counts from the current folder, the default from the project folder',
   requireMfa:
     'require a second factor of every user (true/false); users without one set it up at sign-in\n      (per user: user require-mfa <email>)',
+  mfaAtSignIn:
+    'ask users who have an authenticator for it at every sign-in (true/false, default true);\n      false asks only for apps that need fresh MFA and for sensitive changes',
   portalApi: 'serve the portal REST API under /api/v1 (true/false)',
   smtpUrl:
     'send mail through this SMTP server (smtp:// or smtps://user:pass@host:port);\n      without it, mail is written as .eml files into the data folder',

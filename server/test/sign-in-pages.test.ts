@@ -386,3 +386,25 @@ describe('the second factor at every sign-in', () => {
     expect(b.claims.acr).toBe(ACR_PASSWORD);
   });
 });
+
+describe('PORTAL_MFA_AT_SIGN_IN=false (the admin asks for the second factor only where it is needed)', () => {
+  let relaxed: TestPortal;
+  beforeAll(async () => {
+    relaxed = await startTestPortal({ config: { mfaAtSignIn: false } });
+  });
+  afterAll(async () => {
+    await relaxed?.close();
+  });
+
+  it('B7: a user with TOTP signs in with the password alone (acr pwd), and an app asking for MFA still gets the code', async () => {
+    const alice = relaxed.demo?.alice;
+    if (!alice) throw new Error('no demo');
+    const plain = await signIn(relaxed, { email: alice.email, password: alice.password });
+    expect(plain.pages).toEqual(['email', 'password']);
+    expect(plain.claims.acr).toBe(ACR_PASSWORD);
+    const strong = await signIn(relaxed, { ...alice, acrValues: ACR_MFA });
+    expect(strong.pages).toEqual(['email', 'password', 'second-factor']);
+    expect(strong.claims.acr).toBe(ACR_MFA);
+    expect(strong.claims.amr).toContain('otp');
+  });
+});

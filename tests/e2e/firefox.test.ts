@@ -10,6 +10,7 @@
  * `.output/firefox-mv3` when it is missing or stale. Fails, never skips, when
  * Firefox or the build is missing.
  */
+
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -24,7 +25,12 @@ import {
   startFirefoxHarness,
   waitForApps,
 } from './firefox-harness.ts';
-import { dumpExtensionStorage, expectTokensInSessionOnly, redeemRefreshToken } from './portal-pages.ts';
+import {
+  dumpExtensionStorage,
+  expectTokensInSessionOnly,
+  redeemRefreshToken,
+  STEP_UP_ONLY_PORTAL,
+} from './portal-pages.ts';
 
 /** The WebExtension API as seen inside `popup.evaluate` (Firefox's promise-based `browser`). */
 type WithBrowser = {
@@ -73,7 +79,7 @@ describe('Firefox ESR', () => {
   const startedAt = Date.now();
 
   beforeAll(async () => {
-    h = await startFirefoxHarness();
+    h = await startFirefoxHarness({ portal: STEP_UP_ONLY_PORTAL });
     await checkProxyRecords(h);
   });
 
@@ -161,10 +167,9 @@ describe('Firefox ESR', () => {
     await popup.bringToFront();
     await popup.click('button::-p-text(Sign out)');
     await popup.waitForSelector('button::-p-text(Sign in)');
-    // RP-initiated logout in a portal tab; its redirect to the signed-out URI goes to the auth page, which closes it.
-    const logout = await h.waitForTab(h.portal.issuer);
-    await logout.waitForSelector('button[name="logout"]');
-    await logout.click('button[name="logout"]');
+    // RP-initiated logout in a portal tab, confirmed by itself (the launcher's ID token hint for this
+    // session: the person already said "Sign out"); its redirect to the signed-out URI goes to the
+    // auth page, which closes the tab.
     await waitUntil(
       async () => !(await h.browser.pages()).some((page) => page.url().startsWith(h.portal.issuer)),
       15_000,
@@ -183,6 +188,7 @@ describe('Firefox ESR, event page suspended mid-flow, no portal host permission'
 
   beforeAll(async () => {
     h = await startFirefoxHarness({
+      portal: STEP_UP_ONLY_PORTAL,
       prefs: {
         // Firefox suspends an idle event page after 30 s; a pending message answer buys one more period,
         // so a person who takes a minute to sign in outlasts it. Six seconds make it happen in every

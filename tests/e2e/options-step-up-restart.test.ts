@@ -4,10 +4,12 @@
  * still carries out the change, and the options page shows it, as launches
  * do (step-up-faults.test.ts).
  */
+
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSshKey, listUserSshKeys } from '../../server/src/services/ssh-keys.ts';
 import { EXTENSION_ORIGIN, enterCode, type Harness, signInThroughPopup, startHarness } from './harness.ts';
+import { STEP_UP_ONLY_PORTAL } from './portal-pages.ts';
 
 const PUBLIC_KEY =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@old-laptop';
@@ -16,7 +18,7 @@ let h: Harness;
 let aliceId: string;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ portal: STEP_UP_ONLY_PORTAL });
   const alice = h.portal.demo?.alice;
   if (!alice) throw new Error('no demo data');
   // Signed in with her password only, so removing a key needs a fresh second factor (B11).

@@ -4,6 +4,7 @@
  * SSH keys (pasted and generated in the browser, A13, B16), and signing out
  * another session (B13).
  */
+
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +23,7 @@ import {
   startHarness,
   waitForNotice,
 } from './harness.ts';
+import { STEP_UP_ONLY_PORTAL } from './portal-pages.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../server/src/ssh/__fixtures__');
 
@@ -62,7 +64,7 @@ async function signIn(account: { email: string; password: string }): Promise<voi
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ portal: STEP_UP_ONLY_PORTAL });
   downloads = mkdtempSync(path.join(os.tmpdir(), 'launcher-e2e-downloads-'));
   // Record what the service worker sends too: it is the only context that talks to the portal.
   const worker = await h.worker();

@@ -172,3 +172,12 @@ export function expectTokensInSessionOnly(dump: StorageDump, consoleLines: strin
   expect(consoleText).not.toContain(refreshToken as string);
   return consoleText;
 }
+
+/**
+ * A portal whose admin asks for the second factor only where it is needed
+ * (`PORTAL_MFA_AT_SIGN_IN=false`): alice then signs in with her password
+ * alone, so tests of step-up (launches, account changes) start from a
+ * password-only session, as employees of such a portal do. The default
+ * (the code at every sign-in) is proven in sign-in.test.ts and the server tests.
+ */
+export const STEP_UP_ONLY_PORTAL = { config: { mfaAtSignIn: false } } as const;

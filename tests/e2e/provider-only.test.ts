@@ -17,6 +17,7 @@
  * Policy files apply to every Chromium on the machine: run this through the
  * isolation wrapper (/work/bin/iso), or alone; the file is always removed.
  */
+
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA, CHROME_EXTENSION_ID } from '../../contract/constants.ts';
@@ -31,7 +32,7 @@ import {
 } from './harness.ts';
 import { waitForManagedPortal } from './managed-policy.ts';
 import { chromiumPolicyFile, type PolicyFile, waitForNoOtherBrowser } from './policy-files.ts';
-import { redeemRefreshToken } from './portal-pages.ts';
+import { redeemRefreshToken, STEP_UP_ONLY_PORTAL } from './portal-pages.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -53,7 +54,11 @@ beforeAll(async () => {
   h = await startHarness({
     // Only the policy names the portal: no user setting.
     configurePortal: false,
-    portal: { portalApi: false, onRequest: (request) => portalRequests.push(request) },
+    portal: {
+      ...STEP_UP_ONLY_PORTAL,
+      portalApi: false,
+      onRequest: (request) => portalRequests.push(request),
+    },
     beforeBrowser: (portal) => {
       const iss = encodeURIComponent(portal.issuer);
       file.write({

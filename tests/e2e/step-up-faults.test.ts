@@ -4,15 +4,17 @@
  * Each describe block has its own portal and browser, because a completed
  * step-up makes the second factor fresh for five minutes.
  */
+
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../contract/constants.ts';
 import { enterCode, type Harness, signInThroughPopup, startHarness } from './harness.ts';
+import { STEP_UP_ONLY_PORTAL } from './portal-pages.ts';
 
 async function signedIn(
   before?: (h: Harness) => void,
 ): Promise<{ h: Harness; popup: Page; pagesAt(prefix: string): Promise<Page[]> }> {
-  const h = await startHarness();
+  const h = await startHarness({ portal: STEP_UP_ONLY_PORTAL });
   before?.(h);
   const alice = h.portal.demo?.alice;
   if (!alice) throw new Error('no demo data');

@@ -107,12 +107,14 @@ export function mountInteractions(ctx: PortalContext): void {
     requestsMfa(details.params, details.params.claims ? safeJson(details.params.claims) : undefined);
 
   /**
-   * Whether this sign-in goes on past the password for `user`: always for a user who
-   * has an authenticator (B7) or must have one, and when the request asks for MFA (a user
-   * without a factor then sets one up).
+   * Whether this sign-in goes on past the password for `user`: for a user who has an
+   * authenticator (B7; unless the admin turned `mfaAtSignIn` off) or must have one, and
+   * when the request asks for MFA (a user without a factor then sets one up).
    */
   const needsSecondFactor = (details: Details, user: UserRecord) =>
-    hasActiveTotp(ctx, user.id) || mustHaveMfa(ctx, user) || mfaRequested(details);
+    (ctx.config.mfaAtSignIn && hasActiveTotp(ctx, user.id)) ||
+    mustHaveMfa(ctx, user) ||
+    mfaRequested(details);
 
   /** A still-valid session whose user only needs to prove something more (step-up or re-auth). */
   const sessionUserFor = (details: Details): UserRecord | undefined => {
