@@ -365,7 +365,7 @@ describe('security centre (alice, admin-locked employment fields)', () => {
   let ha: Harness;
 
   beforeAll(async () => {
-    ha = await startHarness();
+    ha = await startHarness({ portal: STEP_UP_ONLY_PORTAL });
   });
 
   afterAll(async () => {
