@@ -6,7 +6,7 @@
  * defence, any detail whose key names a secret (password, code, token, secret,
  * ticket, cookie, hash) is dropped before it reaches the table or the log.
  */
-import type { PortalContext } from '../context.ts';
+import type { AuditRepo } from '../repo/audit.ts';
 
 /** Events the identity side writes; the API adds its own names freely. */
 export type AuditEvent =
@@ -43,6 +43,18 @@ export interface AuditFields {
   [detail: string]: unknown;
 }
 
+/**
+ * Where an audit entry goes: the audit table, the clock and the log. The
+ * portal's context (context.ts) satisfies it; this module names only what it
+ * uses, so the context can name the audit types without an import circle.
+ */
+export interface AuditSink {
+  repos: { audit: Pick<AuditRepo, 'insert'> };
+  /** Milliseconds since the epoch. */
+  clock: () => number;
+  log: (line: string) => void;
+}
+
 const SECRET_KEY = /pass|code|token|secret|ticket|cookie|hash|otp|credential/i;
 
 /**
@@ -50,11 +62,7 @@ const SECRET_KEY = /pass|code|token|secret|ticket|cookie|hash|otp|credential/i;
  *
  * @see https://owasp.org/www-project-application-security-verification-standard/ ASVS V16 (security logging)
  */
-export function audit(
-  ctx: Pick<PortalContext, 'repos' | 'clock' | 'log'>,
-  event: AuditEvent,
-  fields: AuditFields = {},
-): void {
+export function audit(ctx: AuditSink, event: AuditEvent, fields: AuditFields = {}): void {
   const { userId = null, email = null, appId = null, ip = null, ...rest } = fields;
   const details: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rest)) {
