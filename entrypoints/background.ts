@@ -18,6 +18,7 @@ import {
 import { createAccountHandlers } from '../utils/account/handlers.ts';
 import { AuthError } from '../utils/auth/errors.ts';
 import { installRedirectRules } from '../utils/auth/redirect-rules.ts';
+import { createPopupOwner } from '../utils/catalog/first-screen-owner.ts';
 import { createPopupView } from '../utils/catalog/popup-view.ts';
 import { createPrefsService } from '../utils/catalog/prefs-service.ts';
 import { createLauncherHandlers, onPolicyChange } from '../utils/launcher/handlers.ts';
@@ -39,7 +40,9 @@ export default defineBackground(() => {
   const settings = async () => (await policy.current()).settings;
   const toolbar = createToolbarService({ apis: browser, settings });
   const prefs = createPrefsService({ pinnedApps: async () => (await settings()).pinnedApps });
-  const popupView = createPopupView({ settings, prefs });
+  // Who the popup's first-screen snapshot may be shown to: named in the popup's address (issue 15).
+  const popupOwner = createPopupOwner();
+  const popupView = createPopupView({ settings, prefs, popupOwner });
   const launcher = createLauncher({
     redirectUri,
     postLogoutRedirectUri,
@@ -69,6 +72,7 @@ export default defineBackground(() => {
   // Listeners: the toolbar's minute alarm, closed flow tabs (C5), policy changes (A11).
   browser.alarms.onAlarm.addListener((alarm) => toolbar.handleAlarm(alarm));
   browser.tabs.onRemoved.addListener((tabId) => void launcher.handleTabRemoved(tabId));
+  popupOwner.watch();
   policy.watch(onPolicyChange({ launcher, refreshToolbar: toolbar.refresh }));
   toolbar.refresh();
 

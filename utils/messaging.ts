@@ -77,6 +77,11 @@ export const launcherStateSchema = z.object({
    * Absent while signed out (not known yet).
    */
   capabilities: z.object({ portalApi: z.boolean() }).optional(),
+  /**
+   * A digest of `apps` (utils/catalog/first-screen-owner.ts): the popup keeps what it shows when an
+   * answer carries the catalog it already has, instead of rendering all tiles again (issue 15).
+   */
+  catalogVersion: z.string().max(100).optional(),
   /** What the launcher view needs from policy and the session (no tokens, A5). */
   launcher: z
     .object({
@@ -94,6 +99,12 @@ export const launcherStateSchema = z.object({
       language: z.string().max(35).nullable(),
       /** The Settings theme (`system` follows the browser), so the popup matches the options page. */
       theme: z.enum(['system', 'light', 'dark']).optional(),
+      /**
+       * Who the popup's first-screen snapshot belongs to (a digest of issuer and subject, never shown):
+       * the popup stores its first screen under it and paints it only when its own address names the
+       * same owner (utils/catalog/first-screen.ts).
+       */
+      owner: z.string().max(100).optional(),
     })
     .optional(),
 });

@@ -3,13 +3,15 @@
  * in), signed in (search, apps, favorites, profile). It renders state and
  * sends messages; it never fetches the portal or sees a token (A5).
  *
- * Instant paint: the popup first reads the non-secret snapshot and IndexedDB
+ * Instant paint: the first frame shows the first-screen snapshot read
+ * synchronously from `localStorage` (./popup-state.ts, same person only,
+ * issue 15); meanwhile the popup reads the non-secret snapshot and IndexedDB
  * catalog cache itself (utils/catalog/popup-snapshot.ts, same person only),
  * while the background answers from the same cache (`getState` without
  * refresh, no network); then fresh data comes from the portal. When the portal does not answer, the cached apps stay with an
  * offline notice (C3).
  */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { PortalApp } from '../../contract/schemas.ts';
 import { readCachedLauncherState, watchBackgroundState } from '../../utils/catalog/popup-snapshot.ts';
@@ -20,6 +22,7 @@ import { MessageError, sendMessage } from '../../utils/messaging-client.ts';
 import { AccountCard } from './account-card.tsx';
 import { hasErrorMessage, localizedError } from './error-messages.ts';
 import { LauncherView } from './launcher-view.tsx';
+import { initialLauncherState, mergeAnswer, rememberFirstScreen } from './popup-state.ts';
 import { errorText, PortalForm } from './portal-form.tsx';
 
 type Status = { kind: 'info' | 'error'; text: string } | null;
@@ -54,8 +57,17 @@ function applyTheme(theme: 'system' | 'light' | 'dark' | undefined): void {
   else document.documentElement.dataset.theme = theme;
 }
 
+/** The first-screen snapshot, with its theme applied before the first frame. */
+function firstScreen(): LauncherState | null {
+  const state = initialLauncherState();
+  if (state) applyTheme(state.launcher?.theme);
+  return state;
+}
+
 export function LauncherPopup() {
-  const [state, setState] = useState<LauncherState | null>(null);
+  const [state, setState] = useState<LauncherState | null>(firstScreen);
+  // Whether the background has answered: from then on its answers are the only source.
+  const answered = useRef(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [status, setStatus] = useState<Status>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -71,7 +83,9 @@ export function LauncherPopup() {
       await chooseLanguage(next.launcher?.language ?? null);
       applyDocumentLocale(document);
       applyTheme(next.launcher?.theme);
-      setState(next);
+      answered.current = true;
+      // The same catalog again (the usual refresh): keep what is shown, render nothing again.
+      setState((current) => mergeAnswer(current, next));
       setLoadError(null);
       if (next.notice) {
         const { outcome, appName, code } = next.notice;
@@ -106,15 +120,19 @@ export function LauncherPopup() {
       if (!cached) return;
       await chooseLanguage(cached.launcher?.language ?? null);
       applyDocumentLocale(document);
-      setState((current) => {
-        if (current) return current;
-        applyTheme(cached.launcher?.theme);
-        return cached;
-      });
+      if (answered.current) return;
+      applyTheme(cached.launcher?.theme);
+      setState(cached);
     });
     // The background's cached answer (no network), then fresh from the portal.
     void load(false).then(() => load(true));
   }, [early, load]);
+
+  // The next popup's first screen, once this one's frame is out (./popup-state.ts).
+  useEffect(() => {
+    const timer = setTimeout(() => rememberFirstScreen(state), 300);
+    return () => clearTimeout(timer);
+  }, [state]);
 
   // A policy that arrives while the popup is open (Chromium applies it seconds after start), or an
   // identity change that signed the user out: the background says so, the popup asks again.

@@ -23,12 +23,10 @@ import { isGridKey, moveSelection } from '../../utils/catalog/grid-navigation.ts
 import { createSearchIndex, type SearchHighlights, type SearchIndex } from '../../utils/catalog/search.ts';
 import { t, uiDirection, uiLocale } from '../../utils/i18n.ts';
 import { AppItem, type PinState } from './app-item.tsx';
+import { type LauncherLayout, LauncherToolbar } from './launcher-toolbar.tsx';
 import { mfaState } from './mfa-state.ts';
 import { buildSections, type LauncherSection } from './sections.ts';
 import './launcher.css';
-
-/** How the launcher lays out apps. */
-export type LauncherLayout = 'grid' | 'list';
 
 export interface LauncherViewProps {
   apps: readonly PortalApp[];
@@ -62,7 +60,6 @@ interface Shown {
   readonly highlights: ReadonlyMap<string, SearchHighlights> | null;
 }
 
-const SEARCH_ID = 'launcher-search';
 /**
  * Tiles rendered in the first frame: more than the 560 px popup shows (grid:
  * 3 columns × 5 rows; list: about 12 rows), so a catalog of thousands paints
@@ -306,52 +303,14 @@ export function LauncherView(props: LauncherViewProps) {
 
   return (
     <div class={`launcher launcher-${view}`}>
-      <div class="launcher-toolbar">
-        <label class="visually-hidden" for={SEARCH_ID}>
-          {t('searchLabel')}
-        </label>
-        <input
-          ref={searchRef}
-          id={SEARCH_ID}
-          class="launcher-search"
-          type="search"
-          autoComplete="off"
-          spellcheck={false}
-          placeholder={t('searchLabel')}
-          aria-describedby="launcher-search-hint"
-          aria-controls="launcher-tiles"
-          value={query}
-          onInput={(event) => setQuery((event.currentTarget as HTMLInputElement).value)}
-          onKeyDown={onSearchKeyDown}
-          // biome-ignore lint/a11y/noAutofocus: the popup exists to find an app; the search is its first field.
-          autoFocus
-        />
-        <span id="launcher-search-hint" class="visually-hidden">
-          {t('searchHint')}
-        </span>
-        <fieldset class="launcher-views">
-          <legend class="visually-hidden">{t('viewLabel')}</legend>
-          {(['grid', 'list'] as const).map((option) => (
-            <button
-              key={option}
-              type="button"
-              class="launcher-view-button"
-              aria-pressed={view === option}
-              title={option === 'grid' ? t('viewGrid') : t('viewList')}
-              onClick={() => props.onViewChange(option)}
-            >
-              <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
-                {option === 'grid' ? (
-                  <path d="M2 2h5v5H2zm7 0h5v5H9zM2 9h5v5H2zm7 0h5v5H9z" fill="currentColor" />
-                ) : (
-                  <path d="M2 3h12v2H2zm0 4h12v2H2zm0 4h12v2H2z" fill="currentColor" />
-                )}
-              </svg>
-              <span class="visually-hidden">{option === 'grid' ? t('viewGrid') : t('viewList')}</span>
-            </button>
-          ))}
-        </fieldset>
-      </div>
+      <LauncherToolbar
+        searchRef={searchRef}
+        query={query}
+        view={view}
+        onQuery={setQuery}
+        onSearchKeyDown={onSearchKeyDown}
+        onViewChange={props.onViewChange}
+      />
       {props.offline !== null ? (
         // What happened (the background's words) and what it means for launching (C3).
         <div class="launcher-offline" role="alert" data-testid="offline-notice">

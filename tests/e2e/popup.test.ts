@@ -95,6 +95,47 @@ async function launchBrowser(language?: string): Promise<Browser> {
   return launched;
 }
 
+/** The popup address the toolbar button opens now (the background names the signed-in person in it). */
+async function popupAddress(): Promise<string> {
+  const target = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_ORIGIN),
+  );
+  const worker = await target.worker();
+  if (!worker) throw new Error('no service worker');
+  return worker.evaluate(() =>
+    (
+      globalThis as unknown as { chrome: { action: { getPopup(d: object): Promise<string> } } }
+    ).chrome.action.getPopup({}),
+  );
+}
+
+/**
+ * Opens the popup at `address` and reports what the page had when its scripts had run, before
+ * any asynchronous read could answer (DOMContentLoaded follows the module script at once).
+ */
+async function openPopupAt(
+  address: string,
+): Promise<{ page: Page; atStart: { tiles: string[]; user: string | null } }> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 380, height: 560 });
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('DOMContentLoaded', () => {
+      (globalThis as unknown as { atStart: unknown }).atStart = {
+        tiles: [...document.querySelectorAll('ul.apps [data-app-id]')].map((b) =>
+          b.getAttribute('data-app-id'),
+        ),
+        user: document.querySelector('[data-testid="user-name"]')?.textContent ?? null,
+      };
+    });
+  });
+  await page.goto(`${EXTENSION_ORIGIN}${address}`);
+  const atStart = (await page.evaluate(() => (globalThis as unknown as { atStart: unknown }).atStart)) as {
+    tiles: string[];
+    user: string | null;
+  };
+  return { page, atStart };
+}
+
 async function openPopup(scheme: 'light' | 'dark' = 'light'): Promise<Page> {
   const page = await browser.newPage();
   await page.setViewport({ width: 380, height: 560 });
@@ -543,6 +584,41 @@ describe('popup launcher', () => {
     expect(footer.nameWeight).toBeGreaterThanOrEqual(footer.detailWeight);
   });
 
+  it('issue 15: the first screen is in the first frame, only at the address naming the signed-in person; nothing token-like in localStorage (A5)', async () => {
+    const address = await popupAddress();
+    expect(address).toMatch(/^chrome-extension:\/\/[a-p]{32}\/popup\.html\?owner=[0-9a-f]{32}$/);
+    const owned = address.slice(address.indexOf('/popup.html'));
+    // A popup at that address stores its first screen once its own frame is out.
+    const first = await openPopupAt(owned);
+    await first.page.waitForSelector('ul.apps [data-app-id]', { timeout: 20_000 });
+    const shown = await first.page.$$eval('ul.apps [data-app-id]', (b) =>
+      b.map((x) => x.getAttribute('data-app-id')),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const stored = await first.page.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(stored).toContain('team-wiki');
+    expect(stored).not.toMatch(/eyJ[\w-]+\.[\w-]+|refresh_token|access_token/);
+    await first.page.close();
+
+    // The next popup has the tiles, the account and the brand before any asynchronous read.
+    const next = await openPopupAt(owned);
+    expect(next.atStart.tiles).toEqual(shown.slice(0, next.atStart.tiles.length));
+    expect(next.atStart.tiles.length).toBeGreaterThan(1);
+    expect(next.atStart.user).toBe('Alice Example');
+    await next.page.close();
+
+    // Another owner named (or none): nothing painted early, and the snapshot is gone.
+    const other = await openPopupAt(`/popup.html?owner=${'0'.repeat(32)}`);
+    expect(other.atStart.tiles).toEqual([]);
+    expect(other.atStart.user).toBeNull();
+    expect(await other.page.evaluate(() => localStorage.length)).toBe(0);
+    await other.page.close();
+    const after = await openPopupAt(owned);
+    expect(after.atStart.tiles).toEqual([]);
+    await after.page.waitForSelector('ul.apps [data-app-id]', { timeout: 20_000 });
+    await after.page.close();
+  });
+
   it('C3: portal stopped → cached apps and an offline notice; portal back → fresh data without signing in again', async () => {
     await portal.close();
     const offline = await openPopup();
@@ -583,6 +659,8 @@ describe('popup launcher', () => {
   it('favorites and the layout survive a browser restart (same profile)', async () => {
     await browser.close();
     browser = await launchBrowser();
+    // C7 and issue 15: signed out by the restart, so the popup's address names nobody.
+    expect(await popupAddress()).toMatch(/\/popup\.html$/);
     popup = await openPopup();
     // C7: the tokens (storage.session) are gone, the portal session is not: one click on Sign in
     // completes without any form, because the portal answers the authorization request at once.

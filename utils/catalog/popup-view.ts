@@ -12,6 +12,7 @@ import { provenMfaTime } from '../auth/step-up.ts';
 import type { LauncherState } from '../messaging.ts';
 import type { Settings } from '../policy/index.ts';
 import { type StoredSession, sessionItem, stateChangedItem } from '../storage.ts';
+import { catalogVersion, ownerMarker, type PopupOwner } from './first-screen-owner.ts';
 import { publishPopupSnapshot } from './popup-snapshot-writer.ts';
 import type { LauncherPrefs } from './prefs.ts';
 import { type PrefsService, prefsForWire } from './prefs-service.ts';
@@ -40,6 +41,8 @@ export interface PopupViewOptions {
   /** The effective settings (the policy store's). */
   settings(): Promise<Settings>;
   prefs: PrefsService;
+  /** Names the signed-in person in the popup's address (./first-screen-owner.ts); none in tests. */
+  popupOwner?: Pick<PopupOwner, 'set'>;
   now?: () => number;
 }
 
@@ -52,11 +55,18 @@ export function createPopupView(options: PopupViewOptions) {
       const stored = state.status === 'signedIn' ? await sessionItem.get().catch(() => null) : null;
       const owner = stored ? { issuer: stored.issuer, sub: stored.user.sub } : null;
       const prefs = await options.prefs.load(owner);
+      const marker = owner && state.status === 'signedIn' ? await ownerMarker(owner) : null;
       const result: LauncherState = {
         // state.user carries the job title, from the catalog cache the launcher already read and checked.
         ...state,
-        launcher: launcherViewOf(settings, stored?.authentication ?? null, prefs, now()),
+        ...(state.apps ? { catalogVersion: await catalogVersion(state.apps) } : {}),
+        launcher: {
+          ...launcherViewOf(settings, stored?.authentication ?? null, prefs, now()),
+          ...(marker ? { owner: marker } : {}),
+        },
       };
+      // The address first: a popup opened from now on may paint this person's first screen.
+      await options.popupOwner?.set(marker);
       await publishPopupSnapshot(result, owner);
       return result;
     },

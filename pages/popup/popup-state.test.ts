@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { LauncherState } from '../../utils/messaging.ts';
+import { testApp as app } from '../../utils/portal/__tests__/apps.ts';
+import { firstScreenApps, mergeAnswer } from './popup-state.ts';
+
+const state = (catalogVersion: string | undefined, apps = [app('a'), app('b')]): LauncherState => ({
+  status: 'signedIn',
+  portalUrl: 'https://portal.example.com',
+  portalUrlForced: false,
+  user: { name: 'Alice', email: null, initials: 'A', jobTitle: null },
+  apps,
+  appsProblem: null,
+  notice: null,
+  ...(catalogVersion ? { catalogVersion } : {}),
+  launcher: {
+    brandName: 'Acme',
+    brandColor: null,
+    pinnedApps: ['b'],
+    mfaAuthTime: null,
+    stepUpMaxAgeSeconds: 300,
+    appStepUpMaxAge: {},
+    prefs: { favorites: ['c'], recents: [], view: 'grid' },
+    language: null,
+  },
+});
+
+describe('popup state updates (issue 15)', () => {
+  it('an unchanged answer keeps the shown state itself (nothing renders again)', () => {
+    const shown = state('v1');
+    expect(mergeAnswer(shown, state('v1'))).toBe(shown);
+  });
+
+  it('the same catalog with other details keeps the shown apps array', () => {
+    const shown = state('v1');
+    const next = { ...state('v1'), user: { name: 'Alice B', email: null, initials: 'AB', jobTitle: null } };
+    const merged = mergeAnswer(shown, next);
+    expect(merged.apps).toBe(shown.apps);
+    expect(merged.user?.name).toBe('Alice B');
+  });
+
+  it('another catalog version, or none (the first screen, the cache), replaces the apps', () => {
+    const shown = state('v1');
+    const changed = state('v2', [app('a')]);
+    expect(mergeAnswer(shown, changed)).toBe(changed);
+    const firstScreen = state(undefined, [app('a')]);
+    const full = state('v1');
+    expect(mergeAnswer(firstScreen, full)).toBe(full);
+    expect(mergeAnswer(null, full)).toBe(full);
+  });
+
+  it('the first screen is the first tiles in display order (admin-pinned first)', () => {
+    expect(firstScreenApps(state('v1')).map((each) => each.id)).toEqual(['b', 'a']);
+    const many = Array.from({ length: 60 }, (_, index) => app(`app-${index}`));
+    expect(firstScreenApps(state('v1', many))).toHaveLength(24);
+  });
+});

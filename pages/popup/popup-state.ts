@@ -1,0 +1,73 @@
+/**
+ * How the popup's launcher state starts and is replaced (issue 15):
+ * - {@link initialLauncherState}: the first-screen snapshot from
+ *   `localStorage`, read synchronously so the first frame has tiles
+ *   (utils/catalog/first-screen.ts, which also holds the owner rule);
+ * - {@link mergeAnswer}: a new answer that carries the catalog already shown
+ *   (same `catalogVersion`) keeps the shown array, and an answer equal to
+ *   what is shown keeps the state object itself, so nothing renders again;
+ * - {@link rememberFirstScreen}: stores the first tiles, in display order,
+ *   for the next popup.
+ */
+import { browser } from 'wxt/browser';
+import type { PortalApp } from '../../contract/schemas.ts';
+import {
+  clearFirstScreen,
+  FIRST_SCREEN_TILES,
+  ownerFromAddress,
+  readFirstScreen,
+  writeFirstScreen,
+} from '../../utils/catalog/first-screen.ts';
+import type { LauncherState } from '../../utils/messaging.ts';
+import { buildSections } from './sections.ts';
+
+/** The first screen stored for the person the popup's address names, or null. */
+export function initialLauncherState(): LauncherState | null {
+  return readFirstScreen(ownerFromAddress(location.search), browser.i18n.getUILanguage());
+}
+
+function withoutApps(state: LauncherState): string {
+  return JSON.stringify({ ...state, apps: null });
+}
+
+/**
+ * `next`, keeping what is already shown where it is the same: the apps array
+ * when the catalog version matches, the whole state when nothing changed.
+ */
+export function mergeAnswer(current: LauncherState | null, next: LauncherState): LauncherState {
+  if (
+    !current?.apps ||
+    !next.apps ||
+    !next.catalogVersion ||
+    current.catalogVersion !== next.catalogVersion
+  ) {
+    return next;
+  }
+  if (withoutApps(current) === withoutApps(next)) return current;
+  return { ...next, apps: current.apps };
+}
+
+/** The first tiles of `state` in display order (sections as the view builds them). */
+export function firstScreenApps(state: LauncherState): PortalApp[] {
+  const first: PortalApp[] = [];
+  const sections = buildSections({
+    apps: state.apps ?? [],
+    favorites: state.launcher?.prefs.favorites ?? [],
+    recents: state.launcher?.prefs.recents ?? [],
+    adminPinned: state.launcher?.pinnedApps ?? [],
+  });
+  for (const section of sections) {
+    for (const app of section.apps) {
+      if (first.length >= FIRST_SCREEN_TILES) return first;
+      first.push(app);
+    }
+  }
+  return first;
+}
+
+/** Stores the first screen of a signed-in state for the next popup, or deletes it once signed out. */
+export function rememberFirstScreen(state: LauncherState | null): void {
+  if (!state) return;
+  if (state.status !== 'signedIn') clearFirstScreen();
+  else if (state.apps) writeFirstScreen(state, firstScreenApps(state));
+}
