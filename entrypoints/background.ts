@@ -73,6 +73,7 @@ export default defineBackground(() => {
   browser.alarms.onAlarm.addListener((alarm) => toolbar.handleAlarm(alarm));
   browser.tabs.onRemoved.addListener((tabId) => void launcher.handleTabRemoved(tabId));
   popupOwner.watch();
+  void popupOwner.reconcile();
   policy.watch(onPolicyChange({ launcher, refreshToolbar: toolbar.refresh }));
   toolbar.refresh();
 

@@ -23,7 +23,7 @@
  * Contract: background only (uses `browser.action`).
  */
 import { browser } from 'wxt/browser';
-import { STORAGE_LOCATIONS, unwrapStored } from '../storage-locations.ts';
+import { readRaw, STORAGE_LOCATIONS, unwrapStored } from '../storage-locations.ts';
 import { OWNER_PARAM } from './first-screen.ts';
 
 const SNAPSHOT = STORAGE_LOCATIONS.popupSnapshot;
@@ -97,6 +97,10 @@ export function createPopupOwner(action: PopupAddressPort = browser.action) {
     browser.storage.onChanged.addListener(listener);
     return () => browser.storage.onChanged.removeListener(listener);
   }
-  return { set, follow, watch };
+  /** Sets the address from the stored snapshot (worker start: the address may predate a change). */
+  async function reconcile(): Promise<void> {
+    await follow(await readRaw(SNAPSHOT.area, SNAPSHOT.key).catch(() => undefined));
+  }
+  return { set, follow, watch, reconcile };
 }
 export type PopupOwner = ReturnType<typeof createPopupOwner>;
