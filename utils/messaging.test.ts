@@ -53,6 +53,7 @@ const handlers: Handlers = {
     return { outcome: 'opened', appId };
   },
   dismissNotice: async () => ({}),
+  retryStepUp: async () => ({}),
   changePrefs: async () => ({ favorites: [], recents: [], view: 'grid' }),
   completeAuthorization: async () => {
     // A bug that tries to leak a token: the response schema must strip it.

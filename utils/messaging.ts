@@ -118,6 +118,29 @@ export type LaunchResult = z.infer<typeof launchResultSchema>;
 
 const empty = z.object({}).strict();
 
+/**
+ * A step-up for an app that did not succeed, for the step-up tab's "Try again" page
+ * (utils/launcher/step-up-failure.ts). `code` and `message` are the reason, whatever it is.
+ */
+const stepUpFailureSchema = z.object({
+  code: z.string().max(64),
+  message: z.string().max(500),
+  appId: appIdSchema,
+  appName: z.string().max(200),
+  /** Whom to contact (policy `adminContact` or the portal's); null hides the link. */
+  contact: z
+    .object({
+      kind: z.enum(['url', 'email']),
+      href: z
+        .string()
+        .max(2100)
+        .regex(/^(https?:|mailto:)/),
+      text: z.string().max(2048),
+    })
+    .nullable(),
+});
+export type StepUpFailureWire = z.infer<typeof stepUpFailureSchema>;
+
 /** The protocol: verb-first names → request and response schemas. */
 export const protocol = {
   /** Popup: the state to render; `refresh` re-fetches apps and profile from the portal. */
@@ -169,8 +192,15 @@ export const protocol = {
       kind: z.enum(['signIn', 'stepUp', 'signOut']),
       /** What the page should say while the background moves the tab on. */
       message: z.string().max(500),
+      /** Set when a step-up for an app was denied or cancelled: the page offers Try again. */
+      failure: stepUpFailureSchema.optional(),
     }),
   },
+  /**
+   * Auth page: Try again after a step-up for `appId` did not succeed: the step-up starts again in
+   * the page's own tab, and the app opens there once it succeeds. Resolves once the tab moved on.
+   */
+  retryStepUp: { request: z.object({ appId: appIdSchema }).strict(), response: z.object({}) },
   /** Options page: the security centre's verbs (utils/account/protocol.ts). */
   ...accountProtocol,
 } as const;

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { issuerProblem } from '../../contract/addresses.ts';
+import { adminContactSchema } from '../../contract/admin-contact.ts';
 
 const booleanFromEnv = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -59,6 +60,8 @@ export const configSchema = z.object({
   /** Mount the portal REST API (`/api/v1`). */
   portalApi: booleanFromEnv.or(z.boolean()).default(true),
   smtpUrl: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** Whom users contact when access is denied: an https address or an email (`GET /api/v1/support`). */
+  adminContact: adminContactSchema.optional(),
   /** Minimum password length (NIST SP 800-63B: at least 8). */
   passwordMinLength: z.coerce.number().int().min(8).max(128).default(8),
   lockout: z
@@ -126,6 +129,7 @@ const ENV_NAMES: Record<string, string> = {
   mfaAtSignIn: 'PORTAL_MFA_AT_SIGN_IN',
   portalApi: 'PORTAL_API',
   smtpUrl: 'PORTAL_SMTP_URL',
+  adminContact: 'PORTAL_ADMIN_CONTACT',
   passwordMinLength: 'PORTAL_PASSWORD_MIN_LENGTH',
   'lockout.maxFailures': 'PORTAL_LOCKOUT_MAX_FAILURES',
   'lockout.maxFailuresPerAddress': 'PORTAL_LOCKOUT_MAX_FAILURES_PER_ADDRESS',
@@ -157,6 +161,8 @@ const SETTING_HELP: Record<string, string> = {
   portalApi: 'serve the portal REST API under /api/v1 (true/false)',
   smtpUrl:
     'send mail through this SMTP server (smtp:// or smtps://user:pass@host:port);\n      without it, mail is written as .eml files into the data folder',
+  adminContact:
+    'whom users contact when access is denied: an https:// address or an email address;\n      the launcher links to it after a cancelled or refused verification',
   passwordMinLength: 'minimum password length (at least 8)',
   'lockout.maxFailures': 'failed passwords or codes per account before waiting starts',
   'lockout.maxFailuresPerAddress': 'failures from one client address before it waits',

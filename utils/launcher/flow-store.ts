@@ -26,8 +26,11 @@ type Flows = Record<string, PendingFlow>;
 
 export interface FlowStoreOptions {
   now: () => number;
-  /** Opens a flow's tab; resolves with its id (`browser.tabs.create` in the background). */
-  openTab(url: string): Promise<number | undefined>;
+  /**
+   * Opens a flow's tab, or navigates tab `tabId` when given (Try again on the step-up tab's
+   * failure page); resolves with the tab's id.
+   */
+  openTab(url: string, tabId?: number): Promise<number | undefined>;
   /** A flow ended without completing (expired or its tab closed): reject what waits on it. */
   onAbandoned(flow: PendingFlow, error: AuthError): Promise<void>;
 }
@@ -38,6 +41,8 @@ export interface FlowStart {
   issuer: string;
   /** An app to open once a step-up succeeds; joins the open flow's list (C6). */
   launchAppId?: string;
+  /** A tab to start the flow in instead of a new one (Try again in the step-up tab). */
+  tabId?: number;
   /** Builds the authorization request; only called when no flow can be joined. */
   request(): Promise<{ url: string; transaction: AuthorizationTransaction }>;
 }
@@ -91,10 +96,10 @@ export function createFlowStore(options: FlowStoreOptions) {
     await pendingFlowsItem.set(flows);
   }
 
-  /** Saves `flow` (C1: before its tab opens), opens `url` in a tab and records the tab on the flow. */
-  async function start(flow: PendingFlow, url: string): Promise<void> {
+  /** Saves `flow` (C1: before its tab opens), opens `url` in a tab (or `tabId`) and records the tab on the flow. */
+  async function start(flow: PendingFlow, url: string, tabId?: number): Promise<void> {
     await save(flow);
-    await recordTab(flow.state, await options.openTab(url));
+    await recordTab(flow.state, await options.openTab(url, tabId));
   }
 
   /**
@@ -144,7 +149,7 @@ export function createFlowStore(options: FlowStoreOptions) {
         tabId: null,
         launchAppIds: request.launchAppId === undefined ? [] : [request.launchAppId],
       };
-      await start(flow, url);
+      await start(flow, url, request.tabId);
       return flow.state;
     });
   }

@@ -85,6 +85,19 @@ describe('launcher message handlers', () => {
     expect(toolbarUpdates).toBe(2);
   });
 
+  it('A10: Try again restarts the step-up in the sender’s own tab, and is refused from a frame', async () => {
+    const table = handlers({
+      retryStepUp: async (appId, tabId) => {
+        calls.push(`retry:${appId}:${tabId}`);
+      },
+    });
+    await expect(table.retryStepUp({ appId: 'payroll' }, framed)).rejects.toMatchObject({
+      code: 'forbidden_sender',
+    });
+    await expect(table.retryStepUp({ appId: 'payroll' }, topLevel)).resolves.toEqual({});
+    expect(calls).toEqual(['retry:payroll:7']);
+  });
+
   it('C3: a launch the portal did not answer marks it unreachable, and the toolbar still updates', async () => {
     const table = handlers({
       launchApp: async () => {

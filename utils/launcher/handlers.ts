@@ -27,6 +27,7 @@ export type LauncherHandlers = Pick<
   | 'changePrefs'
   | 'dismissNotice'
   | 'completeAuthorization'
+  | 'retryStepUp'
 >;
 
 export interface LauncherHandlersOptions {
@@ -39,6 +40,7 @@ export interface LauncherHandlersOptions {
     | 'launchApp'
     | 'dismissNotice'
     | 'completeAuthorization'
+    | 'retryStepUp'
   >;
   /** Completes a state for the popup (utils/catalog/popup-view.ts). */
   forPopup(state: LauncherState): Promise<LauncherState>;
@@ -75,6 +77,15 @@ export function createLauncherHandlers(options: LauncherHandlersOptions): Launch
         );
       }
       return launcher.completeAuthorization(url, sender.tab?.id);
+    }),
+    // Try again on the step-up tab's failure page: the step-up starts again in that same tab.
+    retryStepUp: updating(async ({ appId }, sender) => {
+      const tabId = sender.tab?.id;
+      if (!isTopLevelPage(sender) || tabId === undefined) {
+        throw new MessageError('forbidden_sender', 'Refused: Try again works only in the verification tab.');
+      }
+      await launcher.retryStepUp(appId, tabId);
+      return {};
     }),
   };
 }

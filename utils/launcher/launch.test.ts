@@ -3,7 +3,6 @@
  * through the whole launcher against the fake portal.
  */
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../auth/errors.ts';
 import { useLauncherEnv } from './__tests__/launcher-env.ts';
 
 const env = useLauncherEnv();
@@ -93,7 +92,10 @@ describe('launch', () => {
       }),
       102,
     );
-    await expect(result).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    await expect(result).resolves.toMatchObject({
+      kind: 'stepUp',
+      failure: { code: 'step_up_insufficient', appId: 'payroll', appName: 'Payroll', contact: null },
+    });
     await expect(launching).rejects.toMatchObject({ code: 'step_up_insufficient' });
     expect(env.apiCalls('/api/v1/apps/payroll/launch')).toBe(0);
     expect(env.tabs.updated).toHaveLength(0);
@@ -108,7 +110,7 @@ describe('launch', () => {
     const claims = { ...env.portal.mfaClaims(), amr: ['pwd'] };
     await expect(
       launcher.completeAuthorization(env.portal.authorize(env.tabs.created[1] as string, claims), 102),
-    ).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    ).resolves.toMatchObject({ failure: { code: 'step_up_insufficient' } });
     await expect(launching).rejects.toBeInstanceOf(Error);
     expect(env.apiCalls('/api/v1/apps/payroll/launch')).toBe(0);
   });
@@ -120,7 +122,9 @@ describe('launch', () => {
     // The ID token itself passes max_age (issued "now"), but the launcher's clock has moved on.
     const redirect = env.portal.authorize(env.tabs.created[1] as string, env.portal.mfaClaims());
     env.clock += 400_000;
-    await expect(launcher.completeAuthorization(redirect, 102)).rejects.toBeInstanceOf(AuthError);
+    await expect(launcher.completeAuthorization(redirect, 102)).resolves.toMatchObject({
+      failure: { code: 'step_up_insufficient' },
+    });
     await expect(launching).rejects.toBeInstanceOf(Error);
     expect(env.tabs.updated).toHaveLength(0);
   });

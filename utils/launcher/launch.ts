@@ -42,6 +42,15 @@ export interface LaunchesOptions {
   now: () => number;
   /** Told after `launchApp` opened an app (recents, utils/catalog/recents-service.ts); its failure is ignored. */
   onLaunched?(appId: string): Promise<void> | void;
+  /** Whether the portal answers (utils/portal/probe.ts `portalAnswers`): checked before a step-up tab opens. */
+  portalAnswers(issuer: string): Promise<boolean>;
+}
+
+/** Where a launch started from a tab lands (Try again on the step-up tab's failure page). */
+interface LaunchTarget {
+  tabId: number;
+  /** Told once the tab moved on: to the portal's step-up page, or to the app. */
+  moved(): void;
 }
 
 export function createLaunches(options: LaunchesOptions) {
@@ -51,10 +60,10 @@ export function createLaunches(options: LaunchesOptions) {
   const inFlight = new Map<string, Promise<LaunchResult>>();
 
   /** Opens an app by id (A9). A second call for an app already launching joins the first (C6). */
-  function launchApp(appId: string): Promise<LaunchResult> {
+  function launchApp(appId: string, target?: LaunchTarget): Promise<LaunchResult> {
     const existing = inFlight.get(appId);
     if (existing) return existing;
-    const launch = start(appId)
+    const launch = start(appId, target)
       .then(async (result) => {
         if (result.outcome === 'opened')
           await Promise.resolve()
@@ -67,42 +76,71 @@ export function createLaunches(options: LaunchesOptions) {
     return launch;
   }
 
-  async function start(appId: string): Promise<LaunchResult> {
+  /**
+   * Try again after a step-up for `appId` did not succeed: the launch runs again with its step-up
+   * (or the app itself) in tab `tabId`. Resolves once the tab moved on; rejects when the launch
+   * failed before that (the portal did not answer, the session ended).
+   */
+  function retryInTab(appId: string, tabId: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      launchApp(appId, { tabId, moved: resolve }).then(() => resolve(), reject);
+    });
+  }
+
+  async function start(appId: string, target?: LaunchTarget): Promise<LaunchResult> {
     const { settings, session: stored, source } = await options.context();
     const app = await source.findApp(appId);
     if (app.requiresMfa) {
       const requirement = appRequirement(settings, app);
       // The catalog already says a fresh second factor is needed: go straight to the tab.
       if (!isAuthenticationSufficient(stored.authentication, requirement, now())) {
-        return stepUp(stored, settings.clientId, source, app, requirement);
+        return stepUp(stored, settings.clientId, source, app, requirement, target);
       }
     }
     try {
       const url = await safeLaunchUrl(source, app.id);
-      await tabs.create(url);
+      if (target) {
+        await tabs.update(target.tabId, url);
+        target.moved();
+      } else {
+        await tabs.create(url);
+      }
       await launchNoticeItem.remove();
       return { outcome: 'opened', appId: app.id };
     } catch (error) {
       if (error instanceof StepUpRequiredError) {
-        return stepUp(stored, settings.clientId, source, app, error.requirement);
+        return stepUp(stored, settings.clientId, source, app, error.requirement, target);
       }
       await recordFailure(app, error);
       throw error;
     }
   }
 
-  /** Opens (or joins) the step-up tab; resolves when the app opened, rejects when cancelled. */
+  /**
+   * Opens (or joins) the step-up tab; resolves when the app opened, rejects when cancelled. A portal
+   * that does not answer fails the launch at once, before any tab opens onto it (C3).
+   */
   function stepUp(
     stored: StoredSession,
     clientId: string,
     source: CatalogSource,
     app: PortalApp,
     requirement: StepUpRequirement,
+    target?: LaunchTarget,
   ): Promise<LaunchResult> {
     const result = waiting.wait(app.id);
-    void options.runner
-      .open(stored, clientId, requirement, { appId: app.id, nameToPortal: source.namesAppsToPortal })
-      .catch((error: unknown) => fail(app.id, error));
+    const open = async () => {
+      if (!(await options.portalAnswers(stored.issuer))) {
+        throw new AuthError('network', 'The portal did not answer. Check your connection and try again.');
+      }
+      await options.runner.open(stored, clientId, requirement, {
+        appId: app.id,
+        nameToPortal: source.namesAppsToPortal,
+        ...(target ? { tabId: target.tabId } : {}),
+      });
+      target?.moved();
+    };
+    void open().catch((error: unknown) => fail(app.id, error));
     return result;
   }
 
@@ -187,6 +225,7 @@ export function createLaunches(options: LaunchesOptions) {
 
   return {
     launchApp,
+    retryInTab,
     openAfterStepUp,
     fail,
     /** Every launch waiting on a step-up gets `error` (the session ended). */

@@ -34,9 +34,10 @@ import type { z } from 'zod';
 import { AuthError, isAuthError } from '../auth/errors.ts';
 import { createOidcClient, type OidcClient } from '../auth/oidc.ts';
 import { createSessionManager } from '../auth/session.ts';
-import type { LauncherState, LaunchResult } from '../messaging.ts';
+import type { LauncherState, LaunchResult, StepUpFailureWire } from '../messaging.ts';
 import { normalizePortalUrl } from '../portal/address.ts';
 import { createPortalApi, type PortalApi } from '../portal/api-client.ts';
+import { portalAnswers } from '../portal/probe.ts';
 import {
   catalogCacheItem,
   clearStoredItems,
@@ -53,6 +54,7 @@ import { createPolicySource } from './policy-source.ts';
 import { createPortalSource } from './portal-source.ts';
 import type { CatalogStore, LauncherSettings, Log, SessionTokens, SettingsPort, TabsPort } from './ports.ts';
 import { createSignIn } from './sign-in.ts';
+import { adminContactFor, stepUpFailure } from './step-up-failure.ts';
 import { createStepUpRunner } from './step-up-runner.ts';
 
 export interface LauncherOptions {
@@ -142,7 +144,11 @@ export function createLauncher(options: LauncherOptions) {
 
   const flows = createFlowStore({
     now,
-    openTab: (url) => tabs.create(url),
+    openTab: async (url, tabId) => {
+      if (tabId === undefined) return tabs.create(url);
+      await tabs.update(tabId, url);
+      return tabId;
+    },
     onAbandoned: abandon,
   });
   const signIn = createSignIn({
@@ -174,6 +180,7 @@ export function createLauncher(options: LauncherOptions) {
     cache,
     now,
     onLaunched: options.onLaunched,
+    portalAnswers: (issuer) => portalAnswers(issuer, options.fetch),
     context: async () => {
       const { settings, session: stored } = await signIn.requireSession();
       return { settings, session: stored, source: sourceFor(stored, settings) };
@@ -240,7 +247,7 @@ export function createLauncher(options: LauncherOptions) {
   async function completeAuthorization(
     url: string,
     tabId: number | undefined,
-  ): Promise<{ kind: PendingFlow['kind']; message: string }> {
+  ): Promise<{ kind: PendingFlow['kind']; message: string; failure?: StepUpFailureWire }> {
     const redirect = new URL(url);
     const target = `${redirect.origin}${redirect.pathname}`;
     const state = redirect.searchParams.get('state');
@@ -301,7 +308,12 @@ export function createLauncher(options: LauncherOptions) {
               },
             );
       await abandon(flow, failure);
-      throw failure;
+      const appId = flow.kind === 'stepUp' ? flow.launchAppIds[0] : undefined;
+      if (appId === undefined) throw failure;
+      // A step-up for an app: its tab offers Try again and the admin contact instead of a dead end.
+      const app = { id: appId, name: (await cache.app(appId))?.name ?? appId };
+      const contact = await adminContactFor(settings, flow.issuer, options.fetch);
+      return { kind: 'stepUp', message: failure.message, failure: stepUpFailure(failure, app, contact) };
     }
   }
 
@@ -328,6 +340,8 @@ export function createLauncher(options: LauncherOptions) {
       return getState();
     },
     launchApp: (appId: string): Promise<LaunchResult> => launches.launchApp(appId),
+    /** Try again on the step-up tab's failure page: the step-up for `appId` starts again in `tabId`. */
+    retryStepUp: (appId: string, tabId: number): Promise<void> => launches.retryInTab(appId, tabId),
     completeAuthorization,
     /** C5: the employee closed a sign-in or step-up tab: cancel what waited on it. */
     handleTabRemoved: (tabId: number) => flows.closeTab(tabId),

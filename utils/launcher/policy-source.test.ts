@@ -170,7 +170,7 @@ describe('provider-only mode (an issuer without the portal API)', () => {
     await env.tabsOpened(2);
     await expect(
       launcher.completeAuthorization(env.portal.authorize(env.tabs.created[1] as string), 102),
-    ).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    ).resolves.toMatchObject({ failure: { code: 'step_up_insufficient' } });
     await expect(launching).rejects.toMatchObject({ code: 'step_up_insufficient' });
     expect(env.tabs.updated).toEqual([]);
   });
@@ -196,7 +196,7 @@ describe('provider-only mode (an issuer without the portal API)', () => {
         env.portal.authorize(env.tabs.created[1] as string, env.portal.mfaClaims()),
         102,
       ),
-    ).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    ).resolves.toMatchObject({ failure: { code: 'step_up_insufficient' } });
     await expect(first).rejects.toMatchObject({ code: 'step_up_insufficient' });
     const second = launcher.launchApp('payroll');
     await env.tabsOpened(3);

@@ -39,6 +39,11 @@ export interface LauncherSettings {
   stepUpAcrValue: string;
   stepUpMaxAgeSeconds: number;
   appStepUpMaxAge: Record<string, number>;
+  /**
+   * Policy `adminContact`: whom to contact when a step-up was denied; `null` when the policy says
+   * none (`""`), absent when the policy does not say (the portal's `GET /api/v1/support` then).
+   */
+  adminContact?: string | null;
   /** Policy `apps`: the catalog when the issuer has no portal API (provider-only mode). */
   apps: readonly PolicyApp[];
 }
@@ -79,6 +84,7 @@ export function launcherSettingsFrom({ settings, forced, problems }: PolicyResul
     stepUpAcrValue: settings.stepUpAcrValue,
     stepUpMaxAgeSeconds: settings.stepUpMaxAgeSeconds,
     appStepUpMaxAge: settings.appStepUpMaxAge,
+    ...(forced.has('adminContact') ? { adminContact: settings.adminContact } : {}),
     apps: settings.apps,
   };
 }

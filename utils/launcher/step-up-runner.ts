@@ -39,6 +39,8 @@ export interface StepUpLaunch {
   appId: string;
   /** Whether to name the app to the portal's step-up page (`launch_app`, the reference portal's own parameter). */
   nameToPortal: boolean;
+  /** The tab to verify in instead of a new one (Try again in the step-up tab). */
+  tabId?: number;
 }
 
 export function createStepUpRunner(options: StepUpRunnerOptions) {
@@ -60,6 +62,7 @@ export function createStepUpRunner(options: StepUpRunnerOptions) {
       kind: 'stepUp',
       issuer: stored.issuer,
       ...(launch ? { launchAppId: launch.appId } : {}),
+      ...(launch?.tabId !== undefined ? { tabId: launch.tabId } : {}),
       request: () =>
         options.oidcFor(stored.issuer, clientId).createAuthorizationRequest({
           ...(requirement.acrValues.length > 0 ? { acrValues: requirement.acrValues.join(' ') } : {}),

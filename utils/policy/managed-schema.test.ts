@@ -103,6 +103,7 @@ const FULL_POLICY = {
   allowUserPortalUrl: false,
   optionsSections: ['profile', 'mfa', 'ssh-keys'],
   stepUpAcrValue: 'urn:acme:loa:2',
+  adminContact: 'it-help@acme.example',
   apps: [
     {
       id: 'payroll',

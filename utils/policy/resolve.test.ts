@@ -32,6 +32,7 @@ describe('resolveSettings: defaults', () => {
       allowUserPortalUrl: true,
       optionsSections: [...OPTIONS_SECTIONS],
       stepUpAcrValue: ACR_MFA,
+      adminContact: null,
       apps: [],
       theme: 'system',
       language: null,

@@ -47,6 +47,8 @@ export interface Settings {
   optionsSections: OptionsSection[];
   /** The `acr` value a step-up asks for (RFC 9470 `acr_values`). */
   stepUpAcrValue: string;
+  /** Whom employees contact when access is denied (an https address or an email), or `null`. */
+  adminContact: string | null;
   /** Apps defined by policy, for providers without the portal API. */
   apps: PolicyApp[];
   theme: Theme;
@@ -99,6 +101,7 @@ export function defaultSettings(): Settings {
     allowUserPortalUrl: true,
     optionsSections: [...OPTIONS_SECTIONS],
     stepUpAcrValue: ACR_MFA,
+    adminContact: null,
     apps: [],
     theme: 'system',
     language: null,

@@ -201,3 +201,29 @@ describe('lists and maps', () => {
     expect(result.error?.issues[0]?.message).toContain('listed twice');
   });
 });
+
+describe('adminContact', () => {
+  const schema = managedPolicyFields.adminContact;
+
+  it.each([
+    ['https://help.example.com/it', 'https://help.example.com/it'],
+    [' it-help@example.com ', 'it-help@example.com'],
+    ['', null],
+  ])('accepts %j (a page, an email, or "" for none)', (value, expected) => {
+    expect(schema.safeParse(value)).toEqual({ success: true, data: expected });
+  });
+
+  it.each([
+    ['javascript:alert(1)', 'not javascript:'],
+    ['mailto:it@example.com', 'not mailto:'],
+    ['http://help.example.com', 'must use https://'],
+    ['https://user:pw@help.example.com', 'user name or password'],
+    ['call the help desk', 'https:// address or an email address'],
+    ['it@localhost', 'https:// address or an email address'],
+    [`https://help.example.com/${'a'.repeat(3000)}`, 'at most 2048'],
+  ])('A11: refuses %s with a sentence saying why', (value, reason) => {
+    const result = schema.safeParse(value);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message).join(' ')).toContain(reason);
+  });
+});

@@ -19,6 +19,7 @@
  */
 import { z } from 'zod';
 import { networkUrlProblem, parseUrl } from '../../contract/addresses.ts';
+import { adminContactSchema } from '../../contract/admin-contact.ts';
 import { appIdSchema } from '../../contract/schemas.ts';
 import { portalAddressProblem } from '../portal/address.ts';
 
@@ -231,6 +232,8 @@ export const managedPolicyFields = {
     .max(OPTIONS_SECTIONS.length * 2)
     .transform((sections) => [...new Set(sections)]),
   stepUpAcrValue: acrValueSchema,
+  /** Whom employees contact when access is denied: an https address or an email (`""` = none). */
+  adminContact: z.union([z.literal('').transform(() => null), adminContactSchema]),
   apps: z
     .array(policyAppSchema)
     .max(MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`)

@@ -107,3 +107,29 @@ export async function probePortal(
     return { code: 'ok', issuer: withoutSlash };
   return { code: 'not_a_portal', host };
 }
+
+/** How long a launch waits for the portal before saying it did not answer (a stopped portal refuses at once). */
+export const PORTAL_CHECK_TIMEOUT_MS = 4000;
+
+/**
+ * Whether the portal at `issuer` answers at all (any HTTP answer to its
+ * discovery document counts), before a launch opens a step-up tab there: a
+ * stopped portal fails the launch at once with "did not answer", like an app
+ * without step-up, instead of a tab onto a dead address.
+ */
+export async function portalAnswers(
+  issuer: string,
+  fetcher: typeof fetch = fetch,
+  timeoutMs = PORTAL_CHECK_TIMEOUT_MS,
+): Promise<boolean> {
+  try {
+    await fetcher(discoveryUrl(issuer), {
+      headers: { accept: 'application/json' },
+      credentials: 'omit',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -46,6 +46,7 @@ import { mfaRoutes } from './routes/mfa.ts';
 import { passwordRoutes } from './routes/password.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { sshKeyRoutes } from './routes/ssh-keys.ts';
+import { supportRoutes } from './routes/support.ts';
 
 /** Every route of the API, in one table. */
 export const API_ROUTES: readonly ApiRoute[] = [
@@ -56,6 +57,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...sshKeyRoutes,
   ...sessionRoutes,
   ...downloadRoutes,
+  ...supportRoutes,
 ];
 
 /**

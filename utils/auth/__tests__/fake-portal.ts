@@ -115,6 +115,10 @@ export async function fakePortal(options: { issuer?: string; now?: () => number 
     userInfo: null as Record<string, unknown> | null,
     /** Leave out the revocation and end-session endpoints from discovery. */
     minimalDiscovery: false,
+    /** The portal is stopped: every request fails like a refused connection. */
+    unreachable: false,
+    /** What `GET /api/v1/support` answers (public); null = no contact set. */
+    adminContact: null as string | null,
   };
 
   async function idToken(nonce: string, claims: Record<string, unknown>): Promise<string> {
@@ -160,6 +164,7 @@ export async function fakePortal(options: { issuer?: string; now?: () => number 
 
   const fetchImpl = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (state.unreachable) throw new TypeError('fetch failed');
     const method = (init?.method ?? 'GET').toUpperCase();
     const body = init?.body ? await new Response(init.body as BodyInit).text() : '';
     calls.push({ method, url: url.href, body });
@@ -224,6 +229,7 @@ export async function fakePortal(options: { issuer?: string; now?: () => number 
       }
       return json({ sub: 'user-alice', ...state.userInfo });
     }
+    if (path === '/api/v1/support' && state.portalApi) return json({ adminContact: state.adminContact });
     if (path.startsWith('/api/v1/') && state.portalApi) {
       const token = headers.get('authorization')?.replace(/^Bearer /i, '') ?? '';
       if (!state.validAccessTokens.has(token)) {
