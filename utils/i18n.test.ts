@@ -32,6 +32,7 @@ function usedKeys(): Set<string> {
   };
   walk(path.join(root, 'pages/popup'));
   walk(path.join(root, 'entrypoints/popup'));
+  walk(path.join(root, 'entrypoints/auth'));
   return keys;
 }
 

@@ -111,7 +111,26 @@ export type MessageKey =
   | 'cancel'
   | 'probeChecking'
   | 'probeNotAPortal'
-  | 'probeNoAnswer';
+  | 'probeNoAnswer'
+  // The auth page (entrypoints/auth/): finish, failure and the step-up's Try again page
+  | 'authWorking'
+  | 'authSignedInTitle'
+  | 'authSignedIn'
+  | 'authSignedOutTitle'
+  | 'authSignedOut'
+  | 'authVerifiedTitle'
+  | 'authFailedTitle'
+  | 'authFailedHint'
+  | 'authFramed'
+  | 'authNothing'
+  | 'closeTab'
+  | 'stepUpFailedTitle'
+  | 'stepUpCancelled'
+  | 'stepUpFailedHint'
+  | 'stepUpFailedHintNoContact'
+  | 'contactAdmin'
+  | 'contactAdminEmail'
+  | 'stepUpRetrying';
 
 // WXT types getMessage with the default locale's names only; the predefined
 // `@@` messages are valid too, so call it through a plain signature.

@@ -111,5 +111,5 @@ export async function maybeScreenshot(page: Page, name: string): Promise<void> {
   const folder = process.env.PORTAL_SCREENSHOTS;
   if (!folder) return;
   fs.mkdirSync(folder, { recursive: true });
-  await page.screenshot({ path: path.join(folder, `${name}.png`) as `${string}.png` });
+  await page.screenshot({ path: path.join(folder, `${name}.png`) as `${string}.png`, fullPage: true });
 }
