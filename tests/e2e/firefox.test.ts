@@ -77,9 +77,16 @@ describe('Firefox ESR', () => {
   let h: FirefoxHarness;
   let popup: Page;
   const startedAt = Date.now();
+  /** Every request the portal received (method and path; the query can carry codes, so it is cut). */
+  const portalRequests: string[] = [];
 
   beforeAll(async () => {
-    h = await startFirefoxHarness({ portal: STEP_UP_ONLY_PORTAL });
+    h = await startFirefoxHarness({
+      portal: {
+        ...STEP_UP_ONLY_PORTAL,
+        onRequest: ({ method, url }) => portalRequests.push(`${method} ${url.split('?')[0]}`),
+      },
+    });
     await checkProxyRecords(h);
   });
 
@@ -132,6 +139,35 @@ describe('Firefox ESR', () => {
     await waitUntil(
       async () => !(await h.browser.pages()).some((page) => page.url().startsWith(h.portal.issuer)),
     );
+  });
+
+  it('issue 15: with the host permission granted at first run, a click on Team Wiki (no MFA) to its tab is one request to the portal, no CORS preflight', async () => {
+    const { protocol, hostname } = new URL(h.portal.issuer);
+    // Match patterns name no port: the first-run form asks for the portal's host.
+    const origin = `${protocol}//${hostname}/*`;
+    expect(
+      await popup.evaluate(
+        (pattern) =>
+          (globalThis as unknown as WithBrowser).browser.permissions.contains({ origins: [pattern] }),
+        origin,
+      ),
+    ).toBe(true);
+    // The popup's own refresh (apps, profile) is over before the click: wait for a quiet portal.
+    let seen = -1;
+    while (seen !== portalRequests.length) {
+      seen = portalRequests.length;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+    }
+    await popup.bringToFront();
+    const before = portalRequests.length;
+    await popup.click('button[data-app-id="team-wiki"]');
+    const wiki = await h.waitForTab(h.portal.demoApps.wiki);
+    const fromExtension = portalRequests
+      .slice(before)
+      // The app's own sign-in at the portal (its single sign-on in the new tab) is the app's, not the launch's.
+      .filter((request) => request.startsWith('OPTIONS ') || request.includes(' /api/'));
+    expect(fromExtension).toEqual(['POST /api/v1/apps/team-wiki/launch']);
+    await wiki.close();
   });
 
   it('A5: on Firefox the tokens live in storage.session only; storage.local and IndexedDB hold nothing token-like', async () => {
