@@ -6,6 +6,7 @@ import {
   chooseLanguage,
   formatMessage,
   type LocaleMessage,
+  type MessageKey,
   SUPPORTED_LOCALES,
   t,
   uiDirection,
@@ -64,6 +65,20 @@ describe('locales', () => {
         }
       }
     }
+  });
+
+  // The type half of this test is `tsc --noEmit` (npm run typecheck): an
+  // expected error that does not happen fails it, so a `${string}` escape
+  // hatch in MessageKey would fail here.
+  it('message names are typed from messages.json: a name not in the file does not compile', () => {
+    const known: MessageKey = 'loading';
+    // @ts-expect-error 'noSuchMessage' is not a name in public/_locales/en/messages.json
+    const unknown: MessageKey = 'noSuchMessage';
+    // @ts-expect-error t() takes only names from the file
+    const word = () => t('signInNow');
+    expect(typeof word).toBe('function');
+    expect(Object.keys(read('en'))).toContain(known);
+    expect(Object.keys(read('en'))).not.toContain(unknown);
   });
 
   it('every string the popup shows is a message in every language', () => {

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { chooseLanguage, type LocaleMessage, SUPPORTED_LOCALES, uiDirection } from '../../utils/i18n.ts';
-import { fieldText, ot, portalSpeaksPageLanguage, problemText, violationsText } from './i18n.ts';
+import {
+  fieldText,
+  type OptionsMessageKey,
+  ot,
+  portalSpeaksPageLanguage,
+  problemText,
+  violationsText,
+} from './i18n.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const read = (locale: string): Record<string, LocaleMessage> =>
@@ -104,6 +111,19 @@ describe('security centre locales', () => {
         if (locale === 'en') expect(entry.description?.trim(), key).toBeTruthy();
       }
     }
+  });
+
+  // The type half is `tsc --noEmit`: an expected type error that does not happen fails it.
+  it('options message names are typed from messages.json: no `options_` name outside the file compiles', () => {
+    const known: OptionsMessageKey = 'options_tryAgain';
+    // @ts-expect-error not a name in public/_locales/en/messages.json
+    const unknown: OptionsMessageKey = 'options_noSuchMessage';
+    // @ts-expect-error a launcher message is not one of the security centre's
+    const launcher: OptionsMessageKey = 'loading';
+    const en = read('en');
+    expect(Object.keys(en)).toContain(known);
+    expect(Object.keys(en)).not.toContain(unknown);
+    expect(launcher.startsWith('options_')).toBe(false);
   });
 
   it('placeholders are named, the same in every language, and each one is used in the sentence', () => {

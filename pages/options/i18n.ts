@@ -32,8 +32,8 @@ import {
 import { type MessageKey, t, uiLocale } from '../../utils/i18n.ts';
 import { sameLanguage } from '../../utils/portal/language.ts';
 
-/** The security centre's message names (all start with `options_`). */
-export type OptionsMessageKey = `options_${string}`;
+/** The security centre's message names: those of `messages.json` that start with `options_`. */
+export type OptionsMessageKey = Extract<MessageKey, `options_${string}`>;
 
 /**
  * The message `key` in the page's language, with `values` filling its named
@@ -41,7 +41,7 @@ export type OptionsMessageKey = `options_${string}`;
  */
 export function ot(key: OptionsMessageKey, values?: Record<string, string | number>): string {
   // utils/i18n.ts types only the popup's names; the options names are checked by the locale test instead.
-  return t(key as MessageKey, ...Object.values(values ?? {}));
+  return t(key, ...Object.values(values ?? {}));
 }
 
 /**
