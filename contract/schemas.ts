@@ -251,7 +251,10 @@ export type SshKeyCreate = z.infer<typeof sshKeyCreateSchema>;
 
 export const sessionSchema = z.object({
   id,
+  /** Browser and short version, e.g. "Chrome 156"; null when the portal could not tell. */
   browser: shortText.nullable(),
+  /** Operating system, e.g. "Windows 10"; null when unknown (and from portals that do not send it). */
+  os: shortText.nullable().default(null),
   ipAddress: z.string().max(100).nullable(),
   createdAt: isoDate,
   lastSeenAt: isoDate,

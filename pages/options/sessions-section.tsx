@@ -1,6 +1,7 @@
 /**
  * Sessions & devices: where the account is signed in to the portal
- * (browser, address, last seen; this browser marked), with "Sign out" per
+ * (browser and version, system, address, signed in, last active; this
+ * browser marked), with "Sign out" per
  * session and "Sign out all other sessions". Ending a session also revokes
  * the refresh tokens it authorised (B4, B13), so the device stays out.
  */
@@ -85,6 +86,12 @@ export function SessionsSection({ onProblem }: { onProblem(problem: AccountProbl
                         </p>
                         {/* Each row says what tells it apart from the others. */}
                         <dl class="session-facts">
+                          {session.os ? (
+                            <div>
+                              <dt>{ot('options_sessionSystem')}</dt>
+                              <dd>{session.os}</dd>
+                            </div>
+                          ) : null}
                           <div>
                             <dt>{ot('options_sessionAddress')}</dt>
                             <dd dir="ltr">{session.ipAddress ?? ot('options_sessionUnknownAddress')}</dd>

@@ -39,7 +39,10 @@ describe('sessions', () => {
     const sid = jose.decodeJwt(laptop.access_token).sid as string;
     const sessions = await listUserSessions(portal.context, user.id, sid);
     expect(sessions).toHaveLength(2);
-    expect(sessions.map((s) => s.browser).sort()).toEqual(['Chrome on Linux', 'Firefox on Windows']);
+    expect(sessions.map((s) => `${s.browser} / ${s.os}`).sort()).toEqual([
+      'Chrome 156 / Linux',
+      'Firefox 153 / Windows 10',
+    ]);
     expect(sessions.every((s) => s.ipAddress === '127.0.0.1')).toBe(true);
     expect(sessions.filter((s) => s.current).map((s) => s.id)).toEqual([sid]);
     expect(jose.decodeJwt(desktop.access_token).sid).not.toBe(sid);

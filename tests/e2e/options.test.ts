@@ -229,6 +229,10 @@ describe('security centre (bob, no authenticator)', () => {
     // A second device: another browser profile signs in to Team Wiki through the portal.
     const other = await h.browser.createBrowserContext();
     const device = await other.newPage();
+    // Another browser on another system, as the portal sees it.
+    await device.setUserAgent({
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0',
+    });
     await device.goto(`${h.portal.demoApps.wiki}/login?iss=${encodeURIComponent(h.portal.issuer)}`);
     await completePortalSignIn(h, device, bob);
     await device.waitForSelector('[data-testid="signed-in"]');
@@ -241,6 +245,11 @@ describe('security centre (bob, no authenticator)', () => {
     expect(sessions).toHaveLength(2);
     expect(sessions.filter((s) => s.current === 'true')).toHaveLength(1);
     expect(await page.$eval('[data-current="true"]', (el) => el.textContent)).toContain('This browser');
+    // Rows can be told apart: browser and version, system, address, signed in, last active.
+    const rowText = (current: boolean) =>
+      page.$eval(`[data-current="${current}"]`, (el) => el.textContent);
+    expect(await rowText(true)).toMatch(/Chrome \d+.*System\s*Linux.*Address\s*127\.0\.0\.1/);
+    expect(await rowText(false)).toMatch(/Firefox 128.*System\s*Windows 10.*Last active/);
     await h.screenshot(page, 'options-sessions');
 
     await page.click('[data-current="false"] button');

@@ -13,6 +13,7 @@
 import { MAX_SESSIONS_PER_USER } from '../../../contract/constants.ts';
 import type { PortalSession } from '../../../contract/schemas.ts';
 import type { PortalContext } from '../context.ts';
+import { describeDevice } from '../services/user-agent.ts';
 
 type SessionsContext = Pick<PortalContext, 'repos' | 'audit'>;
 
@@ -21,33 +22,6 @@ interface StoredSessionPayload {
   accountId?: string;
   loginTs?: number;
   authorizations?: Record<string, { grantId?: string; sid?: string }>;
-}
-
-/** "Chrome on Linux" from a User-Agent string; null when unrecognisable. */
-export function describeBrowser(userAgent: string | null | undefined): string | null {
-  if (!userAgent) return null;
-  const browser = /Edg\//.test(userAgent)
-    ? 'Edge'
-    : /Firefox\//.test(userAgent)
-      ? 'Firefox'
-      : /Chrom(e|ium)\//.test(userAgent)
-        ? 'Chrome'
-        : /Safari\//.test(userAgent)
-          ? 'Safari'
-          : null;
-  const os = /Windows/.test(userAgent)
-    ? 'Windows'
-    : /Android/.test(userAgent)
-      ? 'Android'
-      : /iPhone|iPad/.test(userAgent)
-        ? 'iOS'
-        : /Mac OS X|Macintosh/.test(userAgent)
-          ? 'macOS'
-          : /Linux|CrOS/.test(userAgent)
-            ? 'Linux'
-            : null;
-  if (!browser) return os ? `Browser on ${os}` : userAgent.slice(0, 100);
-  return os ? `${browser} on ${os}` : browser;
 }
 
 function liveSessions(ctx: SessionsContext, userId: string) {
@@ -71,9 +45,11 @@ export async function listUserSessions(
       const uid = payload.uid as string;
       const meta = ctx.repos.sessionMeta.get(uid);
       const loginMs = (payload.loginTs ?? 0) * 1000;
+      const device = describeDevice(meta?.userAgent);
       return {
         id: uid,
-        browser: describeBrowser(meta?.userAgent),
+        browser: device.browser,
+        os: device.os,
         ipAddress: meta?.ip ?? null,
         createdAt: new Date(meta?.createdAt ?? loginMs).toISOString(),
         lastSeenAt: new Date(Math.max(meta?.lastSeenAt ?? 0, loginMs)).toISOString(),

@@ -47,8 +47,8 @@ describe('sessions', () => {
     expect(seenFromLaptop.filter((s) => s.current)).toHaveLength(1);
     const current = seenFromLaptop.find((s) => s.current);
     const other = seenFromLaptop.find((s) => !s.current);
-    expect(current?.browser).toBe('Chrome on Linux');
-    expect(other?.browser).toBe('Firefox on Windows');
+    expect([current?.browser, current?.os]).toEqual(['Chrome 126', 'Linux']);
+    expect([other?.browser, other?.os]).toEqual(['Firefox 128', 'Windows 10']);
 
     const ended = await callApi(t, 'DELETE', `/me/sessions/${other?.id}`, {
       token: laptop.access_token,
