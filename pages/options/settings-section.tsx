@@ -158,6 +158,7 @@ export function AboutSection({ view }: { view: SettingsView }) {
   return (
     <Section id="about" title={ot('options_aboutTitle')}>
       <div class="card">
+        <h3>{ot('options_aboutVersionHeading')}</h3>
         <p>{view.brandName}</p>
         <p>
           {ot('options_versionLabel')} <span data-testid="version">{version}</span>

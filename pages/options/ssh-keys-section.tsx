@@ -108,7 +108,7 @@ export function SshKeysSection({ onProblem }: { onProblem(problem: AccountProble
                       <td>
                         <code class="fingerprint">{key.fingerprint}</code>
                       </td>
-                      <td>{formatDate(key.createdAt)}</td>
+                      <td class="nowrap">{formatDate(key.createdAt)}</td>
                       <td>
                         <button
                           type="button"
