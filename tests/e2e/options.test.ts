@@ -246,8 +246,7 @@ describe('security centre (bob, no authenticator)', () => {
     expect(sessions.filter((s) => s.current === 'true')).toHaveLength(1);
     expect(await page.$eval('[data-current="true"]', (el) => el.textContent)).toContain('This browser');
     // Rows can be told apart: browser and version, system, address, signed in, last active.
-    const rowText = (current: boolean) =>
-      page.$eval(`[data-current="${current}"]`, (el) => el.textContent);
+    const rowText = (current: boolean) => page.$eval(`[data-current="${current}"]`, (el) => el.textContent);
     expect(await rowText(true)).toMatch(/Chrome \d+.*System\s*Linux.*Address\s*127\.0\.0\.1/);
     expect(await rowText(false)).toMatch(/Firefox 128.*System\s*Windows 10.*Last active/);
     await h.screenshot(page, 'options-sessions');
