@@ -4,8 +4,11 @@
  *
  * Contract (server layout contract in the team brief): `startPortal` resolves
  * once every listener is up; `close()` stops them and closes the database.
- * Everything persistent lives in `dataDir` (SQLite file, keys, mail), so a
- * new `startPortal` on the same folder continues where the last one stopped (C9).
+ * Everything persistent lives in the database (the SQLite file in `dataDir`,
+ * or PostgreSQL with `PORTAL_DATABASE_URL`: users, keys, sessions, tokens,
+ * counters) and mail in `dataDir`, so a new `startPortal` on the same data
+ * continues where the last one stopped (C9), and nodes sharing one PostgreSQL
+ * database serve the same portal.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,14 +23,13 @@ import { mountInteractions } from './oidc/interactions.ts';
 import { loadOrCreateKeys, publicJwks } from './oidc/keys.ts';
 import { createProvider } from './oidc/provider.ts';
 import { enforceSessionLimit } from './oidc/sessions.ts';
-import { createRepos, databaseFile } from './repo/index.ts';
-import { withStatementCache } from './repo/statements.ts';
+import { createRepos, databaseFile, databaseTarget } from './repo/index.ts';
 import { type DemoAccounts, registerDemoApp, seedDemo } from './seed.ts';
 import { audit } from './services/audit.ts';
 import { type BufferedLog, createBufferedLog } from './services/log-sink.ts';
 import { createMailer, type Mailer } from './services/mailer.ts';
 
-export { createRepos, databaseFile };
+export { createRepos, databaseFile, databaseTarget };
 
 /** Options of {@link startPortal} (server layout contract). */
 export interface StartPortalOptions {
@@ -80,14 +82,14 @@ export interface RunningPortal {
  * authorization endpoint loads it: the person simply meets the sign-in page
  * again instead of an error (B13).
  */
-function dropSessionOfDisabledAccount(context: PortalContext, koa: Koa.Context): void {
+async function dropSessionOfDisabledAccount(context: PortalContext, koa: Koa.Context): Promise<void> {
   const sessionId = koa.cookies.get('portal_session', { signed: true });
   if (!sessionId) return;
-  const stored = context.repos.oidcStore.find('Session', sessionId);
+  const stored = await context.repos.oidcStore.find('Session', sessionId);
   const accountId = stored?.payload.accountId;
   if (typeof accountId !== 'string') return;
-  const user = context.repos.users.findById(accountId);
-  if (!user || user.disabled) context.repos.oidcStore.destroy('Session', sessionId);
+  const user = await context.repos.users.findById(accountId);
+  if (!user || user.disabled) await context.repos.oidcStore.destroy('Session', sessionId);
 }
 
 /** Starts the portal. */
@@ -102,18 +104,20 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   const stdoutLog = options.logger ? undefined : createBufferedLog(process.stdout);
   const log = options.logger ?? (stdoutLog as BufferedLog).log;
   const clock = options.clock ?? (() => Date.now());
-  // Statements prepared once for the repositories and for the services that pass `db` to repo functions.
-  const db = withStatementCache(openDatabase(databaseFile(config.dataDir)));
+  const db = await openDatabase(databaseTarget(config));
   const repos = createRepos(db, clock);
-  const keys = await loadOrCreateKeys(config.dataDir);
+  const keys = await loadOrCreateKeys(db, config.dataDir).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
 
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     // A busy port must not leave the database open (npm start then retries on a free port).
-    db.close();
+    await db.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
@@ -147,7 +151,11 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   provider.on('server_error', (_ctx, error) => log(`oidc server_error: ${error.message}`));
   // B21: a sign-in beyond the per-user session limit ends the least recently used session.
   provider.on('session.saved', (session: { uid?: string; accountId?: string }) => {
-    if (session.accountId) void enforceSessionLimit(context, session.accountId, session.uid);
+    if (session.accountId) {
+      enforceSessionLimit(context, session.accountId, session.uid).catch((error: unknown) =>
+        log(`session limit: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
   });
 
   const demoApps: RunningDemoApp[] = [];
@@ -164,14 +172,14 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     demo = await seedDemo(context, wiki && payroll ? { wiki: wiki.url, payroll: payroll.url } : undefined);
   } else if (wiki && payroll) {
     // Keep the demo apps' registrations pointing at their current ports.
-    if (repos.apps.findById(TEAM_WIKI.id)) registerDemoApp(context, TEAM_WIKI, wiki.url);
-    if (repos.apps.findById(PAYROLL.id)) registerDemoApp(context, PAYROLL, payroll.url);
+    if (await repos.apps.findById(TEAM_WIKI.id)) await registerDemoApp(context, TEAM_WIKI, wiki.url);
+    if (await repos.apps.findById(PAYROLL.id)) await registerDemoApp(context, PAYROLL, payroll.url);
   }
   for (const [definition, app] of [
     [TEAM_WIKI, wiki],
     [PAYROLL, payroll],
   ] as const) {
-    const record = repos.apps.findById(definition.id);
+    const record = await repos.apps.findById(definition.id);
     if (app && record?.clientId && record.clientSecret) {
       app.register({ issuer, clientId: record.clientId, clientSecret: record.clientSecret });
     }
@@ -179,7 +187,8 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
 
   // Every answer is unframeable (B12); pages set their full CSP themselves.
   provider.use(async (koa, next) => {
-    if (koa.path === '/auth' || koa.path.startsWith('/auth/')) dropSessionOfDisabledAccount(context, koa);
+    if (koa.path === '/auth' || koa.path.startsWith('/auth/'))
+      await dropSessionOfDisabledAccount(context, koa);
     await next();
     koa.set('X-Frame-Options', 'DENY');
     if (!koa.response.get('Content-Security-Policy'))
@@ -188,7 +197,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     const session = (koa as Koa.Context & { oidc?: { session?: { uid?: string; accountId?: string } } }).oidc
       ?.session;
     if (session?.uid && session.accountId) {
-      repos.sessionMeta.touch(
+      await repos.sessionMeta.touch(
         {
           sessionUid: session.uid,
           userId: session.accountId,
@@ -222,9 +231,13 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   server.on('request', provider.callback());
 
   const purge = setInterval(() => {
-    repos.oidcStore.purgeExpired();
-    repos.launchTickets.purge(clock());
-    repos.interactionProgress.purge(clock());
+    Promise.all([
+      repos.oidcStore.purgeExpired(),
+      repos.launchTickets.purge(clock()),
+      repos.interactionProgress.purge(clock()),
+    ]).catch((error: unknown) =>
+      log(`housekeeping: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }, 60_000);
   purge.unref();
 
@@ -241,7 +254,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
         server.closeAllConnections();
         server.close(() => resolve());
       });
-      db.close();
+      await db.close();
       await stdoutLog?.flush();
     },
   };

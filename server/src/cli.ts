@@ -32,7 +32,7 @@ import { detailsUrlFrom, passwordFrom, required, UsageError } from './cli-input.
 import { type Config, ConfigError, describeSettings, loadConfig } from './config.ts';
 import type { PortalContext } from './context.ts';
 import { openDatabase } from './db/database.ts';
-import { createRepos, databaseFile } from './repo/index.ts';
+import { createRepos, databaseTarget } from './repo/index.ts';
 import { seedDemo } from './seed.ts';
 import {
   AccountError,
@@ -48,8 +48,8 @@ import { accountSubject, unlockAccount } from './services/lockout.ts';
 
 type CliContext = Pick<PortalContext, 'config' | 'db' | 'repos' | 'clock' | 'audit' | 'log'>;
 
-function openContext(config: Config, log: (line: string) => void): CliContext {
-  const db = openDatabase(databaseFile(config.dataDir));
+async function openContext(config: Config, log: (line: string) => void): Promise<CliContext> {
+  const db = await openDatabase(databaseTarget(config));
   const clock = () => Date.now();
   const repos = createRepos(db, clock);
   // Audit lines of admin actions go to the table only; the CLI prints its own summary.
@@ -78,8 +78,8 @@ const OPTIONS = {
 } as const;
 
 /** An app by id, or a usage error that says how to list them. */
-function requireApp(ctx: CliContext, id: string) {
-  const app = ctx.repos.apps.findById(id);
+async function requireApp(ctx: CliContext, id: string) {
+  const app = await ctx.repos.apps.findById(id);
   if (!app) throw new UsageError(`No app has the id ${id}. See: app list`);
   return app;
 }
@@ -102,7 +102,7 @@ export async function runCommand(
   const [group, action, ...rest] = positionals;
   const config = loadConfig(env);
   const out: string[] = [];
-  const ctx = openContext(config, (line) => out.push(line));
+  const ctx = await openContext(config, (line) => out.push(line));
   try {
     const command = `${group ?? ''} ${action ?? ''}`.trim();
     switch (group === 'seed-demo' ? 'seed-demo' : command) {
@@ -134,15 +134,15 @@ export async function runCommand(
         break;
       }
       case 'user list': {
-        for (const user of ctx.repos.users.list()) {
-          const mfa = ctx.repos.mfa.getTotp(user.id)?.confirmedAt ? 'mfa' : 'no-mfa';
+        for (const user of await ctx.repos.users.list()) {
+          const mfa = (await ctx.repos.mfa.getTotp(user.id))?.confirmedAt ? 'mfa' : 'no-mfa';
           out.push(`${user.email}\t${user.displayName}\t${user.disabled ? 'disabled' : 'active'}\t${mfa}`);
         }
         break;
       }
       case 'user disable':
       case 'user enable': {
-        const user = requireUser(ctx, required(rest[0], 'the email'));
+        const user = await requireUser(ctx, required(rest[0], 'the email'));
         await setUserDisabled(ctx, user.id, action === 'disable');
         out.push(
           action === 'disable'
@@ -152,9 +152,9 @@ export async function runCommand(
         break;
       }
       case 'user unlock': {
-        const user = requireUser(ctx, required(rest[0], 'the email'));
-        const before = ctx.repos.loginFailures.get(accountSubject(user.email));
-        unlockAccount(ctx, user.email);
+        const user = await requireUser(ctx, required(rest[0], 'the email'));
+        const before = await ctx.repos.loginFailures.get(accountSubject(user.email));
+        await unlockAccount(ctx, user.email);
         if (before?.lockedUntil && before.lockedUntil > ctx.clock()) {
           out.push(`Unlocked ${user.email} (it was locked after ${before.failures} failed attempts).`);
         } else if (before) {
@@ -165,23 +165,26 @@ export async function runCommand(
         break;
       }
       case 'user reset-mfa': {
-        const user = requireUser(ctx, required(rest[0], 'the email'));
+        const user = await requireUser(ctx, required(rest[0], 'the email'));
         await resetUserMfa(ctx, user.id);
         out.push(`Removed the authenticator and recovery codes of ${user.email}; its sessions ended.`);
         break;
       }
       case 'user set-password': {
-        const user = requireUser(ctx, required(rest[0], 'the email'));
+        const user = await requireUser(ctx, required(rest[0], 'the email'));
         await setUserPassword(ctx, user.id, await passwordFrom(values.password, stdin));
         out.push(`Set a new password for ${user.email}; its sessions ended.`);
         break;
       }
       // Per-user MFA requirement: a user without a second factor sets one up at the next sign-in.
       case 'user require-mfa': {
-        const user = requireUser(ctx, required(rest[0], 'the email (user require-mfa <email> [--off])'));
+        const user = await requireUser(
+          ctx,
+          required(rest[0], 'the email (user require-mfa <email> [--off])'),
+        );
         const on = values.off !== true;
-        setUserRequireMfa(ctx, user.id, on);
-        const hasFactor = ctx.repos.mfa.getTotp(user.id)?.confirmedAt != null;
+        await setUserRequireMfa(ctx, user.id, on);
+        const hasFactor = (await ctx.repos.mfa.getTotp(user.id))?.confirmedAt != null;
         out.push(
           on
             ? `${user.email} must now use a second factor${hasFactor ? '.' : '; they set one up at their next sign-in.'}`
@@ -207,7 +210,7 @@ export async function runCommand(
         }
         const detailsUrl = values['details-url'] !== undefined ? detailsUrlFrom(values['details-url']) : null;
         const clientSecret = redirectUris.length > 0 ? randomBytes(32).toString('base64url') : null;
-        const app = ctx.repos.apps.upsert({
+        const app = await ctx.repos.apps.upsert({
           id,
           name: required(values.name, '--name'),
           description: values.description ?? null,
@@ -223,14 +226,14 @@ export async function runCommand(
           targetLinkUris: values['target-link-uri'] ?? [],
           detailsUrl,
         });
-        ctx.audit('app.added', { appId: app.id });
+        await ctx.audit('app.added', { appId: app.id });
         out.push(`Saved app ${app.id} (${app.name}).`);
         if (clientSecret)
           out.push(`OIDC client_id: ${app.clientId}`, `client_secret (shown once): ${clientSecret}`);
         break;
       }
       case 'app set': {
-        const app = requireApp(ctx, required(rest[0], 'the app id (app set <id> --details-url U)'));
+        const app = await requireApp(ctx, required(rest[0], 'the app id (app set <id> --details-url U)'));
         if (values['details-url'] !== undefined && values['no-details-url']) {
           throw new UsageError('Give either --details-url U or --no-details-url, not both.');
         }
@@ -238,8 +241,8 @@ export async function runCommand(
           throw new UsageError('Nothing to change: give --details-url U or --no-details-url.');
         }
         const detailsUrl = values['no-details-url'] ? null : detailsUrlFrom(values['details-url'] as string);
-        ctx.repos.apps.setDetailsUrl(app.id, detailsUrl);
-        ctx.audit('app.updated', { appId: app.id });
+        await ctx.repos.apps.setDetailsUrl(app.id, detailsUrl);
+        await ctx.audit('app.updated', { appId: app.id });
         out.push(
           detailsUrl
             ? `Set the details link of ${app.id} to ${detailsUrl}.`
@@ -248,7 +251,7 @@ export async function runCommand(
         break;
       }
       case 'app list': {
-        for (const app of ctx.repos.apps.list()) {
+        for (const app of await ctx.repos.apps.list()) {
           out.push(
             `${app.id}\t${app.name}\t${app.requiresMfa ? `mfa(${app.mfaMaxAgeSeconds ?? '-'}s)` : 'no-mfa'}`,
           );
@@ -257,10 +260,10 @@ export async function runCommand(
       }
       case 'app assign': {
         const appId = required(rest[0], 'the app id (app assign <appId> <email>)');
-        const user = requireUser(ctx, required(rest[1], 'the email (app assign <appId> <email>)'));
-        requireApp(ctx, appId);
-        ctx.repos.apps.assign(appId, user.id);
-        ctx.audit('app.assigned', { appId, userId: user.id });
+        const user = await requireUser(ctx, required(rest[1], 'the email (app assign <appId> <email>)'));
+        await requireApp(ctx, appId);
+        await ctx.repos.apps.assign(appId, user.id);
+        await ctx.audit('app.assigned', { appId, userId: user.id });
         out.push(`Assigned ${appId} to ${user.email}.`);
         break;
       }
@@ -268,7 +271,7 @@ export async function runCommand(
         throw new UsageError(`Unknown command "${command}". Run with --help for usage.`);
     }
   } finally {
-    ctx.db.close();
+    await ctx.db.close();
   }
   return out.join('\n');
 }

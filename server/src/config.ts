@@ -47,6 +47,14 @@ export const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
   /**
+   * PostgreSQL instead of the embedded SQLite file: `postgres://user:pass@host:port/db`. Every
+   * node of a portal that shares one database serves the same users, sessions and tokens.
+   */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
+    .optional(),
+  /**
    * Every user must have a second factor: one who has none sets it up during sign-in. (A user who
    * has an authenticator is asked for it at every sign-in anyway; admins can also require it per user.)
    */
@@ -125,6 +133,7 @@ const ENV_NAMES: Record<string, string> = {
   port: 'PORTAL_PORT',
   host: 'PORTAL_HOST',
   dataDir: 'PORTAL_DATA_DIR',
+  databaseUrl: 'PORTAL_DATABASE_URL',
   requireMfa: 'PORTAL_REQUIRE_MFA',
   mfaAtSignIn: 'PORTAL_MFA_AT_SIGN_IN',
   portalApi: 'PORTAL_API',
@@ -154,6 +163,8 @@ const SETTING_HELP: Record<string, string> = {
   host: 'address to listen on',
   dataDir:
     'folder for the database, signing and cookie keys, and mail (.eml files); a relative path\n      counts from the current folder, the default from the project folder',
+  databaseUrl:
+    'run on PostgreSQL (postgres://user:pass@host:port/db) instead of the SQLite file in the\n      data folder; nodes sharing one database can stand behind a load balancer',
   requireMfa:
     'require a second factor of every user (true/false); users without one set it up at sign-in\n      (per user: user require-mfa <email>)',
   mfaAtSignIn:

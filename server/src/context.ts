@@ -42,6 +42,7 @@ export interface PortalContext {
   config: Config;
   /** The issuer URL, no trailing slash (e.g. `http://127.0.0.1:4000`). */
   issuer: string;
+  /** SQLite or PostgreSQL (db/database.ts); repositories go through it, services use `transaction`. */
   db: Database;
   /** Milliseconds since the epoch; injectable for tests. oidc-provider itself uses `Date.now`. */
   clock: () => number;
@@ -52,7 +53,7 @@ export interface PortalContext {
   /** Operational log sink (stdout by default, captured in tests). Never pass secrets. */
   log: (line: string) => void;
   /** Writes an audit entry; see services/audit.ts for what may go in (B17). */
-  audit: (event: AuditEvent, fields?: AuditFields) => void;
+  audit: (event: AuditEvent, fields?: AuditFields) => Promise<void>;
   mailer: Mailer;
   repos: PortalRepos;
 }

@@ -120,7 +120,7 @@ export async function serve(options: ServeOptions): Promise<RunningPortal> {
     lines.push('  portal API: off (a plain OpenID Provider; give the launcher its apps by policy)');
   }
   // Listed only when registered: with --no-demo on a fresh folder they would refuse every sign-in.
-  if (portal.demoApps.wiki && portal.context.repos.apps.findById(TEAM_WIKI.id)) {
+  if (portal.demoApps.wiki && (await portal.context.repos.apps.findById(TEAM_WIKI.id))) {
     lines.push(
       `  Team Wiki: ${portal.demoApps.wiki}  (password is enough)`,
       `  Payroll:   ${portal.demoApps.payroll}  (asks for a fresh authenticator code)`,

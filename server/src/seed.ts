@@ -85,10 +85,10 @@ function writeSeedRecord(dataDir: string, record: DemoSeedRecord): void {
  * account (the seed does both within moments; enrolling again takes a person
  * minutes), and is recorded from then on.
  */
-function seededAliceSecret(ctx: SeedContext, alice: UserRecord): string | null {
+async function seededAliceSecret(ctx: SeedContext, alice: UserRecord): Promise<string | null> {
   const recorded = readSeedRecord(ctx.config.dataDir);
   if (recorded) return recorded.aliceTotpSecret;
-  const totp = ctx.repos.mfa.getTotp(alice.id);
+  const totp = await ctx.repos.mfa.getTotp(alice.id);
   if (!totp?.confirmedAt || Math.abs(totp.createdAt - alice.createdAt) > 5_000) return null;
   writeSeedRecord(ctx.config.dataDir, { aliceTotpSecret: totp.secret });
   return totp.secret;
@@ -100,7 +100,7 @@ async function accountState(
   seeded: { email: string; password: string },
   seededSecret: string | null,
 ): Promise<DemoAccountState> {
-  const totp = ctx.repos.mfa.getTotp(user.id);
+  const totp = await ctx.repos.mfa.getTotp(user.id);
   const active = totp?.confirmedAt ? totp.secret : null;
   return {
     email: seeded.email,
@@ -118,14 +118,14 @@ const EMPLOYMENT_FIELDS = ['jobTitle', 'department', 'manager', 'employeeId', 'c
  * Registers (or updates) a demo app's relying-party registration for the
  * URL it listens on now; its client secret is created once and kept.
  */
-export function registerDemoApp(
+export async function registerDemoApp(
   ctx: SeedContext,
   definition: Pick<DemoAppDefinition, 'id' | 'name' | 'mfaMaxAgeSeconds' | 'detailsPath'>,
   baseUrl: string,
-): AppRecord {
-  const existing = ctx.repos.apps.findById(definition.id);
+): Promise<AppRecord> {
+  const existing = await ctx.repos.apps.findById(definition.id);
   const requiresMfa = definition.mfaMaxAgeSeconds !== undefined;
-  return ctx.repos.apps.upsert({
+  return await ctx.repos.apps.upsert({
     id: definition.id,
     name: definition.name,
     description:
@@ -153,12 +153,12 @@ export async function seedDemo(
   demoAppUrls?: { wiki: string; payroll: string },
 ): Promise<DemoAccounts> {
   if (demoAppUrls) {
-    registerDemoApp(ctx, TEAM_WIKI, demoAppUrls.wiki);
-    registerDemoApp(ctx, PAYROLL, demoAppUrls.payroll);
+    await registerDemoApp(ctx, TEAM_WIKI, demoAppUrls.wiki);
+    await registerDemoApp(ctx, PAYROLL, demoAppUrls.payroll);
   }
-  let alice = ctx.repos.users.findByEmail(DEMO_ALICE.email);
+  let alice = await ctx.repos.users.findByEmail(DEMO_ALICE.email);
   if (!alice) {
-    alice = ctx.repos.users.create({
+    alice = await ctx.repos.users.create({
       email: DEMO_ALICE.email,
       displayName: 'Alice Example',
       passwordHash: await hashPassword(DEMO_ALICE.password),
@@ -179,12 +179,12 @@ export async function seedDemo(
     const secret = generateTotpSecret();
     // Recorded first: an account whose secret was not recorded would be reported as changed.
     writeSeedRecord(ctx.config.dataDir, { aliceTotpSecret: secret });
-    enrollConfirmedTotp(ctx, alice.id, secret);
-    ctx.audit('account.created', { userId: alice.id, email: alice.email, source: 'seed' });
+    await enrollConfirmedTotp(ctx, alice.id, secret);
+    await ctx.audit('account.created', { userId: alice.id, email: alice.email, source: 'seed' });
   }
-  let bob = ctx.repos.users.findByEmail(DEMO_BOB.email);
+  let bob = await ctx.repos.users.findByEmail(DEMO_BOB.email);
   if (!bob) {
-    bob = ctx.repos.users.create({
+    bob = await ctx.repos.users.create({
       email: DEMO_BOB.email,
       displayName: 'Bob Example',
       passwordHash: await hashPassword(DEMO_BOB.password),
@@ -196,14 +196,14 @@ export async function seedDemo(
         location: 'Lisbon',
       },
     });
-    ctx.audit('account.created', { userId: bob.id, email: bob.email, source: 'seed' });
+    await ctx.audit('account.created', { userId: bob.id, email: bob.email, source: 'seed' });
   }
   for (const appId of [TEAM_WIKI.id, PAYROLL.id]) {
-    if (!ctx.repos.apps.findById(appId)) continue;
-    ctx.repos.apps.assign(appId, alice.id);
-    ctx.repos.apps.assign(appId, bob.id);
+    if (!(await ctx.repos.apps.findById(appId))) continue;
+    await ctx.repos.apps.assign(appId, alice.id);
+    await ctx.repos.apps.assign(appId, bob.id);
   }
-  const aliceSecret = seededAliceSecret(ctx, alice);
+  const aliceSecret = await seededAliceSecret(ctx, alice);
   return {
     alice: {
       ...(await accountState(ctx, alice, DEMO_ALICE, aliceSecret)),

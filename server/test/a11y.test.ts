@@ -152,7 +152,7 @@ describe('sign-in pages in Chromium', () => {
     expect(page.url().startsWith(portal.demoApps.wiki)).toBe(true);
     // …then an authenticator set up in the security centre.
     const totpSecret = generateTotpSecret();
-    enrollConfirmedTotp(portal.context, user.id, totpSecret);
+    await enrollConfirmedTotp(portal.context, user.id, totpSecret);
 
     // …then Payroll asks for fresh MFA: only the second factor is asked for.
     await startAppSignIn(page, portal.demoApps.payroll);
@@ -221,7 +221,7 @@ describe('sign-in pages in Chromium', () => {
 
   it('B11: required MFA set-up at sign-in in Arabic (dir="rtl") and the Arabic sign-in pages have no axe violations, in light and dark', async () => {
     const user = await createTestUser(portal, { assign: ['team-wiki'] });
-    setUserRequireMfa(portal.context, user.id, true);
+    await setUserRequireMfa(portal.context, user.id, true);
     for (const scheme of ['light', 'dark'] as const) {
       const page = await freshPage({ language: 'ar', scheme });
       await startAppSignIn(page, portal.demoApps.wiki);

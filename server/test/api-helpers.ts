@@ -67,9 +67,9 @@ export async function signInAliceWithMfa(
   if (!demo) throw new Error('The test portal was started without demo data.');
   let codes = recoveryCodes.get(t);
   if (!codes?.length) {
-    const alice = t.context.repos.users.findByEmail(demo.alice.email);
+    const alice = await t.context.repos.users.findByEmail(demo.alice.email);
     if (!alice) throw new Error('alice is missing from the demo data.');
-    codes = regenerateRecoveryCodes(t.context, alice.id).recoveryCodes;
+    codes = (await regenerateRecoveryCodes(t.context, alice.id)).recoveryCodes;
     recoveryCodes.set(t, codes);
   }
   return signIn(t, {
@@ -94,7 +94,7 @@ export async function signInBeforeAuthenticator(t: TestPortal): Promise<SignInRe
   const password = `a passphrase for ${email}`;
   const user = await createUser(t.context, { email, password });
   const signedIn = await signIn(t, { email, password });
-  enrollConfirmedTotp(t.context, user.id, generateTotpSecret());
+  await enrollConfirmedTotp(t.context, user.id, generateTotpSecret());
   return { ...signedIn, userId: user.id };
 }
 

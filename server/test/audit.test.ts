@@ -3,11 +3,14 @@
  * and security changes — and no password, code or token ever reaches the
  * log lines or the audit rows.
  */
+
+import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../contract/constants.ts';
 import { createLaunchTicket } from '../src/services/launch.ts';
 import { confirmTotpEnrollment, MfaError, startTotpEnrollment } from '../src/services/totp.ts';
+import { exec } from './db-helpers.ts';
 import { HttpClient, parseForms } from './http.ts';
 import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';
 import { buildAuthorizationUrl, refresh, SignInFlowError, signIn } from './sign-in.ts';
@@ -56,18 +59,18 @@ describe('B17: audit without secrets', () => {
       access_token: string;
     };
     secrets.push(refreshed.refresh_token, refreshed.access_token);
-    const userId = portal.context.repos.users.findByEmail(alice.email)?.id as string;
-    const { url } = createLaunchTicket(portal.context, userId, 'payroll');
+    const userId = (await portal.context.repos.users.findByEmail(alice.email))?.id as string;
+    const { url } = await createLaunchTicket(portal.context, userId, 'payroll');
     secrets.push(url.split('/').pop() as string);
     await tokens.client.follow(url);
 
     // A security change: enroll TOTP for another user, with a wrong code first.
-    const bobId = portal.context.repos.users.findByEmail('bob@example.com')?.id as string;
-    const enrollment = startTotpEnrollment(portal.context, bobId);
+    const bobId = (await portal.context.repos.users.findByEmail('bob@example.com'))?.id as string;
+    const enrollment = await startTotpEnrollment(portal.context, bobId);
     secrets.push(enrollment.secret);
-    confirmTotpEnrollment(portal.context, bobId, '123456');
+    await confirmTotpEnrollment(portal.context, bobId, '123456');
     const bobCode = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enrollment.secret) }).generate();
-    const confirmed = confirmTotpEnrollment(portal.context, bobId, bobCode);
+    const confirmed = await confirmTotpEnrollment(portal.context, bobId, bobCode);
     if (confirmed instanceof MfaError) throw confirmed;
     secrets.push(bobCode, ...confirmed.recoveryCodes);
     // A refused second factor and a refused password for the record.
@@ -80,7 +83,7 @@ describe('B17: audit without secrets', () => {
       }),
     ).rejects.toThrow(SignInFlowError);
 
-    const rows = portal.context.db.prepare('SELECT * FROM audit_log').all();
+    const rows = await exec(portal.context.db, sql`SELECT * FROM audit_log`);
     const events = new Set((rows as { event: string }[]).map((row) => row.event));
     for (const event of [
       'sign_in.failed',

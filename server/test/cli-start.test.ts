@@ -78,7 +78,7 @@ describe('npm start and the admin CLI share one portal', () => {
       /^Unlocked bob@example\.com \(it was locked after \d+ failed attempts\)\.\n$/,
     );
     const result = await signIn(portal, BOB);
-    expect(result.claims.sub).toBe(portal.context.repos.users.findByEmail(BOB.email)?.id);
+    expect(result.claims.sub).toBe((await portal.context.repos.users.findByEmail(BOB.email))?.id);
 
     const unknown = await adminCli(env, 'user', 'unlock', 'nobody@example.com');
     expect(unknown.code).toBe(1);
@@ -105,13 +105,13 @@ describe('npm start and the admin CLI share one portal', () => {
 
     // People use the demo: alice changes her password and sets up a new authenticator, bob enrolls one.
     const { repos } = second.portal.context;
-    const aliceId = repos.users.findByEmail('alice@example.com')?.id as string;
-    const bobId = repos.users.findByEmail('bob@example.com')?.id as string;
+    const aliceId = (await repos.users.findByEmail('alice@example.com'))?.id as string;
+    const bobId = (await repos.users.findByEmail('bob@example.com'))?.id as string;
     await setUserPassword(second.portal.context, aliceId, 'alice chose this herself');
     const aliceOwnSecret = generateTotpSecret();
-    enrollConfirmedTotp(second.portal.context, aliceId, aliceOwnSecret);
+    await enrollConfirmedTotp(second.portal.context, aliceId, aliceOwnSecret);
     const bobOwnSecret = generateTotpSecret();
-    enrollConfirmedTotp(second.portal.context, bobId, bobOwnSecret);
+    await enrollConfirmedTotp(second.portal.context, bobId, bobOwnSecret);
     await second.portal.close();
 
     const third = await startLikeNpmStart(env);

@@ -73,23 +73,23 @@ describe('admin CLI', () => {
     const assigned = await portal(dataDir, 'app', 'assign', 'crm', 'ERIN@example.com');
     expect(assigned.stdout).toContain('Assigned crm to erin@example.com.');
 
-    const db = openDatabase(databaseFile(dataDir));
+    const db = await openDatabase(databaseFile(dataDir));
     const repos = createRepos(db, Date.now);
-    const user = repos.users.findByEmail('erin@example.com');
+    const user = await repos.users.findByEmail('erin@example.com');
     expect(user?.displayName).toBe('Erin Example');
     expect(await verifyPassword(user?.passwordHash, 'erin long password')).toBe(true);
-    const crm = repos.apps.findById('crm');
+    const crm = await repos.apps.findById('crm');
     expect(crm).toMatchObject({
       requiresMfa: true,
       mfaMaxAgeSeconds: 600,
       clientId: 'crm',
       detailsUrl: 'https://wiki.example.com/crm',
     });
-    expect(repos.apps.isAssigned('crm', user?.id as string)).toBe(true);
-    expect(repos.audit.list().map((entry) => entry.event)).toEqual(
+    expect(await repos.apps.isAssigned('crm', user?.id as string)).toBe(true);
+    expect((await repos.audit.list()).map((entry) => entry.event)).toEqual(
       expect.arrayContaining(['account.created', 'app.added', 'app.assigned']),
     );
-    db.close();
+    await db.close();
   });
 
   it('refuses a weak password and an unknown command with a message that says what to fix', async () => {
@@ -118,12 +118,12 @@ describe('admin CLI', () => {
     expect(await runCommand(['user', 'list'], env)).toMatch(
       /bob@example\.com\tBob Example\tdisabled\tno-mfa/,
     );
-    const db = openDatabase(databaseFile(env.PORTAL_DATA_DIR));
+    const db = await openDatabase(databaseFile(env.PORTAL_DATA_DIR));
     const repos = createRepos(db, Date.now);
-    const alice = repos.users.findByEmail('alice@example.com');
-    expect(repos.mfa.getTotp(alice?.id as string)).toBeUndefined();
-    expect(repos.users.findByEmail('bob@example.com')?.disabled).toBe(true);
-    db.close();
+    const alice = await repos.users.findByEmail('alice@example.com');
+    expect(await repos.mfa.getTotp(alice?.id as string)).toBeUndefined();
+    expect((await repos.users.findByEmail('bob@example.com'))?.disabled).toBe(true);
+    await db.close();
   });
 
   it('an unknown email or app id fails with exit code 1 and says so (nothing "Unlocked")', async () => {
@@ -160,12 +160,12 @@ describe('admin CLI', () => {
     expect(
       await runCommand(['app', 'set', 'wiki', '--details-url', 'https://intranet.example.com/wiki'], env),
     ).toBe('Set the details link of wiki to https://intranet.example.com/wiki.');
-    const stored = () => {
-      const db = openDatabase(databaseFile(env.PORTAL_DATA_DIR));
+    const stored = async () => {
+      const db = await openDatabase(databaseFile(env.PORTAL_DATA_DIR));
       try {
-        return createRepos(db, Date.now).apps.findById('wiki')?.detailsUrl;
+        return (await createRepos(db, Date.now).apps.findById('wiki'))?.detailsUrl;
       } finally {
-        db.close();
+        await db.close();
       }
     };
     expect(stored()).toBe('https://intranet.example.com/wiki');
@@ -277,9 +277,9 @@ describe('admin CLI', () => {
     await expect(
       runCommand(['user', 'set-password', 'grace@example.com', '--password', '-'], env, Readable.from([])),
     ).rejects.toThrow('No password arrived on standard input');
-    const db = openDatabase(databaseFile(dataDir));
-    const user = createRepos(db, Date.now).users.findByEmail('grace@example.com');
+    const db = await openDatabase(databaseFile(dataDir));
+    const user = await createRepos(db, Date.now).users.findByEmail('grace@example.com');
     expect(await verifyPassword(user?.passwordHash, 'grace stdin passphrase')).toBe(true);
-    db.close();
+    await db.close();
   });
 });

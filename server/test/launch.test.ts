@@ -20,12 +20,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const aliceId = () => portal.context.repos.users.findByEmail('alice@example.com')?.id as string;
-const bobId = () => portal.context.repos.users.findByEmail('bob@example.com')?.id as string;
+const aliceId = async () => (await portal.context.repos.users.findByEmail('alice@example.com'))?.id as string;
+const bobId = async () => (await portal.context.repos.users.findByEmail('bob@example.com'))?.id as string;
 
 describe('B14: launch tickets', () => {
   it('B14: a ticket URL redirects once to the app initiate_login_uri with iss, login_hint and target_link_uri', async () => {
-    const { url, expiresAt } = createLaunchTicket(portal.context, bobId(), 'team-wiki');
+    const { url, expiresAt } = await createLaunchTicket(portal.context, await bobId(), 'team-wiki');
     expect(url).toMatch(new RegExp(`^${portal.issuer}/launch/[A-Za-z0-9_-]{43}$`));
     expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
     const client = new HttpClient();
@@ -44,14 +44,14 @@ describe('B14: launch tickets', () => {
   });
 
   it('B14: a ticket older than 60 s is refused (controllable clock)', async () => {
-    const { url } = createLaunchTicket(portal.context, bobId(), 'team-wiki');
+    const { url } = await createLaunchTicket(portal.context, await bobId(), 'team-wiki');
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
     const late = await new HttpClient().get(url);
     expect(late.status).toBe(410);
   });
 
-  it('B14: a foreign target_link_uri is refused (no open redirect)', () => {
-    const app = portal.context.repos.apps.findById('team-wiki');
+  it('B14: a foreign target_link_uri is refused (no open redirect)', async () => {
+    const app = await portal.context.repos.apps.findById('team-wiki');
     if (!app) throw new Error('no app');
     for (const foreign of [
       'https://evil.example/',
@@ -61,17 +61,19 @@ describe('B14: launch tickets', () => {
       'not a url',
     ]) {
       expect(isRegisteredTarget(app, foreign), foreign).toBe(false);
-      expect(() => createLaunchTicket(portal.context, bobId(), 'team-wiki', foreign)).toThrow(LaunchError);
+      await expect(createLaunchTicket(portal.context, await bobId(), 'team-wiki', foreign)).rejects.toThrow(
+        LaunchError,
+      );
     }
     expect(isRegisteredTarget(app, `${portal.demoApps.wiki}/pages/handbook?x=1`)).toBe(true);
   });
 
   it('B14: unassigned and unknown apps get no ticket; guessed tickets are refused', async () => {
     const stranger = await createTestUser(portal);
-    expect(() => createLaunchTicket(portal.context, stranger.id, 'payroll')).toThrow(
+    await expect(createLaunchTicket(portal.context, stranger.id, 'payroll')).rejects.toThrow(
       expect.objectContaining({ code: 'not_assigned' }),
     );
-    expect(() => createLaunchTicket(portal.context, bobId(), 'nope')).toThrow(
+    await expect(createLaunchTicket(portal.context, await bobId(), 'nope')).rejects.toThrow(
       expect.objectContaining({ code: 'unknown_app' }),
     );
     const guessed = await new HttpClient().get(`${portal.issuer}/launch/${'A'.repeat(43)}`);
@@ -85,7 +87,7 @@ describe('demo apps', () => {
     if (!alice) throw new Error('no demo');
     // The launcher's browser: alice signed in with MFA.
     const session = await signIn(portal, { ...alice, acrValues: ACR_MFA });
-    const { url } = createLaunchTicket(portal.context, aliceId(), 'payroll');
+    const { url } = await createLaunchTicket(portal.context, await aliceId(), 'payroll');
     const landed = await session.client.follow(url);
     expect(landed.url).toBe(`${portal.demoApps.payroll}/`);
     expect(landed.status).toBe(200);
@@ -102,8 +104,8 @@ describe('demo apps', () => {
     const session = await signIn(portal, { email: user.email, password: user.password });
     expect(session.claims.acr).toBe(ACR_PASSWORD);
     const totpSecret = generateTotpSecret();
-    enrollConfirmedTotp(portal.context, user.id, totpSecret);
-    const { url } = createLaunchTicket(portal.context, user.id, 'payroll');
+    await enrollConfirmedTotp(portal.context, user.id, totpSecret);
+    const { url } = await createLaunchTicket(portal.context, user.id, 'payroll');
     const page = await session.client.follow(url);
     expect(pageKind(page)).toBe('second-factor');
     expect(page.body).toContain('Verify it&#39;s you to open Payroll');
@@ -119,7 +121,7 @@ describe('demo apps', () => {
 
   it('Team Wiki opens with a password-only session and shows who signed in', async () => {
     const session = await signIn(portal, { email: 'bob@example.com', password: 'bob-demo-password' });
-    const { url } = createLaunchTicket(portal.context, bobId(), 'team-wiki');
+    const { url } = await createLaunchTicket(portal.context, await bobId(), 'team-wiki');
     const landed = await session.client.follow(url);
     expect(textByTestId(landed.body, 'signed-in')).toBe('Signed in as Bob Example (bob@example.com)');
     expect(textByTestId(landed.body, 'acr')).toBe(ACR_PASSWORD);
@@ -130,7 +132,7 @@ describe('demo apps', () => {
   it('B7: launching Payroll without a second factor sets one up at the portal, then lands in Payroll with MFA', async () => {
     const user = await createTestUser(portal, { assign: ['payroll'] });
     const session = await signIn(portal, { email: user.email, password: user.password });
-    const { url } = createLaunchTicket(portal.context, user.id, 'payroll');
+    const { url } = await createLaunchTicket(portal.context, user.id, 'payroll');
     const page = await session.client.follow(url);
     expect(pageKind(page)).toBe('enrol');
     expect(page.body).toContain('Payroll requires a second factor');
@@ -154,7 +156,7 @@ describe('demo apps', () => {
     // Payroll always asks for MFA; a user without an authenticator who cancels the set-up ends
     // with access_denied, and Payroll shows its refusal instead of signing anyone in.
     const session = await signIn(portal, { email: 'bob@example.com', password: 'bob-demo-password' });
-    const { url } = createLaunchTicket(portal.context, bobId(), 'payroll');
+    const { url } = await createLaunchTicket(portal.context, await bobId(), 'payroll');
     const page = await session.client.follow(url);
     expect(pageKind(page)).toBe('enrol');
     const form = parseForms(page.body, page.url).find((f) => f.action.endsWith('/abort'));
@@ -168,7 +170,7 @@ describe('demo apps', () => {
 
   it('B14: a launch for alice in a browser signed in as bob asks to sign in as alice, never opens as bob', async () => {
     const session = await signIn(portal, { email: 'bob@example.com', password: 'bob-demo-password' });
-    const { url } = createLaunchTicket(portal.context, aliceId(), 'team-wiki');
+    const { url } = await createLaunchTicket(portal.context, await aliceId(), 'team-wiki');
     const page = await session.client.follow(url);
     expect(pageKind(page)).toBe('email');
     expect(page.body).toContain('value="alice@example.com"');
@@ -190,7 +192,7 @@ describe('demo apps', () => {
 
     const wikiHops: string[] = [];
     const wiki = await session.client.follow(
-      createLaunchTicket(portal.context, user.id, 'team-wiki').url,
+      (await createLaunchTicket(portal.context, user.id, 'team-wiki')).url,
       (location) => {
         wikiHops.push(location);
         return false;
@@ -201,7 +203,9 @@ describe('demo apps', () => {
     expect(wikiHops.filter((hop) => hop.includes('/interaction/'))).toEqual([]);
     expect(session.client.jar.get('portal_session')).toBe(sessionCookie);
 
-    const payroll = await secondTab.follow(createLaunchTicket(portal.context, user.id, 'payroll').url);
+    const payroll = await secondTab.follow(
+      (await createLaunchTicket(portal.context, user.id, 'payroll')).url,
+    );
     expect(payroll.url).toBe(`${portal.demoApps.payroll}/`);
     expect(textByTestId(payroll.body, 'acr')).toBe(ACR_MFA);
   });

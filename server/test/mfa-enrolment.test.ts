@@ -95,7 +95,7 @@ describe('MFA required by the admin (per user, CLI)', () => {
     expect(await cli('user', 'require-mfa', user.email)).toBe(
       `${user.email} must now use a second factor; they set one up at their next sign-in.`,
     );
-    expect(portal.context.repos.users.findById(user.id)?.requireMfa).toBe(true);
+    expect((await portal.context.repos.users.findById(user.id))?.requireMfa).toBe(true);
 
     const client = new HttpClient();
     const { page: enrol, started } = await toAfterPassword(portal, client, user);
@@ -128,7 +128,7 @@ describe('MFA required by the admin (per user, CLI)', () => {
     expect(alertText(wrong)).toBe(MESSAGES.badEnrolCode);
     expect(enrolmentSecret(wrong.body)).toBe(secret);
     expect(enrolmentSecret((await client.get(enrol.url)).body)).toBe(secret);
-    expect(portal.context.repos.mfa.getTotp(user.id)?.confirmedAt).toBeNull();
+    expect((await portal.context.repos.mfa.getTotp(user.id))?.confirmedAt).toBeNull();
 
     const codes = await submit(client, enrol, 'enrol', { code: codeFor(secret) });
     expect(pageKind(codes)).toBe('enrolment-done');
@@ -179,7 +179,7 @@ describe('MFA required by the admin (per user, CLI)', () => {
     expect(await cli('user', 'require-mfa', user.email, '--off')).toBe(
       `${user.email} no longer has to use a second factor.`,
     );
-    expect(portal.context.repos.users.findById(user.id)?.requireMfa).toBe(false);
+    expect((await portal.context.repos.users.findById(user.id))?.requireMfa).toBe(false);
     const signedIn = await signIn(portal, user);
     expect(signedIn.pages).toEqual(['email', 'password']);
 
@@ -263,7 +263,7 @@ describe('step-up for a user without a second factor', () => {
     // A password-only session, then an authenticator set up in the security centre.
     const user = await createTestUser(portal);
     const first = await signIn(portal, user);
-    enrollConfirmedTotp(portal.context, user.id, generateTotpSecret());
+    await enrollConfirmedTotp(portal.context, user.id, generateTotpSecret());
     const started = await buildAuthorizationUrl(portal, { acrValues: ACR_MFA });
     const stepUp = await first.client.follow(started.url, isRedirectUri);
     expect(pageKind(stepUp)).toBe('second-factor');
@@ -287,6 +287,6 @@ describe('step-up for a user without a second factor', () => {
     const params = new URL(cancelled.location as string).searchParams;
     expect(params.get('error')).toBe('access_denied');
     expect(params.get('iss')).toBe(portal.issuer);
-    expect(portal.context.repos.mfa.getTotp(user.id)?.confirmedAt ?? null).toBeNull();
+    expect((await portal.context.repos.mfa.getTotp(user.id))?.confirmedAt ?? null).toBeNull();
   });
 });

@@ -128,7 +128,7 @@ describe('portal API switched off', () => {
     const first = await signInPlain(plain, user);
     expect(first.claims?.acr).toBe(ACR_PASSWORD);
     const totpSecret = generateTotpSecret();
-    enrollConfirmedTotp(plain.context, user.id, totpSecret);
+    await enrollConfirmedTotp(plain.context, user.id, totpSecret);
     // Same browser (portal session), now asking for MFA within 300 s: only the code page.
     const stepUp = await signInPlain(
       plain,

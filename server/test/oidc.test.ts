@@ -276,12 +276,12 @@ describe('B4: refresh tokens', () => {
 
   it('B4: disabling the account kills its refresh tokens', async () => {
     const { users } = portal.context.repos;
-    const user = users.create({ email: 'carol@example.com', displayName: 'Carol', passwordHash: null });
+    const user = await users.create({ email: 'carol@example.com', displayName: 'Carol', passwordHash: null });
     const { hashPassword } = await import('../src/services/passwords.ts');
-    users.setPasswordHash(user.id, await hashPassword('carol-test-password'));
+    await users.setPasswordHash(user.id, await hashPassword('carol-test-password'));
     const tokens = await signIn(portal, { email: 'carol@example.com', password: 'carol-test-password' });
     // Straight in the table (no session clean-up): the provider itself refuses a disabled account.
-    users.setDisabled(user.id, true);
+    await users.setDisabled(user.id, true);
     const after = await refresh(portal, tokens.refresh_token);
     expect(after.status).toBe(400);
     expect(((await after.json()) as { error: string }).error).toBe('invalid_grant');
@@ -433,7 +433,7 @@ describe('B13: portal sessions', () => {
   it('B13: a session whose account was disabled straight in the database meets the sign-in page, not an error', async () => {
     const user = await createTestUser(portal);
     const tokens = await signIn(portal, user);
-    portal.context.repos.users.setDisabled(user.id, true);
+    await portal.context.repos.users.setDisabled(user.id, true);
     const next = await buildAuthorizationUrl(portal);
     const answer = await tokens.client.follow(next.url, (l) => l.startsWith(CHROME_REDIRECT_URI));
     expect(answer.status).toBe(200);
@@ -443,7 +443,7 @@ describe('B13: portal sessions', () => {
   it('B13: disabling the account ends its sessions', async () => {
     const { users } = portal.context.repos;
     const { hashPassword } = await import('../src/services/passwords.ts');
-    const user = users.create({
+    const user = await users.create({
       email: 'dave@example.com',
       displayName: 'Dave',
       passwordHash: await hashPassword('dave-test-password'),

@@ -99,8 +99,8 @@ export async function createTestUser(
   let totpSecret = '';
   if (options.totp) {
     totpSecret = generateTotpSecret();
-    enrollConfirmedTotp(portal.context, user.id, totpSecret);
+    await enrollConfirmedTotp(portal.context, user.id, totpSecret);
   }
-  for (const appId of options.assign ?? []) portal.context.repos.apps.assign(appId, user.id);
+  for (const appId of options.assign ?? []) await portal.context.repos.apps.assign(appId, user.id);
   return { id: user.id, email, password, totpSecret };
 }

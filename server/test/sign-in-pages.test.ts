@@ -57,7 +57,7 @@ async function passwordSessionThenAuthenticator(portal: TestPortal, assign: stri
   expect(first.claims.acr).toBe(ACR_PASSWORD);
   expect(first.claims.amr).toEqual(['pwd']);
   const totpSecret = generateTotpSecret();
-  enrollConfirmedTotp(portal.context, user.id, totpSecret);
+  await enrollConfirmedTotp(portal.context, user.id, totpSecret);
   return { user: { ...user, totpSecret }, first };
 }
 
@@ -160,7 +160,7 @@ describe('sign-in pages', () => {
 
   it('a recovery code works once instead of a TOTP code', async () => {
     const alice = await createTestUser(portal, { totp: true });
-    const { recoveryCodes } = regenerateRecoveryCodes(portal.context, alice.id);
+    const { recoveryCodes } = await regenerateRecoveryCodes(portal.context, alice.id);
     const code = recoveryCodes[0] as string;
     const ok = await signIn(portal, {
       email: alice.email,
@@ -266,7 +266,7 @@ describe('lockout and enumeration', () => {
     expect(alertText(right)).toBe(MESSAGES.locked);
     expect(right.location).toBeUndefined();
 
-    const audit = portal.context.repos.audit.list().map((entry) => entry.event);
+    const audit = (await portal.context.repos.audit.list()).map((entry) => entry.event);
     expect(audit).toContain('sign_in.locked');
   });
 
@@ -290,7 +290,7 @@ describe('lockout and enumeration', () => {
   });
 
   it('B9: admin unlock lets the right password in again', async () => {
-    unlockAccount(portal.context, 'bob@example.com');
+    await unlockAccount(portal.context, 'bob@example.com');
     const result = await signIn(portal, { email: 'bob@example.com', password: 'bob-demo-password' });
     expect(result.claims.acr).toBe(ACR_PASSWORD);
   });
@@ -308,7 +308,7 @@ describe('lockout and enumeration', () => {
     const secret = portal.demo?.alice.totpSecret as string;
     const blocked = await submit(client, page, 'second-factor', { code: currentCode(secret) });
     expect(alertText(blocked)).toBe(MESSAGES.locked);
-    unlockAccount(portal.context, 'alice@example.com');
+    await unlockAccount(portal.context, 'alice@example.com');
   });
 
   it('B18: an unknown account answers exactly like a known one with a wrong password, and locks the same way', async () => {
@@ -331,7 +331,7 @@ describe('lockout and enumeration', () => {
       expect(normalize(unknownAnswers[i] as HttpResult)).toBe(normalize(knownAnswers[i] as HttpResult));
     }
     expect(alertText(unknownAnswers[3] as HttpResult)).toBe(MESSAGES.locked);
-    unlockAccount(portal.context, 'alice@example.com');
+    await unlockAccount(portal.context, 'alice@example.com');
   });
 
   it('B9: the per-address counter locks an address that sprays many accounts', async () => {

@@ -34,9 +34,9 @@ beforeAll(async () => {
   ({ popup } = await signInThroughPopup(h, bob));
   // A password-only session; then bob sets up an authenticator.
   const secret = generateTotpSecret();
-  enrollConfirmedTotp(
+  await enrollConfirmedTotp(
     h.portal.context,
-    h.portal.context.repos.users.findByEmail(bob.email)?.id as string,
+    (await h.portal.context.repos.users.findByEmail(bob.email))?.id as string,
     secret,
   );
   code = totpGenerator(secret);

@@ -25,8 +25,8 @@ beforeAll(async () => {
   const { popup } = await signInThroughPopup(h, alice);
   await popup.close();
   const { context } = h.portal;
-  aliceId = context.repos.users.findByEmail(alice.email)?.id ?? '';
-  addSshKey(context.db, context.clock, aliceId, { name: 'old laptop', publicKey: PUBLIC_KEY });
+  aliceId = (await context.repos.users.findByEmail(alice.email))?.id ?? '';
+  await addSshKey(context.db, context.clock, aliceId, { name: 'old laptop', publicKey: PUBLIC_KEY });
 });
 
 afterAll(async () => {
@@ -70,7 +70,7 @@ describe('security centre: a worker restart during an account change’s step-up
     await before.close();
     await new Promise((resolve) => setTimeout(resolve, 300));
     // The key is still there: nothing happened without the second factor.
-    expect(listUserSshKeys(h.portal.context.db, aliceId)).toHaveLength(1);
+    expect(await listUserSshKeys(h.portal.context.db, aliceId)).toHaveLength(1);
 
     await enterCode(stepUp, await h.totp());
     await page.bringToFront();
@@ -82,7 +82,7 @@ describe('security centre: a worker restart during an account change’s step-up
       { timeout: 20_000 },
     );
     await page.waitForSelector('[data-testid="ssh-empty"]');
-    expect(listUserSshKeys(h.portal.context.db, aliceId)).toEqual([]);
+    expect(await listUserSshKeys(h.portal.context.db, aliceId)).toEqual([]);
     // It was a new worker that finished the change (the old one's marker is gone).
     // (Puppeteer may still list the stopped worker's target for a moment: ask until a live one answers.)
     let marker: boolean | null = null;

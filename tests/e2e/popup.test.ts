@@ -640,11 +640,17 @@ describe('popup launcher', () => {
     portal = await launchPortal();
     // Fresh data: an app assigned while the portal was down.
     const repos = portal.context.repos;
-    const wikiApp = repos.apps.findById('team-wiki');
-    const alice = repos.users.findByEmail(ALICE.email);
+    const wikiApp = await repos.apps.findById('team-wiki');
+    const alice = await repos.users.findByEmail(ALICE.email);
     if (!wikiApp || !alice) throw new Error('demo data missing');
-    repos.apps.upsert({ ...wikiApp, id: 'handbook', name: 'Handbook', clientId: null, clientSecret: null });
-    repos.apps.assign('handbook', alice.id);
+    await repos.apps.upsert({
+      ...wikiApp,
+      id: 'handbook',
+      name: 'Handbook',
+      clientId: null,
+      clientSecret: null,
+    });
+    await repos.apps.assign('handbook', alice.id);
 
     await offline.click('[data-testid="offline-notice"] button');
     await offline.waitForSelector('[data-app-id="handbook"]', { timeout: 20_000 });

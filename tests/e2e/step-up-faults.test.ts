@@ -12,10 +12,10 @@ import { enterCode, type Harness, signInThroughPopup, startHarness } from './har
 import { STEP_UP_ONLY_PORTAL } from './portal-pages.ts';
 
 async function signedIn(
-  before?: (h: Harness) => void,
+  before?: (h: Harness) => void | Promise<void>,
 ): Promise<{ h: Harness; popup: Page; pagesAt(prefix: string): Promise<Page[]> }> {
   const h = await startHarness({ portal: STEP_UP_ONLY_PORTAL });
-  before?.(h);
+  await before?.(h);
   const alice = h.portal.demo?.alice;
   if (!alice) throw new Error('no demo data');
   const { popup } = await signInThroughPopup(h, alice);
@@ -92,13 +92,13 @@ describe('cancel and restart', () => {
 describe('concurrent launches', () => {
   let ctx: Awaited<ReturnType<typeof signedIn>>;
   beforeAll(async () => {
-    ctx = await signedIn((h) => {
+    ctx = await signedIn(async (h) => {
       // A second app that needs a fresh second factor: Team Wiki's relying party behind a stricter registration.
       const repos = h.portal.context.repos;
-      const wiki = repos.apps.findById('team-wiki');
-      const alice = repos.users.findByEmail('alice@example.com');
+      const wiki = await repos.apps.findById('team-wiki');
+      const alice = await repos.users.findByEmail('alice@example.com');
       if (!wiki || !alice) throw new Error('demo data missing');
-      repos.apps.upsert({
+      await repos.apps.upsert({
         ...wiki,
         id: 'wiki-secure',
         name: 'Secure Wiki',
@@ -108,7 +108,7 @@ describe('concurrent launches', () => {
         clientId: null,
         clientSecret: null,
       });
-      repos.apps.assign('wiki-secure', alice.id);
+      await repos.apps.assign('wiki-secure', alice.id);
     });
   });
   afterAll(async () => {

@@ -38,7 +38,7 @@ export async function serveAgentFile(ctx: PortalContext, koa: Koa.Context): Prom
     koa.status = 404;
     return;
   }
-  const row = findDownloadByFileName(ctx.db, name);
+  const row = await findDownloadByFileName(ctx.db, name);
   if (!row?.file_name) {
     koa.status = 404;
     koa.type = 'text/plain';

@@ -230,7 +230,7 @@ async function authenticate(
   authorization: string,
 ): Promise<{ token: AccessToken; user: UserRecord }> {
   const token = await verifyToken(authorization || undefined);
-  const user = ctx.repos.users.findById(token.userId);
+  const user = await ctx.repos.users.findById(token.userId);
   // A token outlives a disabled or deleted account by up to its lifetime; refuse it here.
   if (!user) throw invalidToken('The account of this access token no longer exists.');
   if (user.disabled) {
@@ -249,7 +249,7 @@ async function authenticate(
   // B4/B13: a signature proves who issued the token, not that the sign-in behind it still
   // stands. Ending a session, changing or resetting the password, or a reused refresh token
   // revokes the grant; its access tokens stop here at once instead of living out their TTL.
-  if (!token.grantId || !ctx.repos.oidcStore.find('Grant', token.grantId)) {
+  if (!token.grantId || !(await ctx.repos.oidcStore.find('Grant', token.grantId))) {
     throw invalidToken('The sign-in behind this access token has ended.');
   }
   return { token, user };

@@ -64,7 +64,7 @@ export async function handleResetPasswordPage(ctx: PortalContext, koa: Koa.Conte
       page(200, 'Reset your password', requestForm(issueCsrf(ctx, koa)));
       return;
     }
-    const user = findResetUser(ctx, token);
+    const user = await findResetUser(ctx, token);
     if (!user) {
       page(410, 'Link expired', expiredNotice());
       return;
@@ -104,7 +104,7 @@ export async function handleResetPasswordPage(ctx: PortalContext, koa: Koa.Conte
   }
 
   if (form.get('action') === 'request') {
-    requestPasswordReset(ctx, (form.get('email') ?? '').slice(0, 254), koa.ip || null);
+    await requestPasswordReset(ctx, (form.get('email') ?? '').slice(0, 254), koa.ip || null);
     page(
       200,
       'Check your email',
@@ -116,7 +116,7 @@ export async function handleResetPasswordPage(ctx: PortalContext, koa: Koa.Conte
 
   const token = form.get('token') ?? '';
   const password = form.get('password') ?? '';
-  const user = findResetUser(ctx, token);
+  const user = await findResetUser(ctx, token);
   if (!user) {
     page(410, 'Link expired', expiredNotice());
     return;

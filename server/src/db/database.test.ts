@@ -1,22 +1,37 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DatabaseVersionError, listMigrations, openDatabase } from './database.ts';
+import {
+  type Database,
+  DatabaseVersionError,
+  listMigrations,
+  MIGRATIONS_DIR,
+  openDatabase,
+  POSTGRES_MIGRATIONS_DIR,
+} from './database.ts';
 
 function tempFile(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'portal-db-')), 'portal.sqlite');
 }
 
-describe('openDatabase', () => {
-  it('C9: applies every migration to an empty database, in order, once', () => {
-    const file = tempFile();
-    const db = openDatabase(file);
-    const applied = db.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all();
+async function value(db: Database, text: string): Promise<unknown> {
+  const row = (await sql.raw<Record<string, unknown>>(text).execute(db.kysely)).rows[0];
+  return row && Object.values(row)[0];
+}
+
+describe('openDatabase (SQLite)', () => {
+  it('C9: applies every migration to an empty database, in order, once', async () => {
+    const db = await openDatabase(tempFile());
+    const applied = (
+      await sql<{ name: string }>`SELECT name FROM schema_migrations ORDER BY name`.execute(db.kysely)
+    ).rows.map((row) => row.name);
     expect(applied).toEqual(listMigrations());
     expect(applied[0]).toBe('001-initial.sql');
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.dialect).toBe('sqlite');
+    expect(await value(db, 'PRAGMA journal_mode')).toBe('wal');
+    expect(await value(db, 'PRAGMA foreign_keys')).toBe(1);
     for (const table of [
       'users',
       'apps',
@@ -26,60 +41,86 @@ describe('openDatabase', () => {
       'audit_log',
       'launch_tickets',
       'oidc_store',
+      'provider_keys',
     ]) {
-      expect(
-        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?").get(table),
-      ).toBeTruthy();
+      const found =
+        await sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${table}`.execute(db.kysely);
+      expect(found.rows).toHaveLength(1);
     }
-    db.close();
+    await db.close();
   });
 
-  it('C9: re-opening is idempotent and keeps data', () => {
+  it('C9: re-opening is idempotent and keeps data', async () => {
     const file = tempFile();
-    const first = openDatabase(file);
-    first
-      .prepare(
-        "INSERT INTO users (id, email, created_at, display_name) VALUES ('u1', 'a@example.com', 1, 'A')",
-      )
-      .run();
-    first.close();
-    const second = openDatabase(file);
-    expect(second.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(
-      listMigrations().length,
+    const first = await openDatabase(file);
+    await sql`INSERT INTO users (id, email, created_at, display_name) VALUES ('u1', 'a@example.com', 1, 'A')`.execute(
+      first.kysely,
     );
-    expect(second.prepare('SELECT email FROM users').pluck().get()).toBe('a@example.com');
-    second.close();
+    await first.close();
+    const second = await openDatabase(file);
+    expect(await value(second, 'SELECT COUNT(*) FROM schema_migrations')).toBe(listMigrations().length);
+    expect(await value(second, 'SELECT email FROM users')).toBe('a@example.com');
+    await second.close();
   });
 
-  it('C9: applies a new migration on top of the previous schema without touching old ones', () => {
+  it('C9: applies a new migration on top of the previous schema without touching old ones', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-mig-'));
     fs.writeFileSync(path.join(dir, '001-a.sql'), 'CREATE TABLE a (x INTEGER);');
     const file = tempFile();
-    openDatabase(file, { migrationsDir: dir }).close();
+    await (await openDatabase(file, { migrationsDir: dir })).close();
     fs.writeFileSync(path.join(dir, '002-b.sql'), 'CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (1);');
-    const db = openDatabase(file, { migrationsDir: dir });
-    expect(db.prepare('SELECT COUNT(*) FROM a').pluck().get()).toBe(1);
-    db.close();
+    const db = await openDatabase(file, { migrationsDir: dir });
+    expect(await value(db, 'SELECT COUNT(*) FROM a')).toBe(1);
+    await db.close();
   });
 
-  it('refuses a database migrated by a newer portal', () => {
+  it('refuses a database migrated by a newer portal', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-mig-'));
     fs.writeFileSync(path.join(dir, '001-a.sql'), 'CREATE TABLE a (x INTEGER);');
     const file = tempFile();
-    const db = openDatabase(file, { migrationsDir: dir });
-    db.prepare("INSERT INTO schema_migrations VALUES ('999-future.sql', 0)").run();
-    db.close();
-    expect(() => openDatabase(file, { migrationsDir: dir })).toThrow(DatabaseVersionError);
+    const db = await openDatabase(file, { migrationsDir: dir });
+    await sql`INSERT INTO schema_migrations VALUES ('999-future.sql', 0)`.execute(db.kysely);
+    await db.close();
+    await expect(openDatabase(file, { migrationsDir: dir })).rejects.toThrow(DatabaseVersionError);
   });
 
-  it('rolls back a failing migration as a whole', () => {
+  it('rolls back a failing migration as a whole', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-mig-'));
     fs.writeFileSync(path.join(dir, '001-a.sql'), 'CREATE TABLE a (x INTEGER); CREATE TABLE a (x INTEGER);');
     const file = tempFile();
-    expect(() => openDatabase(file, { migrationsDir: dir })).toThrow();
+    await expect(openDatabase(file, { migrationsDir: dir })).rejects.toThrow();
     fs.writeFileSync(path.join(dir, '001-a.sql'), 'CREATE TABLE a (x INTEGER);');
-    const db = openDatabase(file, { migrationsDir: dir });
-    expect(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(1);
-    db.close();
+    const db = await openDatabase(file, { migrationsDir: dir });
+    expect(await value(db, 'SELECT COUNT(*) FROM schema_migrations')).toBe(1);
+    await db.close();
+  });
+
+  it('a transaction commits together or not at all; repository calls inside it join it', async () => {
+    const db = await openDatabase(':memory:');
+    const insert = (id: string) =>
+      sql`INSERT INTO users (id, email, created_at, display_name) VALUES (${id}, ${`${id}@example.com`}, 1, 'X')`.execute(
+        db.executor(),
+      );
+    await expect(
+      db.transaction(async () => {
+        await insert('u1');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await db.transaction(async () => {
+      await insert('u2');
+      await db.transaction(() => insert('u3'));
+    });
+    expect(await value(db, 'SELECT COUNT(*) FROM users')).toBe(2);
+    await db.close();
+  });
+});
+
+describe('migrations on both databases', () => {
+  it('C9: every SQLite migration has a PostgreSQL twin of the same name, and no twin is orphaned', () => {
+    expect(listMigrations(POSTGRES_MIGRATIONS_DIR)).toEqual(listMigrations(MIGRATIONS_DIR));
+    for (const name of listMigrations(POSTGRES_MIGRATIONS_DIR)) {
+      expect(fs.readFileSync(path.join(POSTGRES_MIGRATIONS_DIR, name), 'utf8').trim()).not.toBe('');
+    }
   });
 });

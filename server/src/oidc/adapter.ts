@@ -1,5 +1,5 @@
 /**
- * oidc-provider adapter over SQLite (C9): one class instance per model name,
+ * oidc-provider adapter over the portal database, SQLite or PostgreSQL (C9): one class instance per model name,
  * backed by repo/oidc-store.ts. `Client` lookups are answered from the `apps`
  * table, so an app added with the CLI becomes a relying party without a
  * restart.
@@ -13,20 +13,20 @@ import { clientMetadataForApp } from './clients.ts';
 
 /** The adapter class oidc-provider instantiates per model (`new Adapter(name)`). */
 export function createAdapterFactory(store: OidcStoreRepo, apps: AppsRepo) {
-  return class SqliteAdapter implements Adapter {
+  return class DatabaseAdapter implements Adapter {
     constructor(readonly name: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? Date.now() + expiresIn * 1000 : null;
-      store.upsert(this.name, id, payload as Record<string, unknown>, expiresAt);
+      await store.upsert(this.name, id, payload as Record<string, unknown>, expiresAt);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.name === 'Client') {
-        const app = apps.findByClientId(id);
+        const app = await apps.findByClientId(id);
         return app ? (clientMetadataForApp(app) as AdapterPayload) : undefined;
       }
-      const stored = store.find(this.name, id);
+      const stored = await store.find(this.name, id);
       if (!stored) return undefined;
       return {
         ...(stored.payload as AdapterPayload),
@@ -35,23 +35,23 @@ export function createAdapterFactory(store: OidcStoreRepo, apps: AppsRepo) {
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return store.findByUserCode(this.name, userCode)?.payload as AdapterPayload | undefined;
+      return (await store.findByUserCode(this.name, userCode))?.payload as AdapterPayload | undefined;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return store.findByUid(this.name, uid)?.payload as AdapterPayload | undefined;
+      return (await store.findByUid(this.name, uid))?.payload as AdapterPayload | undefined;
     }
 
     async consume(id: string): Promise<void> {
-      store.consume(this.name, id);
+      await store.consume(this.name, id);
     }
 
     async destroy(id: string): Promise<void> {
-      store.destroy(this.name, id);
+      await store.destroy(this.name, id);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      store.revokeByGrantId(grantId);
+      await store.revokeByGrantId(grantId);
     }
   };
 }

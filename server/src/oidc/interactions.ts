@@ -77,8 +77,8 @@ function sameToken(a: string, b: string): boolean {
 export function mountInteractions(ctx: PortalContext): void {
   const { provider, repos, config } = ctx;
 
-  const loadProgress = (uid: string): InteractionProgress =>
-    repos.interactionProgress.get(uid, ctx.clock()) ?? {
+  const loadProgress = async (uid: string): Promise<InteractionProgress> =>
+    (await repos.interactionProgress.get(uid, ctx.clock())) ?? {
       uid,
       csrf: randomBytes(24).toString('base64url'),
       email: null,
@@ -88,19 +88,19 @@ export function mountInteractions(ctx: PortalContext): void {
       expiresAt: ctx.clock() + config.lifetimes.interaction * 1000,
     };
 
-  const activeUser = (id: string | null | undefined): UserRecord | undefined => {
-    const user = id ? repos.users.findById(id) : undefined;
+  const activeUser = async (id: string | null | undefined): Promise<UserRecord | undefined> => {
+    const user = id ? await repos.users.findById(id) : undefined;
     return user && !user.disabled ? user : undefined;
   };
 
   /** The app a request is about (for "Verify it's you to open Payroll"). */
-  const appNameFor = (details: Details, userId?: string | null): string | undefined => {
+  const appNameFor = async (details: Details, userId?: string | null): Promise<string | undefined> => {
     const launchApp = details.params[LAUNCH_APP_PARAM];
-    if (typeof launchApp === 'string' && userId && repos.apps.isAssigned(launchApp, userId)) {
-      return repos.apps.findById(launchApp)?.name;
+    if (typeof launchApp === 'string' && userId && (await repos.apps.isAssigned(launchApp, userId))) {
+      return (await repos.apps.findById(launchApp))?.name;
     }
     const clientId = details.params.client_id;
-    return typeof clientId === 'string' ? repos.apps.findByClientId(clientId)?.name : undefined;
+    return typeof clientId === 'string' ? (await repos.apps.findByClientId(clientId))?.name : undefined;
   };
 
   const mfaRequested = (details: Details) =>
@@ -111,17 +111,17 @@ export function mountInteractions(ctx: PortalContext): void {
    * authenticator (B7; unless the admin turned `mfaAtSignIn` off) or must have one, and
    * when the request asks for MFA (a user without a factor then sets one up).
    */
-  const needsSecondFactor = (details: Details, user: UserRecord) =>
-    (ctx.config.mfaAtSignIn && hasActiveTotp(ctx, user.id)) ||
+  const needsSecondFactor = async (details: Details, user: UserRecord) =>
+    (ctx.config.mfaAtSignIn && (await hasActiveTotp(ctx, user.id))) ||
     mustHaveMfa(ctx, user) ||
     mfaRequested(details);
 
   /** A still-valid session whose user only needs to prove something more (step-up or re-auth). */
-  const sessionUserFor = (details: Details): UserRecord | undefined => {
+  const sessionUserFor = async (details: Details): Promise<UserRecord | undefined> => {
     const reasons = details.prompt.reasons;
     if (reasons.some((r) => ['no_session', 'id_token_hint', 'claims_id_token_sub_value'].includes(r)))
       return undefined;
-    const user = activeUser(details.session?.accountId);
+    const user = await activeUser(details.session?.accountId);
     const hint = details.params.login_hint;
     if (user && typeof hint === 'string' && hint && hint.toLowerCase() !== user.email.toLowerCase())
       return undefined;
@@ -129,7 +129,7 @@ export function mountInteractions(ctx: PortalContext): void {
   };
 
   const finish = async (koa: KoaContext, details: Details, result: InteractionResults) => {
-    repos.interactionProgress.delete(details.uid);
+    await repos.interactionProgress.delete(details.uid);
     const returnTo = await provider.interactionResult(koa.req, koa.res, result, {
       mergeWithLastSubmission: false,
     });
@@ -139,8 +139,8 @@ export function mountInteractions(ctx: PortalContext): void {
 
   const finishLogin = async (koa: KoaContext, details: Details, user: UserRecord, withMfa: boolean) => {
     const stepUp = details.session?.accountId === user.id;
-    clearAccountFailures(ctx, user.email);
-    ctx.audit(withMfa && stepUp ? 'step_up.succeeded' : 'sign_in.succeeded', {
+    await clearAccountFailures(ctx, user.email);
+    await ctx.audit(withMfa && stepUp ? 'step_up.succeeded' : 'sign_in.succeeded', {
       userId: user.id,
       email: user.email,
       ip: koa.ip,
@@ -167,7 +167,7 @@ export function mountInteractions(ctx: PortalContext): void {
   ) => {
     const base = `/interaction/${details.uid}`;
     const page = { base, csrf: progress.csrf, error, texts };
-    const sessionUser = sessionUserFor(details);
+    const sessionUser = await sessionUserFor(details);
 
     // Step-up / re-authentication of a still-valid session: never ask for the
     // email again, and for step-up (RFC 9470) only the second factor. An
@@ -177,22 +177,22 @@ export function mountInteractions(ctx: PortalContext): void {
       progress.email = sessionUser.email;
       // The session already proved the password: go straight to the second factor (or,
       // for a user without one, to setting one up).
-      if (!fullReauth && needsSecondFactor(details, sessionUser)) {
+      if (!fullReauth && (await needsSecondFactor(details, sessionUser))) {
         progress.userId = sessionUser.id;
         progress.passwordVerified = true;
       }
-      repos.interactionProgress.save(progress);
+      await repos.interactionProgress.save(progress);
     }
 
-    const user = activeUser(progress.userId);
+    const user = await activeUser(progress.userId);
     if (user && progress.passwordVerified) {
-      if (hasActiveTotp(ctx, user.id) && !progress.secondFactorVerified) {
+      if ((await hasActiveTotp(ctx, user.id)) && !progress.secondFactorVerified) {
         return sendPage(
           koa,
           secondFactorPage({
             ...page,
             action: `${base}/second-factor`,
-            appName: appNameFor(details, user.id),
+            appName: await appNameFor(details, user.id),
             stepUp: !!sessionUser,
             email: progress.email ?? undefined,
           }),
@@ -227,7 +227,7 @@ export function mountInteractions(ctx: PortalContext): void {
         ...page,
         action: `${base}/email`,
         email: typeof hint === 'string' ? hint : undefined,
-        appName: appNameFor(details),
+        appName: await appNameFor(details),
       }),
       error ? 400 : 200,
     );
@@ -245,7 +245,7 @@ export function mountInteractions(ctx: PortalContext): void {
       progress.userId = null;
       progress.passwordVerified = false;
       progress.secondFactorVerified = false;
-      repos.interactionProgress.save(progress);
+      await repos.interactionProgress.save(progress);
       koa.status = 303;
       koa.redirect(`/interaction/${details.uid}`);
     },
@@ -255,7 +255,7 @@ export function mountInteractions(ctx: PortalContext): void {
       progress.userId = null;
       progress.passwordVerified = false;
       progress.secondFactorVerified = false;
-      repos.interactionProgress.save(progress);
+      await repos.interactionProgress.save(progress);
       koa.status = 303;
       koa.redirect(`/interaction/${details.uid}`);
     },
@@ -267,21 +267,21 @@ export function mountInteractions(ctx: PortalContext): void {
       const email = progress.email;
       const password = form.get('password') ?? '';
       const subjects = [accountSubject(email), addressSubject(koa.ip)];
-      const user = activeUser(repos.users.findByEmail(email)?.id);
+      const user = await activeUser((await repos.users.findByEmail(email))?.id);
       // Same argon2 work whatever the account's state (B9/B18 timing).
       const passwordOk =
         password.length <= 1024 && user?.passwordHash
           ? await verifyPassword(user.passwordHash, password)
           : await verifyAgainstDummy(password.slice(0, 1024));
-      const lock = checkLock(ctx, subjects);
+      const lock = await checkLock(ctx, subjects);
       if (lock.locked) {
-        if (!passwordOk) recordFailure(ctx, subjects);
-        ctx.audit('sign_in.locked', { email, userId: user?.id, ip: koa.ip });
+        if (!passwordOk) await recordFailure(ctx, subjects);
+        await ctx.audit('sign_in.locked', { email, userId: user?.id, ip: koa.ip });
         return reshow(request, messages.locked);
       }
       if (!passwordOk || !user) {
-        const lockedNow = recordFailure(ctx, subjects);
-        ctx.audit(lockedNow ? 'sign_in.locked' : 'sign_in.failed', {
+        const lockedNow = await recordFailure(ctx, subjects);
+        await ctx.audit(lockedNow ? 'sign_in.locked' : 'sign_in.failed', {
           email,
           userId: user?.id,
           ip: koa.ip,
@@ -289,10 +289,10 @@ export function mountInteractions(ctx: PortalContext): void {
         });
         return reshow(request, lockedNow ? messages.locked : messages.badCredentials);
       }
-      if (!needsSecondFactor(details, user)) return finishLogin(koa, details, user, false);
+      if (!(await needsSecondFactor(details, user))) return finishLogin(koa, details, user, false);
       progress.userId = user.id;
       progress.passwordVerified = true;
-      repos.interactionProgress.save(progress);
+      await repos.interactionProgress.save(progress);
       koa.status = 303;
       koa.redirect(`/interaction/${details.uid}`);
     },
@@ -300,17 +300,17 @@ export function mountInteractions(ctx: PortalContext): void {
     async 'second-factor'(request) {
       const { koa, details, progress, form } = request;
       const { messages } = request.texts.t;
-      const user = activeUser(progress.userId);
-      if (!user || !progress.passwordVerified || !hasActiveTotp(ctx, user.id)) return reshow(request);
+      const user = await activeUser(progress.userId);
+      if (!user || !progress.passwordVerified || !(await hasActiveTotp(ctx, user.id))) return reshow(request);
       const subjects = [accountSubject(user.email), addressSubject(koa.ip)];
-      if (checkLock(ctx, subjects).locked) {
-        ctx.audit('sign_in.locked', { email: user.email, userId: user.id, ip: koa.ip, factor: 'totp' });
+      if ((await checkLock(ctx, subjects)).locked) {
+        await ctx.audit('sign_in.locked', { email: user.email, userId: user.id, ip: koa.ip, factor: 'totp' });
         return reshow(request, messages.locked);
       }
-      const method = verifySecondFactorMethod(ctx, user.id, form.get('code') ?? '');
+      const method = await verifySecondFactorMethod(ctx, user.id, form.get('code') ?? '');
       if (!method) {
-        const lockedNow = recordFailure(ctx, subjects);
-        ctx.audit(lockedNow ? 'sign_in.locked' : 'sign_in.mfa_failed', {
+        const lockedNow = await recordFailure(ctx, subjects);
+        await ctx.audit(lockedNow ? 'sign_in.locked' : 'sign_in.mfa_failed', {
           email: user.email,
           userId: user.id,
           ip: koa.ip,
@@ -336,7 +336,7 @@ export function mountInteractions(ctx: PortalContext): void {
   };
 
   provider.use(async (koa, next) => {
-    if (servePortalPage(ctx, koa)) return;
+    if (await servePortalPage(ctx, koa)) return;
     const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/([a-z-]+))?$/.exec(koa.path);
     if (!match) return next();
     const [, uid, step] = match;
@@ -354,8 +354,8 @@ export function mountInteractions(ctx: PortalContext): void {
 
     if (koa.method === 'GET' && !step) {
       if (details.prompt.name === 'consent') return autoConsent(provider, koa, details);
-      const progress = loadProgress(details.uid);
-      repos.interactionProgress.save(progress);
+      const progress = await loadProgress(details.uid);
+      await repos.interactionProgress.save(progress);
       return show(koa, details, progress, texts);
     }
 
@@ -365,7 +365,7 @@ export function mountInteractions(ctx: PortalContext): void {
       return;
     }
     const form = await readFormBody(koa.req, 16 * 1024);
-    const progress = repos.interactionProgress.get(details.uid, ctx.clock());
+    const progress = await repos.interactionProgress.get(details.uid, ctx.clock());
     if (!progress || !sameToken(form.get('csrf') ?? '', progress.csrf)) {
       return sendPage(koa, errorPage(texts.t.errors.formExpiredTitle, texts.t.messages.badForm, texts), 403);
     }

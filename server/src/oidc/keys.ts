@@ -1,7 +1,8 @@
 /**
  * Signing keys (JWKS) and cookie-signing keys, generated on first start and
- * kept in `<dataDir>/keys.json` (mode 0600), so tokens and cookies stay valid
- * across restarts (C9).
+ * kept in the database (`provider_keys`), so tokens and cookies stay valid
+ * across restarts (C9) and every node of a portal signs and verifies alike.
+ * A `<dataDir>/keys.json` left by an older portal is imported once.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7517 RFC 7517 (JWK)
  */
@@ -9,8 +10,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose';
+import type { Database } from '../db/database.ts';
+import { findKeySet, insertKeySetIfAbsent } from '../repo/provider-keys.ts';
 
-/** Contents of `<dataDir>/keys.json`. */
+/** Name of the portal's key set in `provider_keys`. */
+const KEY_SET = 'portal';
+
+/** The portal's keys (the JSON stored in `provider_keys`, and in an older portal's `keys.json`). */
 export interface PortalKeys {
   /** Private signing keys, for oidc-provider's `jwks`. */
   jwks: { keys: JWK[] };
@@ -24,21 +30,25 @@ async function generateSigningKey(alg: 'RS256' | 'ES256'): Promise<JWK> {
   return { ...jwk, alg, use: 'sig', kid: await calculateJwkThumbprint(jwk) };
 }
 
-/** Loads the keys from the data folder, creating them the first time. */
-export async function loadOrCreateKeys(dataDir: string): Promise<PortalKeys> {
+/**
+ * Loads the keys from the database, creating them the first time (or
+ * importing `<dataDir>/keys.json` from an older portal).
+ */
+export async function loadOrCreateKeys(db: Database, dataDir: string): Promise<PortalKeys> {
+  const stored = await findKeySet(db, KEY_SET);
+  if (stored) return JSON.parse(stored) as PortalKeys;
   const file = path.join(dataDir, 'keys.json');
-  if (fs.existsSync(file)) {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as PortalKeys;
-  }
-  // RS256 first: it is the provider's default ID token algorithm and the one
-  // every relying party supports; ES256 is offered alongside.
-  const keys: PortalKeys = {
-    jwks: { keys: [await generateSigningKey('RS256'), await generateSigningKey('ES256')] },
-    cookieKeys: [randomBytes(32).toString('base64url')],
-  };
-  fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
-  return keys;
+  const keys: PortalKeys = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as PortalKeys)
+    : {
+        // RS256 first: it is the provider's default ID token algorithm and the one
+        // every relying party supports; ES256 is offered alongside.
+        jwks: { keys: [await generateSigningKey('RS256'), await generateSigningKey('ES256')] },
+        cookieKeys: [randomBytes(32).toString('base64url')],
+      };
+  await insertKeySetIfAbsent(db, KEY_SET, JSON.stringify(keys), Date.now());
+  // Another node may have stored its keys first: everyone uses what the database holds.
+  return JSON.parse((await findKeySet(db, KEY_SET)) as string) as PortalKeys;
 }
 
 /** The public half of the signing keys (what `/jwks` publishes). */

@@ -31,13 +31,13 @@ import { type Details, type KoaContext, type StepRequest, sendPage } from './int
 /** What the enrolment steps need from the interaction module. */
 export interface EnrolmentHooks {
   /** The signed-in-so-far user of this interaction, when still active. */
-  user(request: StepRequest): UserRecord | undefined;
+  user(request: StepRequest): Promise<UserRecord | undefined>;
   /** Re-renders wherever the interaction stands (with an optional error). */
   show(request: StepRequest, error?: string): Promise<void>;
   /** Completes the login with MFA. */
   finishWithMfa(request: StepRequest, user: UserRecord): Promise<void>;
   /** The app the request is about, for the wording. */
-  appName(details: Details, userId: string): string | undefined;
+  appName(details: Details, userId: string): Promise<string | undefined>;
 }
 
 /** The QR code of an `otpauth://` URI as an SVG `data:` URL. */
@@ -58,8 +58,9 @@ export async function showEnrolment(
   if (secondFactorVerified) {
     return sendPage(koa, enrolmentDonePage({ action: `${base}/enrolment-done`, csrf, texts }));
   }
-  const pending = pendingTotpEnrollment(ctx, user.id);
+  const pending = await pendingTotpEnrollment(ctx, user.id);
   const reason: EnrolmentReason = mustHaveMfa(ctx, user) ? 'required' : 'step-up';
+  const appName = await hooks.appName(view.details, user.id);
   sendPage(
     koa,
     enrolmentPage({
@@ -68,8 +69,8 @@ export async function showEnrolment(
       csrf,
       texts,
       error: view.error,
-      reason: reason === 'step-up' && hooks.appName(view.details, user.id) ? 'app' : reason,
-      appName: hooks.appName(view.details, user.id),
+      reason: reason === 'step-up' && appName ? 'app' : reason,
+      appName,
       qrDataUrl: await qrDataUrl(pending.otpauthUri),
       secret: pending.secret,
     }),
@@ -90,16 +91,21 @@ export function enrolmentSteps(
   return {
     async enrol(request) {
       const { progress, form, koa } = request;
-      const user = hooks.user(request);
-      if (!user || !progress.passwordVerified || progress.secondFactorVerified || hasActiveTotp(ctx, user.id))
+      const user = await hooks.user(request);
+      if (
+        !user ||
+        !progress.passwordVerified ||
+        progress.secondFactorVerified ||
+        (await hasActiveTotp(ctx, user.id))
+      )
         return refuse(request);
-      const confirmed = confirmTotpEnrollment(ctx, user.id, form.get('code') ?? '');
+      const confirmed = await confirmTotpEnrollment(ctx, user.id, form.get('code') ?? '');
       if (confirmed instanceof Error) {
-        ctx.audit('sign_in.mfa_enrolment_failed', { userId: user.id, email: user.email, ip: koa.ip });
+        await ctx.audit('sign_in.mfa_enrolment_failed', { userId: user.id, email: user.email, ip: koa.ip });
         return hooks.show(request, request.texts.t.messages.badEnrolCode);
       }
       progress.secondFactorVerified = true;
-      ctx.repos.interactionProgress.save(progress);
+      await ctx.repos.interactionProgress.save(progress);
       sendPage(
         koa,
         recoveryCodesPage({
@@ -112,13 +118,13 @@ export function enrolmentSteps(
     },
 
     async 'enrolment-done'(request) {
-      const user = hooks.user(request);
+      const user = await hooks.user(request);
       const { progress } = request;
       if (
         !user ||
         !progress.passwordVerified ||
         !progress.secondFactorVerified ||
-        !hasActiveTotp(ctx, user.id)
+        !(await hasActiveTotp(ctx, user.id))
       )
         return refuse(request);
       return hooks.finishWithMfa(request, user);

@@ -11,7 +11,7 @@ import { errorPage, homePage } from '../views/pages.ts';
 import { type KoaContext, sendPage } from './interaction-kit.ts';
 
 /** Answers `GET /` and `GET /launch/{ticket}`; true when it did. */
-export function servePortalPage(ctx: PortalContext, koa: KoaContext): boolean {
+export async function servePortalPage(ctx: PortalContext, koa: KoaContext): Promise<boolean> {
   if (koa.path === '/' && (koa.method === 'GET' || koa.method === 'HEAD')) {
     sendPage(
       koa,
@@ -26,7 +26,7 @@ export function servePortalPage(ctx: PortalContext, koa: KoaContext): boolean {
   // GET only: a HEAD must not use up a single-use ticket.
   const launch = koa.method === 'GET' ? /^\/launch\/([^/]+)$/.exec(koa.path) : null;
   if (!launch) return false;
-  const target = redeemLaunchTicket(ctx, launch[1] as string, koa.ip);
+  const target = await redeemLaunchTicket(ctx, launch[1] as string, koa.ip);
   if (typeof target !== 'string') {
     const texts = negotiatePage(koa);
     sendPage(koa, errorPage(texts.t.errors.linkTitle, texts.t.errors.linkText, texts), 410);

@@ -142,35 +142,43 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
   // before they set it up still opens apps that do not ask for MFA. `acr_values` is voluntary in OIDC Core; the portal
   // honours it as binding because step-up (RFC 9470) depends on it (B7).
   policy.get('login')?.checks.add(
-    new interactionPolicy.Check('mfa_required', 'multi-factor authentication is required', (oidcCtx) => {
-      const { oidc } = oidcCtx;
-      const accountId = oidc.session?.accountId;
-      if (!accountId || oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-      if (oidc.session?.acr === ACR_MFA) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-      const user = ctx.repos.users.findById(accountId);
-      const wanted =
-        requestsMfa(oidc.params as Record<string, unknown>, oidc.claims) ||
-        (user !== undefined && mustHaveMfa(ctx, user));
-      return wanted ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
-    }),
+    new interactionPolicy.Check(
+      'mfa_required',
+      'multi-factor authentication is required',
+      async (oidcCtx) => {
+        const { oidc } = oidcCtx;
+        const accountId = oidc.session?.accountId;
+        if (!accountId || oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        if (oidc.session?.acr === ACR_MFA) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        const user = await ctx.repos.users.findById(accountId);
+        const wanted =
+          requestsMfa(oidc.params as Record<string, unknown>, oidc.claims) ||
+          (user !== undefined && mustHaveMfa(ctx, user));
+        return wanted ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      },
+    ),
   );
 
   // A launch for one person must not silently sign in whoever else holds the
   // browser's portal session: a `login_hint` naming another account asks to
   // sign in again (OIDC Core §3.1.2.1 login_hint; B14).
   policy.get('login')?.checks.add(
-    new interactionPolicy.Check('login_hint_mismatch', 'the login hint names another account', (oidcCtx) => {
-      const { oidc } = oidcCtx;
-      const hint = oidc.params?.login_hint;
-      const accountId = oidc.session?.accountId;
-      if (typeof hint !== 'string' || !hint || !accountId || oidc.result?.login) {
-        return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-      }
-      const email = ctx.repos.users.findById(accountId)?.email;
-      return email && email.toLowerCase() === hint.trim().toLowerCase()
-        ? interactionPolicy.Check.NO_NEED_TO_PROMPT
-        : interactionPolicy.Check.REQUEST_PROMPT;
-    }),
+    new interactionPolicy.Check(
+      'login_hint_mismatch',
+      'the login hint names another account',
+      async (oidcCtx) => {
+        const { oidc } = oidcCtx;
+        const hint = oidc.params?.login_hint;
+        const accountId = oidc.session?.accountId;
+        if (typeof hint !== 'string' || !hint || !accountId || oidc.result?.login) {
+          return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        }
+        const email = (await ctx.repos.users.findById(accountId))?.email;
+        return email && email.toLowerCase() === hint.trim().toLowerCase()
+          ? interactionPolicy.Check.NO_NEED_TO_PROMPT
+          : interactionPolicy.Check.REQUEST_PROMPT;
+      },
+    ),
   );
 
   const configuration: Configuration = {
@@ -186,7 +194,7 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
       short: { httpOnly: true, sameSite: 'lax', signed: true },
     },
     async findAccount(_ctx, sub) {
-      const user = ctx.repos.users.findById(sub);
+      const user = await ctx.repos.users.findById(sub);
       // A disabled account is "not found": its refresh tokens and sessions stop working (B4, B13).
       if (!user || user.disabled) return undefined;
       return {

@@ -24,9 +24,8 @@ interface StoredSessionPayload {
   authorizations?: Record<string, { grantId?: string; sid?: string }>;
 }
 
-function liveSessions(ctx: SessionsContext, userId: string) {
-  return ctx.repos.oidcStore
-    .listSessions(userId)
+async function liveSessions(ctx: SessionsContext, userId: string) {
+  return (await ctx.repos.oidcStore.listSessions(userId))
     .map((stored) => ({ id: stored.id, payload: stored.payload as StoredSessionPayload }))
     .filter((s) => typeof s.payload.uid === 'string');
 }
@@ -40,10 +39,10 @@ export async function listUserSessions(
   userId: string,
   currentSessionId?: string,
 ): Promise<PortalSession[]> {
-  return liveSessions(ctx, userId)
-    .map(({ payload }) => {
+  const sessions = await Promise.all(
+    (await liveSessions(ctx, userId)).map(async ({ payload }) => {
       const uid = payload.uid as string;
-      const meta = ctx.repos.sessionMeta.get(uid);
+      const meta = await ctx.repos.sessionMeta.get(uid);
       const loginMs = (payload.loginTs ?? 0) * 1000;
       const device = describeDevice(meta?.userAgent);
       return {
@@ -55,8 +54,9 @@ export async function listUserSessions(
         lastSeenAt: new Date(Math.max(meta?.lastSeenAt ?? 0, loginMs)).toISOString(),
         current: uid === currentSessionId,
       };
-    })
-    .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
+    }),
+  );
+  return sessions.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
 }
 
 /** Ends one of the user's sessions (and revokes what it authorised). Returns false if it was not theirs or not live. */
@@ -66,14 +66,14 @@ export async function endUserSession(
   sessionId: string,
   reason = 'ended_by_user_or_admin',
 ): Promise<boolean> {
-  const session = liveSessions(ctx, userId).find((s) => s.payload.uid === sessionId);
+  const session = (await liveSessions(ctx, userId)).find((s) => s.payload.uid === sessionId);
   if (!session) return false;
   for (const authorization of Object.values(session.payload.authorizations ?? {})) {
-    if (authorization.grantId) ctx.repos.oidcStore.revokeByGrantId(authorization.grantId);
+    if (authorization.grantId) await ctx.repos.oidcStore.revokeByGrantId(authorization.grantId);
   }
-  ctx.repos.oidcStore.destroy('Session', session.id);
-  ctx.repos.sessionMeta.delete(sessionId);
-  ctx.audit('sign_out', { userId, sessionId, reason });
+  await ctx.repos.oidcStore.destroy('Session', session.id);
+  await ctx.repos.sessionMeta.delete(sessionId);
+  await ctx.audit('sign_out', { userId, sessionId, reason });
   return true;
 }
 
@@ -84,7 +84,7 @@ export async function endUserSessions(
   options: { except?: string } = {},
 ): Promise<number> {
   let ended = 0;
-  for (const session of liveSessions(ctx, userId)) {
+  for (const session of await liveSessions(ctx, userId)) {
     if (session.payload.uid === options.except) continue;
     if (await endUserSession(ctx, userId, session.payload.uid as string)) ended++;
   }
@@ -97,8 +97,8 @@ export async function endUserSessions(
  * issued under them (it checks each token's `grant_id`, api/index.ts).
  */
 export async function revokeUserGrants(ctx: SessionsContext, userId: string): Promise<number> {
-  const grants = ctx.repos.oidcStore.grantIdsOf(userId);
-  for (const grantId of grants) ctx.repos.oidcStore.revokeByGrantId(grantId);
+  const grants = await ctx.repos.oidcStore.grantIdsOf(userId);
+  for (const grantId of grants) await ctx.repos.oidcStore.revokeByGrantId(grantId);
   return grants.length;
 }
 
@@ -115,16 +115,15 @@ export async function enforceSessionLimit(
   userId: string,
   keepSessionId?: string,
 ): Promise<number> {
-  if (ctx.repos.oidcStore.countSessions(userId) <= MAX_SESSIONS_PER_USER) return 0;
-  const lastUsed = (payload: StoredSessionPayload) =>
-    Math.max(
-      ctx.repos.sessionMeta.get(payload.uid as string)?.lastSeenAt ?? 0,
-      (payload.loginTs ?? 0) * 1000,
-    );
-  const sessions = liveSessions(ctx, userId);
-  const others = sessions
-    .filter((s) => s.payload.uid !== keepSessionId)
-    .sort((a, b) => lastUsed(a.payload) - lastUsed(b.payload));
+  if ((await ctx.repos.oidcStore.countSessions(userId)) <= MAX_SESSIONS_PER_USER) return 0;
+  const sessions = await liveSessions(ctx, userId);
+  const lastUsed = new Map<string, number>();
+  for (const { payload } of sessions) {
+    const seen = (await ctx.repos.sessionMeta.get(payload.uid as string))?.lastSeenAt ?? 0;
+    lastUsed.set(payload.uid as string, Math.max(seen, (payload.loginTs ?? 0) * 1000));
+  }
+  const used = (s: { payload: StoredSessionPayload }) => lastUsed.get(s.payload.uid as string) ?? 0;
+  const others = sessions.filter((s) => s.payload.uid !== keepSessionId).sort((a, b) => used(a) - used(b));
   let ended = 0;
   for (const session of others.slice(0, Math.max(0, sessions.length - MAX_SESSIONS_PER_USER))) {
     if (await endUserSession(ctx, userId, session.payload.uid as string, 'session_limit')) ended++;

@@ -2,7 +2,8 @@
  * Apps (SSO applications, each an OIDC relying party) and who is assigned
  * to them. SQL only here.
  */
-import type { Database } from '../db/database.ts';
+import { sql } from 'kysely';
+import { all, type Database, first, run } from '../db/database.ts';
 
 /** An SSO app as the services see it (camelCase over the `apps` row). */
 export interface AppRecord {
@@ -74,73 +75,69 @@ export type AppsRepo = ReturnType<typeof createAppsRepo>;
 
 /** Repository over `apps` and `app_assignments`. */
 export function createAppsRepo(db: Database, clock: () => number) {
-  return {
-    findById(id: string): AppRecord | undefined {
-      const row = db.prepare<[string], AppRow>('SELECT * FROM apps WHERE id = ?').get(id);
+  const repo = {
+    async findById(id: string): Promise<AppRecord | undefined> {
+      const row = await first(db, sql<AppRow>`SELECT * FROM apps WHERE id = ${id}`);
       return row && toRecord(row);
     },
-    findByClientId(clientId: string): AppRecord | undefined {
-      const row = db.prepare<[string], AppRow>('SELECT * FROM apps WHERE client_id = ?').get(clientId);
+    async findByClientId(clientId: string): Promise<AppRecord | undefined> {
+      const row = await first(db, sql<AppRow>`SELECT * FROM apps WHERE client_id = ${clientId}`);
       return row && toRecord(row);
     },
-    list(): AppRecord[] {
-      return db.prepare<[], AppRow>('SELECT * FROM apps ORDER BY name').all().map(toRecord);
+    async list(): Promise<AppRecord[]> {
+      return (await all(db, sql<AppRow>`SELECT * FROM apps ORDER BY name`)).map(toRecord);
     },
     /** Apps assigned to a user, by name. */
-    listForUser(userId: string): AppRecord[] {
-      return db
-        .prepare<[string], AppRow>(
-          `SELECT apps.* FROM apps JOIN app_assignments a ON a.app_id = apps.id
-           WHERE a.user_id = ? ORDER BY apps.name`,
-        )
-        .all(userId)
-        .map(toRecord);
-    },
-    isAssigned(appId: string, userId: string): boolean {
-      return (
-        db.prepare('SELECT 1 FROM app_assignments WHERE app_id = ? AND user_id = ?').get(appId, userId) !==
-        undefined
+    async listForUser(userId: string): Promise<AppRecord[]> {
+      const rows = await all(
+        db,
+        sql<AppRow>`SELECT apps.* FROM apps JOIN app_assignments a ON a.app_id = apps.id
+                    WHERE a.user_id = ${userId} ORDER BY apps.name`,
       );
+      return rows.map(toRecord);
+    },
+    async isAssigned(appId: string, userId: string): Promise<boolean> {
+      const row = await first(
+        db,
+        sql`SELECT 1 AS one FROM app_assignments WHERE app_id = ${appId} AND user_id = ${userId}`,
+      );
+      return row !== undefined;
     },
     /** Inserts or replaces an app by id (used by the CLI and seed; keeps assignments). */
-    upsert(app: NewApp): AppRecord {
-      db.prepare(
-        `INSERT INTO apps (id, name, description, icon_url, category, requires_mfa, mfa_max_age_seconds,
-           client_id, client_secret, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
-           target_link_uris, details_url, created_at)
-         VALUES (@id, @name, @description, @iconUrl, @category, @requiresMfa, @mfaMaxAgeSeconds,
-           @clientId, @clientSecret, @redirectUris, @postLogoutRedirectUris, @initiateLoginUri,
-           @targetLinkUris, @detailsUrl, @createdAt)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-           icon_url = excluded.icon_url, category = excluded.category, requires_mfa = excluded.requires_mfa,
-           mfa_max_age_seconds = excluded.mfa_max_age_seconds, client_id = excluded.client_id,
-           client_secret = excluded.client_secret, redirect_uris = excluded.redirect_uris,
-           post_logout_redirect_uris = excluded.post_logout_redirect_uris,
-           initiate_login_uri = excluded.initiate_login_uri, target_link_uris = excluded.target_link_uris,
-           details_url = excluded.details_url`,
-      ).run({
-        ...app,
-        requiresMfa: app.requiresMfa ? 1 : 0,
-        redirectUris: JSON.stringify(app.redirectUris),
-        postLogoutRedirectUris: JSON.stringify(app.postLogoutRedirectUris),
-        targetLinkUris: JSON.stringify(app.targetLinkUris),
-        createdAt: clock(),
-      });
-      return this.findById(app.id) as AppRecord;
+    async upsert(app: NewApp): Promise<AppRecord> {
+      await run(
+        db,
+        sql`INSERT INTO apps (id, name, description, icon_url, category, requires_mfa, mfa_max_age_seconds,
+              client_id, client_secret, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
+              target_link_uris, details_url, created_at)
+            VALUES (${app.id}, ${app.name}, ${app.description}, ${app.iconUrl}, ${app.category},
+              ${app.requiresMfa ? 1 : 0}, ${app.mfaMaxAgeSeconds}, ${app.clientId}, ${app.clientSecret},
+              ${JSON.stringify(app.redirectUris)}, ${JSON.stringify(app.postLogoutRedirectUris)},
+              ${app.initiateLoginUri}, ${JSON.stringify(app.targetLinkUris)}, ${app.detailsUrl}, ${clock()})
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
+              icon_url = excluded.icon_url, category = excluded.category, requires_mfa = excluded.requires_mfa,
+              mfa_max_age_seconds = excluded.mfa_max_age_seconds, client_id = excluded.client_id,
+              client_secret = excluded.client_secret, redirect_uris = excluded.redirect_uris,
+              post_logout_redirect_uris = excluded.post_logout_redirect_uris,
+              initiate_login_uri = excluded.initiate_login_uri, target_link_uris = excluded.target_link_uris,
+              details_url = excluded.details_url`,
+      );
+      return (await repo.findById(app.id)) as AppRecord;
     },
     /** Sets or (with null) clears an app's details link; false when no app has this id. */
-    setDetailsUrl(id: string, detailsUrl: string | null): boolean {
-      return db.prepare('UPDATE apps SET details_url = ? WHERE id = ?').run(detailsUrl, id).changes === 1;
+    async setDetailsUrl(id: string, detailsUrl: string | null): Promise<boolean> {
+      return (await run(db, sql`UPDATE apps SET details_url = ${detailsUrl} WHERE id = ${id}`)) === 1;
     },
-    assign(appId: string, userId: string): void {
-      db.prepare('INSERT OR IGNORE INTO app_assignments (app_id, user_id, created_at) VALUES (?, ?, ?)').run(
-        appId,
-        userId,
-        clock(),
+    async assign(appId: string, userId: string): Promise<void> {
+      await run(
+        db,
+        sql`INSERT INTO app_assignments (app_id, user_id, created_at) VALUES (${appId}, ${userId}, ${clock()})
+            ON CONFLICT DO NOTHING`,
       );
     },
-    unassign(appId: string, userId: string): void {
-      db.prepare('DELETE FROM app_assignments WHERE app_id = ? AND user_id = ?').run(appId, userId);
+    async unassign(appId: string, userId: string): Promise<void> {
+      await run(db, sql`DELETE FROM app_assignments WHERE app_id = ${appId} AND user_id = ${userId}`);
     },
   };
+  return repo;
 }

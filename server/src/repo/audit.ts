@@ -1,5 +1,6 @@
 /** Audit log rows (B17). SQL only here; services/audit.ts decides what may be written. */
-import type { Database } from '../db/database.ts';
+import { sql } from 'kysely';
+import { all, type Database, run } from '../db/database.ts';
 
 /** One audit entry. */
 export interface AuditRecord {
@@ -29,33 +30,25 @@ export type AuditRepo = ReturnType<typeof createAuditRepo>;
 /** Repository over `audit_log` (append and read only). */
 export function createAuditRepo(db: Database) {
   return {
-    insert(entry: Omit<AuditRecord, 'id'>): void {
-      db.prepare(
-        `INSERT INTO audit_log (at, event, user_id, email, app_id, ip, details)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        entry.at,
-        entry.event,
-        entry.userId,
-        entry.email,
-        entry.appId,
-        entry.ip,
-        JSON.stringify(entry.details),
+    async insert(entry: Omit<AuditRecord, 'id'>): Promise<void> {
+      await run(
+        db,
+        sql`INSERT INTO audit_log (at, event, user_id, email, app_id, ip, details)
+            VALUES (${entry.at}, ${entry.event}, ${entry.userId}, ${entry.email}, ${entry.appId}, ${entry.ip},
+              ${JSON.stringify(entry.details)})`,
       );
     },
     /** Newest first. */
-    list(options: { userId?: string; limit?: number } = {}): AuditRecord[] {
-      const rows = options.userId
-        ? db
-            .prepare<[string, number], AuditRow>(
-              'SELECT * FROM audit_log WHERE user_id = ? ORDER BY id DESC LIMIT ?',
-            )
-            .all(options.userId, options.limit ?? 1000)
-        : db
-            .prepare<[number], AuditRow>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?')
-            .all(options.limit ?? 1000);
+    async list(options: { userId?: string; limit?: number } = {}): Promise<AuditRecord[]> {
+      const limit = options.limit ?? 1000;
+      const rows = await all(
+        db,
+        options.userId
+          ? sql<AuditRow>`SELECT * FROM audit_log WHERE user_id = ${options.userId} ORDER BY id DESC LIMIT ${limit}`
+          : sql<AuditRow>`SELECT * FROM audit_log ORDER BY id DESC LIMIT ${limit}`,
+      );
       return rows.map((row) => ({
-        id: row.id,
+        id: Number(row.id),
         at: row.at,
         event: row.event,
         userId: row.user_id,

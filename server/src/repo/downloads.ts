@@ -1,7 +1,8 @@
 /**
  * SQL for `downloads` (migration 050): the agent builds the admin offers.
  */
-import type { Database } from '../db/database.ts';
+import { sql } from 'kysely';
+import { all, type Database, first } from '../db/database.ts';
 
 /** A stored download. Exactly one of `file_name` (served by the portal) and `url` is set. */
 export interface DownloadRow {
@@ -18,11 +19,11 @@ export interface DownloadRow {
 }
 
 /** Every download, in the admin's order. */
-export function listDownloads(db: Database): DownloadRow[] {
-  return db.prepare('SELECT * FROM downloads ORDER BY sort_order, id').all() as DownloadRow[];
+export function listDownloads(db: Database): Promise<DownloadRow[]> {
+  return all(db, sql<DownloadRow>`SELECT * FROM downloads ORDER BY sort_order, id`);
 }
 
 /** The download the portal serves as `fileName`, if any. */
-export function findDownloadByFileName(db: Database, fileName: string): DownloadRow | undefined {
-  return db.prepare('SELECT * FROM downloads WHERE file_name = ?').get(fileName) as DownloadRow | undefined;
+export function findDownloadByFileName(db: Database, fileName: string): Promise<DownloadRow | undefined> {
+  return first(db, sql<DownloadRow>`SELECT * FROM downloads WHERE file_name = ${fileName}`);
 }

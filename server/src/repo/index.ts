@@ -10,12 +10,10 @@ import { createLoginFailuresRepo } from './login-failures.ts';
 import { createMfaRepo } from './mfa.ts';
 import { createOidcStoreRepo } from './oidc-store.ts';
 import { createSessionMetaRepo } from './session-meta.ts';
-import { withStatementCache } from './statements.ts';
 import { createUsersRepo } from './users.ts';
 
-/** Builds the repositories over one database, each statement prepared once (statements.ts). */
-export function createRepos(database: Database, clock: () => number): PortalRepos {
-  const db = withStatementCache(database);
+/** Builds the repositories over one database (SQLite or PostgreSQL, db/database.ts). */
+export function createRepos(db: Database, clock: () => number): PortalRepos {
   return {
     users: createUsersRepo(db, clock),
     apps: createAppsRepo(db, clock),
@@ -32,4 +30,9 @@ export function createRepos(database: Database, clock: () => number): PortalRepo
 /** The database file inside a data folder. */
 export function databaseFile(dataDir: string): string {
   return path.join(dataDir, 'portal.sqlite');
+}
+
+/** What `openDatabase` opens for a configuration: the PostgreSQL URL when set, else the SQLite file. */
+export function databaseTarget(config: { dataDir: string; databaseUrl?: string }): string {
+  return config.databaseUrl ?? databaseFile(config.dataDir);
 }

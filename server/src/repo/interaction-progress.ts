@@ -1,5 +1,6 @@
 /** Server-side progress of sign-in interactions. SQL only here. */
-import type { Database } from '../db/database.ts';
+import { sql } from 'kysely';
+import { type Database, first, run } from '../db/database.ts';
 
 /** Where one sign-in interaction stands. */
 export interface InteractionProgress {
@@ -13,26 +14,26 @@ export interface InteractionProgress {
   expiresAt: number;
 }
 
+interface ProgressRow {
+  uid: string;
+  csrf: string;
+  email: string | null;
+  user_id: string | null;
+  password_verified: number;
+  second_factor_verified: number;
+  expires_at: number;
+}
+
 export type InteractionProgressRepo = ReturnType<typeof createInteractionProgressRepo>;
 
 /** Repository over `interaction_progress`. */
 export function createInteractionProgressRepo(db: Database) {
   return {
-    get(uid: string, now: number): InteractionProgress | undefined {
-      const row = db
-        .prepare<
-          [string, number],
-          {
-            uid: string;
-            csrf: string;
-            email: string | null;
-            user_id: string | null;
-            password_verified: number;
-            second_factor_verified: number;
-            expires_at: number;
-          }
-        >('SELECT * FROM interaction_progress WHERE uid = ? AND expires_at > ?')
-        .get(uid, now);
+    async get(uid: string, now: number): Promise<InteractionProgress | undefined> {
+      const row = await first(
+        db,
+        sql<ProgressRow>`SELECT * FROM interaction_progress WHERE uid = ${uid} AND expires_at > ${now}`,
+      );
       return (
         row && {
           uid: row.uid,
@@ -45,25 +46,23 @@ export function createInteractionProgressRepo(db: Database) {
         }
       );
     },
-    save(progress: InteractionProgress): void {
-      db.prepare(
-        `INSERT INTO interaction_progress
-           (uid, csrf, email, user_id, password_verified, second_factor_verified, expires_at)
-         VALUES (@uid, @csrf, @email, @userId, @passwordVerified, @secondFactorVerified, @expiresAt)
-         ON CONFLICT (uid) DO UPDATE SET csrf = excluded.csrf, email = excluded.email, user_id = excluded.user_id,
-           password_verified = excluded.password_verified,
-           second_factor_verified = excluded.second_factor_verified, expires_at = excluded.expires_at`,
-      ).run({
-        ...progress,
-        passwordVerified: progress.passwordVerified ? 1 : 0,
-        secondFactorVerified: progress.secondFactorVerified ? 1 : 0,
-      });
+    async save(progress: InteractionProgress): Promise<void> {
+      await run(
+        db,
+        sql`INSERT INTO interaction_progress
+              (uid, csrf, email, user_id, password_verified, second_factor_verified, expires_at)
+            VALUES (${progress.uid}, ${progress.csrf}, ${progress.email}, ${progress.userId},
+              ${progress.passwordVerified ? 1 : 0}, ${progress.secondFactorVerified ? 1 : 0}, ${progress.expiresAt})
+            ON CONFLICT (uid) DO UPDATE SET csrf = excluded.csrf, email = excluded.email,
+              user_id = excluded.user_id, password_verified = excluded.password_verified,
+              second_factor_verified = excluded.second_factor_verified, expires_at = excluded.expires_at`,
+      );
     },
-    delete(uid: string): void {
-      db.prepare('DELETE FROM interaction_progress WHERE uid = ?').run(uid);
+    async delete(uid: string): Promise<void> {
+      await run(db, sql`DELETE FROM interaction_progress WHERE uid = ${uid}`);
     },
-    purge(now: number): void {
-      db.prepare('DELETE FROM interaction_progress WHERE expires_at <= ?').run(now);
+    async purge(now: number): Promise<void> {
+      await run(db, sql`DELETE FROM interaction_progress WHERE expires_at <= ${now}`);
     },
   };
 }

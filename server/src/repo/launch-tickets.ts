@@ -1,5 +1,6 @@
 /** Launch tickets (B14). SQL only here; services/launch.ts owns the rules. */
-import type { Database } from '../db/database.ts';
+import { sql } from 'kysely';
+import { type Database, first, run } from '../db/database.ts';
 
 /** A stored launch ticket (by digest). */
 export interface LaunchTicketRecord {
@@ -11,39 +12,40 @@ export interface LaunchTicketRecord {
   expiresAt: number;
 }
 
+interface TicketRow {
+  id_hash: string;
+  user_id: string;
+  app_id: string;
+  target_link_uri: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export type LaunchTicketsRepo = ReturnType<typeof createLaunchTicketsRepo>;
 
 /** Repository over `launch_tickets`. */
 export function createLaunchTicketsRepo(db: Database) {
   return {
-    insert(ticket: LaunchTicketRecord): void {
-      db.prepare(
-        `INSERT INTO launch_tickets (id_hash, user_id, app_id, target_link_uri, created_at, expires_at)
-         VALUES (@idHash, @userId, @appId, @targetLinkUri, @createdAt, @expiresAt)`,
-      ).run(ticket);
+    async insert(ticket: LaunchTicketRecord): Promise<void> {
+      await run(
+        db,
+        sql`INSERT INTO launch_tickets (id_hash, user_id, app_id, target_link_uri, created_at, expires_at)
+            VALUES (${ticket.idHash}, ${ticket.userId}, ${ticket.appId}, ${ticket.targetLinkUri},
+              ${ticket.createdAt}, ${ticket.expiresAt})`,
+      );
     },
     /**
      * Consumes a live ticket in one guarded statement, so a replay (even a
-     * concurrent one) finds nothing. Returns the ticket, or undefined.
+     * concurrent one, through another node) finds nothing (C10). Returns the
+     * ticket, or undefined.
      */
-    consume(idHash: string, now: number): LaunchTicketRecord | undefined {
-      const row = db
-        .prepare<
-          [number, string, number],
-          {
-            id_hash: string;
-            user_id: string;
-            app_id: string;
-            target_link_uri: string;
-            created_at: number;
-            expires_at: number;
-          }
-        >(
-          `UPDATE launch_tickets SET consumed_at = ?
-           WHERE id_hash = ? AND consumed_at IS NULL AND expires_at > ?
+    async consume(idHash: string, now: number): Promise<LaunchTicketRecord | undefined> {
+      const row = await first(
+        db,
+        sql<TicketRow>`UPDATE launch_tickets SET consumed_at = ${now}
+           WHERE id_hash = ${idHash} AND consumed_at IS NULL AND expires_at > ${now}
            RETURNING id_hash, user_id, app_id, target_link_uri, created_at, expires_at`,
-        )
-        .get(now, idHash, now);
+      );
       return (
         row && {
           idHash: row.id_hash,
@@ -60,8 +62,8 @@ export function createLaunchTicketsRepo(db: Database) {
      * 070). A consumed ticket is already refused by {@link consume}; it goes
      * with its expiry, at most `lifetimes.launchTicket` later.
      */
-    purge(now: number): void {
-      db.prepare('DELETE FROM launch_tickets WHERE expires_at <= ?').run(now);
+    async purge(now: number): Promise<void> {
+      await run(db, sql`DELETE FROM launch_tickets WHERE expires_at <= ${now}`);
     },
   };
 }

@@ -2,7 +2,8 @@
  * Failure counters behind throttling and lockout (B9). SQL only here; the
  * policy (thresholds, waits) lives in services/lockout.ts.
  */
-import type { Database } from '../db/database.ts';
+import { sql } from 'kysely';
+import { type Database, first, run } from '../db/database.ts';
 
 /** Failure counter of one subject (account or address). */
 export interface FailureRecord {
@@ -23,13 +24,14 @@ interface FailureRow {
 
 export type LoginFailuresRepo = ReturnType<typeof createLoginFailuresRepo>;
 
-/** Repository over `login_failures`. */
+/**
+ * Repository over `login_failures`. Counters live in the database, so every
+ * node of a portal counts the same failures (B9).
+ */
 export function createLoginFailuresRepo(db: Database) {
   return {
-    get(subject: string): FailureRecord | undefined {
-      const row = db
-        .prepare<[string], FailureRow>('SELECT * FROM login_failures WHERE subject = ?')
-        .get(subject);
+    async get(subject: string): Promise<FailureRecord | undefined> {
+      const row = await first(db, sql<FailureRow>`SELECT * FROM login_failures WHERE subject = ${subject}`);
       return (
         row && {
           subject: row.subject,
@@ -40,17 +42,19 @@ export function createLoginFailuresRepo(db: Database) {
         }
       );
     },
-    save(record: FailureRecord): void {
-      db.prepare(
-        `INSERT INTO login_failures (subject, failures, first_failure_at, last_failure_at, locked_until)
-         VALUES (@subject, @failures, @firstFailureAt, @lastFailureAt, @lockedUntil)
-         ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures,
-           first_failure_at = excluded.first_failure_at, last_failure_at = excluded.last_failure_at,
-           locked_until = excluded.locked_until`,
-      ).run(record);
+    async save(record: FailureRecord): Promise<void> {
+      await run(
+        db,
+        sql`INSERT INTO login_failures (subject, failures, first_failure_at, last_failure_at, locked_until)
+            VALUES (${record.subject}, ${record.failures}, ${record.firstFailureAt}, ${record.lastFailureAt},
+              ${record.lockedUntil})
+            ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures,
+              first_failure_at = excluded.first_failure_at, last_failure_at = excluded.last_failure_at,
+              locked_until = excluded.locked_until`,
+      );
     },
-    clear(subject: string): void {
-      db.prepare('DELETE FROM login_failures WHERE subject = ?').run(subject);
+    async clear(subject: string): Promise<void> {
+      await run(db, sql`DELETE FROM login_failures WHERE subject = ${subject}`);
     },
   };
 }

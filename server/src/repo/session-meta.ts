@@ -1,5 +1,6 @@
 /** Device details of portal sessions (GET /me/sessions). SQL only here. */
-import type { Database } from '../db/database.ts';
+import { sql } from 'kysely';
+import { all, type Database, first, run } from '../db/database.ts';
 
 /** Device details of one portal session. */
 export interface SessionMetaRecord {
@@ -34,36 +35,37 @@ export function createSessionMetaRepo(db: Database) {
   });
   return {
     /** Records a sign-in on a session; a new account on the same session uid starts a new record. */
-    touch(entry: Omit<SessionMetaRecord, 'createdAt' | 'lastSeenAt'>, now: number): void {
-      db.prepare(
-        `INSERT INTO session_meta (session_uid, user_id, user_agent, ip, created_at, last_seen_at)
-         VALUES (@sessionUid, @userId, @userAgent, @ip, @now, @now)
-         ON CONFLICT (session_uid) DO UPDATE SET last_seen_at = excluded.last_seen_at,
-           user_agent = excluded.user_agent, ip = excluded.ip,
-           created_at = CASE WHEN session_meta.user_id = excluded.user_id THEN session_meta.created_at
-                             ELSE excluded.created_at END,
-           user_id = excluded.user_id`,
-      ).run({ ...entry, now });
+    async touch(entry: Omit<SessionMetaRecord, 'createdAt' | 'lastSeenAt'>, now: number): Promise<void> {
+      await run(
+        db,
+        sql`INSERT INTO session_meta (session_uid, user_id, user_agent, ip, created_at, last_seen_at)
+            VALUES (${entry.sessionUid}, ${entry.userId}, ${entry.userAgent}, ${entry.ip}, ${now}, ${now})
+            ON CONFLICT (session_uid) DO UPDATE SET last_seen_at = excluded.last_seen_at,
+              user_agent = excluded.user_agent, ip = excluded.ip,
+              created_at = CASE WHEN session_meta.user_id = excluded.user_id THEN session_meta.created_at
+                                ELSE excluded.created_at END,
+              user_id = excluded.user_id`,
+      );
     },
-    seen(sessionUid: string, now: number): void {
-      db.prepare('UPDATE session_meta SET last_seen_at = ? WHERE session_uid = ?').run(now, sessionUid);
+    async seen(sessionUid: string, now: number): Promise<void> {
+      await run(db, sql`UPDATE session_meta SET last_seen_at = ${now} WHERE session_uid = ${sessionUid}`);
     },
-    get(sessionUid: string): SessionMetaRecord | undefined {
-      const row = db
-        .prepare<[string], SessionMetaRow>('SELECT * FROM session_meta WHERE session_uid = ?')
-        .get(sessionUid);
+    async get(sessionUid: string): Promise<SessionMetaRecord | undefined> {
+      const row = await first(
+        db,
+        sql<SessionMetaRow>`SELECT * FROM session_meta WHERE session_uid = ${sessionUid}`,
+      );
       return row && toRecord(row);
     },
-    listForUser(userId: string): SessionMetaRecord[] {
-      return db
-        .prepare<[string], SessionMetaRow>(
-          'SELECT * FROM session_meta WHERE user_id = ? ORDER BY last_seen_at DESC',
-        )
-        .all(userId)
-        .map(toRecord);
+    async listForUser(userId: string): Promise<SessionMetaRecord[]> {
+      const rows = await all(
+        db,
+        sql<SessionMetaRow>`SELECT * FROM session_meta WHERE user_id = ${userId} ORDER BY last_seen_at DESC`,
+      );
+      return rows.map(toRecord);
     },
-    delete(sessionUid: string): void {
-      db.prepare('DELETE FROM session_meta WHERE session_uid = ?').run(sessionUid);
+    async delete(sessionUid: string): Promise<void> {
+      await run(db, sql`DELETE FROM session_meta WHERE session_uid = ${sessionUid}`);
     },
   };
 }

@@ -2,7 +2,8 @@
  * SQL for `ssh_keys` (migration 050). SQL lives only in `repo/`; the rules
  * (validation, step-up, duplicates as problems) live in `services/ssh-keys.ts`.
  */
-import type { Database } from '../db/database.ts';
+import { sql } from 'kysely';
+import { all, type Database, first, run } from '../db/database.ts';
 
 /** A stored SSH public key. Times are milliseconds since the epoch. */
 export interface SshKeyRow {
@@ -17,10 +18,8 @@ export interface SshKeyRow {
 }
 
 /** Keys of one user, oldest first. */
-export function listSshKeys(db: Database, userId: string): SshKeyRow[] {
-  return db
-    .prepare('SELECT * FROM ssh_keys WHERE user_id = ? ORDER BY created_at, id')
-    .all(userId) as SshKeyRow[];
+export function listSshKeys(db: Database, userId: string): Promise<SshKeyRow[]> {
+  return all(db, sql<SshKeyRow>`SELECT * FROM ssh_keys WHERE user_id = ${userId} ORDER BY created_at, id`);
 }
 
 /** Why {@link insertSshKey} stored nothing. */
@@ -31,20 +30,28 @@ export type SshKeyInsertRefusal = 'duplicate' | 'limit';
  * fingerprint. One guarded statement decides (the UNIQUE constraint and the
  * count), so two concurrent uploads can neither both add the same key nor
  * pass the limit together (B21). Returns true, or why nothing was stored.
+ * (The values are cast because PostgreSQL types the parameters of a bare
+ * SELECT list as text.)
  */
-export function insertSshKey(db: Database, row: SshKeyRow, limit: number): true | SshKeyInsertRefusal {
-  const result = db
-    .prepare(
-      `INSERT INTO ssh_keys (id, user_id, name, type, bits, fingerprint, public_key, created_at)
-       SELECT @id, @user_id, @name, @type, @bits, @fingerprint, @public_key, @created_at
-       WHERE (SELECT COUNT(*) FROM ssh_keys WHERE user_id = @user_id) < @limit
-       ON CONFLICT (user_id, fingerprint) DO NOTHING`,
-    )
-    .run({ ...row, limit });
-  if (result.changes === 1) return true;
-  const duplicate = db
-    .prepare('SELECT 1 FROM ssh_keys WHERE user_id = ? AND fingerprint = ?')
-    .get(row.user_id, row.fingerprint);
+export async function insertSshKey(
+  db: Database,
+  row: SshKeyRow,
+  limit: number,
+): Promise<true | SshKeyInsertRefusal> {
+  const changed = await run(
+    db,
+    sql`INSERT INTO ssh_keys (id, user_id, name, type, bits, fingerprint, public_key, created_at)
+        SELECT CAST(${row.id} AS TEXT), CAST(${row.user_id} AS TEXT), CAST(${row.name} AS TEXT),
+          CAST(${row.type} AS TEXT), CAST(${row.bits} AS INTEGER), CAST(${row.fingerprint} AS TEXT),
+          CAST(${row.public_key} AS TEXT), CAST(${row.created_at} AS BIGINT)
+        WHERE (SELECT COUNT(*) FROM ssh_keys WHERE user_id = ${row.user_id}) < ${limit}
+        ON CONFLICT (user_id, fingerprint) DO NOTHING`,
+  );
+  if (changed === 1) return true;
+  const duplicate = await first(
+    db,
+    sql`SELECT 1 AS one FROM ssh_keys WHERE user_id = ${row.user_id} AND fingerprint = ${row.fingerprint}`,
+  );
   return duplicate ? 'duplicate' : 'limit';
 }
 
@@ -52,15 +59,19 @@ export function insertSshKey(db: Database, row: SshKeyRow, limit: number): true 
  * Whether an account other than `userId` has a key with this fingerprint
  * (index `ssh_keys_fingerprint`, migration 061). Says nothing about which one.
  */
-export function sshKeyHeldByAnotherUser(db: Database, fingerprint: string, userId: string): boolean {
-  return (
-    db
-      .prepare('SELECT 1 FROM ssh_keys WHERE fingerprint = ? AND user_id <> ? LIMIT 1')
-      .get(fingerprint, userId) !== undefined
+export async function sshKeyHeldByAnotherUser(
+  db: Database,
+  fingerprint: string,
+  userId: string,
+): Promise<boolean> {
+  const row = await first(
+    db,
+    sql`SELECT 1 AS one FROM ssh_keys WHERE fingerprint = ${fingerprint} AND user_id <> ${userId} LIMIT 1`,
   );
+  return row !== undefined;
 }
 
 /** Deletes one of the user's keys; false when the user has no key with this id. */
-export function deleteSshKey(db: Database, userId: string, id: string): boolean {
-  return db.prepare('DELETE FROM ssh_keys WHERE user_id = ? AND id = ?').run(userId, id).changes === 1;
+export async function deleteSshKey(db: Database, userId: string, id: string): Promise<boolean> {
+  return (await run(db, sql`DELETE FROM ssh_keys WHERE user_id = ${userId} AND id = ${id}`)) === 1;
 }

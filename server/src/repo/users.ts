@@ -2,7 +2,8 @@
  * Users table: accounts, password hashes and profile columns. SQL only here.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../db/database.ts';
+import { sql } from 'kysely';
+import { all, type Database, first, run } from '../db/database.ts';
 
 /** A portal user as the services see it (camelCase over the `users` row). */
 export interface UserRecord {
@@ -124,55 +125,68 @@ export interface NewUser {
 
 export type UsersRepo = ReturnType<typeof createUsersRepo>;
 
-/** Repository over `users`. Emails compare case-insensitively (COLLATE NOCASE). */
+/**
+ * Repository over `users`. Emails compare case-insensitively: SQLite by the
+ * column's COLLATE NOCASE, PostgreSQL by its unique index on `lower(email)`
+ * (one condition each, so each uses its index).
+ */
 export function createUsersRepo(db: Database, clock: () => number) {
-  const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
-  const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
-  return {
-    findById(id: string): UserRecord | undefined {
-      const row = byId.get(id);
+  const emailIs = (email: string) =>
+    db.dialect === 'postgres' ? sql`lower(email) = lower(${email})` : sql`email = ${email}`;
+  const repo = {
+    async findById(id: string): Promise<UserRecord | undefined> {
+      const row = await first(db, sql<UserRow>`SELECT * FROM users WHERE id = ${id}`);
       return row && toRecord(row);
     },
-    findByEmail(email: string): UserRecord | undefined {
-      const row = byEmail.get(email.trim());
+    async findByEmail(email: string): Promise<UserRecord | undefined> {
+      const row = await first(db, sql<UserRow>`SELECT * FROM users WHERE ${emailIs(email.trim())}`);
       return row && toRecord(row);
     },
-    list(): UserRecord[] {
-      return db.prepare<[], UserRow>('SELECT * FROM users ORDER BY email').all().map(toRecord);
+    async list(): Promise<UserRecord[]> {
+      return (await all(db, sql<UserRow>`SELECT * FROM users ORDER BY email`)).map(toRecord);
     },
-    create(user: NewUser): UserRecord {
+    async create(user: NewUser): Promise<UserRecord> {
       const id = randomUUID();
       const now = clock();
-      db.prepare(
-        `INSERT INTO users (id, email, password_hash, created_at, password_changed_at, display_name)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ).run(id, user.email.trim(), user.passwordHash, now, user.passwordHash ? now : null, user.displayName);
-      if (user.profile) this.updateProfile(id, user.profile);
-      return this.findById(id) as UserRecord;
+      await db.transaction(async () => {
+        await run(
+          db,
+          sql`INSERT INTO users (id, email, password_hash, created_at, password_changed_at, display_name)
+              VALUES (${id}, ${user.email.trim()}, ${user.passwordHash}, ${now},
+                      ${user.passwordHash ? now : null}, ${user.displayName})`,
+        );
+        if (user.profile) await repo.updateProfile(id, user.profile);
+      });
+      return (await repo.findById(id)) as UserRecord;
     },
-    setPasswordHash(id: string, passwordHash: string): void {
-      db.prepare('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?').run(
-        passwordHash,
-        clock(),
-        id,
+    async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+      await run(
+        db,
+        sql`UPDATE users SET password_hash = ${passwordHash}, password_changed_at = ${clock()} WHERE id = ${id}`,
       );
     },
-    setDisabled(id: string, disabled: boolean): void {
-      db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, id);
+    async setDisabled(id: string, disabled: boolean): Promise<void> {
+      await run(db, sql`UPDATE users SET disabled = ${disabled ? 1 : 0} WHERE id = ${id}`);
     },
-    setRequireMfa(id: string, required: boolean): void {
-      db.prepare('UPDATE users SET require_mfa = ? WHERE id = ?').run(required ? 1 : 0, id);
+    async setRequireMfa(id: string, required: boolean): Promise<void> {
+      await run(db, sql`UPDATE users SET require_mfa = ${required ? 1 : 0} WHERE id = ${id}`);
     },
     /** Updates only the given profile columns; `undefined` leaves a column alone. */
-    updateProfile(id: string, patch: UserProfilePatch): void {
+    async updateProfile(id: string, patch: UserProfilePatch): Promise<void> {
       const entries = Object.entries(patch).filter(([, value]) => value !== undefined) as [
         keyof UserProfilePatch,
         unknown,
       ][];
       if (entries.length === 0) return;
-      const sets = entries.map(([key]) => `${COLUMNS[key]} = ?`).join(', ');
-      const values = entries.map(([key, value]) => (key === 'lockedFields' ? JSON.stringify(value) : value));
-      db.prepare(`UPDATE users SET ${sets} WHERE id = ?`).run(...values, id);
+      // Column names come from the fixed COLUMNS map, never from input.
+      const sets = sql.join(
+        entries.map(
+          ([key, value]) =>
+            sql`${sql.ref(COLUMNS[key])} = ${key === 'lockedFields' ? JSON.stringify(value) : value}`,
+        ),
+      );
+      await run(db, sql`UPDATE users SET ${sets} WHERE id = ${id}`);
     },
   };
+  return repo;
 }

@@ -24,8 +24,8 @@ export class AccountError extends Error {
 }
 
 /** Finds a user by email or throws `unknown_user`. */
-export function requireUser(ctx: Pick<PortalContext, 'repos'>, email: string): UserRecord {
-  const user = ctx.repos.users.findByEmail(email);
+export async function requireUser(ctx: Pick<PortalContext, 'repos'>, email: string): Promise<UserRecord> {
+  const user = await ctx.repos.users.findByEmail(email);
   if (!user) throw new AccountError('unknown_user', `No account has the email ${email}.`);
   return user;
 }
@@ -43,7 +43,7 @@ export async function createUser(
   if (!/^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
     throw new AccountError('invalid_email', `"${email}" is not an email address.`);
   }
-  if (ctx.repos.users.findByEmail(email))
+  if (await ctx.repos.users.findByEmail(email))
     throw new AccountError('email_taken', `${email} already has an account.`);
   const violations = checkPasswordPolicy(input.password, passwordPolicy(ctx.config), { email });
   if (violations.length > 0) {
@@ -53,13 +53,13 @@ export async function createUser(
       violations,
     );
   }
-  const user = ctx.repos.users.create({
+  const user = await ctx.repos.users.create({
     email,
     displayName: input.displayName?.trim() || email.split('@')[0] || email,
     passwordHash: await hashPassword(input.password),
     profile: input.profile,
   });
-  ctx.audit('account.created', { userId: user.id, email });
+  await ctx.audit('account.created', { userId: user.id, email });
   return user;
 }
 
@@ -69,12 +69,12 @@ export async function setUserDisabled(
   userId: string,
   disabled: boolean,
 ): Promise<void> {
-  ctx.repos.users.setDisabled(userId, disabled);
+  await ctx.repos.users.setDisabled(userId, disabled);
   if (disabled) {
     await endUserSessions(ctx, userId);
     await revokeUserGrants(ctx, userId);
   }
-  ctx.audit(disabled ? 'account.disabled' : 'account.enabled', { userId });
+  await ctx.audit(disabled ? 'account.disabled' : 'account.enabled', { userId });
 }
 
 /**
@@ -84,7 +84,7 @@ export async function setUserDisabled(
  * @throws {AccountError} `password_policy`.
  */
 export async function setUserPassword(ctx: AccountsContext, userId: string, password: string): Promise<void> {
-  const user = ctx.repos.users.findById(userId);
+  const user = await ctx.repos.users.findById(userId);
   if (!user) throw new AccountError('unknown_user', 'This account no longer exists.');
   const violations = checkPasswordPolicy(password, passwordPolicy(ctx.config), { email: user.email });
   if (violations.length > 0) {
@@ -94,18 +94,18 @@ export async function setUserPassword(ctx: AccountsContext, userId: string, pass
       violations,
     );
   }
-  ctx.repos.users.setPasswordHash(userId, await hashPassword(password));
+  await ctx.repos.users.setPasswordHash(userId, await hashPassword(password));
   await endUserSessions(ctx, userId);
   await revokeUserGrants(ctx, userId);
-  ctx.audit('account.password_changed', { userId, by: 'admin' });
+  await ctx.audit('account.password_changed', { userId, by: 'admin' });
 }
 
 /** Admin MFA reset: removes the authenticator and recovery codes, ends sessions (B11). */
 export async function resetUserMfa(ctx: AccountsContext, userId: string): Promise<void> {
-  removeTotp(ctx, userId);
+  await removeTotp(ctx, userId);
   await endUserSessions(ctx, userId);
   await revokeUserGrants(ctx, userId);
-  ctx.audit('account.mfa_reset', { userId });
+  await ctx.audit('account.mfa_reset', { userId });
 }
 
 /** Whether `user` must have a second factor: the portal requires it of everyone, or the admin of this user. */
@@ -120,7 +120,11 @@ export function mustHaveMfa(
  * Requires (or stops requiring) a second factor of one user. A user who must have one
  * and has none sets it up at their next sign-in; sessions are left alone.
  */
-export function setUserRequireMfa(ctx: AccountsContext, userId: string, required: boolean): void {
-  ctx.repos.users.setRequireMfa(userId, required);
-  ctx.audit(required ? 'account.mfa_required' : 'account.mfa_not_required', { userId });
+export async function setUserRequireMfa(
+  ctx: AccountsContext,
+  userId: string,
+  required: boolean,
+): Promise<void> {
+  await ctx.repos.users.setRequireMfa(userId, required);
+  await ctx.audit(required ? 'account.mfa_required' : 'account.mfa_not_required', { userId });
 }

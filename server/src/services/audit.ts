@@ -62,7 +62,7 @@ const SECRET_KEY = /pass|code|token|secret|ticket|cookie|hash|otp|credential/i;
  *
  * @see https://owasp.org/www-project-application-security-verification-standard/ ASVS V16 (security logging)
  */
-export function audit(ctx: AuditSink, event: AuditEvent, fields: AuditFields = {}): void {
+export async function audit(ctx: AuditSink, event: AuditEvent, fields: AuditFields = {}): Promise<void> {
   const { userId = null, email = null, appId = null, ip = null, ...rest } = fields;
   const details: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rest)) {
@@ -70,7 +70,7 @@ export function audit(ctx: AuditSink, event: AuditEvent, fields: AuditFields = {
     details[key] = value;
   }
   const at = ctx.clock();
-  ctx.repos.audit.insert({ at, event, userId, email, appId, ip, details });
+  await ctx.repos.audit.insert({ at, event, userId, email, appId, ip, details });
   const parts = [`audit ${event}`];
   if (email) parts.push(`email=${email}`);
   if (userId) parts.push(`user=${userId}`);

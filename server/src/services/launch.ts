@@ -64,10 +64,14 @@ export function isRegisteredTarget(app: Pick<AppRecord, 'targetLinkUris'>, targe
  *
  * @throws {LaunchError} `unknown_app`, `not_assigned`.
  */
-export function findAssignedApp(ctx: LaunchContext, userId: string, appId: string): AssignedApp {
-  const app = ctx.repos.apps.findById(appId);
+export async function findAssignedApp(
+  ctx: LaunchContext,
+  userId: string,
+  appId: string,
+): Promise<AssignedApp> {
+  const app = await ctx.repos.apps.findById(appId);
   if (!app) throw new LaunchError('unknown_app', 'This app does not exist.');
-  if (!ctx.repos.apps.isAssigned(appId, userId)) {
+  if (!(await ctx.repos.apps.isAssigned(appId, userId))) {
     throw new LaunchError('not_assigned', 'This app is not assigned to you. Ask your admin for access.');
   }
   return app as AssignedApp;
@@ -82,13 +86,13 @@ export function findAssignedApp(ctx: LaunchContext, userId: string, appId: strin
  *
  * @throws {LaunchError} `unknown_app`, `not_assigned`, `not_launchable` (no initiate_login_uri), `invalid_target`.
  */
-export function createLaunchTicket(
+export async function createLaunchTicket(
   ctx: LaunchContext,
   userId: string,
   appOrId: string | AssignedApp,
   targetLinkUri?: string,
-): { url: string; expiresAt: string } {
-  const app = typeof appOrId === 'string' ? findAssignedApp(ctx, userId, appOrId) : appOrId;
+): Promise<{ url: string; expiresAt: string }> {
+  const app = typeof appOrId === 'string' ? await findAssignedApp(ctx, userId, appOrId) : appOrId;
   if (!app.initiateLoginUri || app.targetLinkUris.length === 0) {
     throw new LaunchError('not_launchable', 'This app cannot be opened from the portal. Ask your admin.');
   }
@@ -99,8 +103,8 @@ export function createLaunchTicket(
   const ticket = randomBytes(32).toString('base64url');
   const now = ctx.clock();
   const expiresAt = now + ctx.config.lifetimes.launchTicket * 1000;
-  ctx.db.transaction(() => {
-    ctx.repos.launchTickets.insert({
+  await ctx.db.transaction(async () => {
+    await ctx.repos.launchTickets.insert({
       idHash: digest(ticket),
       userId,
       appId: app.id,
@@ -108,8 +112,8 @@ export function createLaunchTicket(
       createdAt: now,
       expiresAt,
     });
-    ctx.audit('launch.ticket_created', { userId, appId: app.id });
-  })();
+    await ctx.audit('launch.ticket_created', { userId, appId: app.id });
+  });
   return { url: `${ctx.issuer}/launch/${ticket}`, expiresAt: new Date(expiresAt).toISOString() };
 }
 
@@ -119,20 +123,29 @@ export function createLaunchTicket(
  * Returns a {@link LaunchError} value for unknown, used or expired tickets,
  * and re-checks assignment and target at use time.
  */
-export function redeemLaunchTicket(ctx: LaunchContext, ticket: string, ip?: string): string | LaunchError {
-  const refused = (reason: string) => {
-    ctx.audit('launch.ticket_refused', { ip, reason });
+export async function redeemLaunchTicket(
+  ctx: LaunchContext,
+  ticket: string,
+  ip?: string,
+): Promise<string | LaunchError> {
+  const refused = async (reason: string) => {
+    await ctx.audit('launch.ticket_refused', { ip, reason });
     return new LaunchError(
       'invalid_ticket',
       'This launch link has expired or was already used. Open the app again from Portal Launcher.',
     );
   };
   if (!/^[A-Za-z0-9_-]{43}$/.test(ticket)) return refused('malformed');
-  const record = ctx.repos.launchTickets.consume(digest(ticket), ctx.clock());
+  const record = await ctx.repos.launchTickets.consume(digest(ticket), ctx.clock());
   if (!record) return refused('unknown_used_or_expired');
-  const app = ctx.repos.apps.findById(record.appId);
-  const user = ctx.repos.users.findById(record.userId);
-  if (!app?.initiateLoginUri || !user || user.disabled || !ctx.repos.apps.isAssigned(app.id, user.id)) {
+  const app = await ctx.repos.apps.findById(record.appId);
+  const user = await ctx.repos.users.findById(record.userId);
+  if (
+    !app?.initiateLoginUri ||
+    !user ||
+    user.disabled ||
+    !(await ctx.repos.apps.isAssigned(app.id, user.id))
+  ) {
     return refused('no_longer_allowed');
   }
   if (!isRegisteredTarget(app, record.targetLinkUri)) return refused('target_no_longer_registered');
@@ -140,6 +153,6 @@ export function redeemLaunchTicket(ctx: LaunchContext, ticket: string, ip?: stri
   url.searchParams.set('iss', ctx.issuer);
   url.searchParams.set('login_hint', user.email);
   url.searchParams.set('target_link_uri', record.targetLinkUri);
-  ctx.audit('launch.ticket_used', { userId: user.id, email: user.email, appId: app.id, ip });
+  await ctx.audit('launch.ticket_used', { userId: user.id, email: user.email, appId: app.id, ip });
   return url.href;
 }

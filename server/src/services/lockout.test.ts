@@ -8,14 +8,14 @@ import type { PortalContext } from '../context.ts';
 import { openDatabase } from '../db/database.ts';
 import { accountSubject, checkLock, clearAccountFailures, recordFailure, unlockAccount } from './lockout.ts';
 
-function fakeContext() {
+async function fakeContext() {
   const clock = { now: Date.UTC(2026, 0, 1) };
-  const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lock-')), 'db.sqlite'));
+  const db = await openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lock-')), 'db.sqlite'));
   const ctx = {
     repos: createRepos(db, () => clock.now),
     clock: () => clock.now,
     config: loadConfig({}),
-    audit: () => {},
+    audit: async () => {},
   } as unknown as PortalContext;
   return { ctx, clock };
 }
@@ -24,8 +24,8 @@ describe('lockout (Keycloak-style defaults)', () => {
   const subject = accountSubject('Bob@Example.com');
   const minute = 60_000;
 
-  it('B9: defaults are 30 failures, +1 min per failure beyond, 15 min cap, 12 h reset', () => {
-    const { ctx } = fakeContext();
+  it('B9: defaults are 30 failures, +1 min per failure beyond, 15 min cap, 12 h reset', async () => {
+    const { ctx } = await fakeContext();
     expect(ctx.config.lockout).toMatchObject({
       maxFailures: 30,
       waitIncrementSeconds: 60,
@@ -34,38 +34,38 @@ describe('lockout (Keycloak-style defaults)', () => {
     });
   });
 
-  it('B9: the 30th failure locks for 1 minute, each further failure adds a minute, capped at 15', () => {
-    const { ctx, clock } = fakeContext();
+  it('B9: the 30th failure locks for 1 minute, each further failure adds a minute, capped at 15', async () => {
+    const { ctx, clock } = await fakeContext();
     for (let i = 1; i < 30; i++) {
-      expect(recordFailure(ctx, [subject])).toBe(false);
-      expect(checkLock(ctx, [subject]).locked).toBe(false);
+      expect(await recordFailure(ctx, [subject])).toBe(false);
+      expect((await checkLock(ctx, [subject])).locked).toBe(false);
     }
-    expect(recordFailure(ctx, [subject])).toBe(true);
-    expect(checkLock(ctx, [subject])).toEqual({ locked: true, until: clock.now + minute });
-    recordFailure(ctx, [subject]);
-    expect(checkLock(ctx, [subject]).until).toBe(clock.now + 2 * minute);
-    for (let i = 0; i < 30; i++) recordFailure(ctx, [subject]);
-    expect(checkLock(ctx, [subject]).until).toBe(clock.now + 15 * minute);
+    expect(await recordFailure(ctx, [subject])).toBe(true);
+    expect(await checkLock(ctx, [subject])).toEqual({ locked: true, until: clock.now + minute });
+    await recordFailure(ctx, [subject]);
+    expect((await checkLock(ctx, [subject])).until).toBe(clock.now + 2 * minute);
+    for (let i = 0; i < 30; i++) await recordFailure(ctx, [subject]);
+    expect((await checkLock(ctx, [subject])).until).toBe(clock.now + 15 * minute);
     clock.now += 15 * minute + 1;
-    expect(checkLock(ctx, [subject]).locked).toBe(false);
+    expect((await checkLock(ctx, [subject])).locked).toBe(false);
   });
 
-  it('B9: failures older than 12 h are forgotten', () => {
-    const { ctx, clock } = fakeContext();
-    for (let i = 0; i < 29; i++) recordFailure(ctx, [subject]);
+  it('B9: failures older than 12 h are forgotten', async () => {
+    const { ctx, clock } = await fakeContext();
+    for (let i = 0; i < 29; i++) await recordFailure(ctx, [subject]);
     clock.now += 12 * 60 * minute;
-    expect(recordFailure(ctx, [subject])).toBe(false);
-    expect(ctx.repos.loginFailures.get(subject)?.failures).toBe(1);
+    expect(await recordFailure(ctx, [subject])).toBe(false);
+    expect((await ctx.repos.loginFailures.get(subject))?.failures).toBe(1);
   });
 
-  it('B9: emails are counted case-insensitively; admin unlock and success clear the account', () => {
-    const { ctx } = fakeContext();
-    for (let i = 0; i < 30; i++) recordFailure(ctx, [accountSubject('bob@example.com')]);
-    expect(checkLock(ctx, [subject]).locked).toBe(true);
-    unlockAccount(ctx, 'BOB@example.com');
-    expect(checkLock(ctx, [subject]).locked).toBe(false);
-    recordFailure(ctx, [subject]);
-    clearAccountFailures(ctx, 'bob@example.com');
-    expect(ctx.repos.loginFailures.get(subject)).toBeUndefined();
+  it('B9: emails are counted case-insensitively; admin unlock and success clear the account', async () => {
+    const { ctx } = await fakeContext();
+    for (let i = 0; i < 30; i++) await recordFailure(ctx, [accountSubject('bob@example.com')]);
+    expect((await checkLock(ctx, [subject])).locked).toBe(true);
+    await unlockAccount(ctx, 'BOB@example.com');
+    expect((await checkLock(ctx, [subject])).locked).toBe(false);
+    await recordFailure(ctx, [subject]);
+    await clearAccountFailures(ctx, 'bob@example.com');
+    expect(await ctx.repos.loginFailures.get(subject)).toBeUndefined();
   });
 });

@@ -31,14 +31,14 @@ export function addressSubject(ip: string): string {
 }
 
 /** Whether any of the subjects is locked now, and until when (ms). */
-export function checkLock(
+export async function checkLock(
   ctx: LockoutContext,
   subjects: string[],
-): { locked: boolean; until: number | null } {
+): Promise<{ locked: boolean; until: number | null }> {
   const now = ctx.clock();
   let until: number | null = null;
   for (const subject of subjects) {
-    const record = ctx.repos.loginFailures.get(subject);
+    const record = await ctx.repos.loginFailures.get(subject);
     if (record?.lockedUntil && record.lockedUntil > now) until = Math.max(until ?? 0, record.lockedUntil);
   }
   return { locked: until !== null, until };
@@ -48,7 +48,7 @@ export function checkLock(
  * Counts one failure against each subject. Returns true when this failure
  * (newly) locked any of them, for the audit log.
  */
-export function recordFailure(ctx: LockoutContext, subjects: string[]): boolean {
+export async function recordFailure(ctx: LockoutContext, subjects: string[]): Promise<boolean> {
   const { waitIncrementSeconds, maxWaitSeconds, failureResetSeconds } = ctx.config.lockout;
   const now = ctx.clock();
   let lockedNow = false;
@@ -56,7 +56,7 @@ export function recordFailure(ctx: LockoutContext, subjects: string[]): boolean 
     const maxFailures = subject.startsWith('address:')
       ? ctx.config.lockout.maxFailuresPerAddress
       : ctx.config.lockout.maxFailures;
-    const previous = ctx.repos.loginFailures.get(subject);
+    const previous = await ctx.repos.loginFailures.get(subject);
     const fresh = previous && now - previous.lastFailureAt < failureResetSeconds * 1000;
     const failures = fresh ? previous.failures + 1 : 1;
     let lockedUntil = fresh ? previous.lockedUntil : null;
@@ -65,7 +65,7 @@ export function recordFailure(ctx: LockoutContext, subjects: string[]): boolean 
       lockedUntil = now + waitSeconds * 1000;
       if (!previous?.lockedUntil || previous.lockedUntil <= now) lockedNow = true;
     }
-    ctx.repos.loginFailures.save({
+    await ctx.repos.loginFailures.save({
       subject,
       failures,
       firstFailureAt: fresh ? previous.firstFailureAt : now,
@@ -77,13 +77,17 @@ export function recordFailure(ctx: LockoutContext, subjects: string[]): boolean 
 }
 
 /** Forgets an account's failures after a complete, successful sign-in. */
-export function clearAccountFailures(ctx: Pick<PortalContext, 'repos'>, email: string): void {
-  ctx.repos.loginFailures.clear(accountSubject(email));
+export async function clearAccountFailures(ctx: Pick<PortalContext, 'repos'>, email: string): Promise<void> {
+  await ctx.repos.loginFailures.clear(accountSubject(email));
 }
 
 /** Admin unlock: clears the account's counter (and optionally an address's). */
-export function unlockAccount(ctx: Pick<PortalContext, 'repos' | 'audit'>, email: string, ip?: string): void {
-  ctx.repos.loginFailures.clear(accountSubject(email));
-  if (ip) ctx.repos.loginFailures.clear(addressSubject(ip));
-  ctx.audit('account.unlocked', { email });
+export async function unlockAccount(
+  ctx: Pick<PortalContext, 'repos' | 'audit'>,
+  email: string,
+  ip?: string,
+): Promise<void> {
+  await ctx.repos.loginFailures.clear(accountSubject(email));
+  if (ip) await ctx.repos.loginFailures.clear(addressSubject(ip));
+  await ctx.audit('account.unlocked', { email });
 }

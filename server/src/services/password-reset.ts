@@ -74,32 +74,37 @@ function emailKey(email: string): string {
  * Handles a reset request for `email`. Always returns normally; callers
  * answer 202 with the same body whatever happened (B18).
  */
-export function requestPasswordReset(ctx: PortalContext, email: string, ip: string | null): void {
+export async function requestPasswordReset(
+  ctx: PortalContext,
+  email: string,
+  ip: string | null,
+): Promise<void> {
   const now = ctx.clock();
   const key = emailKey(email);
-  pruneResetRequests(ctx.db, now - RESET_THROTTLE_WINDOW_MS);
+  await pruneResetRequests(ctx.db, now - RESET_THROTTLE_WINDOW_MS);
   const throttled =
-    countResetRequestsForEmail(ctx.db, key, now - RESET_THROTTLE_WINDOW_MS) >= RESET_MAX_PER_EMAIL ||
-    (ip !== null && countResetRequestsForIp(ctx.db, ip, now - RESET_THROTTLE_WINDOW_MS) >= RESET_MAX_PER_IP);
+    (await countResetRequestsForEmail(ctx.db, key, now - RESET_THROTTLE_WINDOW_MS)) >= RESET_MAX_PER_EMAIL ||
+    (ip !== null &&
+      (await countResetRequestsForIp(ctx.db, ip, now - RESET_THROTTLE_WINDOW_MS)) >= RESET_MAX_PER_IP);
   // Unknown addresses are recorded and throttled exactly like known ones.
-  recordResetRequest(ctx.db, key, ip, now);
+  await recordResetRequest(ctx.db, key, ip, now);
   if (throttled) {
-    ctx.audit('password_reset.throttled', { ip });
+    await ctx.audit('password_reset.throttled', { ip });
     return;
   }
-  const user = email.trim() ? ctx.repos.users.findByEmail(email) : undefined;
+  const user = email.trim() ? await ctx.repos.users.findByEmail(email) : undefined;
   if (!user || user.disabled) {
-    ctx.audit('password_reset.requested', { ip, known: false });
+    await ctx.audit('password_reset.requested', { ip, known: false });
     return;
   }
   const token = randomBytes(32).toString('base64url');
-  insertPasswordReset(ctx.db, {
+  await insertPasswordReset(ctx.db, {
     token_hash: sha256(token),
     user_id: user.id,
     created_at: now,
     expires_at: now + RESET_TOKEN_TTL_MS,
   });
-  ctx.audit('password_reset.requested', { userId: user.id, email: user.email, ip, known: true });
+  await ctx.audit('password_reset.requested', { userId: user.id, email: user.email, ip, known: true });
   const link = `${ctx.issuer}${RESET_PAGE_PATH}?token=${token}`;
   // Not awaited: waiting for SMTP would make known addresses measurably slower (B18).
   ctx.mailer
@@ -125,10 +130,13 @@ export function requestPasswordReset(ctx: PortalContext, email: string, ip: stri
 }
 
 /** The user a live reset token belongs to, or undefined (unknown, used or expired). */
-export function findResetUser(ctx: PortalContext, token: string): { id: string; email: string } | undefined {
+export async function findResetUser(
+  ctx: PortalContext,
+  token: string,
+): Promise<{ id: string; email: string } | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const row = findUsablePasswordReset(ctx.db, sha256(token), ctx.clock());
-  const user = row && ctx.repos.users.findById(row.user_id);
+  const row = await findUsablePasswordReset(ctx.db, sha256(token), ctx.clock());
+  const user = row && (await ctx.repos.users.findById(row.user_id));
   return user && !user.disabled ? { id: user.id, email: user.email } : undefined;
 }
 
@@ -144,7 +152,7 @@ export async function completePasswordReset(
   newPassword: string,
   ip: string | null,
 ): Promise<void> {
-  const user = findResetUser(ctx, token);
+  const user = await findResetUser(ctx, token);
   if (!user) {
     throw new PasswordResetError(
       'invalid_token',
@@ -158,15 +166,15 @@ export async function completePasswordReset(
   const hash = await hashPassword(newPassword);
   // Consumed only now, after the slow hash, by one guarded UPDATE: of two concurrent
   // submissions only one sets the password.
-  if (!consumePasswordReset(ctx.db, sha256(token), ctx.clock())) {
+  if (!(await consumePasswordReset(ctx.db, sha256(token), ctx.clock()))) {
     throw new PasswordResetError(
       'invalid_token',
       'This reset link has expired or was already used. Request a new link.',
     );
   }
-  ctx.repos.users.setPasswordHash(user.id, hash);
-  invalidateUserPasswordResets(ctx.db, user.id, ctx.clock());
+  await ctx.repos.users.setPasswordHash(user.id, hash);
+  await invalidateUserPasswordResets(ctx.db, user.id, ctx.clock());
   await endUserSessions(ctx, user.id);
   await revokeUserGrants(ctx, user.id);
-  ctx.audit('password_reset.completed', { userId: user.id, email: user.email, ip });
+  await ctx.audit('password_reset.completed', { userId: user.id, email: user.email, ip });
 }

@@ -49,8 +49,8 @@ function toSshKey(row: SshKeyRow): SshKey {
 }
 
 /** The user's keys, oldest first. */
-export function listUserSshKeys(db: Database, userId: string): SshKey[] {
-  return listSshKeys(db, userId).map(toSshKey);
+export async function listUserSshKeys(db: Database, userId: string): Promise<SshKey[]> {
+  return (await listSshKeys(db, userId)).map(toSshKey);
 }
 
 /**
@@ -58,12 +58,12 @@ export function listUserSshKeys(db: Database, userId: string): SshKey[] {
  *
  * @throws {ApiProblem} 422 for a refused key, 409 for a key the user or another account already has, or one key too many.
  */
-export function addSshKey(
+export async function addSshKey(
   db: Database,
   clock: () => number,
   userId: string,
   input: { name: string; publicKey: string },
-): SshKey {
+): Promise<SshKey> {
   const result = validateSshPublicKey(input.publicKey);
   if (!result.ok) {
     throw new ApiProblem(422, SSH_KEY_PROBLEM_CODES[result.code], 'SSH key refused', {
@@ -81,20 +81,17 @@ export function addSshKey(
     public_key: result.normalized,
     created_at: clock(),
   };
-  // One write transaction: the check and the insert cannot be split by
-  // another upload of the same key (IMMEDIATE takes the write lock first).
-  const outcome = db
-    .transaction((): 'added' | 'duplicate' | 'in_use' | 'limit' => {
-      if (sshKeyHeldByAnotherUser(db, row.fingerprint, userId)) {
-        // The user's own copy wins the wording: "you already added it" is more useful.
-        return listSshKeys(db, userId).some((key) => key.fingerprint === row.fingerprint)
-          ? 'duplicate'
-          : 'in_use';
-      }
-      const stored = insertSshKey(db, row, MAX_SSH_KEYS_PER_USER);
-      return stored === true ? 'added' : stored;
-    })
-    .immediate();
+  // One transaction: the check and the guarded insert (repo/ssh-keys.ts) go together.
+  const outcome = await db.transaction(async (): Promise<'added' | 'duplicate' | 'in_use' | 'limit'> => {
+    if (await sshKeyHeldByAnotherUser(db, row.fingerprint, userId)) {
+      // The user's own copy wins the wording: "you already added it" is more useful.
+      return (await listSshKeys(db, userId)).some((key) => key.fingerprint === row.fingerprint)
+        ? 'duplicate'
+        : 'in_use';
+    }
+    const stored = await insertSshKey(db, row, MAX_SSH_KEYS_PER_USER);
+    return stored === true ? 'added' : stored;
+  });
   if (outcome === 'duplicate') {
     throw new ApiProblem(409, 'ssh_key_duplicate', 'SSH key already added', {
       detail: `You already added this key (${result.fingerprint}). Each key can be added once.`,
@@ -120,8 +117,8 @@ export function addSshKey(
  *
  * @throws {ApiProblem} 404 when the user has no key with this id.
  */
-export function removeSshKey(db: Database, userId: string, id: string): void {
-  if (!deleteSshKey(db, userId, id)) {
+export async function removeSshKey(db: Database, userId: string, id: string): Promise<void> {
+  if (!(await deleteSshKey(db, userId, id))) {
     throw new ApiProblem(404, 'not_found', 'Not found', {
       detail: 'This SSH key was not found. Refresh the list and try again.',
     });

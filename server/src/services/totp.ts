@@ -97,20 +97,20 @@ function generateRecoveryCode(): string {
  *
  * @throws {MfaError} `totp_already_enabled` when the user already has an active authenticator.
  */
-export function startTotpEnrollment(
+export async function startTotpEnrollment(
   ctx: TotpContext,
   userId: string,
-): { secret: string; otpauthUri: string } {
-  const user = ctx.repos.users.findById(userId);
+): Promise<{ secret: string; otpauthUri: string }> {
+  const user = await ctx.repos.users.findById(userId);
   if (!user) throw new Error(`Unknown user ${userId}`);
   const secret = generateTotpSecret();
-  if (!ctx.repos.mfa.startPending(userId, secret)) {
+  if (!(await ctx.repos.mfa.startPending(userId, secret))) {
     throw new MfaError(
       'totp_already_enabled',
       'An authenticator app is already set up. Remove it first to set up a new one.',
     );
   }
-  ctx.audit('mfa.totp_enrollment_started', { userId, email: user.email });
+  await ctx.audit('mfa.totp_enrollment_started', { userId, email: user.email });
   return { secret, otpauthUri: otpauthUri(secret, user.email) };
 }
 
@@ -120,16 +120,16 @@ export function startTotpEnrollment(
  *
  * @throws {MfaError} `totp_already_enabled` when the user already has an active authenticator.
  */
-export function pendingTotpEnrollment(
+export async function pendingTotpEnrollment(
   ctx: TotpContext,
   userId: string,
-): { secret: string; otpauthUri: string } {
-  const credential = ctx.repos.mfa.getTotp(userId);
-  const user = ctx.repos.users.findById(userId);
+): Promise<{ secret: string; otpauthUri: string }> {
+  const credential = await ctx.repos.mfa.getTotp(userId);
+  const user = await ctx.repos.users.findById(userId);
   if (credential && credential.confirmedAt === null && user) {
     return { secret: credential.secret, otpauthUri: otpauthUri(credential.secret, user.email) };
   }
-  return startTotpEnrollment(ctx, userId);
+  return await startTotpEnrollment(ctx, userId);
 }
 
 /**
@@ -137,31 +137,31 @@ export function pendingTotpEnrollment(
  * recovery codes (shown once). Returns an {@link MfaError} value on a wrong
  * code or when nothing is pending.
  */
-export function confirmTotpEnrollment(
+export async function confirmTotpEnrollment(
   ctx: TotpContext,
   userId: string,
   code: string,
-): { recoveryCodes: string[] } | MfaError {
-  const credential = ctx.repos.mfa.getTotp(userId);
+): Promise<{ recoveryCodes: string[] } | MfaError> {
+  const credential = await ctx.repos.mfa.getTotp(userId);
   if (!credential || credential.confirmedAt !== null) {
     return new MfaError('no_pending_enrollment', 'Start setting up an authenticator app first.');
   }
   const step = matchTotpStep(credential.secret, code.trim(), ctx.clock());
-  if (step === null || !ctx.repos.mfa.acceptStep(userId, step, true)) {
+  if (step === null || !(await ctx.repos.mfa.acceptStep(userId, step, true))) {
     return new MfaError(
       'invalid_code',
       'That code is not right. Enter the current 6-digit code from your app.',
     );
   }
-  ctx.repos.mfa.markConfirmed(userId);
-  const recoveryCodes = issueRecoveryCodes(ctx, userId);
-  ctx.audit('mfa.totp_enabled', { userId, email: ctx.repos.users.findById(userId)?.email });
+  await ctx.repos.mfa.markConfirmed(userId);
+  const recoveryCodes = await issueRecoveryCodes(ctx, userId);
+  await ctx.audit('mfa.totp_enabled', { userId, email: (await ctx.repos.users.findById(userId))?.email });
   return { recoveryCodes };
 }
 
-function issueRecoveryCodes(ctx: TotpContext, userId: string): string[] {
+async function issueRecoveryCodes(ctx: TotpContext, userId: string): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
-  ctx.repos.mfa.replaceRecoveryCodes(userId, codes.map(digestRecoveryCode));
+  await ctx.repos.mfa.replaceRecoveryCodes(userId, codes.map(digestRecoveryCode));
   return codes;
 }
 
@@ -172,23 +172,23 @@ export type SecondFactorMethod = 'totp' | 'recovery_code';
  * Checks a TOTP code (each step once, B8) or, failing that form, a recovery
  * code (single use) against the user's active authenticator.
  */
-export function verifySecondFactorMethod(
+export async function verifySecondFactorMethod(
   ctx: TotpContext,
   userId: string,
   codeOrRecoveryCode: string,
-): SecondFactorMethod | null {
-  const credential = ctx.repos.mfa.getTotp(userId);
+): Promise<SecondFactorMethod | null> {
+  const credential = await ctx.repos.mfa.getTotp(userId);
   if (!credential || credential.confirmedAt === null) return null;
   const input = codeOrRecoveryCode.trim();
   if (/^\d{6}$/.test(input)) {
     const step = matchTotpStep(credential.secret, input, ctx.clock());
-    return step !== null && ctx.repos.mfa.acceptStep(userId, step) ? 'totp' : null;
+    return step !== null && (await ctx.repos.mfa.acceptStep(userId, step)) ? 'totp' : null;
   }
   if (normalizeRecoveryCode(input).length !== 16) return null;
-  if (ctx.repos.mfa.useRecoveryCode(userId, digestRecoveryCode(input))) {
-    ctx.audit('mfa.recovery_code_used', {
+  if (await ctx.repos.mfa.useRecoveryCode(userId, digestRecoveryCode(input))) {
+    await ctx.audit('mfa.recovery_code_used', {
       userId,
-      remaining: ctx.repos.mfa.countUnusedRecoveryCodes(userId),
+      remaining: await ctx.repos.mfa.countUnusedRecoveryCodes(userId),
     });
     return 'recovery_code';
   }
@@ -196,20 +196,24 @@ export function verifySecondFactorMethod(
 }
 
 /** True when the code is a valid, unused TOTP code or recovery code (see {@link verifySecondFactorMethod}). */
-export function verifySecondFactor(ctx: TotpContext, userId: string, codeOrRecoveryCode: string): boolean {
-  return verifySecondFactorMethod(ctx, userId, codeOrRecoveryCode) !== null;
+export async function verifySecondFactor(
+  ctx: TotpContext,
+  userId: string,
+  codeOrRecoveryCode: string,
+): Promise<boolean> {
+  return (await verifySecondFactorMethod(ctx, userId, codeOrRecoveryCode)) !== null;
 }
 
 /** True when the user has a confirmed (active) authenticator. */
-export function hasActiveTotp(ctx: Pick<PortalContext, 'repos'>, userId: string): boolean {
-  const credential = ctx.repos.mfa.getTotp(userId);
+export async function hasActiveTotp(ctx: Pick<PortalContext, 'repos'>, userId: string): Promise<boolean> {
+  const credential = await ctx.repos.mfa.getTotp(userId);
   return credential !== undefined && credential.confirmedAt !== null;
 }
 
 /** Removes the authenticator and its recovery codes (user action or admin reset). */
-export function removeTotp(ctx: TotpContext, userId: string): void {
-  ctx.repos.mfa.deleteTotp(userId);
-  ctx.audit('mfa.totp_removed', { userId });
+export async function removeTotp(ctx: TotpContext, userId: string): Promise<void> {
+  await ctx.repos.mfa.deleteTotp(userId);
+  await ctx.audit('mfa.totp_removed', { userId });
 }
 
 /**
@@ -217,18 +221,21 @@ export function removeTotp(ctx: TotpContext, userId: string): void {
  *
  * @throws {MfaError} `totp_not_enabled` when there is no active authenticator.
  */
-export function regenerateRecoveryCodes(ctx: TotpContext, userId: string): { recoveryCodes: string[] } {
-  if (!hasActiveTotp(ctx, userId)) {
+export async function regenerateRecoveryCodes(
+  ctx: TotpContext,
+  userId: string,
+): Promise<{ recoveryCodes: string[] }> {
+  if (!(await hasActiveTotp(ctx, userId))) {
     throw new MfaError('totp_not_enabled', 'Set up an authenticator app before creating recovery codes.');
   }
-  const recoveryCodes = issueRecoveryCodes(ctx, userId);
-  ctx.audit('mfa.recovery_codes_regenerated', { userId });
+  const recoveryCodes = await issueRecoveryCodes(ctx, userId);
+  await ctx.audit('mfa.recovery_codes_regenerated', { userId });
   return { recoveryCodes };
 }
 
 /** The MFA status body of `GET /me/mfa` (schemas.ts `mfaStatusSchema`). */
-export function totpStatus(ctx: Pick<PortalContext, 'repos'>, userId: string): MfaStatus {
-  const credential = ctx.repos.mfa.getTotp(userId);
+export async function totpStatus(ctx: Pick<PortalContext, 'repos'>, userId: string): Promise<MfaStatus> {
+  const credential = await ctx.repos.mfa.getTotp(userId);
   const enabled = credential !== undefined && credential.confirmedAt !== null;
   return {
     totp: {
@@ -236,16 +243,16 @@ export function totpStatus(ctx: Pick<PortalContext, 'repos'>, userId: string): M
       pending: credential !== undefined && credential.confirmedAt === null,
       enrolledAt: enabled && credential.confirmedAt ? new Date(credential.confirmedAt).toISOString() : null,
     },
-    recoveryCodesRemaining: enabled ? ctx.repos.mfa.countUnusedRecoveryCodes(userId) : 0,
+    recoveryCodesRemaining: enabled ? await ctx.repos.mfa.countUnusedRecoveryCodes(userId) : 0,
   };
 }
 
 /** Enrolls a confirmed authenticator directly (seed data and admin tooling) and returns recovery codes. */
-export function enrollConfirmedTotp(
+export async function enrollConfirmedTotp(
   ctx: TotpContext,
   userId: string,
   secret: string,
-): { recoveryCodes: string[] } {
-  ctx.repos.mfa.setConfirmed(userId, secret);
-  return { recoveryCodes: issueRecoveryCodes(ctx, userId) };
+): Promise<{ recoveryCodes: string[] }> {
+  await ctx.repos.mfa.setConfirmed(userId, secret);
+  return { recoveryCodes: await issueRecoveryCodes(ctx, userId) };
 }

@@ -35,7 +35,7 @@ async function forge(claims: Record<string, unknown>): Promise<string> {
   };
   const jwk = keys.jwks.keys.find((key) => key.alg === 'RS256') as JWK;
   const now = Math.floor(t.clock.now() / 1000);
-  const bob = t.context.repos.users.findByEmail('bob@example.com');
+  const bob = await t.context.repos.users.findByEmail('bob@example.com');
   return new SignJWT({
     iss: t.issuer,
     aud: apiAudience(t.issuer),
@@ -186,7 +186,7 @@ describe('API framework', () => {
 
   it('B6/B14: an app the admin registered cannot get a token for the portal API', async () => {
     const bob = await signInWithPassword(t, 'bob');
-    const payroll = t.context.repos.apps.findById('payroll');
+    const payroll = await t.context.repos.apps.findById('payroll');
     if (!payroll?.clientId) throw new Error('no payroll client');
     const url = new URL(`${t.issuer}/auth`);
     const callback = `${t.demoApps.payroll}/callback`;
@@ -226,15 +226,15 @@ describe('API framework', () => {
 
   it('a disabled account is 401 even with a valid token', async () => {
     const users = t.context.repos.users;
-    const bob = users.findByEmail('bob@example.com');
+    const bob = await users.findByEmail('bob@example.com');
     if (!bob) throw new Error('bob missing');
-    users.setDisabled(bob.id, true);
+    await users.setDisabled(bob.id, true);
     try {
       const answer = await callApi(t, 'GET', '/me', { token: bobToken });
       expectProblem(answer, 401, 'account_disabled');
       expect(answer.headers.get('www-authenticate')).toContain('error="invalid_token"');
     } finally {
-      users.setDisabled(bob.id, false);
+      await users.setDisabled(bob.id, false);
     }
   });
 });

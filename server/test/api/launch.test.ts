@@ -2,10 +2,12 @@
  * Integration: `POST /apps/{id}/launch` with RFC 9470 step-up (B6).
  */
 import { decodeJwt } from 'jose';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA, ACR_PASSWORD } from '../../../contract/constants.ts';
 import { appsResponseSchema, launchResponseSchema, problemSchema } from '../../../contract/schemas.ts';
 import { callApi, signInAliceWithMfa, signInWithPassword } from '../api-helpers.ts';
+import { exec } from '../db-helpers.ts';
 import { startTestPortal, type TestPortal } from '../portal.ts';
 
 let t: TestPortal;
@@ -77,8 +79,8 @@ describe('POST /apps/{id}/launch', () => {
     const bob = await signInWithPassword(t, 'bob');
     const unknown = await callApi(t, 'POST', '/apps/no-such-app/launch', { token: bob.access_token });
     const repos = t.context.repos;
-    const bobId = repos.users.findByEmail('bob@example.com')?.id as string;
-    repos.apps.unassign(wikiId, bobId);
+    const bobId = (await repos.users.findByEmail('bob@example.com'))?.id as string;
+    await repos.apps.unassign(wikiId, bobId);
     try {
       const unassigned = await callApi(t, 'POST', `/apps/${wikiId}/launch`, {
         token: bob.access_token,
@@ -87,14 +89,15 @@ describe('POST /apps/{id}/launch', () => {
       expect(unassigned.status).toBe(404);
       expect(unassigned.json).toEqual(unknown.json);
     } finally {
-      repos.apps.assign(wikiId, bobId);
+      await repos.apps.assign(wikiId, bobId);
     }
   });
 
-  it('launches are audited', () => {
-    const rows = t.context.db
-      .prepare("SELECT event, app_id FROM audit_log WHERE event LIKE 'launch.%'")
-      .all() as { event: string; app_id: string }[];
+  it('launches are audited', async () => {
+    const rows = await exec<{ event: string; app_id: string }>(
+      t.context.db,
+      sql`SELECT event, app_id FROM audit_log WHERE event LIKE 'launch.%'`,
+    );
     expect(rows.some((row) => row.event === 'launch.ticket_created' && row.app_id === payrollId)).toBe(true);
     expect(rows.some((row) => row.event === 'launch.step_up_required' && row.app_id === payrollId)).toBe(
       true,

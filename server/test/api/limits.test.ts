@@ -42,7 +42,7 @@ afterAll(() => t?.close());
 /** A fresh user with TOTP, signed in with MFA (a recovery code as the second factor). */
 async function mfaUser() {
   const user = await createTestUser(t, { totp: true });
-  const [code] = regenerateRecoveryCodes(t.context, user.id).recoveryCodes;
+  const [code] = (await regenerateRecoveryCodes(t.context, user.id)).recoveryCodes;
   const tokens = await signIn(t, {
     email: user.email,
     password: user.password,
@@ -80,7 +80,7 @@ describe('B21: per-user collection limits', () => {
     const user = await mfaUser();
     // Up to one below the limit through the repository, with the shape the service stores.
     for (let i = 0; i < MAX_SSH_KEYS_PER_USER - 1; i++) {
-      const stored = insertSshKey(
+      const stored = await insertSshKey(
         t.context.db,
         {
           id: randomUUID(),
@@ -126,17 +126,17 @@ describe('B21: per-user collection limits', () => {
     const now = Math.floor(t.clock.now() / 1000);
     const store = t.context.repos.oidcStore;
     const fillers = Array.from({ length: MAX_SESSIONS_PER_USER - 1 }, (_, i) => `filler-${i}`);
-    t.context.db.transaction(() => {
-      fillers.forEach((uid, i) => {
+    await t.context.db.transaction(async () => {
+      for (const [i, uid] of fillers.entries()) {
         // loginTs orders them: filler-0 is the least recently used.
-        store.upsert(
+        await store.upsert(
           'Session',
           `session-${uid}`,
           { uid, accountId: user.id, loginTs: now - 100_000 + i },
           t.clock.now() + 3_600_000,
         );
-      });
-    })();
+      }
+    });
 
     const atLimit = await signIn(t, { email: user.email, password: user.password });
     const full = await callApi(t, 'GET', '/me/sessions', { token: atLimit.access_token });

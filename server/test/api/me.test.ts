@@ -118,9 +118,9 @@ describe('GET /me/apps', () => {
 
     // A change in the assignment changes the ETag.
     const repos = t.context.repos;
-    const bobId = repos.users.findByEmail('bob@example.com')?.id as string;
+    const bobId = (await repos.users.findByEmail('bob@example.com'))?.id as string;
     const wiki = apps.find((app) => app.name === 'Team Wiki')?.id as string;
-    repos.apps.unassign(wiki, bobId);
+    await repos.apps.unassign(wiki, bobId);
     try {
       const changed = await callApi(t, 'GET', '/me/apps', {
         token: bob,
@@ -130,7 +130,7 @@ describe('GET /me/apps', () => {
       expect(changed.headers.get('etag')).not.toBe(etag);
       expect(appsResponseSchema.parse(changed.json).apps.map((app) => app.name)).toEqual(['Payroll']);
     } finally {
-      repos.apps.assign(wiki, bobId);
+      await repos.apps.assign(wiki, bobId);
     }
   });
 
@@ -148,8 +148,8 @@ describe('GET /me/apps', () => {
     // into the database) is left out rather than breaking the catalog.
     const repos = t.context.repos;
     try {
-      repos.apps.setDetailsUrl('team-wiki', 'https://handbook.example.com/wiki');
-      repos.apps.setDetailsUrl('payroll', 'javascript:alert(1)');
+      await repos.apps.setDetailsUrl('team-wiki', 'https://handbook.example.com/wiki');
+      await repos.apps.setDetailsUrl('payroll', 'javascript:alert(1)');
       const changed = appsResponseSchema.parse(
         (await callApi(t, 'GET', '/me/apps', { token: bob })).json,
       ).apps;
@@ -158,8 +158,8 @@ describe('GET /me/apps', () => {
       );
       expect(changed.find((app) => app.id === 'payroll')?.detailsUrl).toBeNull();
     } finally {
-      repos.apps.setDetailsUrl('team-wiki', null);
-      repos.apps.setDetailsUrl('payroll', payroll?.detailsUrl ?? null);
+      await repos.apps.setDetailsUrl('team-wiki', null);
+      await repos.apps.setDetailsUrl('payroll', payroll?.detailsUrl ?? null);
     }
   });
 });

@@ -3,6 +3,8 @@
  * unauthenticated policy, and self-service reset by mail (B18, B4) with the
  * `/reset-password` page (CSRF, framing, B12).
  */
+
+import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordPolicySchema, problemSchema } from '../../../contract/schemas.ts';
@@ -15,6 +17,7 @@ import {
   signInWithPassword,
   waitFor,
 } from '../api-helpers.ts';
+import { column, exec } from '../db-helpers.ts';
 import { HttpClient, parseForms } from '../http.ts';
 import { startTestPortal, type TestPortal } from '../portal.ts';
 import { refresh, SignInFlowError, signIn } from '../sign-in.ts';
@@ -114,10 +117,10 @@ describe('POST /me/password', () => {
       password: 'correct horse battery staple 42',
     });
     expect(again.access_token).toBeTruthy();
-    const audit = t.context.db
-      .prepare("SELECT COUNT(*) FROM audit_log WHERE event = 'account.password_changed'")
-      .pluck()
-      .get() as number;
+    const [audit] = await column(
+      t.context.db,
+      sql`SELECT COUNT(*) FROM audit_log WHERE event = 'account.password_changed'`,
+    );
     expect(audit).toBeGreaterThanOrEqual(1);
   });
 });
@@ -208,7 +211,7 @@ describe('password reset', () => {
     await expectInvalidGrant(signedIn.refresh_token);
     // B17: the reset token appears in no log line and no audit row.
     const token = new URL(link).searchParams.get('token') as string;
-    const auditRows = t.context.db.prepare('SELECT * FROM audit_log').all();
+    const auditRows = await exec(t.context.db, sql`SELECT * FROM audit_log`);
     expect(`${t.logs.join('\n')}${JSON.stringify(auditRows)}`).not.toContain(token);
     // Single use: the link is dead now.
     expect((await browser.get(link)).status).toBe(410);

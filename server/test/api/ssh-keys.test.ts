@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemSchema, sshKeySchema, sshKeysResponseSchema } from '../../../contract/schemas.ts';
 import {
@@ -13,6 +14,7 @@ import {
   signInBeforeAuthenticator,
   signInWithPassword,
 } from '../api-helpers.ts';
+import { column } from '../db-helpers.ts';
 import { startTestPortal, type TestPortal } from '../portal.ts';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/ssh/__fixtures__');
@@ -68,7 +70,7 @@ describe('SSH keys', () => {
     // A private key is never echoed back or stored.
     const privateAnswer = await add(alice, 'oops', fixture('ed25519.key'));
     expect(privateAnswer.text).not.toContain('PRIVATE KEY');
-    const stored = t.context.db.prepare('SELECT public_key FROM ssh_keys').pluck().all() as string[];
+    const stored = await column(t.context.db, sql`SELECT public_key FROM ssh_keys`);
     expect(stored.join('\n')).not.toContain('PRIVATE');
     const list = sshKeysResponseSchema.parse(
       (await callApi(t, 'GET', '/me/ssh-keys', { token: alice })).json,

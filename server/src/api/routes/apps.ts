@@ -39,11 +39,11 @@ export const appRoutes = [
     path: '/apps/:id/launch',
     auth: true,
     response: launchResponseSchema,
-    handler: ({ portal, user, token, request }) => {
+    handler: async ({ portal, user, token, request }) => {
       let app: AssignedApp;
       try {
         // Read once here; the launch service takes the record as it is (no second read).
-        app = findAssignedApp(portal, user.id, request.params.id as string);
+        app = await findAssignedApp(portal, user.id, request.params.id as string);
       } catch (error) {
         // Unknown and unassigned answer alike, so the API is no oracle for other people's apps.
         throw error instanceof LaunchError ? launchProblem(error) : error;
@@ -57,13 +57,13 @@ export const appRoutes = [
             `open ${app.name}`,
           );
         } catch (problem) {
-          portal.audit('launch.step_up_required', { userId: user.id, appId: app.id, ip: request.ip });
+          await portal.audit('launch.step_up_required', { userId: user.id, appId: app.id, ip: request.ip });
           throw problem;
         }
       }
       let ticket: { url: string; expiresAt: string };
       try {
-        ticket = createLaunchTicket(portal, user.id, app);
+        ticket = await createLaunchTicket(portal, user.id, app);
       } catch (error) {
         throw error instanceof LaunchError ? launchProblem(error) : error;
       }

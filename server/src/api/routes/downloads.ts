@@ -13,9 +13,9 @@ export const downloadRoutes = [
     path: '/downloads',
     auth: true,
     response: downloadsResponseSchema,
-    handler: ({ portal }) => ({
+    handler: async ({ portal }) => ({
       body: {
-        downloads: listDownloads(portal.db).map((row) => ({
+        downloads: (await listDownloads(portal.db)).map((row) => ({
           id: row.id,
           name: row.name,
           os: row.os,

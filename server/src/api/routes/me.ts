@@ -36,7 +36,9 @@ export const meRoutes = [
     path: '/me',
     auth: true,
     response: meSchema,
-    handler: ({ portal, user }) => ({ body: toMe(user, { totp: hasActiveTotp(portal, user.id) }) }),
+    handler: async ({ portal, user }) => ({
+      body: toMe(user, { totp: await hasActiveTotp(portal, user.id) }),
+    }),
   }),
 
   defineRoute({
@@ -45,12 +47,12 @@ export const meRoutes = [
     auth: true,
     body: mePatchSchema,
     response: meSchema,
-    handler: ({ portal, user, body, request }) => {
+    handler: async ({ portal, user, body, request }) => {
       const update = planProfileUpdate(user, body);
-      portal.repos.users.updateProfile(user.id, update);
-      portal.audit('profile.updated', { userId: user.id, ip: request.ip, fields: Object.keys(update) });
-      const updated = portal.repos.users.findById(user.id) ?? user;
-      return { body: toMe(updated, { totp: hasActiveTotp(portal, user.id) }) };
+      await portal.repos.users.updateProfile(user.id, update);
+      await portal.audit('profile.updated', { userId: user.id, ip: request.ip, fields: Object.keys(update) });
+      const updated = (await portal.repos.users.findById(user.id)) ?? user;
+      return { body: toMe(updated, { totp: await hasActiveTotp(portal, user.id) }) };
     },
   }),
 
@@ -60,8 +62,8 @@ export const meRoutes = [
     auth: true,
     response: appsResponseSchema,
     etag: true,
-    handler: ({ portal, user }) => ({
-      body: { apps: portal.repos.apps.listForUser(user.id).map(toPortalApp) },
+    handler: async ({ portal, user }) => ({
+      body: { apps: (await portal.repos.apps.listForUser(user.id)).map(toPortalApp) },
     }),
   }),
 ];

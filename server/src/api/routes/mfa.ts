@@ -63,7 +63,7 @@ export const mfaRoutes = [
     path: '/me/mfa',
     auth: true,
     response: mfaStatusSchema,
-    handler: ({ portal, user }) => ({ body: totpStatus(portal, user.id) }),
+    handler: async ({ portal, user }) => ({ body: await totpStatus(portal, user.id) }),
   }),
 
   defineRoute({
@@ -71,13 +71,13 @@ export const mfaRoutes = [
     path: '/me/mfa/totp',
     auth: true,
     response: totpEnrollmentSchema,
-    handler: ({ portal, user, token }) => {
-      if (hasActiveTotp(portal, user.id)) {
+    handler: async ({ portal, user, token }) => {
+      if (await hasActiveTotp(portal, user.id)) {
         // Step-up first, so a stale token learns nothing beyond "verify it is you".
         requireFreshMfa(token, SENSITIVE_CHANGE_MAX_AGE, portal.clock, 'set up a new authenticator app');
       }
       try {
-        return { status: 201, body: startTotpEnrollment(portal, user.id) };
+        return { status: 201, body: await startTotpEnrollment(portal, user.id) };
       } catch (error) {
         rethrowMfa(error);
       }
@@ -90,8 +90,8 @@ export const mfaRoutes = [
     auth: true,
     body: totpConfirmSchema,
     response: recoveryCodesSchema,
-    handler: ({ portal, user, body }) => {
-      const result = confirmTotpEnrollment(portal, user.id, body.code);
+    handler: async ({ portal, user, body }) => {
+      const result = await confirmTotpEnrollment(portal, user.id, body.code);
       if (result instanceof MfaError) throw mfaProblem(result);
       return { body: result };
     },
@@ -102,15 +102,15 @@ export const mfaRoutes = [
     path: '/me/mfa/recovery-codes',
     auth: true,
     response: recoveryCodesSchema,
-    handler: ({ portal, user, token }) => {
-      if (!hasActiveTotp(portal, user.id)) {
+    handler: async ({ portal, user, token }) => {
+      if (!(await hasActiveTotp(portal, user.id))) {
         throw mfaProblem(
           new MfaError('totp_not_enabled', 'Set up an authenticator app before creating recovery codes.'),
         );
       }
       requireFreshMfa(token, SENSITIVE_CHANGE_MAX_AGE, portal.clock, 'create new recovery codes');
       try {
-        return { body: regenerateRecoveryCodes(portal, user.id) };
+        return { body: await regenerateRecoveryCodes(portal, user.id) };
       } catch (error) {
         rethrowMfa(error);
       }
@@ -121,8 +121,8 @@ export const mfaRoutes = [
     method: 'DELETE',
     path: '/me/mfa/totp',
     auth: true,
-    handler: ({ portal, user, token }) => {
-      const credential = portal.repos.mfa.getTotp(user.id);
+    handler: async ({ portal, user, token }) => {
+      const credential = await portal.repos.mfa.getTotp(user.id);
       if (!credential) {
         throw mfaProblem(
           new MfaError('totp_not_enabled', 'No authenticator app is set up, so there is nothing to remove.'),
@@ -132,7 +132,7 @@ export const mfaRoutes = [
       if (credential.confirmedAt !== null) {
         requireFreshMfa(token, SENSITIVE_CHANGE_MAX_AGE, portal.clock, 'remove your authenticator app');
       }
-      removeTotp(portal, user.id);
+      await removeTotp(portal, user.id);
       return { status: 204 };
     },
   }),

@@ -41,7 +41,7 @@ export const passwordRoutes = [
     path: '/password-policy',
     auth: false,
     response: passwordPolicyResponseSchema,
-    handler: ({ portal }) => ({ body: passwordPolicy(portal.config) }),
+    handler: async ({ portal }) => ({ body: passwordPolicy(portal.config) }),
   }),
 
   defineRoute({
@@ -50,8 +50,8 @@ export const passwordRoutes = [
     auth: false,
     body: passwordResetRequestSchema,
     response: passwordResetAcceptedSchema,
-    handler: ({ portal, body, request }) => {
-      requestPasswordReset(portal, body.email, request.ip);
+    handler: async ({ portal, body, request }) => {
+      await requestPasswordReset(portal, body.email, request.ip);
       return { status: 202, body: PASSWORD_RESET_ACCEPTED };
     },
   }),
@@ -64,13 +64,13 @@ export const passwordRoutes = [
     handler: async ({ portal, user, token, body, request }) => {
       // B11: with an authenticator, a fresh second factor; without one, the current
       // password below is the only factor the user has and is always required.
-      if (hasActiveTotp(portal, user.id)) {
+      if (await hasActiveTotp(portal, user.id)) {
         requireFreshMfa(token, SENSITIVE_CHANGE_MAX_AGE, portal.clock, 'change your password');
       }
       // Wrong current passwords count toward the account's sign-in lockout (B9), so a
       // stolen access token cannot be used to guess the password here instead.
       const subjects = [accountSubject(user.email)];
-      const lock = checkLock(portal, subjects);
+      const lock = await checkLock(portal, subjects);
       if (lock.locked) {
         const seconds = Math.max(1, Math.ceil(((lock.until ?? 0) - portal.clock()) / 1000));
         throw new ApiProblem(429, 'too_many_attempts', 'Too many attempts', {
@@ -79,8 +79,8 @@ export const passwordRoutes = [
         });
       }
       if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
-        recordFailure(portal, subjects);
-        portal.audit('account.password_change_failed', {
+        await recordFailure(portal, subjects);
+        await portal.audit('account.password_change_failed', {
           userId: user.id,
           ip: request.ip,
           reason: 'wrong_current',
@@ -104,13 +104,13 @@ export const passwordRoutes = [
           violations,
         });
       }
-      portal.repos.users.setPasswordHash(user.id, await hashPassword(body.newPassword));
-      invalidateUserPasswordResets(portal.db, user.id, portal.clock());
+      await portal.repos.users.setPasswordHash(user.id, await hashPassword(body.newPassword));
+      await invalidateUserPasswordResets(portal.db, user.id, portal.clock());
       // B4: every other portal session ends, and every refresh token of the user dies
       // (this launcher's too: it signs in again on the session it keeps).
       await endUserSessions(portal, user.id, token.sessionId ? { except: token.sessionId } : {});
       await revokeUserGrants(portal, user.id);
-      portal.audit('account.password_changed', {
+      await portal.audit('account.password_changed', {
         userId: user.id,
         email: user.email,
         ip: request.ip,

@@ -41,7 +41,7 @@ export const sessionRoutes = [
         user.id,
         token.sessionId ? { except: token.sessionId } : {},
       );
-      portal.audit('sessions.ended_others', { userId: user.id, ip: request.ip, ended });
+      await portal.audit('sessions.ended_others', { userId: user.id, ip: request.ip, ended });
       return { status: 204 };
     },
   }),

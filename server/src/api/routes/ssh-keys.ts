@@ -20,7 +20,7 @@ export const sshKeyRoutes = [
     path: '/me/ssh-keys',
     auth: true,
     response: sshKeysResponseSchema,
-    handler: ({ portal, user }) => ({ body: { keys: listUserSshKeys(portal.db, user.id) } }),
+    handler: async ({ portal, user }) => ({ body: { keys: await listUserSshKeys(portal.db, user.id) } }),
   }),
 
   defineRoute({
@@ -29,15 +29,15 @@ export const sshKeyRoutes = [
     auth: true,
     body: sshKeyCreateSchema,
     response: sshKeySchema,
-    handler: ({ portal, user, token, body, request }) => {
+    handler: async ({ portal, user, token, body, request }) => {
       requireRecentAuthentication(token, {
-        hasSecondFactor: hasActiveTotp(portal, user.id),
+        hasSecondFactor: await hasActiveTotp(portal, user.id),
         maxAgeSeconds: SENSITIVE_CHANGE_MAX_AGE,
         clock: portal.clock,
         what: 'add an SSH key',
       });
-      const key = addSshKey(portal.db, portal.clock, user.id, body);
-      portal.audit('ssh_key.added', {
+      const key = await addSshKey(portal.db, portal.clock, user.id, body);
+      await portal.audit('ssh_key.added', {
         userId: user.id,
         ip: request.ip,
         keyId: key.id,
@@ -52,16 +52,16 @@ export const sshKeyRoutes = [
     method: 'DELETE',
     path: '/me/ssh-keys/:id',
     auth: true,
-    handler: ({ portal, user, token, request }) => {
+    handler: async ({ portal, user, token, request }) => {
       requireRecentAuthentication(token, {
-        hasSecondFactor: hasActiveTotp(portal, user.id),
+        hasSecondFactor: await hasActiveTotp(portal, user.id),
         maxAgeSeconds: SENSITIVE_CHANGE_MAX_AGE,
         clock: portal.clock,
         what: 'remove an SSH key',
       });
       const id = request.params.id as string;
-      removeSshKey(portal.db, user.id, id);
-      portal.audit('ssh_key.removed', { userId: user.id, ip: request.ip, keyId: id });
+      await removeSshKey(portal.db, user.id, id);
+      await portal.audit('ssh_key.removed', { userId: user.id, ip: request.ip, keyId: id });
       return { status: 204 };
     },
   }),

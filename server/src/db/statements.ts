@@ -1,9 +1,9 @@
 /**
- * Prepared statements, prepared once per database handle.
+ * Prepared statements, prepared once per SQLite handle.
  *
- * better-sqlite3 compiles the SQL on every `db.prepare`; the repositories
- * call it per operation, so a hot path (a launch: token's grant, user, app,
- * assignment, ticket, audit) paid for parsing and planning each time.
+ * better-sqlite3 compiles the SQL on every `db.prepare`, and Kysely's SQLite
+ * driver calls it per query, so a hot path (a launch: token's grant, user,
+ * app, assignment, ticket, audit) paid for parsing and planning each time.
  * {@link withStatementCache} returns the same handle with `prepare` memoised
  * by SQL text; everything else (`transaction`, `pragma`, `close`…) is the
  * handle's own.
@@ -11,11 +11,13 @@
  * Contract: every SQL text must mean one statement mode. `.pluck()`, `.raw()`
  * and `.expand()` switch a statement's mode for good, so the same text must
  * not be used once plucked and once not (each text in `repo/` has one use).
- * Texts are fixed strings or built from fixed pieces (users.ts's column list);
+ * (Kysely's driver never switches modes.) Texts are fixed strings or built from fixed pieces;
  * SQL must never embed values. As a guard, past {@link MAX_CACHED} texts a
  * new text is prepared per call again, as before.
  */
-import type { Database } from '../db/database.ts';
+import type BetterSqlite3 from 'better-sqlite3';
+
+type Database = BetterSqlite3.Database;
 
 /** Distinct SQL texts kept per handle. */
 const MAX_CACHED = 1000;

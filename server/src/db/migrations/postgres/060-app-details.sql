@@ -1,0 +1,5 @@
+-- 060 (PostgreSQL twin, same statement): an app's "details" link (what it is, who owns it, how to get access),
+-- shown beside the app in the launcher. https:// (loopback http:// in
+-- development), checked by the CLI before it is stored; NULL when none.
+-- Forward-only: never edit a migration that has shipped; add a new file.
+ALTER TABLE apps ADD COLUMN details_url TEXT;

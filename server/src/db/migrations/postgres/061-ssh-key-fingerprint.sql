@@ -1,0 +1,6 @@
+-- 061 (PostgreSQL twin, same statement): find an SSH key by fingerprint across all accounts, so a key already
+-- registered to someone else is refused (one key, one person: a server that
+-- trusts the key must know whose it is). Not UNIQUE: databases from before
+-- this rule may already hold a key on two accounts, and the migration must
+-- not fail on them. Forward-only: never edit a migration that has shipped.
+CREATE INDEX ssh_keys_fingerprint ON ssh_keys (fingerprint);
