@@ -69,6 +69,11 @@ export interface StartPortalOptions {
 export interface RunningPortal {
   /** e.g. `http://127.0.0.1:41234`, no trailing slash. */
   issuer: string;
+  /**
+   * Where this node itself listens (`http://host:port`); the issuer unless
+   * `PORTAL_ISSUER` names another address, such as a load balancer in front of several nodes.
+   */
+  address: string;
   context: PortalContext;
   /** Base URLs of the demo apps (empty strings when `demoApps: false`). */
   demoApps: { wiki: string; payroll: string };
@@ -244,6 +249,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   log(`portal listening on ${issuer}${config.portalApi ? '' : ' (portal API off: plain OpenID Provider)'}`);
   return {
     issuer,
+    address: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     context,
     demoApps: { wiki: wiki?.url ?? '', payroll: payroll?.url ?? '' },
     demo,

@@ -168,7 +168,7 @@ describe('admin CLI', () => {
         await db.close();
       }
     };
-    expect(stored()).toBe('https://intranet.example.com/wiki');
+    expect(await stored()).toBe('https://intranet.example.com/wiki');
     await expect(
       runCommand(['app', 'set', 'wiki', '--details-url', 'http://intranet.example.com/wiki'], env),
     ).rejects.toThrow('--details-url "http://intranet.example.com/wiki" must use https://');
@@ -177,14 +177,14 @@ describe('admin CLI', () => {
     );
     await expect(runCommand(['app', 'set', 'wiki'], env)).rejects.toThrow('Nothing to change');
     // Refused input loses nothing: the previous link is still there.
-    expect(stored()).toBe('https://intranet.example.com/wiki');
+    expect(await stored()).toBe('https://intranet.example.com/wiki');
     // Loopback http is fine for development.
     await runCommand(['app', 'set', 'wiki', '--details-url', 'http://127.0.0.1:9000/about'], env);
-    expect(stored()).toBe('http://127.0.0.1:9000/about');
+    expect(await stored()).toBe('http://127.0.0.1:9000/about');
     expect(await runCommand(['app', 'set', 'wiki', '--no-details-url'], env)).toBe(
       'Removed the details link of wiki.',
     );
-    expect(stored()).toBeNull();
+    expect(await stored()).toBeNull();
   });
 
   it('bad configuration stops with a message naming the setting', async () => {

@@ -3,8 +3,6 @@
  * answers for bad input (C8), bearer verification with the portal's real
  * keys (B6), disabled accounts.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { decodeJwt, importJWK, type JWK, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +14,7 @@ import {
   LAUNCHER_ORIGINS,
 } from '../../../contract/constants.ts';
 import { problemSchema } from '../../../contract/schemas.ts';
+import { findKeySet } from '../../src/repo/provider-keys.ts';
 import { callApi, signInWithPassword } from '../api-helpers.ts';
 import { startTestPortal, type TestPortal } from '../portal.ts';
 
@@ -30,7 +29,7 @@ afterAll(() => t?.close());
 
 /** Signs a token with the portal's own RS256 key, to test claims the provider would never issue. */
 async function forge(claims: Record<string, unknown>): Promise<string> {
-  const keys = JSON.parse(fs.readFileSync(path.join(t.dataDir, 'keys.json'), 'utf8')) as {
+  const keys = JSON.parse((await findKeySet(t.context.db, 'portal')) as string) as {
     jwks: { keys: JWK[] };
   };
   const jwk = keys.jwks.keys.find((key) => key.alg === 'RS256') as JWK;
