@@ -14,7 +14,8 @@
  * also the last 10 s against the first 10 s (a falling figure means something
  * grows with load, e.g. a table scanned per request).
  *
- * Environment: BENCH_SECONDS (sustained launch phase, default 60),
+ * Environment: BENCH_POSTGRES=1 (the portal on a throwaway PostgreSQL cluster,
+ * server/test/postgres.ts, instead of SQLite), BENCH_SECONDS (sustained launch phase, default 60),
  * BENCH_SHORT_SECONDS (other phases, default 20), BENCH_WARMUP_SECONDS
  * (default 5), BENCH_HASHES (argon2id samples, default 15).
  */
@@ -28,6 +29,7 @@ import { API_BASE_PATH, apiAudience, LAUNCHER_CLIENT_ID } from '../contract/cons
 import { TEAM_WIKI } from '../server/src/demo-apps/rp.ts';
 import type { DemoAccounts } from '../server/src/seed.ts';
 import { hashPassword } from '../server/src/services/passwords.ts';
+import { startPostgres } from '../server/test/postgres.ts';
 import { signIn } from '../server/test/sign-in.ts';
 import { type LoadPlan, type LoadResult, READY } from './portal/protocol.ts';
 
@@ -161,8 +163,15 @@ async function main(): Promise<void> {
   rows.push([`baseline (bare koa), ${CONNECTIONS} connections`, perSecond(baseline.perSecond)]);
   rows.push(['baseline: p50 / p99 latency', `${ms(baseline.p50)} / ${ms(baseline.p99)}`]);
 
-  const portal = await startServer('portal');
-  rows.push(['portal start, empty data folder (keys, migrations, demo data)', ms(portal.startMs)]);
+  const postgres = process.env.BENCH_POSTGRES === '1' ? await startPostgres() : undefined;
+  // The portal process reads PORTAL_DATABASE_URL like `npm start` does.
+  if (postgres) process.env.PORTAL_DATABASE_URL = await postgres.createDatabase();
+  const portal = await startServer('portal').catch(async (error: unknown) => {
+    await postgres?.stop();
+    throw error;
+  });
+  rows.push([`database`, postgres ? 'PostgreSQL (throwaway cluster, same machine)' : 'SQLite (WAL)']);
+  rows.push(['portal start, empty database (keys, migrations, demo data)', ms(portal.startMs)]);
   try {
     const bob = portal.demo?.bob;
     if (!bob) throw new Error('The portal started without demo accounts.');
@@ -254,6 +263,7 @@ async function main(): Promise<void> {
     ]);
   } finally {
     await portal.stop();
+    await postgres?.stop();
   }
   console.log(
     `Portal benchmark — Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}`,
