@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type RunningPortal, type StartPortalOptions, startPortal } from '../src/app.ts';
+import { type PostgresCluster, startPostgres } from './postgres.ts';
 
 /** A clock that runs with real time (fake timers included) plus an offset the test moves. */
 export interface TestClock {
@@ -53,10 +54,34 @@ export function freshDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'portal-test-'));
 }
 
+let cluster: Promise<PostgresCluster> | undefined;
+const databases = new Map<string, string>();
+
+/**
+ * With `PORTAL_TEST_DATABASE=postgres`, the PostgreSQL database of a data
+ * folder: one throwaway cluster per test process (stopped when it exits), one
+ * database per data folder, so a portal restarted on the same folder finds
+ * its data again. Without it, undefined: the portal uses SQLite in the folder.
+ */
+async function testDatabaseUrl(dataDir: string): Promise<string | undefined> {
+  if (process.env.PORTAL_TEST_DATABASE !== 'postgres') return undefined;
+  cluster ??= startPostgres().then((started) => {
+    process.once('exit', () => started.stopSync());
+    return started;
+  });
+  let url = databases.get(dataDir);
+  if (!url) {
+    url = await (await cluster).createDatabase();
+    databases.set(dataDir, url);
+  }
+  return url;
+}
+
 /** Starts a seeded portal on a random port with captured logs. */
 export async function startTestPortal(options: TestPortalOptions = {}): Promise<TestPortal> {
   const { ownsDataDir, ...portalOptions } = options;
   const dataDir = options.dataDir ?? freshDataDir();
+  const databaseUrl = portalOptions.config?.databaseUrl ?? (await testDatabaseUrl(dataDir));
   const removeDataDir = ownsDataDir ?? options.dataDir === undefined;
   const logs: string[] = [];
   const clock = createTestClock();
@@ -67,6 +92,7 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     env: {},
     logger: (line) => logs.push(line),
     ...portalOptions,
+    config: { ...portalOptions.config, ...(databaseUrl ? { databaseUrl } : {}) },
     dataDir,
     clock: clock.now,
   });

@@ -8,7 +8,7 @@
  * Home-made because it is a few process calls around the real server; an
  * embedded-PostgreSQL package would download its own binaries at install.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -26,6 +26,8 @@ export interface PostgresCluster {
   /** Creates an empty database and returns its URL (one per portal under test). */
   createDatabase(): Promise<string>;
   stop(): Promise<void>;
+  /** The same, synchronously (for a process `exit` handler). */
+  stopSync(): void;
 }
 
 /** The newest installed PostgreSQL's binaries, or a message saying what to install. */
@@ -109,6 +111,16 @@ export async function startPostgres(): Promise<PostgresCluster> {
     },
     async stop() {
       await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+    stopSync() {
+      const args = [path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'];
+      try {
+        if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', ...args], { cwd: '/', stdio: 'ignore' });
+        else execFileSync(args[0] as string, args.slice(1), { stdio: 'ignore' });
+      } catch {
+        // Already stopped.
+      }
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
