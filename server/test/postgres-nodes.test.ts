@@ -41,7 +41,12 @@ beforeAll(async () => {
       },
     });
   // Both at once: the migration lock lets one migrate while the other waits.
-  [nodeA, nodeB] = await Promise.all([node('a'), node('b')]);
+  const started = await Promise.allSettled([node('a'), node('b')]);
+  [nodeA, nodeB] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined)) as [
+    TestPortal,
+    TestPortal,
+  ];
+  for (const result of started) if (result.status === 'rejected') throw result.reason;
   nginx = await startNginx(
     port,
     [nodeA, nodeB].map((node) => node.address.slice('http://'.length)),

@@ -193,13 +193,14 @@ function migrateSqlite(handle: BetterSqlite3.Database, dir: string): void {
 
 /** PostgreSQL: one connection holds an advisory lock, so nodes starting together migrate once. */
 async function migratePostgres(kysely: AnyKysely, dir: string): Promise<void> {
-  await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`.execute(
-    kysely,
-  );
   const files = listMigrations(dir);
   await kysely.connection().execute(async (connection) => {
     await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(connection);
     try {
+      // Inside the lock: two concurrent CREATE TABLE IF NOT EXISTS can both fail in PostgreSQL.
+      await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`.execute(
+        connection,
+      );
       const rows = await sql<{ name: string }>`SELECT name FROM schema_migrations`.execute(connection);
       const applied = new Set(rows.rows.map((row) => row.name));
       unknownMigrations(applied, files);
