@@ -15,17 +15,26 @@
 export interface CodedErrorOptions {
   /** The failure this one reports (a library error, a fetch failure). */
   cause?: unknown;
+  /**
+   * Values the code's message shows (an `acr` value, a number of seconds),
+   * in the order of its placeholders: pages word the code in their language
+   * and fill these in.
+   */
+  params?: readonly string[];
 }
 
 /** An expected failure with a machine-readable `code` from a closed set. */
 export abstract class CodedError<Code extends string = string> extends Error {
   abstract override readonly name: string;
   readonly code: Code;
+  /** See {@link CodedErrorOptions.params}; empty when the message has no values. */
+  readonly params: readonly string[];
 
   constructor(code: Code, message: string, options: CodedErrorOptions = {}) {
     // No `cause` property at all when there is none (not an own `cause: undefined`).
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.params = options.params ?? [];
   }
 
   /** Sets `key` as a read-only, non-enumerable property: large values stay out of logs and JSON. */

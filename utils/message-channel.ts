@@ -21,10 +21,18 @@ export interface MessageEnvelope {
   payload: unknown;
 }
 
-/** What the background answers: the value, or the error as `{ name, code, message }`. */
+/**
+ * What the background answers: the value, or the error as `{ name, code,
+ * message }` plus the code's message `params` when it has any
+ * (utils/errors.ts `CodedErrorOptions.params`).
+ */
 export type MessageReply =
   | { ok: true; value: unknown }
-  | { ok: false; error: { name: string; code: string; message: string } };
+  | { ok: false; error: { name: string; code: string; message: string; params?: string[] } };
+
+/** Most `params` an error carries across the channel, and their longest length. */
+export const MAX_ERROR_PARAMS = 4;
+export const MAX_ERROR_PARAM_LENGTH = 200;
 
 /** The envelope for `name` with `payload`. */
 export function messageEnvelope(name: string, payload: unknown): MessageEnvelope {
@@ -54,6 +62,10 @@ export function isMessageReply(raw: unknown): raw is MessageReply {
     isRecord(error) &&
     isShortString(error.name, 100) &&
     isShortString(error.code, 100) &&
-    isShortString(error.message, 2000)
+    isShortString(error.message, 2000) &&
+    (error.params === undefined ||
+      (Array.isArray(error.params) &&
+        error.params.length <= MAX_ERROR_PARAMS &&
+        error.params.every((param) => isShortString(param, MAX_ERROR_PARAM_LENGTH))))
   );
 }

@@ -43,9 +43,10 @@ export async function sendMessage<N extends MessageName>(
   }
   if (!isMessageReply(raw)) throw new MessageError('invalid_reply', t('invalidReply'));
   if (!raw.ok) {
-    const { code, message, name: errorName } = raw.error;
+    const { code, message, name: errorName, params } = raw.error;
     throw new MessageError(code, message, {
       cause: Object.assign(new Error(message), { name: errorName, code }),
+      ...(params ? { params } : {}),
     });
   }
   return raw.value as MessageResponse<N>;

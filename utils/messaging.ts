@@ -19,7 +19,12 @@ import { z } from 'zod';
 import { appIdSchema, appSchema } from '../contract/schemas.ts';
 import { accountProtocol } from './account/protocol.ts';
 import { isCodedError } from './errors.ts';
-import { isMessageEnvelope, type MessageReply } from './message-channel.ts';
+import {
+  isMessageEnvelope,
+  MAX_ERROR_PARAM_LENGTH,
+  MAX_ERROR_PARAMS,
+  type MessageReply,
+} from './message-channel.ts';
 
 /** The channel's error, thrown by the pages' client (utils/messaging-client.ts) and by handlers. */
 export { MessageError } from './message-channel.ts';
@@ -34,6 +39,8 @@ const noticeSchema = z.object({
   outcome: z.enum(['opened', 'cancelled', 'failed']),
   message: z.string().max(500),
   code: z.string().max(64).optional(),
+  /** The code's message placeholders (a step-up reason's `acr` values). */
+  params: z.array(z.string().max(200)).max(4).optional(),
   at: z.number(),
 });
 
@@ -125,6 +132,8 @@ const empty = z.object({}).strict();
 const stepUpFailureSchema = z.object({
   code: z.string().max(64),
   message: z.string().max(500),
+  /** The code's message placeholders (a refused step-up names the `acr` it got and the one required). */
+  params: z.array(z.string().max(200)).max(4).optional(),
   appId: appIdSchema,
   appName: z.string().max(200),
   /** Whom to contact (policy `adminContact` or the portal's); null hides the link. */
@@ -268,12 +277,16 @@ export type Handlers = {
 };
 
 /** What a handler's thrown error becomes on the wire. */
-function serializeError(error: unknown): { name: string; code: string; message: string } {
+function serializeError(error: unknown): { name: string; code: string; message: string; params?: string[] } {
   if (error instanceof Error) {
+    const params = isCodedError(error)
+      ? error.params.slice(0, MAX_ERROR_PARAMS).map((param) => param.slice(0, MAX_ERROR_PARAM_LENGTH))
+      : [];
     return {
       name: error.name,
       code: isCodedError(error) ? error.code : 'internal',
       message: error.message.slice(0, 2000),
+      ...(params.length > 0 ? { params } : {}),
     };
   }
   return { name: 'Error', code: 'internal', message: 'Something went wrong in Portal Launcher. Try again.' };

@@ -219,6 +219,11 @@ export const pendingFlowSchema = z.object({
   issuer: z.string().url(),
   maxAge: z.number().int().nonnegative().nullable(),
   acrValues: z.string().max(500).nullable(),
+  /**
+   * A step-up for a second factor (utils/auth/step-up.ts `secondFactor`),
+   * checked by the issuer's assurance rule. Absent: `acrValues` decides.
+   */
+  secondFactor: z.boolean().optional(),
   /** Epoch ms; flows older than 10 minutes are discarded (C1, C5). */
   createdAt: epochMs,
   tabId: z.number().int().nullable(),
@@ -243,6 +248,8 @@ export const launchNoticeSchema = z.object({
   message: z.string().max(500),
   /** The error's code, so the popup can say why in its own language (absent in older notices). */
   code: z.string().max(64).optional(),
+  /** The code's message placeholders (utils/errors.ts `params`), e.g. the `acr` a step-up got. */
+  params: z.array(z.string().max(200)).max(4).optional(),
   at: epochMs,
 });
 export type LaunchNotice = z.infer<typeof launchNoticeSchema>;

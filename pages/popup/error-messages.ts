@@ -48,6 +48,12 @@ export const ERROR_MESSAGE_KEYS = {
   authorization_denied: 'errorAuthorizationDenied',
   invalid_token_response: 'errorInvalidTokenResponse',
   step_up_insufficient: 'errorStepUpInsufficient',
+  step_up_acr_missing: 'errorStepUpAcrMissing',
+  step_up_acr_not_accepted: 'errorStepUpAcrNotAccepted',
+  step_up_no_second_factor: 'errorStepUpNoSecondFactor',
+  step_up_time_unproven: 'errorStepUpTimeUnproven',
+  step_up_too_old: 'errorStepUpTooOld',
+  step_up_time_in_future: 'errorStepUpTimeInFuture',
   network: 'errorNetwork',
   portal_misconfigured: 'errorPortalMisconfigured',
   launch_refused: 'errorLaunchRefused',
@@ -78,11 +84,17 @@ export function hasErrorMessage(code: string): boolean {
 
 /**
  * The sentence to show for a background error: the localized message for
- * `code`, else `fallback` (the background's English text), else a generic one.
+ * `code` with the error's `params` in its placeholders (a step-up reason
+ * names the `acr` it got), else `fallback` (the background's English text),
+ * else a generic one.
  */
-export function localizedError(code: string | null | undefined, fallback: string | null | undefined): string {
+export function localizedError(
+  code: string | null | undefined,
+  fallback: string | null | undefined,
+  params: readonly string[] = [],
+): string {
   if (code && Object.hasOwn(ERROR_MESSAGE_KEYS, code)) {
-    return t(ERROR_MESSAGE_KEYS[code as BackgroundErrorCode]);
+    return t(ERROR_MESSAGE_KEYS[code as BackgroundErrorCode], ...params);
   }
   return fallback || t('genericError');
 }

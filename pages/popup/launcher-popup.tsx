@@ -88,14 +88,14 @@ export function LauncherPopup() {
       setState((current) => mergeAnswer(current, next));
       setLoadError(null);
       if (next.notice) {
-        const { outcome, appName, code } = next.notice;
+        const { outcome, appName, code, params } = next.notice;
         setStatus({
           kind: outcome === 'failed' ? 'error' : 'info',
           text:
             outcome !== 'failed'
               ? t('openCancelled', appName)
               : code && hasErrorMessage(code)
-                ? t('openFailedBecause', appName, localizedError(code, null))
+                ? t('openFailedBecause', appName, localizedError(code, null, params))
                 : t('openFailed', appName),
         });
         void sendMessage(browser.runtime, 'dismissNotice', {}).catch(() => undefined);

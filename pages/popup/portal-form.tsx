@@ -15,7 +15,7 @@ import { localizedError } from './error-messages.ts';
 
 /** An error as a sentence in the popup's language (the background's code mapped to `_locales`). */
 export function errorText(error: unknown): string {
-  if (error instanceof MessageError) return localizedError(error.code, error.message);
+  if (error instanceof MessageError) return localizedError(error.code, error.message, error.params);
   return error instanceof Error && error.message ? error.message : t('genericError');
 }
 

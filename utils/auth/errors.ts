@@ -5,6 +5,24 @@
  */
 import { CodedError } from '../errors.ts';
 
+/**
+ * Why a step-up result falls short (A4, utils/auth/step-up.ts), as a code the
+ * pages word in the person's language with the error's `params`.
+ */
+export type StepUpReasonCode =
+  /** The ID token has no `acr`, and the rule does not accept `amr` alone. */
+  | 'step_up_acr_missing'
+  /** `acr` is not one of the accepted values (a provider that ignored `acr_values`). */
+  | 'step_up_acr_not_accepted'
+  /** `amr` names no second factor where the rule needs one. */
+  | 'step_up_no_second_factor'
+  /** `auth_time` missing or 0: freshness cannot be proven. */
+  | 'step_up_time_unproven'
+  /** `auth_time` older than `max_age`. */
+  | 'step_up_too_old'
+  /** `auth_time` too far in the future. */
+  | 'step_up_time_in_future';
+
 /** Codes of {@link AuthError}. */
 export type AuthErrorCode =
   /** No portal address is configured yet. */
@@ -27,6 +45,8 @@ export type AuthErrorCode =
   | 'invalid_token_response'
   /** The step-up result does not prove a fresh second factor (A4). */
   | 'step_up_insufficient'
+  /** A4, with the reason ({@link StepUpReasonCode}; `params` fill the message). */
+  | StepUpReasonCode
   /** The portal could not be reached or did not answer in time (C3). */
   | 'network'
   /** The portal configuration (discovery) is unusable. */

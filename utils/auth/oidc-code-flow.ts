@@ -125,7 +125,9 @@ export async function completeAuthorization(
   try {
     const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
       expectedNonce: transaction.nonce,
-      maxAge: transaction.maxAge ?? oauth.skipAuthTimeCheck,
+      // utils/auth/step-up.ts checks auth_time against max_age itself, to say why a result
+      // falls short (missing, 0, too old, in the future) rather than a generic failure.
+      maxAge: oauth.skipAuthTimeCheck,
       requireIdToken: true,
     });
     // The token endpoint is reached over TLS, but A3 asks for the signature

@@ -11,6 +11,7 @@ import {
 } from './__tests__/fake-portal.ts';
 import { AuthError } from './errors.ts';
 import { createOidcClient, type OidcClient } from './oidc.ts';
+import { stepUpShortfall } from './step-up.ts';
 
 let portal: FakePortal;
 let client: OidcClient;
@@ -183,12 +184,16 @@ describe('ID token validation', () => {
     await expectCode(completeWith({ claims: { iat: past - 600, exp: past } }), 'invalid_token_response');
   });
 
-  it('A3: an auth_time older than the max_age asked for is refused', async () => {
-    portal.state.nextIdToken = { claims: { auth_time: Math.floor(Date.now() / 1000) - 3600 } };
+  it('A3/A4: auth_time against max_age is left to the step-up rule, which names the reason (step_up_too_old)', async () => {
+    const authTime = Math.floor(Date.now() / 1000) - 3600;
+    portal.state.nextIdToken = { claims: { auth_time: authTime } };
     const { url, transaction } = await client.createAuthorizationRequest({ maxAge: 300 });
-    await expectCode(
-      client.completeAuthorization(transaction, portal.authorize(url)),
-      'invalid_token_response',
+    expect(new URL(url).searchParams.get('max_age')).toBe('300');
+    const { claims } = await client.completeAuthorization(transaction, portal.authorize(url));
+    expect(claims.authTime).toBe(authTime);
+    const rule = { acrValues: [], requireSecondFactorAmr: false, acceptAmrWithoutAcr: true };
+    expect(stepUpShortfall(claims, { acrValues: [], maxAge: 300 }, rule, Date.now())?.code).toBe(
+      'step_up_too_old',
     );
   });
 });

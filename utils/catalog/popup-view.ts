@@ -8,7 +8,7 @@
  * snapshot (./popup-snapshot-writer.ts), so the next popup paints it before
  * asking (issue 4 speed).
  */
-import { provenMfaTime } from '../auth/step-up.ts';
+import { assuranceRuleFor, provenMfaTime } from '../auth/step-up.ts';
 import type { LauncherState } from '../messaging.ts';
 import type { Settings } from '../policy/index.ts';
 import { type StoredSession, sessionItem, stateChangedItem } from '../storage.ts';
@@ -28,7 +28,7 @@ export function launcherViewOf(
     brandName: settings.brandName,
     brandColor: settings.brandColor,
     pinnedApps: settings.pinnedApps,
-    mfaAuthTime: provenMfaTime(authentication, settings.stepUpAcrValue, nowMs),
+    mfaAuthTime: provenMfaTime(authentication, assuranceRuleFor(settings, settings.portalUrl), nowMs),
     stepUpMaxAgeSeconds: settings.stepUpMaxAgeSeconds,
     appStepUpMaxAge: settings.appStepUpMaxAge,
     prefs: prefsForWire(prefs),

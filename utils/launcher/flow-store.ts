@@ -43,6 +43,8 @@ export interface FlowStart {
   launchAppId?: string;
   /** A tab to start the flow in instead of a new one (Try again in the step-up tab). */
   tabId?: number;
+  /** A step-up that must prove a second factor (saved with the flow, checked at its end). */
+  secondFactor?: boolean;
   /** Builds the authorization request; only called when no flow can be joined. */
   request(): Promise<{ url: string; transaction: AuthorizationTransaction }>;
 }
@@ -145,6 +147,7 @@ export function createFlowStore(options: FlowStoreOptions) {
         kind: request.kind,
         ...transaction,
         issuer: request.issuer,
+        ...(request.secondFactor !== undefined ? { secondFactor: request.secondFactor } : {}),
         createdAt: now(),
         tabId: null,
         launchAppIds: request.launchAppId === undefined ? [] : [request.launchAppId],

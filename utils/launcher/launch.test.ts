@@ -3,6 +3,7 @@
  * through the whole launcher against the fake portal.
  */
 import { describe, expect, it } from 'vitest';
+import { ACR_MFA } from '../../contract/constants.ts';
 import { useLauncherEnv } from './__tests__/launcher-env.ts';
 
 const env = useLauncherEnv();
@@ -92,15 +93,16 @@ describe('launch', () => {
       }),
       102,
     );
+    const reason = { code: 'step_up_acr_not_accepted', params: ['urn:portal-launcher:acr:pwd', ACR_MFA] };
     await expect(result).resolves.toMatchObject({
       kind: 'stepUp',
-      failure: { code: 'step_up_insufficient', appId: 'payroll', appName: 'Payroll', contact: null },
+      failure: { ...reason, appId: 'payroll', appName: 'Payroll', contact: null },
     });
-    await expect(launching).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    await expect(launching).rejects.toMatchObject(reason);
     expect(env.apiCalls('/api/v1/apps/payroll/launch')).toBe(0);
     expect(env.tabs.updated).toHaveLength(0);
     const { notice } = await launcher.getState();
-    expect(notice).toMatchObject({ appId: 'payroll', outcome: 'failed', code: 'step_up_insufficient' });
+    expect(notice).toMatchObject({ appId: 'payroll', outcome: 'failed', ...reason });
   });
 
   it('A4: a step-up with MFA acr but without a second-factor amr does not launch', async () => {
@@ -110,7 +112,7 @@ describe('launch', () => {
     const claims = { ...env.portal.mfaClaims(), amr: ['pwd'] };
     await expect(
       launcher.completeAuthorization(env.portal.authorize(env.tabs.created[1] as string, claims), 102),
-    ).resolves.toMatchObject({ failure: { code: 'step_up_insufficient' } });
+    ).resolves.toMatchObject({ failure: { code: 'step_up_no_second_factor', params: ['pwd'] } });
     await expect(launching).rejects.toBeInstanceOf(Error);
     expect(env.apiCalls('/api/v1/apps/payroll/launch')).toBe(0);
   });

@@ -15,7 +15,12 @@
  */
 import type { PortalApp } from '../../contract/schemas.ts';
 import { AuthError, isAuthError } from '../auth/errors.ts';
-import { appRequirement, isAuthenticationSufficient, type StepUpRequirement } from '../auth/step-up.ts';
+import {
+  appRequirement,
+  assuranceRuleFor,
+  isAuthenticationSufficient,
+  type StepUpRequirement,
+} from '../auth/step-up.ts';
 import { isCodedError } from '../errors.ts';
 import type { LaunchResult } from '../messaging.ts';
 import { StepUpRequiredError } from '../portal/api-client.ts';
@@ -91,9 +96,10 @@ export function createLaunches(options: LaunchesOptions) {
     const { settings, session: stored, source } = await options.context();
     const app = await source.findApp(appId);
     if (app.requiresMfa) {
-      const requirement = appRequirement(settings, app);
+      const rule = assuranceRuleFor(settings, stored.issuer);
+      const requirement = appRequirement(settings, rule, app);
       // The catalog already says a fresh second factor is needed: go straight to the tab.
-      if (!isAuthenticationSufficient(stored.authentication, requirement, now())) {
+      if (!isAuthenticationSufficient(stored.authentication, requirement, rule, now())) {
         return stepUp(stored, settings.clientId, source, app, requirement, target);
       }
     }
@@ -235,7 +241,9 @@ export function createLaunches(options: LaunchesOptions) {
 
 export type Launches = ReturnType<typeof createLaunches>;
 
-/** The error's machine-readable code for a stored notice (the popup words it), when it has one. */
-function errorCodeOf(error: unknown): { code?: string } {
-  return isCodedError(error) && /^[a-z][a-z0-9_]{0,63}$/.test(error.code) ? { code: error.code } : {};
+/** The error's machine-readable code (and its message params) for a stored notice (the popup words it). */
+function errorCodeOf(error: unknown): { code?: string; params?: string[] } {
+  if (!isCodedError(error) || !/^[a-z][a-z0-9_]{0,63}$/.test(error.code)) return {};
+  const params = error.params.slice(0, 4).map((param) => param.slice(0, 200));
+  return { code: error.code, ...(params.length > 0 ? { params } : {}) };
 }

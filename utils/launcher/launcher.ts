@@ -34,7 +34,8 @@ import type { z } from 'zod';
 import { AuthError, isAuthError } from '../auth/errors.ts';
 import { createOidcClient, type OidcClient } from '../auth/oidc.ts';
 import { createSessionManager } from '../auth/session.ts';
-import type { LauncherState, LaunchResult, StepUpFailureWire } from '../messaging.ts';
+import { assuranceRuleFor } from '../auth/step-up.ts';
+import type { LauncherState, LauncherState, LaunchResult, LaunchResult, StepUpFailureWire } from '../messaging.ts';
 import { normalizePortalUrl } from '../portal/address.ts';
 import { createPortalApi, type PortalApi } from '../portal/api-client.ts';
 import { portalAnswers } from '../portal/probe.ts';
@@ -284,7 +285,12 @@ export function createLauncher(options: LauncherOptions) {
         return { kind: 'signIn', message: 'You are signed in. You can close this tab.' };
       }
 
-      const stored = await runner.complete(flow, result.tokens, result.claims);
+      const stored = await runner.complete(
+        flow,
+        result.tokens,
+        result.claims,
+        assuranceRuleFor(settings, flow.issuer),
+      );
       if (flow.launchAppIds.length === 0) {
         // A verification for an account change: nothing to land in, so the tab goes away.
         await closeFlowTab();

@@ -3,6 +3,7 @@
  * against a fake provider without the portal API.
  */
 import { describe, expect, it } from 'vitest';
+import { ACR_MFA } from '../../contract/constants.ts';
 import { meSchema } from '../../contract/schemas.ts';
 import type { PolicyApp } from '../policy/schema.ts';
 import { useLauncherEnv } from './__tests__/launcher-env.ts';
@@ -170,8 +171,8 @@ describe('provider-only mode (an issuer without the portal API)', () => {
     await env.tabsOpened(2);
     await expect(
       launcher.completeAuthorization(env.portal.authorize(env.tabs.created[1] as string), 102),
-    ).resolves.toMatchObject({ failure: { code: 'step_up_insufficient' } });
-    await expect(launching).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    ).resolves.toMatchObject({ failure: { code: 'step_up_acr_not_accepted' } });
+    await expect(launching).rejects.toMatchObject({ code: 'step_up_acr_not_accepted' });
     expect(env.tabs.updated).toEqual([]);
   });
 
@@ -196,8 +197,10 @@ describe('provider-only mode (an issuer without the portal API)', () => {
         env.portal.authorize(env.tabs.created[1] as string, env.portal.mfaClaims()),
         102,
       ),
-    ).resolves.toMatchObject({ failure: { code: 'step_up_insufficient' } });
-    await expect(first).rejects.toMatchObject({ code: 'step_up_insufficient' });
+    ).resolves.toMatchObject({
+      failure: { code: 'step_up_acr_not_accepted', params: [ACR_MFA, 'urn:acme:loa:2'] },
+    });
+    await expect(first).rejects.toMatchObject({ code: 'step_up_acr_not_accepted' });
     const second = launcher.launchApp('payroll');
     await env.tabsOpened(3);
     await launcher.completeAuthorization(

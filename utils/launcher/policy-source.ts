@@ -13,7 +13,7 @@ import type { Me } from '../../contract/schemas.ts';
 import { AuthError, isAuthError } from '../auth/errors.ts';
 import type { OidcClient } from '../auth/oidc.ts';
 import { catalogAppsFromPolicy, claimsFromIdToken, profileFromClaims } from '../auth/provider-profile.ts';
-import { appRequirement, isAuthenticationSufficient } from '../auth/step-up.ts';
+import { appRequirement, assuranceRuleFor, isAuthenticationSufficient } from '../auth/step-up.ts';
 import { PortalApiError, StepUpRequiredError } from '../portal/api-client.ts';
 import type { CatalogCache, StoredSession } from '../storage.ts';
 import type { CatalogCacheAccess, CatalogSource } from './catalog-source.ts';
@@ -102,8 +102,9 @@ export function createPolicySource(options: PolicySourceOptions): CatalogSource 
       // A4: no portal checks the launch here, so the launcher does, for every app it opens: one that
       // joined another app's step-up tab may need a fresher second factor than that step-up proved.
       if (listed.requiresMfa) {
-        const requirement = appRequirement(settings, listed);
-        if (!isAuthenticationSufficient(stored.authentication, requirement, now())) {
+        const rule = assuranceRuleFor(settings, stored.issuer);
+        const requirement = appRequirement(settings, rule, listed);
+        if (!isAuthenticationSufficient(stored.authentication, requirement, rule, now())) {
           throw new StepUpRequiredError(requirement);
         }
       }

@@ -4,6 +4,7 @@
  * adapters, no state.
  */
 import type { Browser } from 'wxt/browser';
+import type { AssuranceRule } from '../auth/step-up.ts';
 import type { PolicyStore } from '../policy/policy-store.ts';
 import type { PolicyResult } from '../policy/resolve.ts';
 import type { PolicyApp } from '../policy/schema.ts';
@@ -37,6 +38,8 @@ export interface LauncherSettings {
   portalUrlRefused?: boolean;
   clientId: string;
   stepUpAcrValue: string;
+  /** Policy `stepUpAssurance`: what proves a second factor, per issuer. */
+  stepUpAssurance?: Readonly<Record<string, AssuranceRule>>;
   stepUpMaxAgeSeconds: number;
   appStepUpMaxAge: Record<string, number>;
   /**
@@ -82,6 +85,7 @@ export function launcherSettingsFrom({ settings, forced, problems }: PolicyResul
     portalUrlRefused: problems.some((problem) => problem.key === 'portalUrl' && problem.source === 'managed'),
     clientId: settings.clientId,
     stepUpAcrValue: settings.stepUpAcrValue,
+    stepUpAssurance: settings.stepUpAssurance,
     stepUpMaxAgeSeconds: settings.stepUpMaxAgeSeconds,
     appStepUpMaxAge: settings.appStepUpMaxAge,
     ...(forced.has('adminContact') ? { adminContact: settings.adminContact } : {}),

@@ -52,5 +52,15 @@ export function stepUpFailure(
   app: { id: string; name: string },
   contact: AdminContactLink | null,
 ): StepUpFailureWire {
-  return { code: error.code, message: error.message, appId: app.id, appName: app.name, contact };
+  return {
+    code: error.code,
+    message: error.message,
+    // A refused step-up's reason names what the provider confirmed (utils/auth/step-up.ts).
+    ...(error.params.length > 0
+      ? { params: error.params.slice(0, 4).map((param) => param.slice(0, 200)) }
+      : {}),
+    appId: app.id,
+    appName: app.name,
+    contact,
+  };
 }

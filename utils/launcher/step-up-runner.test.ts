@@ -9,6 +9,7 @@ import { ACR_MFA } from '../../contract/constants.ts';
 import { AuthError } from '../auth/errors.ts';
 import type { AuthorizationRequestOptions, OidcClient } from '../auth/oidc.ts';
 import { createSessionManager } from '../auth/session.ts';
+import { defaultAssuranceRule } from '../auth/step-up.ts';
 import { pendingFlowsItem, type StoredSession, sessionItem } from '../storage.ts';
 import { useLauncherEnv } from './__tests__/launcher-env.ts';
 import { createFlowStore } from './flow-store.ts';
@@ -170,16 +171,17 @@ describe('step-up runner on its own', () => {
       amr: ['pwd'],
       authTime: now,
     };
-    await expect(stepUps.complete(flow, tokens, weak)).rejects.toMatchObject({
-      code: 'step_up_insufficient',
+    await expect(stepUps.complete(flow, tokens, weak, defaultAssuranceRule())).rejects.toMatchObject({
+      code: 'step_up_acr_not_accepted',
+      params: ['urn:portal-launcher:acr:pwd', ACR_MFA],
     });
     expect((await sessionItem.get())?.accessToken).toBe('at-1');
     const someoneElse = { ...weak, sub: 'mallory', acr: ACR_MFA, amr: ['pwd', 'otp'] };
-    await expect(stepUps.complete(flow, tokens, someoneElse)).rejects.toMatchObject({
+    await expect(stepUps.complete(flow, tokens, someoneElse, defaultAssuranceRule())).rejects.toMatchObject({
       code: 'step_up_insufficient',
     });
     const strong = { ...weak, acr: ACR_MFA, amr: ['pwd', 'otp'] };
-    const upgraded = await stepUps.complete(flow, tokens, strong);
+    const upgraded = await stepUps.complete(flow, tokens, strong, defaultAssuranceRule());
     expect(upgraded.authentication).toEqual({ acr: ACR_MFA, amr: ['pwd', 'otp'], authTime: now });
     await expect(verifying).resolves.toBeUndefined();
   });

@@ -17,7 +17,7 @@
 import type { AuthError } from '../auth/errors.ts';
 import type { IdentityClaims, OidcClient, TokenSet } from '../auth/oidc.ts';
 import type { SessionManager } from '../auth/session.ts';
-import { assertStepUpSatisfied, type StepUpRequirement } from '../auth/step-up.ts';
+import { type AssuranceRule, assertStepUpSatisfied, type StepUpRequirement } from '../auth/step-up.ts';
 import { StepUpRequiredError } from '../portal/api-client.ts';
 import type { PendingFlow, StoredSession } from '../storage.ts';
 import type { FlowStore } from './flow-store.ts';
@@ -63,10 +63,14 @@ export function createStepUpRunner(options: StepUpRunnerOptions) {
       issuer: stored.issuer,
       ...(launch ? { launchAppId: launch.appId } : {}),
       ...(launch?.tabId !== undefined ? { tabId: launch.tabId } : {}),
+      secondFactor: requirement.secondFactor ?? requirement.acrValues.length > 0,
       request: () =>
         options.oidcFor(stored.issuer, clientId).createAuthorizationRequest({
           ...(requirement.acrValues.length > 0 ? { acrValues: requirement.acrValues.join(' ') } : {}),
           ...(requirement.maxAge !== null ? { maxAge: requirement.maxAge } : {}),
+          // "A new authentication every time": some providers read max_age=0 as "no limit", so the
+          // launcher also asks for prompt=login (OIDC Core §3.1.2.1) rather than rely on it.
+          ...(requirement.maxAge === 0 ? { prompt: 'login' } : {}),
           ...(stored.user.email ? { loginHint: stored.user.email } : {}),
           // A plain provider gets only standard OIDC parameters.
           ...(launch?.nameToPortal ? { launchApp: launch.appId } : {}),
@@ -102,17 +106,20 @@ export function createStepUpRunner(options: StepUpRunnerOptions) {
 
   /**
    * Finishes a step-up from its redirect's tokens: checks the result itself
-   * (A4), upgrades the session (same subject only) and wakes the callers.
-   * Returns the upgraded session.
+   * against the issuer's assurance `rule` (A4), upgrades the session (same
+   * subject only) and wakes the callers. Returns the upgraded session.
    */
   async function complete(
     flow: PendingFlow,
     tokens: TokenSet,
     claims: IdentityClaims,
+    rule: AssuranceRule,
   ): Promise<StoredSession> {
+    const acrValues = flow.acrValues?.split(' ').filter(Boolean) ?? [];
     assertStepUpSatisfied(
       claims,
-      { acrValues: flow.acrValues?.split(' ').filter(Boolean) ?? [], maxAge: flow.maxAge },
+      { acrValues, maxAge: flow.maxAge, secondFactor: flow.secondFactor ?? acrValues.length > 0 },
+      rule,
       options.now(),
     );
     const stored = await options.session.applyStepUp(tokens, claims);

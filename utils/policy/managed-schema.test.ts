@@ -104,6 +104,10 @@ const FULL_POLICY = {
   optionsSections: ['profile', 'mfa', 'ssh-keys'],
   stepUpAcrValue: 'urn:acme:loa:2',
   adminContact: 'it-help@acme.example',
+  stepUpAssurance: {
+    'https://portal.acme.example': { acrValues: ['urn:acme:loa:2'], requireSecondFactorAmr: false },
+    'https://idp.acme.example/realms/staff': { acrValues: [], acceptAmrWithoutAcr: true },
+  },
   apps: [
     {
       id: 'payroll',
@@ -194,11 +198,22 @@ describe('public/managed_schema.json', () => {
   });
 
   it.each([
+    ['an issuer that is not https', { 'http://idp.example': { acrValues: ['mfa'] } }],
+    ['a rule with no proof at all', { 'https://idp.example': { acrValues: [] } }],
+    ['an unknown property', { 'https://idp.example': { acrValues: ['mfa'], amr: true } }],
+  ])('A4/A11: stepUpAssurance with %s is refused and the strict default stays', (_label, value) => {
+    const { problems, settings } = resolveSettings({ managed: { stepUpAssurance: value }, user: {} });
+    expect(problems.map((problem) => problem.key)).toContain('stepUpAssurance');
+    expect(settings.stepUpAssurance).toEqual({});
+  });
+
+  it.each([
     ['brandColor', 'navy'],
     ['stepUpMaxAgeSeconds', 90_000],
     ['idleSignOutMinutes', 0],
     ['optionsSections', ['billing']],
     ['stepUpAcrValue', 'two values'],
+    ['stepUpAssurance', { 'https://idp.example': { acrValues: ['two values'] } }],
     ['allowUserPortalUrl', 'no'],
     ['apps', [{ id: 'x', name: 'X' }]],
   ])('C8: what Chrome would drop (%s) the extension also refuses', (key, value) => {

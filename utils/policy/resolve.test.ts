@@ -33,6 +33,7 @@ describe('resolveSettings: defaults', () => {
       optionsSections: [...OPTIONS_SECTIONS],
       stepUpAcrValue: ACR_MFA,
       adminContact: null,
+      stepUpAssurance: {},
       apps: [],
       theme: 'system',
       language: null,

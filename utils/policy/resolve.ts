@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import { ACR_MFA, LAUNCHER_CLIENT_ID } from '../../contract/constants';
 import {
+  type AssuranceRulePolicy,
   MANAGED_POLICY_KEYS,
   type ManagedPolicy,
   managedPolicyFields,
@@ -49,6 +50,8 @@ export interface Settings {
   stepUpAcrValue: string;
   /** Whom employees contact when access is denied (an https address or an email), or `null`. */
   adminContact: string | null;
+  /** What proves a fresh second factor, per issuer (utils/auth/step-up.ts `AssuranceRule`). */
+  stepUpAssurance: Record<string, AssuranceRulePolicy>;
   /** Apps defined by policy, for providers without the portal API. */
   apps: PolicyApp[];
   theme: Theme;
@@ -102,6 +105,7 @@ export function defaultSettings(): Settings {
     optionsSections: [...OPTIONS_SECTIONS],
     stepUpAcrValue: ACR_MFA,
     adminContact: null,
+    stepUpAssurance: {},
     apps: [],
     theme: 'system',
     language: null,

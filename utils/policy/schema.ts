@@ -149,6 +149,32 @@ export const acrValueSchema = z
   .max(200)
   .regex(/^[\x21-\x7e]+$/, 'The step-up acr value must be one value without spaces, in printable ASCII.');
 
+/** Most providers a policy may give a step-up assurance rule for (`stepUpAssurance`). */
+export const MAX_ASSURANCE_RULES = 20;
+
+/**
+ * What proves a fresh second factor at one provider (policy
+ * `stepUpAssurance`, keyed by issuer). The strict default (no entry): the
+ * `stepUpAcrValue` level in `acr` and a second factor in `amr`. An entry
+ * must keep some proof: `acrValues`, or `acceptAmrWithoutAcr` (then `amr`
+ * alone must name a second factor).
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken acr, amr
+ * @see https://www.rfc-editor.org/rfc/rfc8176 amr values
+ */
+export const assuranceRuleSchema = z
+  .strictObject({
+    acrValues: z.array(acrValueSchema).max(10, 'At most 10 acr values.').default([]),
+    requireSecondFactorAmr: z.boolean().default(true),
+    acceptAmrWithoutAcr: z.boolean().default(false),
+  })
+  .refine(
+    (rule) => rule.acrValues.length > 0 || rule.acceptAmrWithoutAcr,
+    'A rule needs acrValues, or acceptAmrWithoutAcr: true (amr alone then proves the second factor).',
+  )
+  .transform((rule) => ({ ...rule, acrValues: [...new Set(rule.acrValues)] }));
+export type AssuranceRulePolicy = z.output<typeof assuranceRuleSchema>;
+
 /**
  * A BCP 47 language tag, returned in canonical form (`en-us` → `en-US`).
  *
@@ -234,6 +260,22 @@ export const managedPolicyFields = {
   stepUpAcrValue: acrValueSchema,
   /** Whom employees contact when access is denied: an https address or an email (`""` = none). */
   adminContact: z.union([z.literal('').transform(() => null), adminContactSchema]),
+  stepUpAssurance: z.record(z.string().max(MAX_URL_LENGTH), assuranceRuleSchema).superRefine((rules, ctx) => {
+    const issuers = Object.keys(rules);
+    if (issuers.length > MAX_ASSURANCE_RULES) {
+      ctx.addIssue({ code: 'custom', message: `At most ${MAX_ASSURANCE_RULES} providers.` });
+    }
+    for (const issuer of issuers) {
+      const problem = portalAddressProblem(issuer);
+      if (problem !== null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [issuer],
+          message: `The key "${issuer.slice(0, 100)}" must be a provider's issuer exactly: it ${problem.reason}`,
+        });
+      }
+    }
+  }),
   apps: z
     .array(policyAppSchema)
     .max(MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`)

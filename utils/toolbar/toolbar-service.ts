@@ -6,7 +6,7 @@
  * Contract: background only; never throws. Updates run one at a time, in
  * order, so a slow earlier one never overwrites a later state.
  */
-import { provenMfaTime } from '../auth/step-up.ts';
+import { assuranceRuleFor, provenMfaTime } from '../auth/step-up.ts';
 import { chooseLanguage, t } from '../i18n.ts';
 import type { Settings } from '../policy/index.ts';
 import { sessionItem } from '../storage.ts';
@@ -36,7 +36,7 @@ export function createToolbarService(options: ToolbarServiceOptions) {
     return {
       kind: 'signedIn',
       name: stored.user.name ?? stored.user.email ?? stored.user.sub,
-      mfaAuthTime: provenMfaTime(stored.authentication, settings.stepUpAcrValue, now()),
+      mfaAuthTime: provenMfaTime(stored.authentication, assuranceRuleFor(settings, stored.issuer), now()),
       mfaMaxAgeSeconds: settings.stepUpMaxAgeSeconds,
       portalUnreachable: await isPortalUnreachable(),
     };
