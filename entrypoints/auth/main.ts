@@ -43,8 +43,10 @@ function element<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** The reason in the reader's language where the launcher has words for its code, else its own sentence. */
-function reasonOf(failure: { code: string; message: string }): string {
-  return failure.code === 'cancelled' ? t('stepUpCancelled') : localizedError(failure.code, failure.message);
+function reasonOf(failure: { code: string; message: string; params?: readonly string[] }): string {
+  return failure.code === 'cancelled'
+    ? t('stepUpCancelled')
+    : localizedError(failure.code, failure.message, failure.params);
 }
 
 /** "Close this tab": extension pages may close their own tab. */
@@ -107,7 +109,9 @@ async function tryAgain(failure: StepUpFailure, button: HTMLButtonElement): Prom
   } catch (error) {
     message.textContent = reasonOf(failure);
     alert.textContent =
-      error instanceof MessageError ? localizedError(error.code, error.message) : t('genericError');
+      error instanceof MessageError
+        ? localizedError(error.code, error.message, error.params)
+        : t('genericError');
     button.disabled = false;
     button.focus();
   }
@@ -142,7 +146,11 @@ async function run(): Promise<void> {
       show('done', t('authVerifiedTitle'), result.message);
     }
   } catch (error) {
-    showError(error instanceof MessageError ? localizedError(error.code, error.message) : t('genericError'));
+    showError(
+      error instanceof MessageError
+        ? localizedError(error.code, error.message, error.params)
+        : t('genericError'),
+    );
   }
 }
 

@@ -153,6 +153,30 @@ export function SettingsSection({
   );
 }
 
+/** The step-up assurance rule in force, in words (policy `stepUpAssurance`, docs/admin.md). */
+function StepUpRuleCard({ rule }: { rule: NonNullable<SettingsView['stepUpRule']> }) {
+  return (
+    <div class="card" data-testid="step-up-rule">
+      <h3>{ot('options_stepUpRuleTitle')}</h3>
+      <ul>
+        {rule.acrValues.length > 0 ? (
+          <li>{ot('options_stepUpRuleAcr', { values: rule.acrValues.join(', ') })}</li>
+        ) : null}
+        {rule.acrValues.length > 0 ? (
+          <li>
+            {rule.requireSecondFactorAmr
+              ? ot('options_stepUpRuleAmrRequired')
+              : ot('options_stepUpRuleAmrNotChecked')}
+          </li>
+        ) : null}
+        {rule.acceptAmrWithoutAcr ? <li>{ot('options_stepUpRuleAmrAlone')}</li> : null}
+        <li>{ot('options_stepUpRuleFreshness', { seconds: rule.maxAgeSeconds })}</li>
+        <li>{rule.fromPolicy ? ot('options_stepUpRuleFromPolicy') : ot('options_stepUpRuleDefault')}</li>
+      </ul>
+    </div>
+  );
+}
+
 export function AboutSection({ view }: { view: SettingsView }) {
   const version = browser.runtime.getManifest().version;
   return (
@@ -207,6 +231,7 @@ export function AboutSection({ view }: { view: SettingsView }) {
           </tbody>
         </table>
       </div>
+      {view.stepUpRule ? <StepUpRuleCard rule={view.stepUpRule} /> : null}
     </Section>
   );
 }

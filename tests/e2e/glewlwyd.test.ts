@@ -8,8 +8,9 @@
  *
  * It proves: sign-in through Glewlwyd's own login UI (password, then a TOTP
  * code because `offline_access` needs one); the policy's apps and the profile
- * in the popup; a plain launch landing in the app; the step-up launch (see
- * that test for what Glewlwyd's missing `acr` means today); a real refresh
+ * in the popup; a plain launch landing in the app; the step-up launch under
+ * the rule the admin guide gives for Glewlwyd (`amr` alone, no `acr`),
+ * refused with the reason Glewlwyd's `auth_time` 0 gives; a real refresh
  * after the access token expired, from a restarted service worker; sign-out
  * (refresh token revoked at Glewlwyd, RP-initiated logout caught).
  *
@@ -21,7 +22,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA, CHROME_EXTENSION_ID } from '../../contract/constants.ts';
+import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import { signInAtGlewlwyd } from './glewlwyd/pages.ts';
 import { passwordCodeFlow } from './glewlwyd/protocol.ts';
 import {
@@ -149,6 +150,8 @@ beforeAll(async () => {
           extensions: {
             [CHROME_EXTENSION_ID]: {
               portalUrl: glewlwyd.issuer,
+              // docs/admin.md "Step-up assurance": Glewlwyd emits no acr, its factors in amr.
+              stepUpAssurance: { [glewlwyd.issuer]: { acceptAmrWithoutAcr: true } },
               apps: [
                 { id: 'team-wiki', name: APPS.wiki, url: `${apps.url}/wiki`, category: 'Knowledge' },
                 {
@@ -224,7 +227,7 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     await wiki.close();
   });
 
-  it('A4, remaining work: Payroll (MFA) asks for a fresh TOTP code in a Glewlwyd tab, but the launcher refuses the answer (auth_time 0) and does not open the app', async () => {
+  it('A4: Payroll (MFA) asks for a fresh TOTP code in a Glewlwyd tab; amr password+otp is accepted without acr, but auth_time 0 proves no freshness: refused with that reason in the popup, app not opened', async () => {
     // Glewlwyd asks for the code again only once its OTP session has lapsed, and takes a code
     // only 30 s after the last one it accepted.
     const lapse = otpAcceptedAt + (Math.max(OTP_SESSION_SECONDS, 30) + 1) * 1000 - Date.now();
@@ -235,7 +238,8 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     const stepUp = await chromium.waitForTab(glewlwyd.baseUrl);
     // Glewlwyd sends the browser to its login page with the authorization request as callback_url.
     const callback = new URL(new URL(stepUp.url()).searchParams.get('callback_url') ?? '', glewlwyd.baseUrl);
-    expect(callback.searchParams.get('acr_values')).toBe(ACR_MFA);
+    // The rule has no acr values: none are asked for (Glewlwyd would ignore them anyway).
+    expect(callback.searchParams.get('acr_values')).toBeNull();
     expect(callback.searchParams.get('max_age')).toBe('300');
     expect(apps.hits.filter((hit) => hit.startsWith('/payroll'))).toEqual([]);
     // The password still counts in Glewlwyd's session; the lapsed TOTP is asked again.
@@ -243,15 +247,17 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     expect(signIn.steps).toEqual(['otp', 'continue']);
     // Glewlwyd accepted the code and issued an ID token (amr password+otp, auth_time 0, no acr) …
     await waitFor(() => idTokensIssued() > idTokensBefore, 'Glewlwyd to issue the step-up ID token');
-    // … which the launcher refuses: it asked for max_age=300, and auth_time 0 is 56 years old
-    // (see the next test). The app is not opened and the popup says why.
+    // … which the launcher refuses: amr names the second factor, but it asked for max_age=300
+    // and auth_time 0 says nothing about when (see the next test). The app is not opened and the
+    // popup says why, not "try again".
     const notice = await waitFor(async () => (await launcherState()).notice, 'the launch notice');
-    expect(notice).toMatchObject({ appId: 'payroll', outcome: 'failed', code: 'invalid_token_response' });
+    expect(notice).toMatchObject({ appId: 'payroll', outcome: 'failed', code: 'step_up_time_unproven' });
     expect(notice.message).toContain('Payroll was not opened.');
     await popup.bringToFront();
-    await popup.waitForFunction(() => (document.body.textContent ?? '').includes('could not be verified'), {
-      timeout: 20_000,
-    });
+    await popup.waitForFunction(
+      () => (document.body.textContent ?? '').includes('The provider did not say when you verified'),
+      { timeout: 20_000 },
+    );
     expect(apps.hits.filter((hit) => hit.startsWith('/payroll'))).toEqual([]);
     expect(await tabsAt(`${apps.url}/payroll`)).toHaveLength(0);
     // The session is the sign-in's, unchanged: nothing from the refused answer was kept.

@@ -14,8 +14,10 @@
  *   challenge after that reaches these handlers and is reported as
  *   `step_up_failed`, never retried again.
  */
+
 import { ZodError } from 'zod';
 import { AuthError } from '../auth/errors.ts';
+import { assuranceRuleFor } from '../auth/step-up.ts';
 import {
   loadPolicy,
   PolicyError,
@@ -179,6 +181,12 @@ export function toSettingsView(result: PolicyResult): SettingsView {
         forced: forced.has(key as never),
       };
     }),
+    stepUpRule: {
+      ...assuranceRuleFor(settings, settings.portalUrl),
+      acrValues: [...assuranceRuleFor(settings, settings.portalUrl).acrValues],
+      fromPolicy: settings.portalUrl !== null && Object.hasOwn(settings.stepUpAssurance, settings.portalUrl),
+      maxAgeSeconds: settings.stepUpMaxAgeSeconds,
+    },
     problems: problems.slice(0, 100).map((problem) => ({
       key: problem.key === null ? null : problem.key.slice(0, 100),
       source: problem.source,

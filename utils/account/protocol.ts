@@ -73,6 +73,20 @@ export const settingsViewSchema = z.object({
   brandName: z.string().max(200),
   /** Every effective setting, for "Policy in force". */
   policy: z.array(policyValueSchema).max(50),
+  /**
+   * The step-up assurance rule for the configured portal (policy
+   * `stepUpAssurance`, else the strict default), for "Policy in force".
+   */
+  stepUpRule: z
+    .object({
+      acrValues: z.array(z.string().max(200)).max(10),
+      requireSecondFactorAmr: z.boolean(),
+      acceptAmrWithoutAcr: z.boolean(),
+      /** True when the policy has an entry for this issuer. */
+      fromPolicy: z.boolean(),
+      maxAgeSeconds: z.number().int().nonnegative(),
+    })
+    .optional(),
   /** Values that were ignored, and why (A11). */
   problems: z
     .array(
