@@ -35,7 +35,7 @@ import { AuthError, isAuthError } from '../auth/errors.ts';
 import { createOidcClient, type OidcClient } from '../auth/oidc.ts';
 import { createSessionManager } from '../auth/session.ts';
 import { assuranceRuleFor } from '../auth/step-up.ts';
-import type { LauncherState, LauncherState, LaunchResult, LaunchResult, StepUpFailureWire } from '../messaging.ts';
+import type { LauncherState, LaunchResult, StepUpFailureWire } from '../messaging.ts';
 import { normalizePortalUrl } from '../portal/address.ts';
 import { createPortalApi, type PortalApi } from '../portal/api-client.ts';
 import { portalAnswers } from '../portal/probe.ts';
