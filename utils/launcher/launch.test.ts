@@ -125,7 +125,7 @@ describe('launch', () => {
     const redirect = env.portal.authorize(env.tabs.created[1] as string, env.portal.mfaClaims());
     env.clock += 400_000;
     await expect(launcher.completeAuthorization(redirect, 102)).resolves.toMatchObject({
-      failure: { code: 'step_up_insufficient' },
+      failure: { code: 'step_up_too_old', params: ['400', '300'] },
     });
     await expect(launching).rejects.toBeInstanceOf(Error);
     expect(env.tabs.updated).toHaveLength(0);
