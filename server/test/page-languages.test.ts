@@ -9,6 +9,7 @@ import { ACR_MFA, CHROME_REDIRECT_URI } from '../../contract/constants.ts';
 import { ar } from '../src/views/i18n/ar.ts';
 import { de } from '../src/views/i18n/de.ts';
 import { en } from '../src/views/i18n/en.ts';
+import { findResetLink, waitFor } from './api-helpers.ts';
 import { HttpClient, type HttpResult, parseForms } from './http.ts';
 import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';
 import { buildAuthorizationUrl, pageKind } from './sign-in.ts';
@@ -95,6 +96,48 @@ describe('portal pages in the browser’s language', () => {
     expect(launch.status).toBe(410);
     expectLanguage(launch, 'ar', 'rtl');
     expect(launch.body).toContain(ar.errors.linkTitle);
+  });
+
+  it('B18: the password-reset pages (ask, sent, choose, mismatch, weak password) follow the language: German, Arabic right to left', async () => {
+    const user = await createTestUser(portal);
+    const german = new HttpClient({ headers: { 'accept-language': 'de-CH,de;q=0.9' } });
+    const ask = await german.get(`${portal.issuer}/reset-password`);
+    expectLanguage(ask, 'de', 'ltr');
+    expect(ask.body).toContain(`<h1>${de.reset.title}</h1>`);
+    expect(ask.body).toContain(de.reset.emailLabel);
+    const form = parseForms(ask.body, ask.url)[0];
+    if (!form) throw new Error('no request form');
+    const sent = await german.postForm(form.action, { ...form.fields, email: user.email });
+    expectLanguage(sent, 'de', 'ltr');
+    expect(sent.body).toContain(`<h1>${de.reset.sentTitle}</h1>`);
+
+    const link = await waitFor(() => findResetLink(portal.dataDir, user.email));
+    const arabic = new HttpClient({ headers: { 'accept-language': 'ar' } });
+    const choose = await arabic.get(link);
+    expectLanguage(choose, 'ar', 'rtl');
+    expect(choose.body).toContain(`<h1>${ar.reset.chooseTitle}</h1>`);
+    expect(choose.body).toContain(ar.reset.ruleEmail);
+    expect(choose.body).toContain(`<span class="who" dir="ltr">${user.email}</span>`);
+    const chooseForm = parseForms(choose.body, choose.url)[0];
+    if (!chooseForm) throw new Error('no reset form');
+    const mismatch = await arabic.postForm(chooseForm.action, {
+      ...chooseForm.fields,
+      password: 'a long new password 1',
+      confirm: 'another long password 2',
+    });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body).toContain(ar.reset.mismatch);
+    const again = parseForms(mismatch.body, mismatch.url)[0];
+    if (!again) throw new Error('no reset form');
+    const short = await arabic.postForm(again.action, {
+      ...again.fields,
+      password: 'short',
+      confirm: 'short',
+    });
+    expect(short.status).toBe(422);
+    expectLanguage(short, 'ar', 'rtl');
+    expect(short.body).toContain(ar.reset.tooShort(8));
+    expect(short.body).not.toContain(en.reset.tooShort(8));
   });
 
   it('every language has every text (the same keys as English)', () => {

@@ -29,12 +29,12 @@ import {
   RESET_PAGE_PATH,
   requestPasswordReset,
 } from '../services/password-reset.ts';
-import { passwordPolicy } from '../services/passwords.ts';
+import { passwordPolicy, passwordViolations } from '../services/passwords.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import { type Catalog, negotiatePage } from '../views/i18n/index.ts';
 import { layout, PAGE_SECURITY_HEADERS } from '../views/pages.ts';
 import { readFormBody } from './body.ts';
 import { ApiProblem } from './problem.ts';
-import { PASSWORD_RESET_ACCEPTED } from './routes/password.ts';
 
 /** The page's path (relative to the issuer). */
 export const RESET_PASSWORD_PATH = RESET_PAGE_PATH;
@@ -52,33 +52,36 @@ export async function handleResetPasswordPage(ctx: PortalContext, koa: Koa.Conte
     // reset token in this page's URL away from every other site.
     'Referrer-Policy': 'same-origin',
   });
+  // In the browser's language, like the sign-in pages (Accept-Language; Content-Language set).
+  const texts = negotiatePage(koa);
+  const r = texts.t.reset;
   const page = (status: number, title: string, body: SafeHtml) => {
     koa.status = status;
     koa.type = 'text/html; charset=utf-8';
-    koa.body = layout(`${title} · Portal`, html`<h1>${title}</h1>\n${body}`);
+    koa.body = layout(`${title} · ${texts.t.portalName}`, html`<h1>${title}</h1>\n${body}`, texts);
   };
 
   if (koa.method === 'GET' || koa.method === 'HEAD') {
     const token = koa.query.token;
     if (typeof token !== 'string') {
-      page(200, 'Reset your password', requestForm(issueCsrf(ctx, koa)));
+      page(200, r.title, requestForm(r, issueCsrf(ctx, koa)));
       return;
     }
     const user = await findResetUser(ctx, token);
     if (!user) {
-      page(410, 'Link expired', expiredNotice());
+      page(410, r.expiredTitle, expiredNotice(r));
       return;
     }
     page(
       200,
-      'Choose a new password',
-      resetForm(issueCsrf(ctx, koa), token, user.email, passwordPolicy(ctx.config)),
+      r.chooseTitle,
+      resetForm(r, issueCsrf(ctx, koa), token, user.email, passwordPolicy(ctx.config)),
     );
     return;
   }
   if (koa.method !== 'POST') {
     koa.set('Allow', 'GET, HEAD, POST');
-    page(405, 'Not allowed', html`<p>Open the reset page from its link.</p>`);
+    page(405, r.notAllowedTitle, html`<p>${r.notAllowed}</p>`);
     return;
   }
 
@@ -87,18 +90,14 @@ export async function handleResetPasswordPage(ctx: PortalContext, koa: Koa.Conte
     form = await readFormBody(koa.req);
   } catch (error) {
     const status = error instanceof ApiProblem ? error.status : 400;
-    page(
-      status,
-      'Form not accepted',
-      html`<p role="alert">The form could not be read. Open the page again.</p>`,
-    );
+    page(status, r.formTitle, html`<p role="alert">${r.formUnreadable}</p>`);
     return;
   }
   if (!csrfValid(ctx, koa, form.get('csrf'))) {
     page(
       403,
-      'Form expired',
-      html`<p role="alert">This form has expired or was sent from another site. <a href="${RESET_PASSWORD_PATH}">Start again</a>.</p>`,
+      r.formExpiredTitle,
+      html`<p role="alert">${r.formExpired}</p>\n<p><a href="${RESET_PASSWORD_PATH}">${r.startAgain}</a></p>`,
     );
     return;
   }
@@ -107,9 +106,10 @@ export async function handleResetPasswordPage(ctx: PortalContext, koa: Koa.Conte
     await requestPasswordReset(ctx, (form.get('email') ?? '').slice(0, 254), koa.ip || null);
     page(
       200,
-      'Check your email',
-      html`<p role="status">${PASSWORD_RESET_ACCEPTED.message}</p>
-<p>Nothing arrived? Check your spam folder, or <a href="${RESET_PASSWORD_PATH}">ask for another link</a>.</p>`,
+      r.sentTitle,
+      html`<p role="status">${r.sent}</p>
+<p>${r.nothingArrived}</p>
+<p><a href="${RESET_PASSWORD_PATH}">${r.askAnother}</a></p>`,
     );
     return;
   }
@@ -118,14 +118,20 @@ export async function handleResetPasswordPage(ctx: PortalContext, koa: Koa.Conte
   const password = form.get('password') ?? '';
   const user = await findResetUser(ctx, token);
   if (!user) {
-    page(410, 'Link expired', expiredNotice());
+    page(410, r.expiredTitle, expiredNotice(r));
     return;
   }
   const policy = passwordPolicy(ctx.config);
   const rerender = (errors: string[]) =>
-    page(422, 'Choose a new password', resetForm(issueCsrf(ctx, koa), token, user.email, policy, errors));
+    page(422, r.chooseTitle, resetForm(r, issueCsrf(ctx, koa), token, user.email, policy, errors));
   if (password !== (form.get('confirm') ?? '')) {
-    rerender(['The two passwords are not the same. Type the new password twice.']);
+    rerender([r.mismatch]);
+    return;
+  }
+  // The policy checked here first, so its sentences are in the page's language.
+  const violations = passwordViolations(password, policy, { email: user.email });
+  if (violations.length > 0) {
+    rerender(violations.map(({ rule }) => violationText(r, rule, policy)));
     return;
   }
   try {
@@ -133,15 +139,10 @@ export async function handleResetPasswordPage(ctx: PortalContext, koa: Koa.Conte
   } catch (error) {
     if (!(error instanceof PasswordResetError)) throw error;
     if (error.code === 'password_policy') rerender(error.violations);
-    else page(410, 'Link expired', expiredNotice());
+    else page(410, r.expiredTitle, expiredNotice(r));
     return;
   }
-  page(
-    200,
-    'Password changed',
-    html`<p role="status">Your password was changed, and every device signed in to your account was signed out.</p>
-<p>Sign in again with your new password in the launcher.</p>`,
-  );
+  page(200, r.doneTitle, html`<p role="status">${r.done}</p>\n<p>${r.signInAgain}</p>`);
 }
 
 function issueCsrf(ctx: PortalContext, koa: Koa.Context): string {
@@ -163,32 +164,42 @@ function csrfValid(ctx: PortalContext, koa: Koa.Context, field: string | null): 
   return timingSafeEqual(Buffer.from(cookie), Buffer.from(field));
 }
 
-function requestForm(csrf: string): SafeHtml {
-  return html`<p>Enter the email address you sign in with. We will send a link to choose a new password.</p>
+type ResetTexts = Catalog['reset'];
+
+function requestForm(r: ResetTexts, csrf: string): SafeHtml {
+  return html`<p>${r.intro}</p>
 <form method="post" action="${RESET_PASSWORD_PATH}">
 <input type="hidden" name="csrf" value="${csrf}">
 <input type="hidden" name="action" value="request">
-<label for="email">Company email</label>
-<input id="email" name="email" type="email" autocomplete="username" required autofocus maxlength="254">
-<button type="submit">Send reset link</button>
+<label for="email">${r.emailLabel}</label>
+<input id="email" name="email" type="email" dir="ltr" autocomplete="username" required autofocus maxlength="254">
+<button type="submit">${r.send}</button>
 </form>`;
 }
 
-function expiredNotice(): SafeHtml {
-  return html`<p class="alert" role="alert">This reset link has expired or was already used.</p>
-<p><a href="${RESET_PASSWORD_PATH}">Ask for a new link</a>.</p>`;
+function expiredNotice(r: ResetTexts): SafeHtml {
+  return html`<p class="alert" role="alert">${r.expired}</p>
+<p><a href="${RESET_PASSWORD_PATH}">${r.askNew}</a></p>`;
 }
 
 /** The policy as a checklist (B10): what is required, no composition rules. */
-function policyItems(policy: PasswordPolicy): string[] {
+function policyItems(r: ResetTexts, policy: PasswordPolicy): string[] {
   return [
-    `At least ${policy.minLength} characters (at most ${policy.maxLength}). Spaces and any characters are fine.`,
-    ...(policy.checksCommonPasswords ? ['Not a commonly used password.'] : []),
-    'Not your email address.',
+    r.ruleLength(policy.minLength, policy.maxLength),
+    ...(policy.checksCommonPasswords ? [r.ruleCommon] : []),
+    r.ruleEmail,
   ];
 }
 
+/** A broken rule as a sentence in the page's language. */
+function violationText(r: ResetTexts, rule: string, policy: PasswordPolicy): string {
+  if (rule === 'min_length') return r.tooShort(policy.minLength);
+  if (rule === 'max_length') return r.tooLong(policy.maxLength);
+  return rule === 'common' ? r.tooCommon : r.isEmail;
+}
+
 function resetForm(
+  r: ResetTexts,
   csrf: string,
   token: string,
   email: string,
@@ -197,7 +208,7 @@ function resetForm(
 ): SafeHtml {
   const errorBlock =
     errors.length > 0
-      ? html`<div id="password-errors" class="alert" role="alert"><p>Choose another password:</p><ul>${errors.map(
+      ? html`<div id="password-errors" class="alert" role="alert"><p>${r.chooseAnother}</p><ul>${errors.map(
           (error) => html`<li>${error}</li>`,
         )}</ul></div>`
       : null;
@@ -208,13 +219,13 @@ function resetForm(
 <input type="hidden" name="action" value="reset">
 <input type="hidden" name="token" value="${token}">
 <input type="hidden" name="username" autocomplete="username" value="${email}">
-<p>For <span class="who">${email}</span></p>
-<label for="password">New password</label>
+<p>${r.forAccount} <span class="who" dir="ltr">${email}</span></p>
+<label for="password">${r.newPassword}</label>
 <input id="password" name="password" type="password" autocomplete="new-password" required autofocus minlength="${policy.minLength}" maxlength="${policy.maxLength}" aria-describedby="${describedBy}"${errors.length > 0 ? html` aria-invalid="true"` : null}>
-<ul id="password-policy" class="hint">${policyItems(policy).map((item) => html`<li>${item}</li>`)}</ul>
-<label for="confirm">Type it again</label>
+<ul id="password-policy" class="hint">${policyItems(r, policy).map((item) => html`<li>${item}</li>`)}</ul>
+<label for="confirm">${r.typeAgain}</label>
 <input id="confirm" name="confirm" type="password" autocomplete="new-password" required maxlength="${policy.maxLength}">
-<p class="hint">Every device signed in to your account will be signed out.</p>
-<button type="submit">Set new password</button>
+<p class="hint">${r.signsOutAll}</p>
+<button type="submit">${r.submit}</button>
 </form>`;
 }
