@@ -56,7 +56,9 @@ export async function listUserSessions(
       };
     }),
   );
-  return sessions.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
+  // The limit is enforced right after a sign-in (enforceSessionLimit), off the request's path:
+  // a list read in between (another node, another connection) must still answer (B21).
+  return sessions.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt)).slice(0, MAX_SESSIONS_PER_USER);
 }
 
 /** Ends one of the user's sessions (and revokes what it authorised). Returns false if it was not theirs or not live. */
