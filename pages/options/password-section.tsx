@@ -4,12 +4,42 @@
  * asks the portal to mail a reset link (the same answer whether or not the
  * account exists, B18). The change may ask for a step-up (B11).
  */
+import type { Ref } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { PasswordPolicy } from '../../contract/schemas.ts';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { callAccount, changeAccount } from './account-client.ts';
 import { fieldText, ot, portalSpeaksPageLanguage, problemText } from './i18n.ts';
 import { errorAttributes, FieldError, LoadState, type Notice, Section, StatusLine, useLoad } from './ui.tsx';
+
+/**
+ * One password field, shown as text while "Show passwords" is on; its error
+ * is the element `${id}-error` (a {@link FieldError} the caller places).
+ */
+function PasswordInput(props: {
+  id: string;
+  inputRef: Ref<HTMLInputElement>;
+  show: boolean;
+  autoComplete: 'current-password' | 'new-password';
+  value: string;
+  onValue: (value: string) => void;
+  error: string | undefined;
+  /** The element that describes the rules, read before the error. */
+  hintId?: string;
+}) {
+  return (
+    <input
+      id={props.id}
+      ref={props.inputRef}
+      // Preact's input typings cannot narrow a computed type; both values are valid here.
+      type={(props.show ? 'text' : 'password') as 'text'}
+      autoComplete={props.autoComplete}
+      value={props.value}
+      onInput={(e) => props.onValue(e.currentTarget.value)}
+      {...errorAttributes(`${props.id}-error`, props.error, props.hintId)}
+    />
+  );
+}
 
 /** Characters as a person counts them (code points, so an emoji is one). */
 function passwordLength(value: string): number {
@@ -152,27 +182,26 @@ export function PasswordSection({
             <h3>{ot('options_changePasswordTitle')}</h3>
             <input type="email" autoComplete="username" value={email ?? ''} hidden readOnly />
             <label for="current-password">{ot('options_currentPassword')}</label>
-            <input
+            <PasswordInput
               id="current-password"
-              ref={currentRef}
-              // Preact's input typings cannot narrow a computed type; both values are valid here.
-              type={(show ? 'text' : 'password') as 'text'}
+              inputRef={currentRef}
+              show={show}
               autoComplete="current-password"
               value={current}
-              onInput={(e) => setCurrent(e.currentTarget.value)}
-              {...errorAttributes('current-password-error', errors.currentPassword)}
+              onValue={setCurrent}
+              error={errors.currentPassword}
             />
             <FieldError id="current-password-error" message={errors.currentPassword} />
             <label for="new-password">{ot('options_newPassword')}</label>
-            <input
+            <PasswordInput
               id="new-password"
-              ref={nextRef}
-              // Preact's input typings cannot narrow a computed type; both values are valid here.
-              type={(show ? 'text' : 'password') as 'text'}
+              inputRef={nextRef}
+              show={show}
               autoComplete="new-password"
               value={next}
-              onInput={(e) => setNext(e.currentTarget.value)}
-              {...errorAttributes('new-password-error', errors.newPassword, 'password-rules')}
+              onValue={setNext}
+              error={errors.newPassword}
+              hintId="password-rules"
             />
             <ul id="password-rules" class="checklist" aria-label={ot('options_passwordRules')}>
               {policyChecklist(rules, next, refused?.password === next ? refused.rules : []).map((row) => (
