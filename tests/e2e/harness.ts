@@ -61,7 +61,10 @@ export interface HarnessOptions {
    * Runs once the portal is up and before the browser starts, e.g. to write a machine policy file
    * naming the portal's issuer (Chromium reads policy at start).
    */
-  beforeBrowser?: (portal: RunningPortal) => void | Promise<void>;
+  beforeBrowser?: (
+    portal: RunningPortal,
+  ) => void | Promise<void> /** More unpacked extensions to load beside the launcher ({@link ExtensionBrowserOptions}). */;
+  extraExtensions?: string[];
 }
 
 /**
@@ -110,6 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   try {
     chromium = await launchExtensionBrowser({
       beforeBrowser: () => options.beforeBrowser?.(portal),
+      extraExtensions: options.extraExtensions,
       ...(options.configurePortal === false ? {} : { portalUrl: portal.issuer }),
     });
   } catch (error) {
@@ -133,7 +137,8 @@ export interface ExtensionBrowserOptions {
   /** Runs before the browser starts, e.g. to write a machine policy file (Chromium reads policy at start). */
   beforeBrowser?: () => void | Promise<void>;
   /** Write this portal address as the user's setting before the test (skips the first-run screen). */
-  portalUrl?: string;
+  portalUrl?: string /** More unpacked extensions to load beside the launcher (benchmarks: a minimal one for comparison). */;
+  extraExtensions?: string[];
 }
 
 /**
@@ -156,7 +161,7 @@ export async function launchExtensionBrowser(
     executablePath: findBrowser(),
     headless: true,
     pipe: true,
-    enableExtensions: [EXTENSION_DIR],
+    enableExtensions: [EXTENSION_DIR, ...(options.extraExtensions ?? [])],
     // chromiumArgs supplies --headless=new itself; puppeteer's own default flags stay.
     args: chromiumArgs({
       userDataDir: profileDir,
