@@ -353,7 +353,9 @@ try {
       `  ${label.padEnd(44)} ${s.median.toFixed(1).padStart(7)} ms  (p10–p90 ${s.p10.toFixed(1)}–${s.p90.toFixed(1)}, n=${s.n})${ratio}`,
     );
   };
-  const answerTime = (times: PopupTimes) => times.answer - times.ask;
+  // A mark the page never set comes back as null (JSON has no NaN): missing, not zero.
+  const answerTime = (times: PopupTimes) =>
+    typeof times.answer === 'number' && typeof times.ask === 'number' ? times.answer - times.ask : Number.NaN;
   console.log(
     `Popup with ${APP_COUNT} apps (a third with icons), ${ROUNDS} rounds, ms from navigation start:`,
   );
@@ -382,7 +384,6 @@ try {
   line('minimal extension, stopped worker: ping', ping);
   line('popup, warm worker: getState', warm.map(answerTime));
   line('cold wake / minimal worker (goal ≤ 1.5×)', cold.map(answerTime), ping);
-  if (process.env.BENCH_DEBUG) console.log(JSON.stringify({ warm, cold }));
   console.log('Search:');
   line('first keystroke to results frame (index incl.)', keystroke);
   console.log(`Popup JS + CSS gzipped: ${(popupGzipBytes() / 1024).toFixed(1)} KB (budget 30 KB)`);
