@@ -73,15 +73,7 @@ export function createPopupView(options: PopupViewOptions) {
   };
 }
 
-/** The last value announced: each announcement must differ, or storage reports no change. */
-let lastAnnounced = 0;
-
-/**
- * Tells open popups and options pages to ask for the state again (the
- * background changed it on its own). Two announcements in one millisecond
- * still both reach them: the value only ever grows.
- */
+/** Tells open popups to ask for the state again (the background changed it on its own). */
 export async function announceStateChange(now: () => number = Date.now): Promise<void> {
-  lastAnnounced = Math.max(now(), lastAnnounced + 1);
-  await stateChangedItem.set(lastAnnounced).catch(() => undefined);
+  await stateChangedItem.set(now()).catch(() => undefined);
 }
