@@ -19,7 +19,7 @@ import { createAccountHandlers } from '../utils/account/handlers.ts';
 import { AuthError } from '../utils/auth/errors.ts';
 import { installRedirectRules } from '../utils/auth/redirect-rules.ts';
 import { createPopupOwner } from '../utils/catalog/first-screen-owner.ts';
-import { createPopupView } from '../utils/catalog/popup-view.ts';
+import { announceStateChange, createPopupView } from '../utils/catalog/popup-view.ts';
 import { createPrefsService } from '../utils/catalog/prefs-service.ts';
 import { createLauncherHandlers, onPolicyChange } from '../utils/launcher/handlers.ts';
 import { createLauncher } from '../utils/launcher/launcher.ts';
@@ -49,6 +49,11 @@ export default defineBackground(() => {
     tabs: tabsPortFrom(browser.tabs),
     settings: settingsPortFrom(policy),
     onLaunched: (appId) => prefs.recordLaunch(appId),
+    // Every change reaches every open popup and options page, not only the page that asked.
+    onStateChange: () => {
+      toolbar.refresh();
+      void announceStateChange();
+    },
     log: (message) => console.warn(`Portal Launcher: ${message}`),
   });
   // The security centre (options page): account changes with step-up in a tab (B11).

@@ -9,6 +9,7 @@ import { browser } from 'wxt/browser';
 import { AccountMenu } from '../../components/account-menu.tsx';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { SettingsView } from '../../utils/account/protocol.ts';
+import { watchBackgroundState } from '../../utils/catalog/popup-snapshot.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherState } from '../../utils/messaging.ts';
 import { sendMessage } from '../../utils/messaging-client.ts';
@@ -109,6 +110,10 @@ export function OptionsApp() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, [load]);
+
+  // The background changed the state on its own (a sign-in finished in its tab, the session ended,
+  // a policy arrived): read it again.
+  useEffect(() => watchBackgroundState(() => void load()), [load]);
 
   useEffect(() => {
     if (settings) applyTheme(settings.theme);

@@ -73,7 +73,15 @@ export function createPopupView(options: PopupViewOptions) {
   };
 }
 
-/** Tells open popups to ask for the state again (the background changed it on its own). */
+/** The last value announced: each announcement must differ, or storage reports no change. */
+let lastAnnounced = 0;
+
+/**
+ * Tells open popups and options pages to ask for the state again (the
+ * background changed it on its own). Two announcements in one millisecond
+ * still both reach them: the value only ever grows.
+ */
 export async function announceStateChange(now: () => number = Date.now): Promise<void> {
-  await stateChangedItem.set(now()).catch(() => undefined);
+  lastAnnounced = Math.max(now(), lastAnnounced + 1);
+  await stateChangedItem.set(lastAnnounced).catch(() => undefined);
 }

@@ -72,3 +72,11 @@ export function createCatalogCache(store: CatalogStore, log: Log): CatalogCacheA
     },
   };
 }
+
+/** Whether two reads of the catalog show the same apps and profile (when they were read aside). */
+export function sameCatalog(a: CatalogCache | null, b: CatalogCache | null): boolean {
+  if (!a || !b) return a === b;
+  // Both went through the same schemas (fresh answers are parsed, the cache is parsed on read).
+  const view = (c: CatalogCache) => JSON.stringify([c.issuer, c.sub, c.apps, c.me]);
+  return view(a) === view(b);
+}

@@ -47,7 +47,12 @@ import {
   type StoredSession,
   sessionEndedItem,
 } from '../storage.ts';
-import { type CatalogProblem, type CatalogSource, createCatalogCache } from './catalog-source.ts';
+import {
+  type CatalogProblem,
+  type CatalogSource,
+  createCatalogCache,
+  sameCatalog,
+} from './catalog-source.ts';
 import { createFlowStore } from './flow-store.ts';
 import { createLaunches } from './launch.ts';
 import { buildLauncherState, problemOf, type SessionStanding } from './launcher-state.ts';
@@ -74,11 +79,25 @@ export interface LauncherOptions {
   onLaunched?: (appId: string) => Promise<void> | void;
   /** Diagnostics without secrets. */
   log?: Log;
+  /**
+   * Told after every change of what open pages show that no page's own call
+   * answered: a sign-in or step-up finished (or failed) in its tab, a
+   * sign-out, a session the portal ended, a catalog read afresh. The
+   * background announces it to every open popup and options page.
+   */
+  onStateChange?: () => void;
 }
 
 export function createLauncher(options: LauncherOptions) {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
+  const changed = () => {
+    try {
+      options.onStateChange?.();
+    } catch (error) {
+      log(`state change not announced: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   const tabs = options.tabs;
   const cache = createCatalogCache(
     options.catalog ?? { get: () => catalogCacheItem.get(), set: (value) => catalogCacheItem.set(value) },
@@ -110,6 +129,7 @@ export function createLauncher(options: LauncherOptions) {
     onEnded: async () => {
       await clearStoredItems('signOut');
       await sessionEndedItem.set({ at: now() });
+      changed();
     },
   });
   const tokens: SessionTokens = {
@@ -212,7 +232,12 @@ export function createLauncher(options: LauncherOptions) {
     let refreshProblem: CatalogProblem | null = null;
     if (refresh || !catalog) {
       try {
+        const before = catalog;
         catalog = await source.fetch();
+        // Other open pages may still show the old list. An unchanged list is not announced: every
+        // popup reads the catalog afresh when it opens, and an announcement makes each open page
+        // ask again (that must never come back here as another announcement).
+        if (!sameCatalog(before, catalog)) changed();
       } catch (error) {
         if (isAuthError(error, 'signed_out'))
           return signedOut({ code: 'signed_out', message: error.message });
@@ -281,6 +306,8 @@ export function createLauncher(options: LauncherOptions) {
 
       if (flow.kind === 'signIn') {
         await signIn.completeSignIn(flow, client, settings.clientId, result);
+        // A popup opened while the token request was under way still shows "Sign in".
+        changed();
         await closeFlowTab();
         return { kind: 'signIn', message: 'You are signed in. You can close this tab.' };
       }
@@ -293,10 +320,12 @@ export function createLauncher(options: LauncherOptions) {
       );
       if (flow.launchAppIds.length === 0) {
         // A verification for an account change: nothing to land in, so the tab goes away.
+        changed();
         await closeFlowTab();
         return { kind: 'stepUp', message: 'Verified. You can close this tab.' };
       }
       const opened = await launches.openAfterStepUp(flow.launchAppIds, sourceFor(stored, settings), flowTab);
+      changed();
       return {
         kind: 'stepUp',
         message:
@@ -314,6 +343,7 @@ export function createLauncher(options: LauncherOptions) {
               },
             );
       await abandon(flow, failure);
+      changed();
       const appId = flow.kind === 'stepUp' ? flow.launchAppIds[0] : undefined;
       if (appId === undefined) throw failure;
       // A step-up for an app: its tab offers Try again and the admin contact instead of a dead end.
@@ -343,6 +373,7 @@ export function createLauncher(options: LauncherOptions) {
     },
     signOut: async (): Promise<LauncherState> => {
       await signIn.signOut();
+      changed();
       return getState();
     },
     launchApp: (appId: string): Promise<LaunchResult> => launches.launchApp(appId),

@@ -43,6 +43,8 @@ export interface LauncherEnv {
   onLaunched: (appId: string) => Promise<void> | void;
   /** App ids the default launch hook was told about. */
   launched: string[];
+  /** What the launcher announced (`onStateChange`), with the tabs removed at that moment. */
+  stateChanges: Array<{ tabsRemoved: number }>;
   /** A launcher on this world; the settings are read on every call, so changes apply at once. */
   makeLauncher(overrides?: Partial<LauncherSettings>): Launcher;
   /** Completes a sign-in with `launcher` (its tab is the latest one). */
@@ -68,6 +70,7 @@ export function useLauncherEnv(): LauncherEnv {
       fetch: env.portal.fetch,
       now: () => env.clock,
       onLaunched: (appId) => env.onLaunched(appId),
+      onStateChange: () => void env.stateChanges.push({ tabsRemoved: env.tabs.removed.length }),
       catalog: {
         get: async () => env.catalog,
         set: async (value) => {
@@ -146,6 +149,7 @@ export function useLauncherEnv(): LauncherEnv {
     env.policyApps = [];
     env.launched = [];
     env.onLaunched = (appId) => void env.launched.push(appId);
+    env.stateChanges = [];
   });
 
   return env;
