@@ -19,12 +19,13 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { PortalApp } from '../../contract/schemas.ts';
-import { isGridKey, moveSelection } from '../../utils/catalog/grid-navigation.ts';
 import { createSearchIndex, type SearchHighlights, type SearchIndex } from '../../utils/catalog/search.ts';
 import { t, uiDirection, uiLocale } from '../../utils/i18n.ts';
 import { AppItem, type PinState } from './app-item.tsx';
+import { favoriteMove, moveTileFocus, useTypeToSearch } from './launcher-keys.ts';
 import { type LauncherLayout, LauncherToolbar } from './launcher-toolbar.tsx';
 import { mfaState } from './mfa-state.ts';
+import { useProgressiveSections } from './progressive-tiles.ts';
 import { buildSections, type LauncherSection } from './sections.ts';
 import './launcher.css';
 
@@ -60,20 +61,6 @@ interface Shown {
   readonly highlights: ReadonlyMap<string, SearchHighlights> | null;
 }
 
-/**
- * Tiles rendered in the first frame: more than the 560 px popup shows (grid:
- * 3 columns × 5 rows; list: about 12 rows), so a catalog of thousands paints
- * its first screen without waiting for every tile.
- */
-const FIRST_FRAME_TILES = 24;
-/**
- * Tiles added per task after the first frame. Measured (bench/popup.ts): all
- * 1,000 tiles at once held the main thread for about half a second (render,
- * then style and layout), so the first screen reached the display late and
- * typing was ignored meanwhile. 100 per task keeps each task near 20 ms.
- */
-const TILES_PER_TASK = 100;
-
 function sectionTitle(section: LauncherSection): string {
   switch (section.kind) {
     case 'pinned':
@@ -89,11 +76,6 @@ function sectionTitle(section: LauncherSection): string {
     default:
       return t('sectionAll');
   }
-}
-
-/** Whether a key press is text the person is typing (not a shortcut, not navigation). */
-function isTypedCharacter(event: KeyboardEvent): boolean {
-  return event.key.length === 1 && event.key !== ' ' && !event.ctrlKey && !event.metaKey && !event.altKey;
 }
 
 export function LauncherView(props: LauncherViewProps) {
@@ -114,19 +96,7 @@ export function LauncherView(props: LauncherViewProps) {
   }, []);
 
   // Typing anywhere in the popup searches (the search field may not have focus).
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const input = searchRef.current;
-      if (!input || event.defaultPrevented || !isTypedCharacter(event)) return;
-      const target = event.target as HTMLElement | null;
-      if (target === input || target?.closest('input, textarea, select, [contenteditable="true"]')) return;
-      event.preventDefault();
-      setQuery((previous) => previous + event.key);
-      input.focus();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, []);
+  useTypeToSearch(searchRef, (character) => setQuery((previous) => previous + character));
 
   // The search index (about 100 ms for 1,000 apps) is built after the first paint, or at the first
   // keystroke if that comes sooner: it must not delay showing the apps.
@@ -163,33 +133,8 @@ export function LauncherView(props: LauncherViewProps) {
     };
   }, [results, apps, favorites, recents, adminPinned]);
 
-  // Progressive rendering: the first screen now, the rest in short tasks once it is painted, so
-  // the first frame is not held back and keystrokes are handled in between.
-  const [tileLimit, setTileLimit] = useState(FIRST_FRAME_TILES);
-  const totalTiles = shown.sections.reduce((sum, section) => sum + section.apps.length, 0);
-  useEffect(() => {
-    if (tileLimit >= totalTiles) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => setTileLimit((limit) => limit + TILES_PER_TASK), 0);
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
-  }, [tileLimit, totalTiles]);
-  const rendered = useMemo(() => {
-    let budget = tileLimit;
-    const sections: LauncherSection[] = [];
-    for (const section of shown.sections) {
-      if (budget <= 0) break;
-      sections.push(
-        section.apps.length <= budget ? section : { ...section, apps: section.apps.slice(0, budget) },
-      );
-      budget -= section.apps.length;
-    }
-    return sections;
-  }, [shown, tileLimit]);
+  // Progressive rendering: the first screen now, the rest in short tasks (./progressive-tiles.ts).
+  const rendered = useProgressiveSections(shown.sections);
 
   const visibleIds = useMemo(() => shown.sections.flatMap((s) => s.apps.map((a) => a.id)), [shown]);
   const tabbableId = activeId && visibleIds.includes(activeId) ? activeId : (visibleIds[0] ?? null);
@@ -258,15 +203,9 @@ export function LauncherView(props: LauncherViewProps) {
     if (!id) return;
     if (event.altKey && !trimmed && favorites.includes(id) && event.key.startsWith('Arrow')) {
       event.preventDefault();
-      // Down and the reading direction's "next" move later; in right-to-left languages that is Left.
-      const forward =
-        event.key === 'ArrowDown' ||
-        (event.key === 'ArrowRight' && !rtl) ||
-        (event.key === 'ArrowLeft' && rtl);
-      const from = favorites.indexOf(id);
-      const to = Math.max(0, Math.min(favorites.length - 1, from + (forward ? 1 : -1)));
+      const to = favoriteMove(event.key, favorites.indexOf(id), favorites.length, rtl);
       const app = apps.find((candidate) => candidate.id === id);
-      if (to === from || !app) return;
+      if (to === null || !app) return;
       setProblem(null);
       props
         .onMoveFavorite(app, to)
@@ -278,21 +217,7 @@ export function LauncherView(props: LauncherViewProps) {
         .catch(report);
       return;
     }
-    if (event.altKey || event.ctrlKey || event.metaKey || !isGridKey(event.key)) return;
-    event.preventDefault();
-    const all = tiles();
-    const current = all.indexOf(target as HTMLButtonElement);
-    const list = target.closest('ul');
-    const columns =
-      view === 'list' || !list
-        ? 1
-        : getComputedStyle(list).gridTemplateColumns.split(' ').filter(Boolean).length || 1;
-    const next = moveSelection(current, event.key, { count: all.length, columns, rtl });
-    if (event.key === 'ArrowUp' && next === current) {
-      searchRef.current?.focus();
-      return;
-    }
-    all[next]?.focus();
+    moveTileFocus(event, target, tiles(), { list: view === 'list', rtl, search: searchRef.current });
   }
 
   const status = results
