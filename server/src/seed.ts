@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { PortalContext } from './context.ts';
 import { type DemoAppDefinition, PAYROLL, TEAM_WIKI } from './demo-apps/rp.ts';
 import type { AppRecord } from './repo/apps.ts';
-import type { UserRecord } from './repo/users.ts';
+import type { NewUser, UserRecord } from './repo/users.ts';
 import { hashPassword, verifyPassword } from './services/passwords.ts';
 import { enrollConfirmedTotp, generateTotpSecret } from './services/totp.ts';
 
@@ -147,6 +147,51 @@ export async function registerDemoApp(
   });
 }
 
+type DemoProfile = NewUser['profile'];
+
+const ALICE_PROFILE: DemoProfile = {
+  firstName: 'Alice',
+  lastName: 'Example',
+  phone: '+1 555 0100',
+  location: 'Berlin',
+  jobTitle: 'Finance Manager',
+  department: 'Finance',
+  manager: 'Carol Example',
+  employeeId: 'E-1001',
+  costCenter: 'CC-410',
+  startDate: '2021-03-01',
+  lockedFields: EMPLOYMENT_FIELDS,
+};
+
+const BOB_PROFILE: DemoProfile = {
+  firstName: 'Bob',
+  lastName: 'Example',
+  jobTitle: 'Support Engineer',
+  department: 'Customer Support',
+  location: 'Lisbon',
+};
+
+/** The demo user with this email, created (then `onCreate`, then audited) when missing. */
+async function ensureDemoUser(
+  ctx: SeedContext,
+  demo: { email: string; password: string },
+  displayName: string,
+  profile: DemoProfile,
+  onCreate?: (user: UserRecord) => Promise<void>,
+): Promise<UserRecord> {
+  const existing = await ctx.repos.users.findByEmail(demo.email);
+  if (existing) return existing;
+  const user = await ctx.repos.users.create({
+    email: demo.email,
+    displayName,
+    passwordHash: await hashPassword(demo.password),
+    profile,
+  });
+  await onCreate?.(user);
+  await ctx.audit('account.created', { userId: user.id, email: user.email, source: 'seed' });
+  return user;
+}
+
 /** Creates the demo users and assignments if missing; returns the demo credentials. */
 export async function seedDemo(
   ctx: SeedContext,
@@ -156,48 +201,13 @@ export async function seedDemo(
     await registerDemoApp(ctx, TEAM_WIKI, demoAppUrls.wiki);
     await registerDemoApp(ctx, PAYROLL, demoAppUrls.payroll);
   }
-  let alice = await ctx.repos.users.findByEmail(DEMO_ALICE.email);
-  if (!alice) {
-    alice = await ctx.repos.users.create({
-      email: DEMO_ALICE.email,
-      displayName: 'Alice Example',
-      passwordHash: await hashPassword(DEMO_ALICE.password),
-      profile: {
-        firstName: 'Alice',
-        lastName: 'Example',
-        phone: '+1 555 0100',
-        location: 'Berlin',
-        jobTitle: 'Finance Manager',
-        department: 'Finance',
-        manager: 'Carol Example',
-        employeeId: 'E-1001',
-        costCenter: 'CC-410',
-        startDate: '2021-03-01',
-        lockedFields: EMPLOYMENT_FIELDS,
-      },
-    });
+  const alice = await ensureDemoUser(ctx, DEMO_ALICE, 'Alice Example', ALICE_PROFILE, async (created) => {
     const secret = generateTotpSecret();
     // Recorded first: an account whose secret was not recorded would be reported as changed.
     writeSeedRecord(ctx.config.dataDir, { aliceTotpSecret: secret });
-    await enrollConfirmedTotp(ctx, alice.id, secret);
-    await ctx.audit('account.created', { userId: alice.id, email: alice.email, source: 'seed' });
-  }
-  let bob = await ctx.repos.users.findByEmail(DEMO_BOB.email);
-  if (!bob) {
-    bob = await ctx.repos.users.create({
-      email: DEMO_BOB.email,
-      displayName: 'Bob Example',
-      passwordHash: await hashPassword(DEMO_BOB.password),
-      profile: {
-        firstName: 'Bob',
-        lastName: 'Example',
-        jobTitle: 'Support Engineer',
-        department: 'Customer Support',
-        location: 'Lisbon',
-      },
-    });
-    await ctx.audit('account.created', { userId: bob.id, email: bob.email, source: 'seed' });
-  }
+    await enrollConfirmedTotp(ctx, created.id, secret);
+  });
+  const bob = await ensureDemoUser(ctx, DEMO_BOB, 'Bob Example', BOB_PROFILE);
   for (const appId of [TEAM_WIKI.id, PAYROLL.id]) {
     if (!(await ctx.repos.apps.findById(appId))) continue;
     await ctx.repos.apps.assign(appId, alice.id);

@@ -236,29 +236,32 @@ export function mountInteractions(ctx: PortalContext): void {
   const reshow = (request: StepRequest, error?: string) =>
     show(request.koa, request.details, request.progress, request.texts, error);
 
+  /** Keeps what the user proved so far and sends them on to the sign-in's next page. */
+  const saveAndContinue = async ({ koa, details, progress }: StepRequest) => {
+    await repos.interactionProgress.save(progress);
+    koa.status = 303;
+    koa.redirect(`/interaction/${details.uid}`);
+  };
+
+  /** A (new) email starts the sign-in over: nothing is proven for it yet. */
+  const startOver = (request: StepRequest, email: string | null) => {
+    const { progress } = request;
+    progress.email = email;
+    progress.userId = null;
+    progress.passwordVerified = false;
+    progress.secondFactorVerified = false;
+    return saveAndContinue(request);
+  };
+
   const handlers: Record<string, (request: StepRequest) => Promise<void>> = {
     async email(request) {
-      const { koa, details, progress, form, texts } = request;
+      const { form, texts } = request;
       const email = (form.get('email') ?? '').trim();
       if (!/^[^\s@]{1,64}@[^\s@]{1,190}$/.test(email)) return reshow(request, texts.t.messages.badEmail);
-      progress.email = email;
-      progress.userId = null;
-      progress.passwordVerified = false;
-      progress.secondFactorVerified = false;
-      await repos.interactionProgress.save(progress);
-      koa.status = 303;
-      koa.redirect(`/interaction/${details.uid}`);
+      await startOver(request, email);
     },
 
-    async 'change-email'({ koa, details, progress }) {
-      progress.email = null;
-      progress.userId = null;
-      progress.passwordVerified = false;
-      progress.secondFactorVerified = false;
-      await repos.interactionProgress.save(progress);
-      koa.status = 303;
-      koa.redirect(`/interaction/${details.uid}`);
-    },
+    'change-email': (request) => startOver(request, null),
 
     async password(request) {
       const { koa, details, progress, form } = request;
@@ -292,9 +295,7 @@ export function mountInteractions(ctx: PortalContext): void {
       if (!(await needsSecondFactor(details, user))) return finishLogin(koa, details, user, false);
       progress.userId = user.id;
       progress.passwordVerified = true;
-      await repos.interactionProgress.save(progress);
-      koa.status = 303;
-      koa.redirect(`/interaction/${details.uid}`);
+      await saveAndContinue(request);
     },
 
     async 'second-factor'(request) {
