@@ -34,3 +34,44 @@ export function findResetLink(dataDir: string, to: string): string | undefined {
     ? /https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+/.exec(decodeQuotedPrintable(mail))?.[0]
     : undefined;
 }
+
+/** One mail as a reader sees it: its headers (names in lower case, encoded words decoded) and its text. */
+export interface ReadableMail {
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`) as text; adjacent words join without the space. */
+function decodeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, kind: string, data: string) =>
+      kind.toLowerCase() === 'b'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : Buffer.from(decodeQuotedPrintable(data.replace(/_/g, ' ')), 'latin1').toString('utf8'),
+    );
+}
+
+/**
+ * Parses a single-part plain-text `.eml` as the default mailer writes it
+ * (nodemailer: quoted-printable or base64 UTF-8 text), enough to check the
+ * words a person reads.
+ */
+export function parseMail(eml: string): ReadableMail {
+  const split = eml.search(/\r?\n\r?\n/);
+  const head = eml.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
+  const body = eml.slice(split).trim();
+  const headers: Record<string, string> = {};
+  for (const line of head.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = decodeWords(line.slice(colon + 1).trim());
+  }
+  const encoding = (headers['content-transfer-encoding'] ?? '').toLowerCase();
+  const text =
+    encoding === 'base64'
+      ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+      : encoding === 'quoted-printable'
+        ? Buffer.from(decodeQuotedPrintable(body), 'latin1').toString('utf8')
+        : body;
+  return { headers, text: text.replace(/\r\n/g, '\n') };
+}

@@ -9,8 +9,9 @@ import { ACR_MFA, CHROME_REDIRECT_URI } from '../../contract/constants.ts';
 import { ar } from '../src/views/i18n/ar.ts';
 import { de } from '../src/views/i18n/de.ts';
 import { en } from '../src/views/i18n/en.ts';
-import { findResetLink, waitFor } from './api-helpers.ts';
+import { callApi, findResetLink, readMails, waitFor } from './api-helpers.ts';
 import { HttpClient, type HttpResult, parseForms } from './http.ts';
+import { parseMail } from './mails.ts';
 import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';
 import { buildAuthorizationUrl, pageKind } from './sign-in.ts';
 
@@ -138,6 +139,46 @@ describe('portal pages in the browser’s language', () => {
     expectLanguage(short, 'ar', 'rtl');
     expect(short.body).toContain(ar.reset.tooShort(8));
     expect(short.body).not.toContain(en.reset.tooShort(8));
+  });
+
+  it('B18: the reset mail is written in the language of whoever asked (German page, Arabic app, English by default), and says so in Content-Language', async () => {
+    const newestMailTo = (email: string) =>
+      waitFor(() => {
+        const mail = readMails(portal.dataDir)
+          .map(parseMail)
+          .reverse()
+          .find((m) => m.headers.to === email);
+        return mail;
+      });
+    const cases = [
+      { language: 'de', catalog: de, ask: 'page' },
+      { language: 'ar', catalog: ar, ask: 'api' },
+      { language: 'en', catalog: en, ask: 'api' },
+    ] as const;
+    for (const { language, catalog, ask } of cases) {
+      const user = await createTestUser(portal);
+      if (ask === 'page') {
+        const client = new HttpClient({ headers: { 'accept-language': 'de-AT,de;q=0.9,en;q=0.5' } });
+        const page = await client.get(`${portal.issuer}/reset-password`);
+        const form = parseForms(page.body, page.url)[0];
+        if (!form) throw new Error('no request form');
+        await client.postForm(form.action, { ...form.fields, email: user.email });
+      } else {
+        const headers: Record<string, string> = language === 'en' ? {} : { 'accept-language': language };
+        const answer = await callApi(portal, 'POST', '/password-reset', {
+          body: { email: user.email },
+          headers,
+        });
+        expect(answer.status).toBe(202);
+      }
+      const mail = await newestMailTo(user.email);
+      const link = findResetLink(portal.dataDir, user.email);
+      if (!link) throw new Error('no reset link in the mail');
+      expect(mail.headers['content-language']).toBe(language);
+      expect(mail.headers.subject).toBe(catalog.reset.mailSubject);
+      expect(mail.text.trim()).toBe(catalog.reset.mailText(user.displayName, link));
+      if (language !== 'en') expect(mail.text).not.toContain('password stays');
+    }
   });
 
   it('every language has every text (the same keys as English)', () => {

@@ -115,18 +115,19 @@ let userCounter = 0;
 export async function createTestUser(
   portal: RunningPortal,
   options: { totp?: boolean; assign?: string[]; email?: string } = {},
-): Promise<{ id: string; email: string; password: string; totpSecret: string }> {
+): Promise<{ id: string; email: string; displayName: string; password: string; totpSecret: string }> {
   const { createUser } = await import('../src/services/accounts.ts');
   const { enrollConfirmedTotp, generateTotpSecret } = await import('../src/services/totp.ts');
   userCounter += 1;
   const email = options.email ?? `user-${process.pid}-${userCounter}-${Date.now()}@example.com`;
   const password = `test password ${userCounter} for ${email}`;
-  const user = await createUser(portal.context, { email, password, displayName: `Test User ${userCounter}` });
+  const displayName = `Test User ${userCounter}`;
+  const user = await createUser(portal.context, { email, password, displayName });
   let totpSecret = '';
   if (options.totp) {
     totpSecret = generateTotpSecret();
     await enrollConfirmedTotp(portal.context, user.id, totpSecret);
   }
   for (const appId of options.assign ?? []) await portal.context.repos.apps.assign(appId, user.id);
-  return { id: user.id, email, password, totpSecret };
+  return { id: user.id, email, displayName, password, totpSecret };
 }

@@ -145,6 +145,7 @@ async function handleRoute(
     headers: koa.headers,
     ip: koa.ip || null,
     userAgent: koa.get('User-Agent') || null,
+    acceptsLanguages: (...languages) => koa.acceptsLanguages(...languages),
     raw: koa.req,
   };
 

@@ -103,7 +103,7 @@ export async function handleResetPasswordPage(ctx: PortalContext, koa: Koa.Conte
   }
 
   if (form.get('action') === 'request') {
-    await requestPasswordReset(ctx, (form.get('email') ?? '').slice(0, 254), koa.ip || null);
+    await requestPasswordReset(ctx, (form.get('email') ?? '').slice(0, 254), koa.ip || null, texts.lang);
     page(
       200,
       r.sentTitle,

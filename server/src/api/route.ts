@@ -28,6 +28,8 @@ export interface RequestInfo {
   /** Client address as Koa resolved it. */
   ip: string | null;
   userAgent: string | null;
+  /** Koa's `Accept-Language` negotiation (RFC 9110 §12.5.4): the first of `languages` the client prefers. */
+  acceptsLanguages(...languages: string[]): string | false;
   raw: IncomingMessage;
 }
 

@@ -16,6 +16,13 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Language of the text (BCP 47), sent as `Content-Language` (RFC 3282). */
+  language?: string;
+}
+
+/** The message as nodemailer takes it. */
+function envelope(from: string, { language, ...message }: MailMessage) {
+  return { from, ...message, ...(language ? { headers: { 'Content-Language': language } } : {}) };
 }
 
 /** Delivers mail; see the module comment for the implementations. */
@@ -43,7 +50,7 @@ export function createMailer(options: MailerOptions): Mailer {
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
       async send(message) {
-        await transport.sendMail({ from: options.from, ...message });
+        await transport.sendMail(envelope(options.from, message));
         options.log(`mail sent to ${message.to}: ${message.subject}`);
       },
     };
@@ -54,7 +61,7 @@ export function createMailer(options: MailerOptions): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(message) {
-      const info = await transport.sendMail({ from: options.from, ...message });
+      const info = await transport.sendMail(envelope(options.from, message));
       await fs.mkdir(folder, { recursive: true });
       const file = path.join(folder, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
       await fs.writeFile(file, info.message as Buffer, { mode: 0o600 });

@@ -30,6 +30,7 @@ import {
   pruneResetRequests,
   recordResetRequest,
 } from '../repo/password-resets.ts';
+import { type PageLocale, pageTexts } from '../views/i18n/index.ts';
 import { checkPasswordPolicy, hashPassword, passwordPolicy } from './passwords.ts';
 
 /** Reset links live 30 minutes (OWASP: short-lived). */
@@ -78,6 +79,8 @@ export async function requestPasswordReset(
   ctx: PortalContext,
   email: string,
   ip: string | null,
+  /** The language of the page or app that asked: the mail is written in it. */
+  language: PageLocale = 'en',
 ): Promise<void> {
   const now = ctx.clock();
   const key = emailKey(email);
@@ -106,21 +109,14 @@ export async function requestPasswordReset(
   });
   await ctx.audit('password_reset.requested', { userId: user.id, email: user.email, ip, known: true });
   const link = `${ctx.issuer}${RESET_PAGE_PATH}?token=${token}`;
+  const texts = pageTexts(language).t.reset;
   // Not awaited: waiting for SMTP would make known addresses measurably slower (B18).
   ctx.mailer
     .send({
       to: user.email,
-      subject: 'Reset your portal password',
-      text: [
-        `Hello ${user.displayName},`,
-        '',
-        'Someone asked to reset the password of your company portal account.',
-        'To choose a new password, open this link within 30 minutes:',
-        '',
-        link,
-        '',
-        'If it was not you, ignore this message: your password stays as it is.',
-      ].join('\n'),
+      subject: texts.mailSubject,
+      text: texts.mailText(user.displayName, link),
+      language,
     })
     .catch((error: unknown) => {
       ctx.log(

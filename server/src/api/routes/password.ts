@@ -20,6 +20,7 @@ import {
   verifyPassword,
 } from '../../services/passwords.ts';
 import { hasActiveTotp } from '../../services/totp.ts';
+import { chooseLocale } from '../../views/i18n/index.ts';
 import { requireFreshMfa } from '../auth.ts';
 import { ApiProblem } from '../problem.ts';
 import { defineRoute } from '../route.ts';
@@ -51,7 +52,7 @@ export const passwordRoutes = [
     body: passwordResetRequestSchema,
     response: passwordResetAcceptedSchema,
     handler: async ({ portal, body, request }) => {
-      await requestPasswordReset(portal, body.email, request.ip);
+      await requestPasswordReset(portal, body.email, request.ip, chooseLocale(request));
       return { status: 202, body: PASSWORD_RESET_ACCEPTED };
     },
   }),

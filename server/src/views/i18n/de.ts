@@ -80,6 +80,18 @@ export const de: Catalog = {
     doneText: 'Sie sind vom Portal abgemeldet.',
   },
   reset: {
+    mailSubject: 'Passwort für das Firmenportal zurücksetzen',
+    mailText: (name, link) =>
+      [
+        `Hallo ${name},`,
+        '',
+        'jemand hat angefordert, das Passwort Ihres Kontos im Firmenportal zurückzusetzen.',
+        'Um ein neues Passwort zu wählen, öffnen Sie innerhalb von 30 Minuten diesen Link:',
+        '',
+        link,
+        '',
+        'Wenn Sie das nicht waren, ignorieren Sie diese Nachricht: Ihr Passwort bleibt, wie es ist.',
+      ].join('\n'),
     title: 'Passwort zurücksetzen',
     intro:
       'Geben Sie die E-Mail-Adresse ein, mit der Sie sich anmelden. Wir senden Ihnen einen Link, um ein neues Passwort zu wählen.',

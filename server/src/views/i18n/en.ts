@@ -78,6 +78,18 @@ export const en = {
     doneText: 'You are signed out of the portal.',
   },
   reset: {
+    mailSubject: 'Reset your portal password',
+    mailText: (name: string, link: string) =>
+      [
+        `Hello ${name},`,
+        '',
+        'Someone asked to reset the password of your company portal account.',
+        'To choose a new password, open this link within 30 minutes:',
+        '',
+        link,
+        '',
+        'If it was not you, ignore this message: your password stays as it is.',
+      ].join('\n'),
     title: 'Reset your password',
     intro: 'Enter the email address you sign in with. We will send a link to choose a new password.',
     emailLabel: 'Company email',

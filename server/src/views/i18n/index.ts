@@ -36,13 +36,18 @@ export interface AcceptsLanguages {
   vary(field: string): void;
 }
 
+/** The language of {@link PAGE_LOCALES} this request's `Accept-Language` prefers; English when none. */
+export function chooseLocale(request: Pick<AcceptsLanguages, 'acceptsLanguages'>): PageLocale {
+  const chosen = request.acceptsLanguages(...PAGE_LOCALES);
+  return (PAGE_LOCALES as readonly string[]).includes(chosen || '') ? (chosen as PageLocale) : 'en';
+}
+
 /**
  * The texts for this request's `Accept-Language`, and `Content-Language` and
  * `Vary` set on its answer (RFC 9110 §8.5, §12.5.5).
  */
 export function negotiatePage(koa: AcceptsLanguages): PageTexts {
-  const chosen = koa.acceptsLanguages(...PAGE_LOCALES);
-  const locale = (PAGE_LOCALES as readonly string[]).includes(chosen || '') ? (chosen as PageLocale) : 'en';
+  const locale = chooseLocale(koa);
   koa.set('Content-Language', locale);
   koa.vary('Accept-Language');
   return pageTexts(locale);
