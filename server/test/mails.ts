@@ -31,7 +31,7 @@ export function findResetLink(dataDir: string, to: string): string | undefined {
     .reverse()
     .find((text) => new RegExp(`^To: .*${to.replace(/[.@]/g, '\\$&')}`, 'mi').test(text));
   return mail
-    ? /https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+/.exec(decodeQuotedPrintable(mail))?.[0]
+    ? /https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+/.exec(parseMail(mail).text)?.[0]
     : undefined;
 }
 
