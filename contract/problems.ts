@@ -62,6 +62,12 @@ export const PROBLEM_CODES = [
   'ssh_key_in_use',
   /** 409: a per-user collection is full (B21). */
   'collection_limit',
+  /** 422: the approver device key is not a usable ECDSA P-256 public key (A15). */
+  'approver_key_invalid',
+  /** 409: the push prompt was answered, withdrawn or expired (B15: single use, ≤ 2 minutes). */
+  'push_prompt_gone',
+  /** 403: the approver's signature does not match the answer, or the device is not enrolled (A15). */
+  'push_signature_invalid',
   /** 500: a bug in the portal; the answer reveals nothing more. */
   'internal_error',
 ] as const;

@@ -44,6 +44,7 @@ import { downloadRoutes } from './routes/downloads.ts';
 import { meRoutes } from './routes/me.ts';
 import { mfaRoutes } from './routes/mfa.ts';
 import { passwordRoutes } from './routes/password.ts';
+import { pushRoutes } from './routes/push.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { sshKeyRoutes } from './routes/ssh-keys.ts';
 import { supportRoutes } from './routes/support.ts';
@@ -58,6 +59,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...sessionRoutes,
   ...downloadRoutes,
   ...supportRoutes,
+  ...pushRoutes,
 ];
 
 /**
@@ -160,6 +162,15 @@ async function handleRoute(
   } as AuthedRouteContext<unknown>);
   const status = result.status ?? (result.body === undefined ? 204 : 200);
   if (result.headers) koa.set(result.headers);
+  if (result.stream) {
+    // Server-sent events: unbuffered, never cached or transformed on the way.
+    koa.req.socket.setTimeout(0);
+    koa.set({ 'Cache-Control': 'no-store, no-transform', 'X-Accel-Buffering': 'no' });
+    koa.status = 200;
+    koa.type = 'text/event-stream';
+    koa.body = result.stream;
+    return;
+  }
   if (result.body === undefined || !route.response) {
     // Body first: Koa turns an empty body into 204 unless the status is set after it.
     koa.body = null;

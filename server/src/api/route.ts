@@ -51,6 +51,8 @@ export interface RouteResult<T> {
   status?: number;
   body?: T;
   headers?: Record<string, string>;
+  /** A server-sent event stream to answer with instead of a body (`text/event-stream`). */
+  stream?: NodeJS.ReadableStream;
 }
 
 interface RouteBase<BS extends z.ZodType | undefined, RS extends z.ZodType | undefined> {

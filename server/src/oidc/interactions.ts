@@ -59,6 +59,7 @@ import {
 import { enrolmentSteps, showEnrolment } from './mfa-enrolment.ts';
 import { servePortalPage } from './portal-pages.ts';
 import { LAUNCH_APP_PARAM, requestsMfa } from './provider.ts';
+import { offersPush, pushSteps, showPushWait } from './push-steps.ts';
 
 /** What the sign-in pages say in English; constants so tests assert the exact wording. */
 export const MESSAGES = en.messages;
@@ -66,6 +67,8 @@ export const MESSAGES = en.messages;
 /** RFC 8176 `amr` values for what the user proved. */
 const AMR_PASSWORD = ['pwd'];
 const AMR_MFA = ['pwd', 'otp', 'mfa'];
+/** Approved on the launcher (issue 13): a software-held device key (`swk`), sent as a push prompt. */
+const AMR_PUSH = ['pwd', 'swk', 'push', 'mfa'];
 
 function sameToken(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -137,7 +140,13 @@ export function mountInteractions(ctx: PortalContext): void {
     koa.redirect(returnTo);
   };
 
-  const finishLogin = async (koa: KoaContext, details: Details, user: UserRecord, withMfa: boolean) => {
+  const finishLogin = async (
+    koa: KoaContext,
+    details: Details,
+    user: UserRecord,
+    withMfa: boolean,
+    amr = withMfa ? AMR_MFA : AMR_PASSWORD,
+  ) => {
     const stepUp = details.session?.accountId === user.id;
     await clearAccountFailures(ctx, user.email);
     await ctx.audit(withMfa && stepUp ? 'step_up.succeeded' : 'sign_in.succeeded', {
@@ -145,13 +154,14 @@ export function mountInteractions(ctx: PortalContext): void {
       email: user.email,
       ip: koa.ip,
       acr: withMfa ? ACR_MFA : ACR_PASSWORD,
+      amr,
       client: details.params.client_id,
     });
     await finish(koa, details, {
       login: {
         accountId: user.id,
         acr: withMfa ? ACR_MFA : ACR_PASSWORD,
-        amr: withMfa ? AMR_MFA : AMR_PASSWORD,
+        amr,
         remember: true,
       },
     });
@@ -187,6 +197,8 @@ export function mountInteractions(ctx: PortalContext): void {
     const user = await activeUser(progress.userId);
     if (user && progress.passwordVerified) {
       if ((await hasActiveTotp(ctx, user.id)) && !progress.secondFactorVerified) {
+        const email = progress.email ?? undefined;
+        if (await showPushWait(ctx, { koa, details, texts, base, csrf: progress.csrf, error, email })) return;
         return sendPage(
           koa,
           secondFactorPage({
@@ -194,7 +206,8 @@ export function mountInteractions(ctx: PortalContext): void {
             action: `${base}/second-factor`,
             appName: await appNameFor(details, user.id),
             stepUp: !!sessionUser,
-            email: progress.email ?? undefined,
+            email,
+            push: await offersPush(ctx, user.id),
           }),
           error ? 401 : 200,
         );
@@ -325,6 +338,13 @@ export function mountInteractions(ctx: PortalContext): void {
       user: (request) => activeUser(request.progress.userId),
       show: reshow,
       finishWithMfa: (request, user) => finishLogin(request.koa, request.details, user, true),
+      appName: appNameFor,
+    }),
+
+    ...pushSteps(ctx, {
+      user: (request) => activeUser(request.progress.userId),
+      show: reshow,
+      finishWithPush: (request, user) => finishLogin(request.koa, request.details, user, true, AMR_PUSH),
       appName: appNameFor,
     }),
 

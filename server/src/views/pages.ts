@@ -33,6 +33,7 @@ a{color:#1a56c4}
 .key,.codes{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1rem;overflow-wrap:anywhere}
 .links{list-style:none;padding:0}.links li{margin-block:.5rem}.links a{display:block;min-block-size:24px;padding-block:.15rem}
 .key{text-align:center}
+.number{font-size:3rem;font-weight:700;text-align:center;letter-spacing:.1em;margin-block:.25rem;font-variant-numeric:tabular-nums}
 .codes{display:grid;grid-template-columns:1fr 1fr;gap:.35rem 1rem;padding:0;list-style:none}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem}dt{font-weight:600}dd{margin:0;word-break:break-all}
 @media (prefers-color-scheme:dark){body{background:#12161f;color:#e7ecf5}main{background:#1c2330}.hint{color:#aab4c5}.alert{background:#3a1616;color:#ffd7d7;border-color:#7a2c2c}button.secondary{color:#9ec1ff;border-color:#9ec1ff}a{color:#9ec1ff}input{background:#12161f;color:#e7ecf5}}
@@ -153,7 +154,7 @@ ${
 
 /** Step 3: the second factor (TOTP or a recovery code); also the step-up page. */
 export function secondFactorPage(
-  options: FormPageOptions & { appName?: string; stepUp: boolean; email?: string },
+  options: FormPageOptions & { appName?: string; stepUp: boolean; email?: string; push?: boolean },
 ): string {
   const { t } = options.texts;
   const title = options.appName ? t.code.titleForApp(options.appName) : t.code.title;
@@ -170,6 +171,15 @@ ${alertRegion(options.error)}
 <input id="code" name="code" type="text" dir="ltr" autocomplete="one-time-code" inputmode="text" required autofocus maxlength="40" spellcheck="false" aria-describedby="${describedBy(options.error, hintId)}"${options.error ? raw(' aria-invalid="true"') : ''}>
 <button type="submit">${t.code.submit}</button>
 </form>
+${
+  options.push
+    ? html`<p class="hint">${t.push.or}</p>
+<form method="post" action="${`${options.base}/push-send`}">
+<input type="hidden" name="csrf" value="${options.csrf}">
+<button type="submit" class="secondary">${t.push.send}</button>
+</form>`
+    : null
+}
 ${cancelForm(options)}`,
     options.texts,
   );

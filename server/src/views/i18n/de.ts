@@ -25,6 +25,26 @@ export const de: Catalog = {
     label: 'Bestätigungscode',
     submit: 'Bestätigen',
   },
+  push: {
+    send: 'Anfrage an meinen Launcher senden',
+    or: 'Oder bestätigen Sie diese Anmeldung in einem Browser, in dem Portal Launcher angemeldet ist.',
+    title: 'Im Launcher bestätigen',
+    numberLabel: 'Ihre Zahl',
+    hint: 'Öffnen Sie Portal Launcher in Ihrem anderen Browser und wählen Sie diese Zahl. Diese Seite geht von selbst weiter, sobald Sie bestätigen.',
+    expiresHint: 'Die Anfrage läuft in 2 Minuten ab.',
+    check: 'Ich habe bestätigt, weiter',
+    resend: 'Anfrage erneut senden',
+    useCode: 'Stattdessen einen Code verwenden',
+    denied:
+      'Die Anmeldung wurde in Ihrem Launcher abgelehnt. Versuchen Sie es erneut oder geben Sie einen Code ein.',
+    expired:
+      'Die Anfrage ist abgelaufen, bevor sie bestätigt wurde. Senden Sie sie erneut oder geben Sie einen Code ein.',
+    rateLimited:
+      'Es wurden zu viele Anfragen an Ihren Launcher gesendet. Warten Sie einige Minuten oder geben Sie einen Code ein.',
+    reportedTitle: 'Anmeldung gestoppt',
+    reported:
+      'Jemand hat in seinem Launcher gemeldet, dass diese Anmeldung nicht von ihm stammt. Sie wurde daher gestoppt.',
+  },
   enrol: {
     title: 'Authenticator-App einrichten',
     whyRequired:

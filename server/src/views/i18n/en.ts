@@ -27,6 +27,22 @@ export const en = {
     label: 'Authentication code',
     submit: 'Verify',
   },
+  push: {
+    send: 'Send a prompt to my launcher',
+    or: 'Or approve this sign-in on a browser where Portal Launcher is signed in.',
+    title: 'Approve on your launcher',
+    numberLabel: 'Your number',
+    hint: 'Open Portal Launcher on your other browser and choose this number. This page continues by itself once you approve.',
+    expiresHint: 'The prompt expires in 2 minutes.',
+    check: 'I approved it, continue',
+    resend: 'Send the prompt again',
+    useCode: 'Use a code instead',
+    denied: 'The sign-in was refused on your launcher. Try again or enter a code.',
+    expired: 'The prompt expired before it was approved. Send it again or enter a code.',
+    rateLimited: 'Too many prompts were sent to your launcher. Wait a few minutes, or enter a code.',
+    reportedTitle: 'Sign-in stopped',
+    reported: 'Someone reported on their launcher that this sign-in was not them, so it was stopped.',
+  },
   enrol: {
     title: 'Set up an authenticator app',
     whyRequired:

@@ -1,0 +1,194 @@
+/**
+ * SQL for approver devices and push challenges (migration 100). SQL lives
+ * only in `repo/`; the rules (rate limit, number matching, signatures) live in
+ * `services/push.ts`.
+ *
+ * Every state change of a challenge is one guarded UPDATE (`WHERE state =
+ * 'pending'` / `'approved'` and not expired), so an answer or a sign-in
+ * finishing counts once even when raced through two nodes (B15, C10).
+ */
+import { sql } from 'kysely';
+import { all, type Database, first, run } from '../db/database.ts';
+
+/** A stored approver device. */
+export interface ApproverRow {
+  id: string;
+  user_id: string;
+  name: string;
+  public_key_jwk: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** Where a challenge stands (see the migration). */
+export type ChallengeState =
+  | 'pending'
+  | 'approved'
+  | 'denied'
+  | 'reported'
+  | 'wrong_number'
+  | 'withdrawn'
+  | 'used';
+
+/** A stored push challenge. */
+export interface ChallengeRow {
+  id: string;
+  user_id: string;
+  interaction_uid: string;
+  number: number;
+  /** JSON array of three numbers. */
+  choices: string;
+  app_name: string | null;
+  browser: string | null;
+  ip: string | null;
+  created_at: number;
+  expires_at: number;
+  state: ChallengeState;
+  device_id: string | null;
+  answered_at: number | null;
+}
+
+/** Why {@link insertApprover} stored nothing. */
+export type ApproverInsertRefusal = 'duplicate' | 'limit';
+
+/** Approver devices of one user, oldest first. */
+export function listApprovers(db: Database, userId: string): Promise<ApproverRow[]> {
+  return all(
+    db,
+    sql<ApproverRow>`SELECT * FROM approver_devices WHERE user_id = ${userId} ORDER BY created_at, id`,
+  );
+}
+
+/** One of the user's devices (undefined when it is not theirs or was removed). */
+export function findApprover(db: Database, userId: string, id: string): Promise<ApproverRow | undefined> {
+  return first(db, sql<ApproverRow>`SELECT * FROM approver_devices WHERE user_id = ${userId} AND id = ${id}`);
+}
+
+/** Whether the user has an approver device. */
+export async function hasApprovers(db: Database, userId: string): Promise<boolean> {
+  return (
+    (await first(db, sql`SELECT 1 AS one FROM approver_devices WHERE user_id = ${userId} LIMIT 1`)) !==
+    undefined
+  );
+}
+
+/** Inserts a device unless the user has `limit` devices or this key already (one guarded statement, B21). */
+export async function insertApprover(
+  db: Database,
+  row: ApproverRow,
+  limit: number,
+): Promise<true | ApproverInsertRefusal> {
+  const changed = await run(
+    db,
+    sql`INSERT INTO approver_devices (id, user_id, name, public_key_jwk, created_at, last_used_at)
+        SELECT CAST(${row.id} AS TEXT), CAST(${row.user_id} AS TEXT), CAST(${row.name} AS TEXT),
+          CAST(${row.public_key_jwk} AS TEXT), CAST(${row.created_at} AS BIGINT), NULL
+        WHERE (SELECT COUNT(*) FROM approver_devices WHERE user_id = ${row.user_id}) < ${limit}
+        ON CONFLICT (user_id, public_key_jwk) DO NOTHING`,
+  );
+  if (changed === 1) return true;
+  const duplicate = await first(
+    db,
+    sql`SELECT 1 AS one FROM approver_devices WHERE user_id = ${row.user_id} AND public_key_jwk = ${row.public_key_jwk}`,
+  );
+  return duplicate ? 'duplicate' : 'limit';
+}
+
+/** Removes one of the user's devices; false when there is none with this id. */
+export async function deleteApprover(db: Database, userId: string, id: string): Promise<boolean> {
+  return (await run(db, sql`DELETE FROM approver_devices WHERE user_id = ${userId} AND id = ${id}`)) === 1;
+}
+
+/** Records a device's last answer. */
+export async function touchApprover(db: Database, id: string, now: number): Promise<void> {
+  await run(db, sql`UPDATE approver_devices SET last_used_at = ${now} WHERE id = ${id}`);
+}
+
+/**
+ * Inserts a challenge unless the user was sent `limit` challenges since
+ * `since` (B15 rate limit, decided in the same statement). Returns whether it was stored.
+ */
+export async function insertChallenge(
+  db: Database,
+  row: Omit<ChallengeRow, 'state' | 'device_id' | 'answered_at'>,
+  limit: number,
+  since: number,
+): Promise<boolean> {
+  const changed = await run(
+    db,
+    sql`INSERT INTO push_challenges
+          (id, user_id, interaction_uid, number, choices, app_name, browser, ip, created_at, expires_at)
+        SELECT CAST(${row.id} AS TEXT), CAST(${row.user_id} AS TEXT), CAST(${row.interaction_uid} AS TEXT),
+          CAST(${row.number} AS INTEGER), CAST(${row.choices} AS TEXT), CAST(${row.app_name} AS TEXT),
+          CAST(${row.browser} AS TEXT), CAST(${row.ip} AS TEXT), CAST(${row.created_at} AS BIGINT),
+          CAST(${row.expires_at} AS BIGINT)
+        WHERE (SELECT COUNT(*) FROM push_challenges
+               WHERE user_id = ${row.user_id} AND created_at > ${since}) < ${limit}`,
+  );
+  return changed === 1;
+}
+
+/** Withdraws the pending challenges of a sign-in (a new one replaces them, or the user chose another factor). */
+export async function withdrawPending(db: Database, interactionUid: string): Promise<void> {
+  await run(
+    db,
+    sql`UPDATE push_challenges SET state = 'withdrawn'
+        WHERE interaction_uid = ${interactionUid} AND state = 'pending'`,
+  );
+}
+
+/** The newest challenge of a sign-in. */
+export function latestChallenge(db: Database, interactionUid: string): Promise<ChallengeRow | undefined> {
+  return first(
+    db,
+    sql<ChallengeRow>`SELECT * FROM push_challenges WHERE interaction_uid = ${interactionUid}
+      ORDER BY created_at DESC, id DESC LIMIT 1`,
+  );
+}
+
+/** One challenge by id. */
+export function findChallenge(db: Database, id: string): Promise<ChallengeRow | undefined> {
+  return first(db, sql<ChallengeRow>`SELECT * FROM push_challenges WHERE id = ${id}`);
+}
+
+/** A user's challenges still waiting for an answer, oldest first. */
+export function pendingChallenges(
+  db: Database,
+  userId: string,
+  now: number,
+  limit: number,
+): Promise<ChallengeRow[]> {
+  return all(
+    db,
+    sql<ChallengeRow>`SELECT * FROM push_challenges
+      WHERE user_id = ${userId} AND state = 'pending' AND expires_at > ${now}
+      ORDER BY created_at, id LIMIT ${limit}`,
+  );
+}
+
+/** Answers a pending, unexpired challenge of the user once; false when it was not pending (any more). */
+export async function answerChallenge(
+  db: Database,
+  answer: { id: string; userId: string; state: ChallengeState; deviceId: string; now: number },
+): Promise<boolean> {
+  const changed = await run(
+    db,
+    sql`UPDATE push_challenges SET state = ${answer.state}, device_id = ${answer.deviceId}, answered_at = ${answer.now}
+        WHERE id = ${answer.id} AND user_id = ${answer.userId} AND state = 'pending' AND expires_at > ${answer.now}`,
+  );
+  return changed === 1;
+}
+
+/** Takes an approved challenge for the sign-in it is bound to, once; false otherwise. */
+export async function useApproved(
+  db: Database,
+  use: { id: string; interactionUid: string; userId: string; now: number },
+): Promise<boolean> {
+  const changed = await run(
+    db,
+    sql`UPDATE push_challenges SET state = 'used'
+        WHERE id = ${use.id} AND interaction_uid = ${use.interactionUid} AND user_id = ${use.userId}
+          AND state = 'approved' AND expires_at > ${use.now}`,
+  );
+  return changed === 1;
+}
