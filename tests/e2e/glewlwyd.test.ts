@@ -270,6 +270,8 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     // The rule has no acr values: none are asked for (Glewlwyd would ignore them anyway).
     expect(callback.searchParams.get('acr_values')).toBeNull();
     expect(callback.searchParams.get('max_age')).toBe('300');
+    // login_hint: the person's email (from the ID token, else from userinfo's profile).
+    expect(callback.searchParams.get('login_hint')).toBe(glewlwyd.user.email);
     expect(apps.hits.filter((hit) => hit.startsWith('/payroll'))).toEqual([]);
     // The password still counts in Glewlwyd's session; the lapsed TOTP is asked again.
     const signIn = await signInAtGlewlwyd(stepUp, glewlwyd.user, totp);

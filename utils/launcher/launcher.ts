@@ -194,6 +194,7 @@ export function createLauncher(options: LauncherOptions) {
       const { settings, session: stored } = await signIn.requireSession();
       return { session: stored, clientId: settings.clientId };
     },
+    knownEmail: async (stored) => (await cache.forSession(stored))?.me?.email ?? null,
   });
   const launches = createLaunches({
     tabs,

@@ -13,7 +13,7 @@ import { defaultAssuranceRule } from '../auth/step-up.ts';
 import { pendingFlowsItem, type StoredSession, sessionItem } from '../storage.ts';
 import { useLauncherEnv } from './__tests__/launcher-env.ts';
 import { createFlowStore } from './flow-store.ts';
-import { createStepUpRunner } from './step-up-runner.ts';
+import { createStepUpRunner, type StepUpRunnerOptions } from './step-up-runner.ts';
 
 const env = useLauncherEnv();
 
@@ -75,7 +75,7 @@ describe('step-up runner on its own', () => {
   let tabsOpened: string[];
   let runNumber = 0;
 
-  function runner() {
+  function runner(extra: Partial<StepUpRunnerOptions> = {}) {
     const client = {
       createAuthorizationRequest: async (request: AuthorizationRequestOptions = {}) => {
         requests.push(request);
@@ -108,6 +108,7 @@ describe('step-up runner on its own', () => {
       requireSession: async () => ({ session: stored, clientId: stored.clientId }),
       now: Date.now,
       log: () => undefined,
+      ...extra,
     });
   }
 
@@ -139,6 +140,36 @@ describe('step-up runner on its own', () => {
       { appId: 'wiki', nameToPortal: false },
     );
     expect(requests[1]).toEqual({ loginHint: 'alice@example.com' });
+  });
+
+  it("login_hint: the email from userinfo (the profile) when the ID token carried none; the ID token's wins; none known, no hint", async () => {
+    const noEmail: StoredSession = { ...stored, user: { sub: 'alice', name: 'Alice', email: null } };
+    const asked: string[] = [];
+    const fromUserinfo = runner({
+      knownEmail: async (session) => {
+        asked.push(session.user.sub);
+        return 'alice@userinfo.example';
+      },
+    });
+    await fromUserinfo.open(noEmail, stored.clientId, { acrValues: [], maxAge: 300 });
+    expect(requests[0]).toEqual({ maxAge: 300, loginHint: 'alice@userinfo.example' });
+    expect(asked).toEqual(['alice']);
+    await pendingFlowsItem.remove();
+    await fromUserinfo.open(stored, stored.clientId, { acrValues: [], maxAge: 300 });
+    expect(requests[1]).toEqual({ maxAge: 300, loginHint: 'alice@example.com' });
+    await pendingFlowsItem.remove();
+    await runner({ knownEmail: async () => null }).open(noEmail, stored.clientId, {
+      acrValues: [],
+      maxAge: 300,
+    });
+    expect(requests[2]).toEqual({ maxAge: 300 });
+    await pendingFlowsItem.remove();
+    await runner({ knownEmail: async () => Promise.reject(new Error('cache unreadable')) }).open(
+      noEmail,
+      stored.clientId,
+      { acrValues: [], maxAge: 300 },
+    );
+    expect(requests[3]).toEqual({ maxAge: 300 });
   });
 
   it('C6: a verification and a launch at the same issuer share one tab', async () => {

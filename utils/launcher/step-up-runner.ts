@@ -30,6 +30,11 @@ export interface StepUpRunnerOptions {
   oidcFor(issuer: string, clientId: string): OidcClient;
   /** The signed-in session and its client id, for a step-up nobody started yet (throws `signed_out`). */
   requireSession(): Promise<{ session: StoredSession; clientId: string }>;
+  /**
+   * The person's email for `login_hint` when the ID token carried none (many
+   * providers put it only in userinfo): the profile read from userinfo.
+   */
+  knownEmail?(stored: StoredSession): Promise<string | null>;
   now: () => number;
   log: Log;
 }
@@ -64,17 +69,19 @@ export function createStepUpRunner(options: StepUpRunnerOptions) {
       ...(launch ? { launchAppId: launch.appId } : {}),
       ...(launch?.tabId !== undefined ? { tabId: launch.tabId } : {}),
       secondFactor: requirement.secondFactor ?? requirement.acrValues.length > 0,
-      request: () =>
-        options.oidcFor(stored.issuer, clientId).createAuthorizationRequest({
+      request: async () => {
+        const loginHint = stored.user.email ?? (await options.knownEmail?.(stored).catch(() => null)) ?? null;
+        return options.oidcFor(stored.issuer, clientId).createAuthorizationRequest({
           ...(requirement.acrValues.length > 0 ? { acrValues: requirement.acrValues.join(' ') } : {}),
           ...(requirement.maxAge !== null ? { maxAge: requirement.maxAge } : {}),
           // "A new authentication every time": some providers read max_age=0 as "no limit", so the
           // launcher also asks for prompt=login (OIDC Core §3.1.2.1) rather than rely on it.
           ...(requirement.maxAge === 0 ? { prompt: 'login' } : {}),
-          ...(stored.user.email ? { loginHint: stored.user.email } : {}),
+          ...(loginHint ? { loginHint } : {}),
           // A plain provider gets only standard OIDC parameters.
           ...(launch?.nameToPortal ? { launchApp: launch.appId } : {}),
-        }),
+        });
+      },
     });
   }
 
