@@ -13,7 +13,7 @@ import { MIN_RSA_BITS as PORTAL_MIN_RSA_BITS } from '../src/ssh/validate-public-
 import { callApi, signInWithPassword } from './api-helpers.ts';
 import { startTestPortal, type TestPortal } from './portal.ts';
 
-const fixtures = path.resolve(import.meta.dirname, '../src/ssh/__fixtures__');
+const fixtures = path.resolve(import.meta.dirname, 'fixtures/ssh');
 /** What the launcher's background sends for a German page (utils/portal/language.ts). */
 const GERMAN = { 'accept-language': 'de, en;q=0.5', origin: LAUNCHER_ORIGINS[0] };
 

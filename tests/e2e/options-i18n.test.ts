@@ -20,7 +20,7 @@ import {
   startHarness,
 } from './harness.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../server/src/ssh/__fixtures__');
+const FIXTURES = path.resolve(import.meta.dirname, '../../server/test/fixtures/ssh');
 const SECTIONS = ['profile', 'password', 'mfa', 'ssh-keys', 'downloads', 'sessions', 'settings'] as const;
 
 const messages = (locale: string): Record<string, LocaleMessage> =>

@@ -19,7 +19,7 @@ import {
   waitForNotice,
 } from './harness.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../server/src/ssh/__fixtures__');
+const FIXTURES = path.resolve(import.meta.dirname, '../../server/test/fixtures/ssh');
 const SECTIONS = ['profile', 'password', 'mfa', 'ssh-keys', 'downloads', 'sessions', 'settings'] as const;
 
 let h: Harness;

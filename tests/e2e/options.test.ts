@@ -25,7 +25,7 @@ import {
 } from './harness.ts';
 import { STEP_UP_ONLY_PORTAL } from './portal-pages.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../server/src/ssh/__fixtures__');
+const FIXTURES = path.resolve(import.meta.dirname, '../../server/test/fixtures/ssh');
 
 let h: Harness;
 let popup: Page;

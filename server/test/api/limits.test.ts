@@ -29,7 +29,7 @@ import { callApi, waitFor } from '../api-helpers.ts';
 import { createTestUser, startTestPortal, type TestPortal } from '../portal.ts';
 import { signIn } from '../sign-in.ts';
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/ssh/__fixtures__');
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/ssh');
 const fixture = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8');
 
 let t: TestPortal;

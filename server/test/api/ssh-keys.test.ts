@@ -17,7 +17,7 @@ import {
 import { column } from '../db-helpers.ts';
 import { startTestPortal, type TestPortal } from '../portal.ts';
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/ssh/__fixtures__');
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/ssh');
 const fixture = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8');
 const expected = JSON.parse(fixture('expected.json')) as Record<
   string,

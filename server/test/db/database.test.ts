@@ -10,7 +10,7 @@ import {
   MIGRATIONS_DIR,
   openDatabase,
   POSTGRES_MIGRATIONS_DIR,
-} from './database.ts';
+} from '../../src/db/database.ts';
 
 function tempFile(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'portal-db-')), 'portal.sqlite');

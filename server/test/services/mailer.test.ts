@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startSmtpSink } from '../../test/smtp-sink.ts';
-import { createMailer } from './mailer.ts';
+import { createMailer } from '../../src/services/mailer.ts';
+import { startSmtpSink } from '../smtp-sink.ts';
 
 describe('mailer', () => {
   it('writes an .eml file into <dataDir>/mail and logs where, without the message body', async () => {

@@ -2,11 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRepos } from '../app.ts';
-import { loadConfig } from '../config.ts';
-import type { PortalContext } from '../context.ts';
-import { openDatabase } from '../db/database.ts';
-import { accountSubject, checkLock, clearAccountFailures, recordFailure, unlockAccount } from './lockout.ts';
+import { createRepos } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { PortalContext } from '../../src/context.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import {
+  accountSubject,
+  checkLock,
+  clearAccountFailures,
+  recordFailure,
+  unlockAccount,
+} from '../../src/services/lockout.ts';
 
 async function fakeContext() {
   const clock = { now: Date.UTC(2026, 0, 1) };

@@ -5,7 +5,7 @@ import {
   isCommonPassword,
   passwordPolicy,
   verifyPassword,
-} from './passwords.ts';
+} from '../../src/services/passwords.ts';
 
 const policy = passwordPolicy({ passwordMinLength: 8 });
 

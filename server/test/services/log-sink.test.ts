@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createBufferedLog } from './log-sink.ts';
+import { createBufferedLog } from '../../src/services/log-sink.ts';
 
 /** A stream that records each write it receives. */
 function recorder() {

@@ -10,11 +10,11 @@ import {
   type SshPublicKeyValidation,
   type ValidSshPublicKey,
   validateSshPublicKey,
-} from './validate-public-key.ts';
+} from '../../src/ssh/validate-public-key.ts';
 
-// Fixtures are throwaway test keys made by __fixtures__/generate.sh with ssh-keygen; expected.json
+// Fixtures are throwaway test keys made by ../fixtures/ssh/generate.sh with ssh-keygen; expected.json
 // is what ssh-keygen -l printed for them at generation time.
-const fixturesDir = join(import.meta.dirname, '__fixtures__');
+const fixturesDir = join(import.meta.dirname, '../fixtures/ssh');
 const fixture = (name: string) => readFileSync(join(fixturesDir, name), 'utf8');
 const expected: Record<string, { bits: number; fingerprint: string }> = JSON.parse(fixture('expected.json'));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDevice, shortVersion } from './user-agent.ts';
+import { describeDevice, shortVersion } from '../../src/services/user-agent.ts';
 
 describe('describeDevice', () => {
   it.each([

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database.ts';
-import { loadOrCreateKeys, publicJwks } from './keys.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { loadOrCreateKeys, publicJwks } from '../../src/oidc/keys.ts';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'portal-keys-'));
 

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createRepos } from '../app.ts';
-import type { PortalContext } from '../context.ts';
-import { openDatabase } from '../db/database.ts';
+import { createRepos } from '../../src/app.ts';
+import type { PortalContext } from '../../src/context.ts';
+import { openDatabase } from '../../src/db/database.ts';
 import {
   confirmTotpEnrollment,
   enrollConfirmedTotp,
@@ -18,7 +18,7 @@ import {
   totpStatus,
   verifySecondFactor,
   verifySecondFactorMethod,
-} from './totp.ts';
+} from '../../src/services/totp.ts';
 
 /** A context over a real SQLite file, with a settable clock. */
 async function fakeContext(file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'totp-')), 'db.sqlite')) {
