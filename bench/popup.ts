@@ -103,6 +103,8 @@ function fakeApps(count: number): PortalApp[] {
     category: CATEGORIES[i % CATEGORIES.length] ?? null,
     requiresMfa: i % 5 === 0,
     mfaMaxAgeSeconds: i % 5 === 0 ? 300 : null,
+    kind: 'oidc' as const,
+    url: null,
     detailsUrl: null,
   }));
 }

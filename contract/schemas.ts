@@ -136,8 +136,18 @@ export const appIdSchema = z
     'An app id is a short identifier (letters, digits, ".", "_" and "-", starting with a letter or digit), not a URL.',
   );
 
+/**
+ * How an app opens: `oidc` (a launch ticket to its OpenID Connect login),
+ * `saml` (a launch ticket to a signed SAML Response posted to its ACS), or
+ * `bookmark` (a plain link, opened as it is, no token involved).
+ */
+export const APP_KINDS = ['oidc', 'saml', 'bookmark'] as const;
+export type AppKind = (typeof APP_KINDS)[number];
+
 export const appSchema = z.object({
   id: appIdSchema,
+  /** Absent in catalogs of older portals and caches: `oidc`. */
+  kind: z.enum(APP_KINDS).default('oidc'),
   name: shortText.min(1),
   description: z.string().max(1000).nullable(),
   /** `https:` or `data:image/...` URL, or null for the generated initials tile. */
@@ -155,6 +165,13 @@ export const appSchema = z.object({
     .string()
     .max(2048)
     .refine(isNetworkUrl, 'A details link must be an https:// address.')
+    .nullable()
+    .default(null),
+  /** Where a `bookmark` opens (https, or loopback http in development); null for other kinds. */
+  url: z
+    .string()
+    .max(2048)
+    .refine(isNetworkUrl, 'A bookmark must be an https:// address.')
     .nullable()
     .default(null),
 });

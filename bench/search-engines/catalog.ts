@@ -207,6 +207,8 @@ export function generateApps(count: number, seed: number): PortalApp[] {
       category: random() < 0.05 ? null : pick(CATEGORIES),
       requiresMfa: random() < 0.2,
       mfaMaxAgeSeconds: null,
+      kind: 'oidc',
+      url: null,
       detailsUrl: null,
     });
   }

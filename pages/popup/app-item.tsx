@@ -50,11 +50,32 @@ function MfaMarker({ id, mfa }: { id: string; mfa: MfaState }): JSX.Element | nu
   );
 }
 
+/** The small link mark of a bookmark (a plain link: it opens as it is, no sign-in); read as "Link". */
+function BookmarkMark({ id }: { id: string }) {
+  return (
+    <span class="launcher-kind" title={t('appKindBookmark')}>
+      <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+        <path
+          d="M6.5 9.5l3-3M7 4.5l1-1a2.5 2.5 0 0 1 3.5 3.5l-1 1M9 11.5l-1 1A2.5 2.5 0 0 1 4.5 9l1-1"
+          fill="none"
+          stroke="currentColor"
+          stroke-width="1.5"
+          stroke-linecap="round"
+        />
+      </svg>
+      <span id={id} class="visually-hidden">
+        {t('appKindBookmark')}
+      </span>
+    </span>
+  );
+}
+
 /**
  * One app: a launch button (name, icon, description in the list view, MFA
  * marker; its accessible name is the visible name and marker, WCAG 2.5.3)
  * and, beside it (never inside: no nested controls), the favorite toggle and,
- * when the app has a `detailsUrl`, a "Details" link ("Details about Payroll"
+ * when the app has a `detailsUrl`, a "Details" link (any kind of app). A bookmark shows a small
+ * link mark (read as its description "Link"), ("Details about Payroll"
  * to screen readers). Admin-pinned apps show a lock instead of the toggle.
  * The toggle and link share the tile's roving tab stop: only the tabbable
  * tile's are in the Tab order; arrow keys move between tiles only.
@@ -69,7 +90,9 @@ export function AppItem(props: AppItemProps) {
         ? t('unpinApp', app.name)
         : t('pinApp', app.name);
   const descriptionId = `desc-${app.id}`;
+  const kindId = `kind-${app.id}`;
   const describedBy = [
+    app.kind === 'bookmark' ? kindId : null,
     mfa.kind !== 'none' ? markerId : null,
     view === 'list' && app.description ? descriptionId : null,
   ]
@@ -105,6 +128,7 @@ export function AppItem(props: AppItemProps) {
           ) : null}
           <MfaMarker id={markerId} mfa={mfa} />
         </span>
+        {app.kind === 'bookmark' ? <BookmarkMark id={kindId} /> : null}
       </button>
       {app.detailsUrl ? (
         <a

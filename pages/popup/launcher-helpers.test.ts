@@ -12,6 +12,8 @@ const app = (overrides: Partial<PortalApp> = {}): PortalApp => ({
   category: null,
   requiresMfa: true,
   mfaMaxAgeSeconds: 300,
+  kind: 'oidc',
+  url: null,
   detailsUrl: null,
   ...overrides,
 });

@@ -10,6 +10,8 @@ const app = (id: string, category: string | null = null): PortalApp => ({
   category,
   requiresMfa: false,
   mfaMaxAgeSeconds: null,
+  kind: 'oidc',
+  url: null,
   detailsUrl: null,
 });
 

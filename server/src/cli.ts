@@ -14,6 +14,7 @@
  *   app add <id> --name N --redirect-uri U [--redirect-uri U2] [--initiate-login-uri U]
  *           [--target-link-uri U] [--description D] [--category C] [--requires-mfa] [--mfa-max-age S]
  *           [--details-url U]
+ *   app add-bookmark <id> --name N --url U   (and the other kinds: cli-apps.ts)
  *   app set <id> --details-url U | --no-details-url
  *   app list
  *   app assign <appId> <email>
@@ -28,6 +29,7 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { APP_KIND_COMMANDS, APP_KIND_USAGE, runAppKindCommand } from './cli-apps.ts';
 import { detailsUrlFrom, passwordFrom, required, UsageError } from './cli-input.ts';
 import { type Config, ConfigError, describeSettings, loadConfig } from './config.ts';
 import type { PortalContext } from './context.ts';
@@ -74,6 +76,7 @@ const OPTIONS = {
   off: { type: 'boolean' },
   'details-url': { type: 'string' },
   'no-details-url': { type: 'boolean' },
+  url: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -267,8 +270,11 @@ export async function runCommand(
         out.push(`Assigned ${appId} to ${user.email}.`);
         break;
       }
-      default:
-        throw new UsageError(`Unknown command "${command}". Run with --help for usage.`);
+      default: {
+        const kind = APP_KIND_COMMANDS.find((known) => known === command);
+        if (!kind) throw new UsageError(`Unknown command "${command}". Run with --help for usage.`);
+        out.push(...(await runAppKindCommand(ctx, kind, values, rest)));
+      }
     }
   } finally {
     await ctx.db.close();
@@ -313,6 +319,7 @@ Apps
                                  with --redirect-uri the app is an OIDC client and its
                                  client secret is printed once; --details-url: a page
                                  about the app (https://), linked in the launcher
+${APP_KIND_USAGE}
   app set <id> --details-url U | --no-details-url
                                  change or remove an app's details link
   app list

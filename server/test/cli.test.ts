@@ -187,6 +187,52 @@ describe('admin CLI', () => {
     expect(await stored()).toBeNull();
   });
 
+  it('app add-bookmark stores a plain link; a link that is not https, or an id of another kind, is refused and nothing is lost', async () => {
+    const env = { PORTAL_DATA_DIR: freshDataDir() };
+    expect(
+      await runCommand(
+        ['app', 'add-bookmark', 'handbook', '--name', 'Handbook', '--url', 'https://handbook.example.com/'],
+        env,
+      ),
+    ).toBe(
+      'Saved bookmark handbook (Handbook) → https://handbook.example.com/.\nAssign it: app assign handbook <email>',
+    );
+    await expect(
+      runCommand(
+        ['app', 'add-bookmark', 'handbook', '--name', 'Handbook', '--url', 'http://handbook.example.com/'],
+        env,
+      ),
+    ).rejects.toThrow('--url "http://handbook.example.com/" must use https://');
+    await expect(
+      runCommand(['app', 'add-bookmark', 'handbook', '--name', 'Handbook', '--url', 'handbook'], env),
+    ).rejects.toThrow('--url "handbook" must be an absolute URL');
+    await expect(runCommand(['app', 'add-bookmark', 'handbook', '--name', 'Handbook'], env)).rejects.toThrow(
+      'Missing --url.',
+    );
+    await expect(
+      runCommand(['app', 'add-bookmark', 'Hand Book', '--name', 'H', '--url', 'https://h.example.com/'], env),
+    ).rejects.toThrow('App ids use lowercase letters, digits and dashes.');
+    await runCommand(['app', 'add', 'wiki', '--name', 'Wiki'], env);
+    await expect(
+      runCommand(
+        ['app', 'add-bookmark', 'wiki', '--name', 'Wiki', '--url', 'https://wiki.example.com/'],
+        env,
+      ),
+    ).rejects.toThrow('The app wiki already exists and is not a bookmark');
+    const db = await openDatabase(databaseFile(env.PORTAL_DATA_DIR));
+    try {
+      const repos = createRepos(db, Date.now);
+      expect(await repos.apps.findById('handbook')).toMatchObject({
+        kind: 'bookmark',
+        url: 'https://handbook.example.com/',
+        requiresMfa: false,
+      });
+      expect(await repos.apps.findById('wiki')).toMatchObject({ kind: 'oidc', url: null });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('bad configuration stops with a message naming the setting', async () => {
     const dataDir = freshDataDir();
     const { code, stderr } = await (async () => {

@@ -30,9 +30,11 @@ describe('provider-only catalog and profile', () => {
       detailsUrl: 'https://intranet.example.test/apps/payroll',
     });
     const [entry] = catalogAppsFromPolicy([app]);
-    expect(entry).not.toHaveProperty('url');
+    expect(entry?.url).toBeNull();
     expect(appSchema.strict().parse(entry)).toEqual({
       id: 'payroll',
+      kind: 'oidc',
+      url: null,
       name: 'Payroll',
       description: null,
       iconUrl: null,
@@ -41,6 +43,28 @@ describe('provider-only catalog and profile', () => {
       mfaMaxAgeSeconds: 300,
       detailsUrl: 'https://intranet.example.test/apps/payroll',
     });
+  });
+
+  it('a policy bookmark keeps its link (shown with a link mark); a policy SAML app keeps its kind only', () => {
+    const [bookmark, saml] = catalogAppsFromPolicy([
+      policyAppSchema.parse({
+        id: 'handbook',
+        kind: 'bookmark',
+        name: 'Handbook',
+        url: 'https://handbook.example.test/',
+      }),
+      policyAppSchema.parse({
+        id: 'expenses',
+        kind: 'saml',
+        name: 'Expenses',
+        url: 'https://idp.example.test/sso/saml?app=exp',
+      }),
+    ]);
+    expect(bookmark).toMatchObject({ kind: 'bookmark', url: 'https://handbook.example.test/' });
+    expect(saml).toMatchObject({ kind: 'saml', url: null });
+    expect(() =>
+      policyAppSchema.parse({ id: 'x', kind: 'ftp', name: 'X', url: 'https://x.example.test/' }),
+    ).toThrow();
   });
 
   it('builds a read-only profile from userinfo claims, with the job title when there is one', () => {

@@ -19,11 +19,12 @@ export const PROVIDER_MANAGED_REASON = 'Managed by your identity provider';
 
 /**
  * The policy's apps as catalog entries: the portal API's app shape, without
- * the `url` the background opens.
+ * the `url` the background opens (shown only for a bookmark, whose link it is).
  */
 export function catalogAppsFromPolicy(apps: readonly PolicyApp[]): PortalApp[] {
   return apps.map((app) => ({
     id: app.id,
+    kind: app.kind,
     name: app.name,
     description: app.description,
     iconUrl: app.iconUrl,
@@ -31,6 +32,8 @@ export function catalogAppsFromPolicy(apps: readonly PolicyApp[]): PortalApp[] {
     requiresMfa: app.requiresMfa,
     mfaMaxAgeSeconds: app.mfaMaxAgeSeconds,
     detailsUrl: app.detailsUrl,
+    // A bookmark's link is what it opens; the other kinds' URL stays with the background.
+    url: app.kind === 'bookmark' ? app.url : null,
   }));
 }
 

@@ -10,6 +10,8 @@ const fakeApp = (id: string): PortalApp => ({
   category: null,
   requiresMfa: false,
   mfaMaxAgeSeconds: null,
+  kind: 'oidc',
+  url: null,
   detailsUrl: null,
 });
 const apps = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map(fakeApp);

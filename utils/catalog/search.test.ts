@@ -11,6 +11,8 @@ function fakeApp(name: string, extra: Partial<PortalApp> = {}): PortalApp {
     category: null,
     requiresMfa: false,
     mfaMaxAgeSeconds: null,
+    kind: 'oidc',
+    url: null,
     detailsUrl: null,
     ...extra,
   };

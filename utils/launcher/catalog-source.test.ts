@@ -118,11 +118,34 @@ describe('portal API source', () => {
     await expect(source.findApp('payroll')).rejects.toMatchObject({ code: 'launch_refused' });
     expect(await source.launchUrl('crm')).toBe('https://crm.example.test/sso');
   });
+
+  it('a bookmark opens its own link with no launch request (no token involved); other kinds ask the portal', async () => {
+    const launched: string[] = [];
+    const api = fakeApi({
+      launch: async (appId: string) => {
+        launched.push(appId);
+        return { url: `https://portal.example.test/launch/${appId}`, expiresAt: '2030-01-01T00:00:00Z' };
+      },
+    });
+    const bookmark = {
+      ...testApp('handbook'),
+      kind: 'bookmark' as const,
+      url: 'https://handbook.example.test/',
+    };
+    const saml = { ...testApp('expenses'), kind: 'saml' as const };
+    const { cache } = memoryCache(cacheOf('alice', [bookmark, saml]));
+    const source = createPortalSource({ stored, api, cache, now: () => NOW });
+    expect(await source.launchUrl('handbook')).toBe('https://handbook.example.test/');
+    expect(launched).toEqual([]);
+    expect(await source.launchUrl('expenses')).toBe('https://portal.example.test/launch/expenses');
+    expect(launched).toEqual(['expenses']);
+  });
 });
 
 describe('policy source (provider-only mode)', () => {
   const policyApp = (id: string, extra: Partial<PolicyApp> = {}): PolicyApp => ({
     id,
+    kind: 'oidc',
     name: id,
     url: `https://${id}.example.test/`,
     iconUrl: null,

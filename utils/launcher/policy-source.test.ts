@@ -25,6 +25,7 @@ describe('provider-only mode (an issuer without the portal API)', () => {
       {
         id: 'wiki',
         name: 'Team Wiki',
+        kind: 'oidc',
         url: wikiUrl,
         iconUrl: null,
         requiresMfa: false,
@@ -36,6 +37,7 @@ describe('provider-only mode (an issuer without the portal API)', () => {
       {
         id: 'payroll',
         name: 'Payroll',
+        kind: 'oidc',
         url: payrollUrl,
         iconUrl: null,
         requiresMfa: true,
@@ -138,6 +140,7 @@ describe('provider-only mode (an issuer without the portal API)', () => {
     env.policyApps.push({
       id: 'vault',
       name: 'Vault',
+      kind: 'oidc',
       url: 'https://vault.apps.example.test/',
       iconUrl: null,
       requiresMfa: true,

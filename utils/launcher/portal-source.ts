@@ -1,7 +1,7 @@
 /**
  * The catalog from the portal API: `GET /me/apps` and `GET /me`, launches
- * through `POST /apps/{id}/launch` (a one-time URL), account requests
- * passed through.
+ * through `POST /apps/{id}/launch` (a one-time URL) except bookmarks (their
+ * own link), account requests passed through.
  */
 
 import { AuthError } from '../auth/errors.ts';
@@ -50,7 +50,12 @@ export function createPortalSource({ stored, api, cache, now }: PortalSourceOpti
         'This app is not assigned to you. Refresh the list, or ask your administrator.',
       );
     },
-    launchUrl: async (appId) => (await api.launch(appId)).url,
+    /** A bookmark opens its own link (no ticket, no token); every other kind asks the portal. */
+    async launchUrl(appId) {
+      const listed = (await cache.forSession(stored))?.apps.find((app) => app.id === appId);
+      if (listed?.kind === 'bookmark' && listed.url) return listed.url;
+      return (await api.launch(appId)).url;
+    },
     request: (method, path, schema, body) => api.request(method, path, schema, body),
   };
 }

@@ -183,6 +183,7 @@ describe('lists and maps', () => {
     });
     expect(asPortalApp).toEqual({
       id: 'wiki',
+      kind: 'oidc',
       name: 'Team Wiki',
       url: 'https://wiki.example.com',
       iconUrl: null,

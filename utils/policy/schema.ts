@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import { networkUrlProblem, parseUrl } from '../../contract/addresses.ts';
 import { adminContactSchema } from '../../contract/admin-contact.ts';
-import { appIdSchema } from '../../contract/schemas.ts';
+import { APP_KINDS, appIdSchema } from '../../contract/schemas.ts';
 import { portalAddressProblem } from '../portal/address.ts';
 
 /** Options page sections an administrator may show or hide. */
@@ -205,6 +205,12 @@ export const languageSchema = z
  */
 export const policyAppSchema = z.object({
   id: appIdSchema,
+  /**
+   * `oidc` (default), `saml` (the `url` is the provider's IdP-initiated
+   * sign-on URL for the app) or `bookmark` (a plain link). All open the `url`,
+   * after a step-up when `requiresMfa` says so.
+   */
+  kind: z.enum(APP_KINDS).default('oidc'),
   name: z.string().trim().min(1, 'An app needs a name.').max(200),
   url: appUrlSchema,
   iconUrl: imageUrlSchema.nullable().default(null),

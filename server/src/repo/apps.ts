@@ -1,13 +1,16 @@
 /**
- * Apps (SSO applications, each an OIDC relying party) and who is assigned
- * to them. SQL only here.
+ * Apps (SSO applications: OIDC relying parties, SAML service providers, or
+ * plain bookmarks) and who is assigned to them. SQL only here.
  */
 import { sql } from 'kysely';
+import type { AppKind } from '../../../contract/schemas.ts';
 import { all, type Database, first, run } from '../db/database.ts';
 
 /** An SSO app as the services see it (camelCase over the `apps` row). */
 export interface AppRecord {
   id: string;
+  /** How it opens (migration 110): `oidc`, `saml` or `bookmark`. */
+  kind: AppKind;
   name: string;
   description: string | null;
   iconUrl: string | null;
@@ -29,11 +32,15 @@ export interface AppRecord {
    * it is a network URL before storing it.
    */
   detailsUrl: string | null;
+  /** A bookmark's link (migration 110); null for the other kinds. */
+  url: string | null;
   createdAt: number;
 }
 
 interface AppRow {
   id: string;
+  kind: string;
+  url: string | null;
   name: string;
   description: string | null;
   icon_url: string | null;
@@ -53,6 +60,7 @@ interface AppRow {
 function toRecord(row: AppRow): AppRecord {
   return {
     id: row.id,
+    kind: row.kind === 'saml' || row.kind === 'bookmark' ? row.kind : 'oidc',
     name: row.name,
     description: row.description,
     iconUrl: row.icon_url,
@@ -66,11 +74,13 @@ function toRecord(row: AppRow): AppRecord {
     initiateLoginUri: row.initiate_login_uri,
     targetLinkUris: JSON.parse(row.target_link_uris) as string[],
     detailsUrl: row.details_url,
+    url: row.url,
     createdAt: row.created_at,
   };
 }
 
-export type NewApp = Omit<AppRecord, 'createdAt'>;
+/** An app to store; `kind` defaults to `oidc`, `url` to null. */
+export type NewApp = Omit<AppRecord, 'createdAt' | 'kind' | 'url'> & Partial<Pick<AppRecord, 'kind' | 'url'>>;
 export type AppsRepo = ReturnType<typeof createAppsRepo>;
 
 /** Repository over `apps` and `app_assignments`. */
@@ -109,18 +119,19 @@ export function createAppsRepo(db: Database, clock: () => number) {
         db,
         sql`INSERT INTO apps (id, name, description, icon_url, category, requires_mfa, mfa_max_age_seconds,
               client_id, client_secret, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
-              target_link_uris, details_url, created_at)
+              target_link_uris, details_url, kind, url, created_at)
             VALUES (${app.id}, ${app.name}, ${app.description}, ${app.iconUrl}, ${app.category},
               ${app.requiresMfa ? 1 : 0}, ${app.mfaMaxAgeSeconds}, ${app.clientId}, ${app.clientSecret},
               ${JSON.stringify(app.redirectUris)}, ${JSON.stringify(app.postLogoutRedirectUris)},
-              ${app.initiateLoginUri}, ${JSON.stringify(app.targetLinkUris)}, ${app.detailsUrl}, ${clock()})
+              ${app.initiateLoginUri}, ${JSON.stringify(app.targetLinkUris)}, ${app.detailsUrl},
+              ${app.kind ?? 'oidc'}, ${app.url ?? null}, ${clock()})
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
               icon_url = excluded.icon_url, category = excluded.category, requires_mfa = excluded.requires_mfa,
               mfa_max_age_seconds = excluded.mfa_max_age_seconds, client_id = excluded.client_id,
               client_secret = excluded.client_secret, redirect_uris = excluded.redirect_uris,
               post_logout_redirect_uris = excluded.post_logout_redirect_uris,
               initiate_login_uri = excluded.initiate_login_uri, target_link_uris = excluded.target_link_uris,
-              details_url = excluded.details_url`,
+              details_url = excluded.details_url, kind = excluded.kind, url = excluded.url`,
       );
       return (await repo.findById(app.id)) as AppRecord;
     },

@@ -36,6 +36,8 @@ export const fakeApps: PortalApp[] = [
     category: null,
     requiresMfa: false,
     mfaMaxAgeSeconds: null,
+    kind: 'oidc',
+    url: null,
     detailsUrl: null,
   },
   {
@@ -46,6 +48,8 @@ export const fakeApps: PortalApp[] = [
     category: null,
     requiresMfa: true,
     mfaMaxAgeSeconds: 300,
+    kind: 'oidc',
+    url: null,
     detailsUrl: null,
   },
   {
@@ -56,6 +60,8 @@ export const fakeApps: PortalApp[] = [
     category: null,
     requiresMfa: true,
     mfaMaxAgeSeconds: 300,
+    kind: 'oidc',
+    url: null,
     detailsUrl: null,
   },
 ];

@@ -9,5 +9,7 @@ export const testApp = (id: string): PortalApp => ({
   category: null,
   requiresMfa: false,
   mfaMaxAgeSeconds: null,
+  kind: 'oidc',
+  url: null,
   detailsUrl: null,
 });

@@ -17,6 +17,7 @@ import { defineRoute } from '../route.ts';
 export function toPortalApp(app: AppRecord): AppsResponse['apps'][number] {
   return {
     id: app.id,
+    kind: app.kind,
     name: app.name,
     description: app.description,
     iconUrl: app.iconUrl,
@@ -26,6 +27,8 @@ export function toPortalApp(app: AppRecord): AppsResponse['apps'][number] {
     // Checked again on the way out: a value written straight into the database
     // must not turn the whole catalog into a 500 (the response is validated).
     detailsUrl: appSchema.shape.detailsUrl.safeParse(app.detailsUrl).success ? app.detailsUrl : null,
+    // Only a bookmark's link leaves the portal (the other kinds open through a launch ticket).
+    url: app.kind === 'bookmark' && appSchema.shape.url.safeParse(app.url).success ? app.url : null,
   };
 }
 

@@ -1,0 +1,7 @@
+-- 110: an app's kind: 'oidc' (an OpenID Connect relying party, as before),
+-- 'saml' (a SAML 2.0 service provider) or 'bookmark' (a plain link, opened as
+-- it is). url is a bookmark's link (https://, loopback http:// in
+-- development, checked by the CLI); NULL for the other kinds.
+-- Forward-only: never edit a migration that has shipped; add a new file.
+ALTER TABLE apps ADD COLUMN kind TEXT NOT NULL DEFAULT 'oidc';
+ALTER TABLE apps ADD COLUMN url TEXT;
