@@ -103,7 +103,7 @@ export function pushAnswerMessage(
   promptId: string,
   number: number | null,
   decision: PushDecision,
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(
     JSON.stringify(['portal-launcher push answer v1', promptId, number, decision]),
   );

@@ -1,0 +1,156 @@
+/**
+ * Push approval latency on the reference portal (issue 13):
+ * `node --import tsx bench/push.ts`.
+ *
+ * Ten rounds (BENCH_PUSH_ROUNDS) of: a sign-in in "browser B" (HTTP client
+ * with its own cookies) reaches the second-factor page and presses "Send a
+ * prompt to my launcher"; an approver listening on `GET /me/push/stream`
+ * (server-sent events, as the launcher's background does) receives the
+ * prompt — time 1; it signs and sends the approval with a WebCrypto
+ * ECDSA P-256 key; B's page, doing what its script does (ask `push-status`
+ * every 500 ms, then submit `push-complete`), reaches the redirect with the
+ * code — time 2. Prints the median, min and max of both.
+ *
+ * What it does not include: a browser's rendering, the extension's
+ * notification, and the launcher user's reaction. Figures are from a shared
+ * machine and rough.
+ */
+import { webcrypto } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { ACR_MFA } from '../contract/constants.ts';
+import { approverSchema, pushAnswerMessage, pushPromptsResponseSchema } from '../contract/push.ts';
+import { HttpClient, parseForms, textByTestId } from '../server/test/http.ts';
+import { createTestUser, startTestPortal } from '../server/test/portal.ts';
+import { buildAuthorizationUrl, pageKind, signIn } from '../server/test/sign-in.ts';
+
+const ROUNDS = Number(process.env.BENCH_PUSH_ROUNDS ?? 10);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** `POST /api/v1{path}` with a bearer token and a JSON body. */
+async function post(issuer: string, token: string, path: string, body: unknown) {
+  const response = await fetch(`${issuer}/api/v1${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  // The rate limit (5 prompts per 10 minutes per person) is real: one person per 5 rounds.
+  const t = await startTestPortal();
+  const toPrompt: number[] = [];
+  const toContinue: number[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const user = await createTestUser(t, { totp: true });
+      const { access_token: token } = await signIn(t, { ...user, acrValues: ACR_MFA });
+      const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+        'sign',
+        'verify',
+      ]);
+      const enrolled = await post(t.issuer, token, '/me/approvers', {
+        name: 'bench',
+        publicKey: await webcrypto.subtle.exportKey('jwk', keys.publicKey),
+      });
+      const deviceId = approverSchema.parse(JSON.parse(enrolled.text)).id;
+
+      const abort = new AbortController();
+      const stream = await fetch(`${t.issuer}/api/v1/me/push/stream`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: abort.signal,
+      });
+      const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      const nextPrompts = async () => {
+        for (;;) {
+          const end = buffer.indexOf('\n\n');
+          if (end >= 0) {
+            const event = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = /^data: (.*)$/m.exec(event)?.[1];
+            if (data) return pushPromptsResponseSchema.parse(JSON.parse(data)).prompts;
+            continue;
+          }
+          const { value, done } = await reader.read();
+          if (done) throw new Error('stream ended');
+          buffer += decoder.decode(value, { stream: true });
+        }
+      };
+      await nextPrompts(); // the empty list on connect
+
+      // Browser B, at its second factor.
+      const client = new HttpClient();
+      const started = await buildAuthorizationUrl(t, { acrValues: ACR_MFA });
+      let page = await client.continue(await client.get(started.url));
+      while (pageKind(page) !== 'second-factor') {
+        const kind = pageKind(page);
+        const form = parseForms(page.body, page.url).find((f) => f.action.endsWith(`/${kind}`));
+        if (!form) throw new Error(`stuck at ${kind}`);
+        const fields = {
+          ...form.fields,
+          ...(kind === 'email' ? { email: user.email } : { password: user.password }),
+        };
+        page = await client.continue(await client.postForm(form.action, fields));
+      }
+      const base = page.url.replace(/(\/interaction\/[^/]+).*$/, '$1');
+      const csrf = parseForms(page.body, page.url)[0]?.fields.csrf as string;
+
+      const sent = performance.now();
+      const waiting = await client.continue(await client.postForm(`${base}/push-send`, { csrf }));
+      const number = Number(textByTestId(waiting.body, 'push-number'));
+      const [prompt] = await nextPrompts();
+      toPrompt.push(performance.now() - sent);
+      if (!prompt?.choices.includes(number)) throw new Error('the prompt lacks the page number');
+
+      // B's page script: ask every 500 ms from when the page loaded.
+      const signature = await webcrypto.subtle.sign(
+        { name: 'ECDSA', hash: 'SHA-256' },
+        keys.privateKey,
+        pushAnswerMessage(prompt.id, number, 'approve'),
+      );
+      const pageWatch = (async () => {
+        for (;;) {
+          await sleep(500);
+          const status = await client.postForm(`${base}/push-status`, { csrf });
+          if ((JSON.parse(status.body) as { state: string }).state !== 'pending') break;
+        }
+        const done = await client.continue(
+          await client.postForm(`${base}/push-complete`, { csrf }),
+          (location) => location.includes('chromiumapp.org'),
+        );
+        if (!done.location?.includes('code=')) throw new Error(`no code after approval: ${done.status}`);
+        return performance.now();
+      })();
+      await sleep(Math.random() * 500); // the approver answers at any moment of the page's cycle
+      const approvedAt = performance.now();
+      const answered = await post(t.issuer, token, `/me/push/prompts/${prompt.id}/answer`, {
+        deviceId,
+        decision: 'approve',
+        number,
+        signature: Buffer.from(signature).toString('base64url'),
+      });
+      if (answered.status !== 200) throw new Error(`answer refused: ${answered.text}`);
+      toContinue.push((await pageWatch) - approvedAt);
+      abort.abort();
+    }
+  } finally {
+    await t.close();
+  }
+  const line = (name: string, values: number[]) =>
+    `${name}: median ${median(values).toFixed(0)} ms, min ${Math.min(...values).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms (n=${values.length})`;
+  console.log(line('"Send a prompt" → prompt on the approver stream', toPrompt));
+  console.log(line('approval → sign-in continues (page poll 500 ms)', toContinue));
+}
+
+await main();
