@@ -4,7 +4,7 @@
  * sends messages; the background does the portal calls and holds the tokens
  * (A5). Signed out, it says so and offers Sign in.
  */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { AccountMenu } from '../../components/account-menu.tsx';
 import type { AccountProblem } from '../../utils/account/errors.ts';
@@ -13,6 +13,7 @@ import { watchBackgroundState } from '../../utils/catalog/popup-snapshot.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherState } from '../../utils/messaging.ts';
 import { sendMessage } from '../../utils/messaging-client.ts';
+import { askAtSignIn, signInPermissionNeeded } from '../../utils/portal/sign-in-permission.ts';
 import { callAccount, problemOf } from './account-client.ts';
 import { DownloadsSection } from './downloads-section.tsx';
 import { type OptionsMessageKey, ot, problemText } from './i18n.ts';
@@ -151,10 +152,25 @@ export function OptionsApp() {
     setSettings(view);
   }, []);
 
+  // A provider without CORS: Sign in asks for its host permission first (issue 16; as the popup).
+  const permissionNeeded = useRef(false);
+  const signedOutAt = state?.status === 'signedOut' ? state.portalUrl : null;
+  useEffect(() => {
+    permissionNeeded.current = false;
+    if (!signedOutAt) return;
+    void signInPermissionNeeded(signedOutAt, browser.permissions, (portalUrl) =>
+      sendMessage(browser.runtime, 'probePortal', { portalUrl }),
+    ).then((needed) => {
+      permissionNeeded.current = needed;
+    });
+  }, [signedOutAt]);
+
   async function signIn() {
+    const asked = askAtSignIn(signedOutAt, permissionNeeded.current, browser.permissions);
     setSigningIn(true);
     setNotice({ kind: 'info', text: ot('options_signInWaitingNotice') });
     try {
+      await asked;
       setState(await sendMessage(browser.runtime, 'signIn', {}));
       setNotice({ kind: 'success', text: ot('options_signedInNotice') });
     } catch (error) {
