@@ -89,6 +89,20 @@ export const launcherStateSchema = z.object({
    * answer carries the catalog it already has, instead of rendering all tiles again (issue 15).
    */
   catalogVersion: z.string().max(100).optional(),
+  /**
+   * Sent instead of `apps` (then null) to a page that said which catalog it holds (`getState`'s
+   * `catalogVersion`): what changed from that one (`base`) to this one, so the catalog and its icons
+   * do not cross the message channel again (utils/catalog/catalog-delta.ts, issue 15). `order`: every
+   * app id in order, null when the ids and their order are the base's; `changed`: the apps that are
+   * new or differ. Nothing changed: no `changed` apps and `order` null.
+   */
+  catalogDelta: z
+    .object({
+      base: z.string().max(100),
+      order: z.array(appIdSchema).max(10_000).nullable(),
+      changed: z.array(appSchema).max(10_000),
+    })
+    .optional(),
   /** What the launcher view needs from policy and the session (no tokens, A5). */
   launcher: z
     .object({
@@ -154,7 +168,13 @@ export type StepUpFailureWire = z.infer<typeof stepUpFailureSchema>;
 export const protocol = {
   /** Popup: the state to render; `refresh` re-fetches apps and profile from the portal. */
   getState: {
-    request: z.object({ refresh: z.boolean().optional() }).strict(),
+    request: z
+      .object({
+        refresh: z.boolean().optional(),
+        /** The catalog the page holds (its `catalogVersion`): the answer then carries a `catalogDelta`. */
+        catalogVersion: z.string().max(100).optional(),
+      })
+      .strict(),
     response: launcherStateSchema,
   },
   /** Popup first run: the employee typed the portal address. */

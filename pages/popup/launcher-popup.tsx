@@ -9,7 +9,8 @@
  * catalog cache itself (utils/catalog/popup-snapshot.ts, same person only),
  * while the background answers from the same cache (`getState` without
  * refresh, no network); then fresh data comes from the portal. When the portal does not answer, the cached apps stay with an
- * offline notice (C3).
+ * offline notice (C3). Each question names the catalog the popup holds, and the answer carries only
+ * what changed from it (utils/catalog/catalog-delta.ts), so the catalog's icons stay off the channel.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
@@ -23,7 +24,14 @@ import { askAtSignIn, signInPermissionNeeded } from '../../utils/portal/sign-in-
 import { AccountCard } from './account-card.tsx';
 import { hasErrorMessage, localizedError } from './error-messages.ts';
 import { LauncherView } from './launcher-view.tsx';
-import { initialLauncherState, mergeAnswer, rememberFirstScreen } from './popup-state.ts';
+import {
+  type HeldCatalog,
+  heldCatalogOf,
+  initialLauncherState,
+  mergeAnswer,
+  rememberFirstScreen,
+  resolveAnswer,
+} from './popup-state.ts';
 import { errorText, PortalForm } from './portal-form.tsx';
 
 type Status = { kind: 'info' | 'error'; text: string } | null;
@@ -69,20 +77,34 @@ export function LauncherPopup() {
   const [state, setState] = useState<LauncherState | null>(firstScreen);
   // Whether the background has answered: from then on its answers are the only source.
   const answered = useRef(false);
+  // The whole catalog the popup holds: the background then answers only what changed (issue 15).
+  const held = useRef<HeldCatalog | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [status, setStatus] = useState<Status>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [refreshing, setRefreshing] = useState(false);
   const [editingPortal, setEditingPortal] = useState(false);
 
+  // Started during the first render, not in the effect: effects run only after the first frame.
+  const [early] = useState(readCachedLauncherState);
+
   const load = useCallback(async (refresh: boolean) => {
     if (refresh) setRefreshing(true);
     try {
+      // The first question names the catalog read from the cache (read since the first render).
+      const base = held.current ?? heldCatalogOf(await early);
       // Timeline marks (bench/popup.ts): the first question to the background and its first answer.
       const once = (name: string) => performance.getEntriesByName(name).length || performance.mark(name);
       once('portal-launcher:ask');
-      const next = await sendMessage(browser.runtime, 'getState', { refresh });
+      const answer = await sendMessage(browser.runtime, 'getState', {
+        refresh,
+        ...(base ? { catalogVersion: base.version } : {}),
+      });
       once('portal-launcher:background-answer');
+      // A change that does not fit the catalog held (rare): ask for the whole one.
+      const next =
+        resolveAnswer(answer, base) ?? (await sendMessage(browser.runtime, 'getState', { refresh: false }));
+      held.current = heldCatalogOf(next) ?? held.current;
       // A language chosen in the settings replaces the browser's before anything is shown in it.
       await chooseLanguage(next.launcher?.language ?? null);
       applyDocumentLocale(document);
@@ -111,9 +133,6 @@ export function LauncherPopup() {
       if (refresh) setRefreshing(false);
     }
   }, []);
-
-  // Started during the first render, not in the effect: effects run only after the first frame.
-  const [early] = useState(readCachedLauncherState);
 
   useEffect(() => {
     // Paint from the stored snapshot and catalog cache at once, unless the background answered first

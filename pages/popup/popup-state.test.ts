@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LauncherState } from '../../utils/messaging.ts';
 import { testApp as app } from '../../utils/portal/__tests__/apps.ts';
-import { firstScreenApps, mergeAnswer } from './popup-state.ts';
+import { firstScreenApps, heldCatalogOf, mergeAnswer, resolveAnswer } from './popup-state.ts';
 
 const state = (catalogVersion: string | undefined, apps = [app('a'), app('b')]): LauncherState => ({
   status: 'signedIn',
@@ -52,5 +52,35 @@ describe('popup state updates (issue 15)', () => {
     expect(firstScreenApps(state('v1')).map((each) => each.id)).toEqual(['b', 'a']);
     const many = Array.from({ length: 60 }, (_, index) => app(`app-${index}`));
     expect(firstScreenApps(state('v1', many))).toHaveLength(24);
+  });
+});
+
+describe('answers with only what changed (issue 15)', () => {
+  it('rebuilds the apps from the catalog held; refuses a delta against another one', () => {
+    const held = { version: 'v1', apps: [app('a'), app('b')] };
+    const answer: LauncherState = {
+      ...state('v2'),
+      apps: null,
+      catalogDelta: { base: 'v1', order: ['b', 'a', 'c'], changed: [app('c')] },
+    };
+    const resolved = resolveAnswer(answer, held);
+    expect(resolved?.apps?.map((one) => one.id)).toEqual(['b', 'a', 'c']);
+    expect(resolved).not.toHaveProperty('catalogDelta');
+    expect(heldCatalogOf(resolved)).toEqual({ version: 'v2', apps: resolved?.apps });
+    expect(resolveAnswer(answer, { version: 'v0', apps: held.apps })).toBeNull();
+    expect(resolveAnswer(answer, null)).toBeNull();
+    const whole = state('v2');
+    expect(resolveAnswer(whole, null)).toBe(whole);
+  });
+
+  it('an unchanged catalog keeps the shown state itself', () => {
+    const shown = state('v1');
+    const answer: LauncherState = {
+      ...state('v1'),
+      apps: null,
+      catalogDelta: { base: 'v1', order: null, changed: [] },
+    };
+    const resolved = resolveAnswer(answer, heldCatalogOf(shown)) as LauncherState;
+    expect(mergeAnswer(shown, resolved)).toBe(shown);
   });
 });

@@ -7,10 +7,14 @@
  *   (same `catalogVersion`) keeps the shown array, and an answer equal to
  *   what is shown keeps the state object itself, so nothing renders again;
  * - {@link rememberFirstScreen}: stores the first tiles, in display order,
- *   for the next popup.
+ *   for the next popup;
+ * - {@link resolveAnswer}: an answer that carries only what changed from the
+ *   catalog the popup holds (`catalogDelta`) gets its apps back
+ *   (utils/catalog/catalog-delta.ts).
  */
 import { browser } from 'wxt/browser';
 import type { PortalApp } from '../../contract/schemas.ts';
+import { applyCatalogDelta } from '../../utils/catalog/catalog-delta.ts';
 import {
   clearFirstScreen,
   FIRST_SCREEN_TILES,
@@ -70,4 +74,28 @@ export function rememberFirstScreen(state: LauncherState | null): void {
   if (!state) return;
   if (state.status !== 'signedIn') clearFirstScreen();
   else if (state.apps) writeFirstScreen(state, firstScreenApps(state));
+}
+
+/** A whole catalog the popup holds, and its version (the background's `catalogVersion`). */
+export interface HeldCatalog {
+  readonly version: string;
+  readonly apps: readonly PortalApp[];
+}
+
+/** The catalog `state` holds whole, or null (no apps, or no version to name them by). */
+export function heldCatalogOf(state: LauncherState | null): HeldCatalog | null {
+  return state?.apps && state.catalogVersion ? { version: state.catalogVersion, apps: state.apps } : null;
+}
+
+/**
+ * `next` with its apps, rebuilt from `held` when the background sent only what changed
+ * (`catalogDelta`); null when the delta is not against `held` or does not fit it (then the popup
+ * asks for the whole catalog).
+ */
+export function resolveAnswer(next: LauncherState, held: HeldCatalog | null): LauncherState | null {
+  const { catalogDelta: delta, ...rest } = next;
+  if (!delta) return next;
+  if (!held || held.version !== delta.base) return null;
+  const apps = applyCatalogDelta(held.apps, delta);
+  return apps ? { ...rest, apps } : null;
 }

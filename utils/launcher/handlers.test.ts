@@ -5,6 +5,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { AuthError } from '../auth/errors.ts';
 import type { LauncherState } from '../messaging.ts';
 import type { PolicyChange } from '../policy/index.ts';
+import { testApp } from '../portal/__tests__/apps.ts';
 import { stateChangedItem } from '../storage.ts';
 import { isPortalUnreachable } from '../toolbar/portal-reachability.ts';
 import { createLauncherHandlers, type LauncherHandlersOptions, onPolicyChange } from './handlers.ts';
@@ -68,6 +69,21 @@ describe('launcher message handlers', () => {
     expect(calls).toEqual(['getState:false', 'getState:true']);
     expect(await isPortalUnreachable()).toBe(true);
     expect(toolbarUpdates).toBe(2);
+  });
+
+  it('issue 15: getState answers a page that names the catalog it holds with only what changed', async () => {
+    const table = createLauncherHandlers({
+      launcher: {
+        getState: async () => ({ ...signedIn, apps: [testApp('a')] }),
+      } as LauncherHandlersOptions['launcher'],
+      forPopup: async (state) => ({ ...state, catalogVersion: 'v1' }),
+      prefs: { change: async () => ({ favorites: [], recents: [], view: 'grid' }) },
+      updating: (handler) => handler,
+    });
+    expect((await table.getState({}, topLevel)).apps).toEqual([testApp('a')]);
+    const answer = await table.getState({ catalogVersion: 'v1' }, topLevel);
+    expect(answer.apps).toBeNull();
+    expect(answer.catalogDelta).toEqual({ base: 'v1', order: null, changed: [] });
   });
 
   it('A10: completeAuthorization is refused from a frame, and finishes in a top-level tab', async () => {

@@ -9,6 +9,7 @@
  * refused from a frame (A10: a redirect finishes only in its own tab).
  * Also the answer to policy changes ({@link onPolicyChange}).
  */
+import { createCatalogMemory } from '../catalog/catalog-delta.ts';
 import { announceStateChange } from '../catalog/popup-view.ts';
 import type { PrefsService } from '../catalog/prefs-service.ts';
 import { type Handlers, isTopLevelPage, type LauncherState, MessageError } from '../messaging.ts';
@@ -51,11 +52,13 @@ export interface LauncherHandlersOptions {
 
 export function createLauncherHandlers(options: LauncherHandlersOptions): LauncherHandlers {
   const { launcher, forPopup, updating } = options;
+  // The catalogs last answered, so a page that holds one is sent only what changed (issue 15).
+  const catalogs = createCatalogMemory();
   return {
-    getState: updating(async ({ refresh }) => {
+    getState: updating(async ({ refresh, catalogVersion }) => {
       const state = await launcher.getState(refresh ?? false);
       if (refresh) await noteCatalogRefresh(state);
-      return forPopup(state);
+      return catalogs.answerForPage(await forPopup(state), catalogVersion);
     }),
     setPortalUrl: updating(async ({ portalUrl }) => forPopup(await launcher.setPortalUrl(portalUrl))),
     signIn: updating(async () => forPopup(await launcher.signIn())),
