@@ -299,6 +299,10 @@ try {
     ).chrome.action.getPopup({}),
   );
   const popupAddress = address.slice(address.indexOf('/popup.html'));
+  // Let go of the worker: while a DevTools session stays attached to it, a worker stopped through
+  // DevTools starts again paused for that debugger and never answers (what kept the cold case
+  // from being measured before). Puppeteer's own auto-attach lets a restarted worker run at once.
+  await worker.client.detach().catch(() => undefined);
   const minimalTarget = await h.browser.waitForTarget(
     (t) => t.type() === 'service_worker' && !t.url().startsWith(EXTENSION_ORIGIN),
     { timeout: WAIT_MS },
