@@ -95,6 +95,8 @@ export const MIN_RSA_BITS = 3072;
  * this many, so a list at its limit still answers 200 and still validates.
  */
 export const MAX_SSH_KEYS_PER_USER = 500;
+/** Passkeys and security keys per user (B21): enough for every device and two spare keys. */
+export const MAX_PASSKEYS_PER_USER = 10;
 /** Live portal sessions per person (B21); signing in at the limit ends the least recently used one. */
 export const MAX_SESSIONS_PER_USER = 1000;
 /** Recovery codes issued at a time (B21): a new set replaces the old one, never adds to it. */

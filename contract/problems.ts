@@ -68,6 +68,10 @@ export const PROBLEM_CODES = [
   'push_prompt_gone',
   /** 403: the approver's signature does not match the answer, or the device is not enrolled (A15). */
   'push_signature_invalid',
+  /** 409: the portal does not allow passkeys (`PORTAL_MFA_FACTORS`). */
+  'passkeys_disabled',
+  /** 409: removing this factor would leave an account that must have MFA without one. */
+  'last_factor',
   /** 500: a bug in the portal; the answer reveals nothing more. */
   'internal_error',
 ] as const;

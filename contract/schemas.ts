@@ -8,7 +8,12 @@
  */
 import { z } from 'zod';
 import { isNetworkUrl } from './addresses.ts';
-import { MAX_SESSIONS_PER_USER, MAX_SSH_KEYS_PER_USER, RECOVERY_CODE_COUNT } from './constants.ts';
+import {
+  MAX_PASSKEYS_PER_USER,
+  MAX_SESSIONS_PER_USER,
+  MAX_SSH_KEYS_PER_USER,
+  RECOVERY_CODE_COUNT,
+} from './constants.ts';
 import type { ProblemCode } from './problems.ts';
 
 const shortText = z.string().max(200);
@@ -263,6 +268,41 @@ export const sshKeyCreateSchema = z.object({
   publicKey: z.string().trim().min(1, 'Paste a public key.').max(20_000),
 });
 export type SshKeyCreate = z.infer<typeof sshKeyCreateSchema>;
+
+// ---------------------------------------------------------------- passkeys
+
+/** A passkey or security key (WebAuthn credential) as `GET /me/passkeys` lists it. */
+export const passkeySchema = z.object({
+  /** The credential id, base64url (up to 1023 bytes). */
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .max(1400),
+  name: shortText,
+  /** Built into the device (`platform`), a security key or phone (`roaming`), or not reported. */
+  kind: z.enum(['platform', 'roaming']).nullable(),
+  /** The authenticator may sync it to the user's other devices (backup eligible). */
+  syncable: z.boolean(),
+  /** It is synced (backed up) now. */
+  synced: z.boolean(),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+});
+export type Passkey = z.infer<typeof passkeySchema>;
+export const passkeysResponseSchema = z.object({
+  passkeys: z.array(passkeySchema).max(MAX_PASSKEYS_PER_USER),
+  /** Whether the portal allows passkeys (the admin's `PORTAL_MFA_FACTORS`). */
+  allowed: z.boolean(),
+  limit: z.number().int().positive(),
+});
+export type PasskeysResponse = z.infer<typeof passkeysResponseSchema>;
+/** `PATCH /me/passkeys/{id}` */
+export const passkeyRenameSchema = z.object({
+  name: z.string().trim().min(1, 'Give the passkey a name.').max(64, 'Use at most 64 characters.'),
+});
+/** `POST /me/passkeys/registrations`: the single-use page (≤ 60 s) where the browser creates it. */
+export const passkeyRegistrationSchema = z.object({ url: z.url().max(2000), expiresAt: isoDate });
+export type PasskeyRegistration = z.infer<typeof passkeyRegistrationSchema>;
 
 // ---------------------------------------------------------------- sessions
 

@@ -240,6 +240,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
       repos.oidcStore.purgeExpired(),
       repos.launchTickets.purge(clock()),
       repos.interactionProgress.purge(clock()),
+      repos.passkeys.purgeChallenges(clock()),
     ]).catch((error: unknown) =>
       log(`housekeeping: ${error instanceof Error ? error.message : String(error)}`),
     );

@@ -65,6 +65,28 @@ export const configSchema = z.object({
    * MFA (step-up) and for sensitive changes. `requireMfa` still makes users without one set it up.
    */
   mfaAtSignIn: booleanFromEnv.or(z.boolean()).default(true),
+  /**
+   * Second factors users may use (comma-separated in PORTAL_MFA_FACTORS): `totp` (authenticator
+   * app, with recovery codes) and `passkey` (WebAuthn passkeys and security keys). `totp` stays
+   * in the list: it is the factor users set up during sign-in.
+   */
+  mfaFactors: z
+    .preprocess(
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((part) => part.trim())
+              .filter(Boolean)
+          : value,
+      z.array(z.enum(['totp', 'passkey'])).min(1),
+    )
+    .refine((factors) => factors.includes('totp'), 'must include totp (the factor set up at sign-in)')
+    .default(['totp', 'passkey']),
+  /** WebAuthn user verification (PIN, fingerprint): `required`, `preferred` or `discouraged`. */
+  passkeyUserVerification: z.enum(['required', 'preferred', 'discouraged']).default('preferred'),
+  /** Allow signing in with a passkey alone (discoverable credential, user verification required). */
+  passkeySignIn: booleanFromEnv.or(z.boolean()).default(false),
   /** Mount the portal REST API (`/api/v1`). */
   portalApi: booleanFromEnv.or(z.boolean()).default(true),
   smtpUrl: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -136,6 +158,9 @@ const ENV_NAMES: Record<string, string> = {
   databaseUrl: 'PORTAL_DATABASE_URL',
   requireMfa: 'PORTAL_REQUIRE_MFA',
   mfaAtSignIn: 'PORTAL_MFA_AT_SIGN_IN',
+  mfaFactors: 'PORTAL_MFA_FACTORS',
+  passkeyUserVerification: 'PORTAL_PASSKEY_USER_VERIFICATION',
+  passkeySignIn: 'PORTAL_PASSKEY_SIGN_IN',
   portalApi: 'PORTAL_API',
   smtpUrl: 'PORTAL_SMTP_URL',
   adminContact: 'PORTAL_ADMIN_CONTACT',
@@ -169,6 +194,12 @@ const SETTING_HELP: Record<string, string> = {
     'require a second factor of every user (true/false); users without one set it up at sign-in\n      (per user: user require-mfa <email>)',
   mfaAtSignIn:
     'ask users who have an authenticator for it at every sign-in (true/false, default true);\n      false asks only for apps that need fresh MFA and for sensitive changes',
+  mfaFactors:
+    'second factors users may use, comma-separated: totp (authenticator app; always needed)\n      and passkey (passkeys and security keys)',
+  passkeyUserVerification:
+    'passkey user verification (PIN or biometrics): required, preferred or discouraged',
+  passkeySignIn:
+    'allow signing in with a passkey alone from the email page (true/false; user verification\n      is then always required for it)',
   portalApi: 'serve the portal REST API under /api/v1 (true/false)',
   smtpUrl:
     'send mail through this SMTP server (smtp:// or smtps://user:pass@host:port);\n      without it, mail is written as .eml files into the data folder',

@@ -18,6 +18,7 @@ import type { LaunchTicketsRepo } from './repo/launch-tickets.ts';
 import type { LoginFailuresRepo } from './repo/login-failures.ts';
 import type { MfaRepo } from './repo/mfa.ts';
 import type { OidcStoreRepo } from './repo/oidc-store.ts';
+import type { PasskeysRepo } from './repo/passkeys.ts';
 import type { SessionMetaRepo } from './repo/session-meta.ts';
 import type { UsersRepo } from './repo/users.ts';
 import type { AuditEvent, AuditFields } from './services/audit.ts';
@@ -35,6 +36,8 @@ export interface PortalRepos {
   interactionProgress: InteractionProgressRepo;
   /** oidc-provider's stored models (sessions, grants, tokens). */
   oidcStore: OidcStoreRepo;
+  /** WebAuthn credentials and ceremony challenges (migration 090). */
+  passkeys: PasskeysRepo;
 }
 
 /** What every route and service receives (see the module comment). */

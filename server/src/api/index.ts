@@ -43,6 +43,7 @@ import { appRoutes } from './routes/apps.ts';
 import { downloadRoutes } from './routes/downloads.ts';
 import { meRoutes } from './routes/me.ts';
 import { mfaRoutes } from './routes/mfa.ts';
+import { passkeyRoutes } from './routes/passkeys.ts';
 import { passwordRoutes } from './routes/password.ts';
 import { pushRoutes } from './routes/push.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -55,6 +56,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...appRoutes,
   ...passwordRoutes,
   ...mfaRoutes,
+  ...passkeyRoutes,
   ...sshKeyRoutes,
   ...sessionRoutes,
   ...downloadRoutes,

@@ -22,9 +22,14 @@ export interface StepRequest {
   texts: PageTexts;
 }
 
-/** Sends a rendered page with the page security headers (B12). */
-export function sendPage(koa: KoaContext, body: string, status = 200): void {
-  koa.set(PAGE_SECURITY_HEADERS);
+/** Sends a rendered page with the page security headers (B12; passkey pages allow their own scripts). */
+export function sendPage(
+  koa: KoaContext,
+  body: string,
+  status = 200,
+  headers: Readonly<Record<string, string>> = PAGE_SECURITY_HEADERS,
+): void {
+  koa.set(headers);
   koa.status = status;
   koa.type = 'html';
   koa.body = body;

@@ -15,7 +15,7 @@
  *   indistinguishable in status, body and timing, and the lock message cannot
  *   be used to discover accounts (unknown addresses lock the same way).
  * - Disabled accounts fail exactly like a wrong password.
- * - A user who has an authenticator gives a code at every sign-in (B7). A
+ * - A user who has a second factor (authenticator; passkey, passkey-steps.ts) gives it at every sign-in (B7). A
  *   user who must have MFA (portal setting or the admin's flag) and has none,
  *   or whose app asks for MFA (step-up) without one, sets one up right here
  *   (mfa-enrolment.ts) and the sign-in then completes with MFA.
@@ -43,11 +43,12 @@ import {
   clearAccountFailures,
   recordFailure,
 } from '../services/lockout.ts';
+import { hasSecondFactor } from '../services/passkeys.ts';
 import { verifyAgainstDummy, verifyPassword } from '../services/passwords.ts';
 import { hasActiveTotp, verifySecondFactorMethod } from '../services/totp.ts';
 import { en } from '../views/i18n/en.ts';
 import { negotiatePage, type PageTexts } from '../views/i18n/index.ts';
-import { emailPage, errorPage, passwordPage, secondFactorPage } from '../views/pages.ts';
+import { errorPage, passwordPage } from '../views/pages.ts';
 import {
   autoConsent,
   type Details,
@@ -57,6 +58,7 @@ import {
   sendPage,
 } from './interaction-kit.ts';
 import { enrolmentSteps, showEnrolment } from './mfa-enrolment.ts';
+import { passkeySteps, sendEmailPage, sendSecondFactorPage } from './passkey-steps.ts';
 import { servePortalPage } from './portal-pages.ts';
 import { LAUNCH_APP_PARAM, requestsMfa } from './provider.ts';
 import { offersPush, pushSteps, showPushWait } from './push-steps.ts';
@@ -115,7 +117,7 @@ export function mountInteractions(ctx: PortalContext): void {
    * when the request asks for MFA (a user without a factor then sets one up).
    */
   const needsSecondFactor = async (details: Details, user: UserRecord) =>
-    (ctx.config.mfaAtSignIn && (await hasActiveTotp(ctx, user.id))) ||
+    (ctx.config.mfaAtSignIn && (await hasSecondFactor(ctx, user.id))) ||
     mustHaveMfa(ctx, user) ||
     mfaRequested(details);
 
@@ -196,21 +198,18 @@ export function mountInteractions(ctx: PortalContext): void {
 
     const user = await activeUser(progress.userId);
     if (user && progress.passwordVerified) {
-      if ((await hasActiveTotp(ctx, user.id)) && !progress.secondFactorVerified) {
+      if ((await hasSecondFactor(ctx, user.id)) && !progress.secondFactorVerified) {
         const email = progress.email ?? undefined;
         if (await showPushWait(ctx, { koa, details, texts, base, csrf: progress.csrf, error, email })) return;
-        return sendPage(
-          koa,
-          secondFactorPage({
-            ...page,
-            action: `${base}/second-factor`,
-            appName: await appNameFor(details, user.id),
-            stepUp: !!sessionUser,
-            email,
-            push: await offersPush(ctx, user.id),
-          }),
-          error ? 401 : 200,
-        );
+        return sendSecondFactorPage(ctx, koa, user, {
+          ...page,
+          uid: details.uid,
+          action: `${base}/second-factor`,
+          appName: await appNameFor(details, user.id),
+          stepUp: !!sessionUser,
+          email,
+          push: await offersPush(ctx, user.id),
+        });
       }
       return showEnrolment(
         ctx,
@@ -234,16 +233,13 @@ export function mountInteractions(ctx: PortalContext): void {
       );
     }
     const hint = details.params.login_hint;
-    return sendPage(
-      koa,
-      emailPage({
-        ...page,
-        action: `${base}/email`,
-        email: typeof hint === 'string' ? hint : undefined,
-        appName: await appNameFor(details),
-      }),
-      error ? 400 : 200,
-    );
+    return sendEmailPage(ctx, koa, {
+      ...page,
+      uid: details.uid,
+      action: `${base}/email`,
+      email: typeof hint === 'string' ? hint : undefined,
+      appName: await appNameFor(details),
+    });
   };
 
   const reshow = (request: StepRequest, error?: string) =>
@@ -333,6 +329,12 @@ export function mountInteractions(ctx: PortalContext): void {
       }
       return finishLogin(koa, details, user, true);
     },
+
+    ...passkeySteps(ctx, {
+      activeUser,
+      show: reshow,
+      finish: (request, user, amr) => finishLogin(request.koa, request.details, user, true, amr),
+    }),
 
     ...enrolmentSteps(ctx, {
       user: (request) => activeUser(request.progress.userId),

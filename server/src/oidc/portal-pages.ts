@@ -9,9 +9,11 @@ import { RESET_PAGE_PATH } from '../services/password-reset.ts';
 import { negotiatePage } from '../views/i18n/index.ts';
 import { errorPage, homePage } from '../views/pages.ts';
 import { type KoaContext, sendPage } from './interaction-kit.ts';
+import { servePasskeyPage } from './passkey-pages.ts';
 
-/** Answers `GET /` and `GET /launch/{ticket}`; true when it did. */
+/** Answers `GET /`, `GET /launch/{ticket}` and the passkey pages; true when it did. */
 export async function servePortalPage(ctx: PortalContext, koa: KoaContext): Promise<boolean> {
+  if (await servePasskeyPage(ctx, koa)) return true;
   if (koa.path === '/' && (koa.method === 'GET' || koa.method === 'HEAD')) {
     sendPage(
       koa,

@@ -9,6 +9,7 @@ import { createLaunchTicketsRepo } from './launch-tickets.ts';
 import { createLoginFailuresRepo } from './login-failures.ts';
 import { createMfaRepo } from './mfa.ts';
 import { createOidcStoreRepo } from './oidc-store.ts';
+import { createPasskeysRepo } from './passkeys.ts';
 import { createSessionMetaRepo } from './session-meta.ts';
 import { createUsersRepo } from './users.ts';
 
@@ -24,6 +25,7 @@ export function createRepos(db: Database, clock: () => number): PortalRepos {
     sessionMeta: createSessionMetaRepo(db),
     interactionProgress: createInteractionProgressRepo(db),
     oidcStore: createOidcStoreRepo(db),
+    passkeys: createPasskeysRepo(db),
   };
 }
 

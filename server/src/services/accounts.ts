@@ -100,9 +100,11 @@ export async function setUserPassword(ctx: AccountsContext, userId: string, pass
   await ctx.audit('account.password_changed', { userId, by: 'admin' });
 }
 
-/** Admin MFA reset: removes the authenticator and recovery codes, ends sessions (B11). */
+/** Admin MFA reset: removes the authenticator, recovery codes and passkeys, ends sessions (B11). */
 export async function resetUserMfa(ctx: AccountsContext, userId: string): Promise<void> {
   await removeTotp(ctx, userId);
+  for (const passkey of await ctx.repos.passkeys.list(userId))
+    await ctx.repos.passkeys.remove(userId, passkey.id);
   await endUserSessions(ctx, userId);
   await revokeUserGrants(ctx, userId);
   await ctx.audit('account.mfa_reset', { userId });

@@ -103,7 +103,9 @@ export function cancelForm(options: Pick<FormPageOptions, 'base' | 'csrf' | 'tex
 }
 
 /** Step 1: company email. */
-export function emailPage(options: FormPageOptions & { email?: string; appName?: string }): string {
+export function emailPage(
+  options: FormPageOptions & { email?: string; appName?: string; passkey?: SafeHtml | null },
+): string {
   const { t } = options.texts;
   const hintId = 'email-hint';
   return layout(
@@ -117,6 +119,7 @@ ${alertRegion(options.error)}
 <input id="email" name="email" type="email" dir="ltr" autocomplete="username" inputmode="email" required autofocus value="${options.email ?? ''}" aria-describedby="${describedBy(options.error, hintId)}"${options.error ? raw(' aria-invalid="true"') : ''}>
 <button type="submit">${t.continue}</button>
 </form>
+${options.passkey ?? null}
 ${cancelForm(options)}`,
     options.texts,
   );
@@ -152,9 +155,19 @@ ${
   );
 }
 
-/** Step 3: the second factor (TOTP or a recovery code); also the step-up page. */
+/**
+ * Step 3: the second factor (a passkey first when the user has one, then TOTP or a recovery
+ * code when `codeForm` is not false); also the step-up page.
+ */
 export function secondFactorPage(
-  options: FormPageOptions & { appName?: string; stepUp: boolean; email?: string; push?: boolean },
+  options: FormPageOptions & {
+    appName?: string;
+    stepUp: boolean;
+    email?: string;
+    push?: boolean;
+    passkey?: SafeHtml | null;
+    codeForm?: boolean;
+  },
 ): string {
   const { t } = options.texts;
   const title = options.appName ? t.code.titleForApp(options.appName) : t.code.title;
@@ -163,14 +176,19 @@ export function secondFactorPage(
     title,
     html`<h1>${title}</h1>
 ${options.email ? html`<p>${options.stepUp ? t.signIn.signedInAs : t.signIn.signingInAs} <bdi class="who" data-testid="email">${options.email}</bdi></p>` : null}
-<p class="hint" id="${hintId}">${t.code.hint}</p>
 ${alertRegion(options.error)}
+${options.passkey ?? null}
+${
+  options.codeForm === false
+    ? null
+    : html`<p class="hint" id="${hintId}">${t.code.hint}</p>
 <form method="post" action="${options.action}">
 <input type="hidden" name="csrf" value="${options.csrf}">
 <label for="code">${t.code.label}</label>
-<input id="code" name="code" type="text" dir="ltr" autocomplete="one-time-code" inputmode="text" required autofocus maxlength="40" spellcheck="false" aria-describedby="${describedBy(options.error, hintId)}"${options.error ? raw(' aria-invalid="true"') : ''}>
+<input id="code" name="code" type="text" dir="ltr" autocomplete="one-time-code" inputmode="text" required${options.passkey ? '' : raw(' autofocus')} maxlength="40" spellcheck="false" aria-describedby="${describedBy(options.error, hintId)}"${options.error ? raw(' aria-invalid="true"') : ''}>
 <button type="submit">${t.code.submit}</button>
-</form>
+</form>`
+}
 ${
   options.push
     ? html`<p class="hint">${t.push.or}</p>

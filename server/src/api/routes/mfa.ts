@@ -14,6 +14,8 @@ import {
   totpConfirmSchema,
   totpEnrollmentSchema,
 } from '../../../../contract/schemas.ts';
+import { mustHaveMfa } from '../../services/accounts.ts';
+import { hasPasskey, hasSecondFactor } from '../../services/passkeys.ts';
 import {
   confirmTotpEnrollment,
   hasActiveTotp,
@@ -72,7 +74,7 @@ export const mfaRoutes = [
     auth: true,
     response: totpEnrollmentSchema,
     handler: async ({ portal, user, token }) => {
-      if (await hasActiveTotp(portal, user.id)) {
+      if (await hasSecondFactor(portal, user.id)) {
         // Step-up first, so a stale token learns nothing beyond "verify it is you".
         requireFreshMfa(token, SENSITIVE_CHANGE_MAX_AGE, portal.clock, 'set up a new authenticator app');
       }
@@ -131,6 +133,12 @@ export const mfaRoutes = [
       // Cancelling a pending (inactive) setup weakens nothing; removing an active factor does.
       if (credential.confirmedAt !== null) {
         requireFreshMfa(token, SENSITIVE_CHANGE_MAX_AGE, portal.clock, 'remove your authenticator app');
+        if (mustHaveMfa(portal, user) && !(await hasPasskey(portal, user.id))) {
+          throw new ApiProblem(409, 'last_factor', 'Last second factor', {
+            detail:
+              'Your account must have a second factor. Add a passkey before removing the authenticator app.',
+          });
+        }
       }
       await removeTotp(portal, user.id);
       return { status: 204 };

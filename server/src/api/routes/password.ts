@@ -12,6 +12,7 @@ import {
 import { endUserSessions, revokeUserGrants } from '../../oidc/sessions.ts';
 import { invalidateUserPasswordResets } from '../../repo/password-resets.ts';
 import { accountSubject, checkLock, recordFailure } from '../../services/lockout.ts';
+import { hasSecondFactor } from '../../services/passkeys.ts';
 import { requestPasswordReset } from '../../services/password-reset.ts';
 import {
   hashPassword,
@@ -19,7 +20,6 @@ import {
   passwordViolations,
   verifyPassword,
 } from '../../services/passwords.ts';
-import { hasActiveTotp } from '../../services/totp.ts';
 import { chooseLocale } from '../../views/i18n/index.ts';
 import { requireFreshMfa } from '../auth.ts';
 import { ApiProblem } from '../problem.ts';
@@ -63,9 +63,9 @@ export const passwordRoutes = [
     auth: true,
     body: passwordChangeSchema,
     handler: async ({ portal, user, token, body, request }) => {
-      // B11: with an authenticator, a fresh second factor; without one, the current
+      // B11: with a second factor (authenticator or passkey), a fresh one; without, the current
       // password below is the only factor the user has and is always required.
-      if (await hasActiveTotp(portal, user.id)) {
+      if (await hasSecondFactor(portal, user.id)) {
         requireFreshMfa(token, SENSITIVE_CHANGE_MAX_AGE, portal.clock, 'change your password');
       }
       // Wrong current passwords count toward the account's sign-in lockout (B9), so a

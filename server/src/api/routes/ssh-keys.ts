@@ -4,8 +4,8 @@
  */
 import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../contract/constants.ts';
 import { sshKeyCreateSchema, sshKeySchema, sshKeysResponseSchema } from '../../../../contract/schemas.ts';
+import { hasSecondFactor } from '../../services/passkeys.ts';
 import { addSshKey, listUserSshKeys, removeSshKey } from '../../services/ssh-keys.ts';
-import { hasActiveTotp } from '../../services/totp.ts';
 import { requireRecentAuthentication } from '../auth.ts';
 import { defineRoute } from '../route.ts';
 
@@ -31,7 +31,7 @@ export const sshKeyRoutes = [
     response: sshKeySchema,
     handler: async ({ portal, user, token, body, request }) => {
       requireRecentAuthentication(token, {
-        hasSecondFactor: await hasActiveTotp(portal, user.id),
+        hasSecondFactor: await hasSecondFactor(portal, user.id),
         maxAgeSeconds: SENSITIVE_CHANGE_MAX_AGE,
         clock: portal.clock,
         what: 'add an SSH key',
@@ -54,7 +54,7 @@ export const sshKeyRoutes = [
     auth: true,
     handler: async ({ portal, user, token, request }) => {
       requireRecentAuthentication(token, {
-        hasSecondFactor: await hasActiveTotp(portal, user.id),
+        hasSecondFactor: await hasSecondFactor(portal, user.id),
         maxAgeSeconds: SENSITIVE_CHANGE_MAX_AGE,
         clock: portal.clock,
         what: 'remove an SSH key',

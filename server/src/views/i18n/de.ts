@@ -45,6 +45,41 @@ export const de: Catalog = {
     reported:
       'Jemand hat in seinem Launcher gemeldet, dass diese Anmeldung nicht von ihm stammt. Sie wurde daher gestoppt.',
   },
+  passkey: {
+    use: 'Passkey verwenden',
+    signIn: 'Mit einem Passkey anmelden',
+    hint: 'Verwenden Sie den Passkey oder Sicherheitsschlüssel, den Sie diesem Konto hinzugefügt haben: Berühren Sie den Sensor oder Schlüssel, oder entsperren Sie mit PIN oder Gesicht.',
+    orCode: 'Oder einen Code eingeben',
+    working: 'Warte auf Ihren Passkey …',
+    cancelled:
+      'Der Passkey wurde nicht verwendet. Versuchen Sie es erneut, oder geben Sie stattdessen einen Code ein.',
+    cancelledAlone:
+      'Der Passkey wurde nicht verwendet. Versuchen Sie es erneut, oder melden Sie sich mit E-Mail und Passwort an.',
+    unsupported:
+      'Dieser Browser kann hier keine Passkeys verwenden. Geben Sie stattdessen einen Code aus Ihrer Authenticator-App ein.',
+    unsupportedAlone:
+      'Dieser Browser kann keine Passkeys verwenden. Melden Sie sich mit E-Mail und Passwort an.',
+    failed:
+      'Dieser Passkey wurde nicht akzeptiert. Versuchen Sie es erneut, oder bestätigen Sie auf andere Weise.',
+    noScript: 'Passkeys brauchen JavaScript, das in diesem Browser ausgeschaltet ist.',
+    addTitle: 'Passkey hinzufügen',
+    addFor: 'Für das Konto',
+    addHint:
+      'Ihr Browser fragt, wo er gespeichert wird: auf diesem Gerät (Fingerabdruck, Gesicht, PIN), auf Ihrem Telefon oder auf einem Sicherheitsschlüssel.',
+    nameLabel: 'Name',
+    nameHint: 'Damit Sie ihn später erkennen, zum Beispiel „Arbeitslaptop“.',
+    create: 'Passkey erstellen',
+    addCancelled: 'Es wurde kein Passkey erstellt. Versuchen Sie es erneut, wenn Sie bereit sind.',
+    addUnsupported:
+      'Dieser Browser kann keine Passkeys erstellen. Versuchen Sie einen anderen Browser oder einen Sicherheitsschlüssel.',
+    addFailed: 'Der Passkey konnte nicht hinzugefügt werden. Versuchen Sie es erneut.',
+    addedTitle: 'Passkey hinzugefügt',
+    addedText: (name) =>
+      `„${name}“ ist bereit. Sie können diesen Tab schließen: Die Optionsseite macht von selbst weiter.`,
+    linkTitle: 'Dieser Link ist abgelaufen',
+    linkText:
+      'Beginnen Sie erneut in den Optionen von Portal Launcher: Mehrstufige Authentifizierung → Passkeys und Sicherheitsschlüssel → Hinzufügen.',
+  },
   enrol: {
     title: 'Authenticator-App einrichten',
     whyRequired:

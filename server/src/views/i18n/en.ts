@@ -43,6 +43,35 @@ export const en = {
     reportedTitle: 'Sign-in stopped',
     reported: 'Someone reported on their launcher that this sign-in was not them, so it was stopped.',
   },
+  passkey: {
+    use: 'Use your passkey',
+    signIn: 'Sign in with a passkey',
+    hint: 'Use the passkey or security key you added to this account: touch the sensor or the key, or unlock with your PIN or face.',
+    orCode: 'Or enter a code',
+    working: 'Waiting for your passkey…',
+    cancelled: 'The passkey was not used. Try again, or enter a code instead.',
+    cancelledAlone: 'The passkey was not used. Try again, or continue with your email and password.',
+    unsupported: 'This browser cannot use passkeys here. Enter a code from your authenticator app instead.',
+    unsupportedAlone: 'This browser cannot use passkeys. Continue with your email and password.',
+    failed: 'That passkey was not accepted. Try again, or use another way to verify.',
+    noScript: 'Passkeys need JavaScript, which is turned off in this browser.',
+    addTitle: 'Add a passkey',
+    addFor: 'For the account',
+    addHint:
+      'Your browser asks where to keep it: on this device (fingerprint, face, PIN), on your phone, or on a security key.',
+    nameLabel: 'Name',
+    nameHint: 'So you can tell it apart later, for example “Work laptop”.',
+    create: 'Create passkey',
+    addCancelled: 'No passkey was created. Try again when you are ready.',
+    addUnsupported: 'This browser cannot create passkeys. Try another browser, or a security key.',
+    addFailed: 'The passkey could not be added. Try again.',
+    addedTitle: 'Passkey added',
+    addedText: (name: string) =>
+      `“${name}” is ready. You can close this tab: the options page continues by itself.`,
+    linkTitle: 'This link has expired',
+    linkText:
+      'Start again from Portal Launcher’s options: Multi-factor authentication → Passkeys and security keys → Add.',
+  },
   enrol: {
     title: 'Set up an authenticator app',
     whyRequired:
