@@ -51,6 +51,8 @@ const RESUMABLE: Partial<Record<AccountVerb, AccountProblemCode | null>> = {
   removeTotp: 'totp_not_enabled',
   addSshKey: null,
   deleteSshKey: 'not_found',
+  startPasskeyRegistration: null,
+  deletePasskey: 'not_found',
 };
 
 /**

@@ -12,10 +12,11 @@ import type { MfaStatus, RecoveryCodes, TotpEnrollment } from '../../contract/sc
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { callAccount, changeAccount } from './account-client.ts';
 import { fieldText, formatDate, ot, problemText } from './i18n.ts';
+import { type ConfirmRequest, PasskeysCard } from './passkeys-card.tsx';
+import { RecoveryCodesCard } from './recovery-codes-card.tsx';
 import {
   ConfirmDialog,
   CopyButton,
-  downloadText,
   errorAttributes,
   FieldError,
   LoadState,
@@ -56,7 +57,7 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
   const [codes, setCodes] = useState<string[] | null>(null);
   const [offerSignOut, setOfferSignOut] = useState(false);
   /** The confirmation open now: removing the authenticator, or replacing the recovery codes. */
-  const [confirming, setConfirming] = useState<'remove' | 'regenerate' | null>(null);
+  const [confirming, setConfirming] = useState<'remove' | 'regenerate' | ConfirmRequest | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
   function fail(problem: AccountProblem) {
@@ -77,7 +78,6 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
   }
 
   async function regenerate() {
-    setConfirming(null);
     setBusy('regenerate');
     setNotice({ kind: 'info', text: ot('options_recoveryCreating') });
     const result = await changeAccount<'regenerateRecoveryCodes', RecoveryCodes>(
@@ -93,7 +93,6 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
   }
 
   async function remove() {
-    setConfirming(null);
     setBusy('remove');
     setNotice({ kind: 'info', text: ot('options_mfaRemoving') });
     const result = await changeAccount('removeTotp', {});
@@ -115,6 +114,23 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
       setNotice({ kind: 'success', text: ot('options_otherSessionsEnded') });
     } else fail(result.problem);
   }
+
+  const dialog: ConfirmRequest =
+    typeof confirming === 'object' && confirming
+      ? confirming
+      : confirming === 'regenerate'
+        ? {
+            title: ot('options_recoveryRegenerateTitle'),
+            body: ot('options_recoveryRegenerateBody'),
+            label: ot('options_recoveryRegenerateConfirm'),
+            run: () => void regenerate(),
+          }
+        : {
+            title: ot('options_mfaRemoveConfirmTitle'),
+            body: ot('options_mfaRemoveConfirmBody'),
+            label: ot('options_mfaRemoveConfirm'),
+            run: () => void remove(),
+          };
 
   return (
     <Section id="mfa" title={ot('options_mfaTitle')} intro={ot('options_mfaIntro')}>
@@ -163,27 +179,19 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
         }
       </LoadState>
       {codes ? <RecoveryCodesCard codes={codes} onDone={() => setCodes(null)} /> : null}
+      <PasskeysCard onProblem={onProblem} confirm={setConfirming} />
       {/* One dialog (its ids are fixed), worded for what is being confirmed. */}
       <ConfirmDialog
         open={confirming !== null}
-        title={
-          confirming === 'regenerate'
-            ? ot('options_recoveryRegenerateTitle')
-            : ot('options_mfaRemoveConfirmTitle')
-        }
-        body={
-          confirming === 'regenerate'
-            ? ot('options_recoveryRegenerateBody')
-            : ot('options_mfaRemoveConfirmBody')
-        }
-        confirmLabel={
-          confirming === 'regenerate'
-            ? ot('options_recoveryRegenerateConfirm')
-            : ot('options_mfaRemoveConfirm')
-        }
+        title={dialog.title}
+        body={dialog.body}
+        confirmLabel={dialog.label}
         danger
         onCancel={() => setConfirming(null)}
-        onConfirm={() => void (confirming === 'regenerate' ? regenerate() : remove())}
+        onConfirm={() => {
+          setConfirming(null);
+          dialog.run();
+        }}
       />
     </Section>
   );
@@ -358,42 +366,5 @@ function Enrollment({
         </li>
       </ol>
     </div>
-  );
-}
-
-function RecoveryCodesCard({ codes, onDone }: { codes: string[]; onDone(): void }) {
-  const ref = useRef<HTMLElement>(null);
-  useEffect(() => ref.current?.focus(), []);
-  const text = `${ot('options_recoveryFileHeading')}\n${ot('options_recoveryFileNote')}\n\n${codes.join('\n')}\n`;
-  return (
-    <section
-      class="card callout"
-      ref={ref}
-      tabIndex={-1}
-      aria-labelledby="recovery-title"
-      data-testid="recovery-codes"
-    >
-      <h3 id="recovery-title">{ot('options_recoveryTitle')}</h3>
-      <p>{ot('options_recoveryExplain')}</p>
-      <p>
-        <strong>{ot('options_recoveryShownOnce')}</strong>
-      </p>
-      <ul class="codes">
-        {codes.map((code) => (
-          <li key={code}>
-            <code>{code}</code>
-          </li>
-        ))}
-      </ul>
-      <div class="actions">
-        <CopyButton text={codes.join('\n')} label={ot('options_copyRecoveryCodes')} />
-        <button type="button" class="secondary" onClick={() => downloadText('recovery-codes.txt', text)}>
-          {ot('options_downloadTxt')}
-        </button>
-        <button type="button" onClick={onDone}>
-          {ot('options_recoverySaved')}
-        </button>
-      </div>
-    </section>
   );
 }

@@ -230,6 +230,23 @@ export function createAccountHandlers(options: AccountHandlersOptions): AccountH
         await withStepUp('remove your authenticator app', () => api.removeTotp());
         return empty;
       }),
+    listPasskeys: () => read(() => api.listPasskeys()),
+    startPasskeyRegistration: () =>
+      change(async () => {
+        const registration = await withStepUp('add a passkey', () => api.startPasskeyRegistration());
+        // Only a page of the signed-in portal is ever opened from its answer.
+        const { settings: current } = await settings.load();
+        if (!current.portalUrl || new URL(registration.url).origin !== new URL(current.portalUrl).origin) {
+          throw new AccountError('step_up_failed', 'The portal answered with a page on another site.');
+        }
+        return registration;
+      }),
+    renamePasskey: ({ id, name }) => change(() => api.renamePasskey(id, name)),
+    deletePasskey: ({ id }) =>
+      change(async () => {
+        await withStepUp('remove a passkey', () => api.deletePasskey(id));
+        return empty;
+      }),
     listSshKeys: async () => ({ keys: await read(() => api.listSshKeys()) }),
     addSshKey: async (request) => {
       if (containsPrivateKey(request.publicKey) || containsPrivateKey(request.name)) {

@@ -18,6 +18,10 @@ import {
   mePatchSchema,
   meSchema,
   mfaStatusSchema,
+  passkeyRegistrationSchema,
+  passkeyRenameSchema,
+  passkeySchema,
+  passkeysResponseSchema,
   passwordChangeSchema,
   passwordPolicySchema,
   passwordResetAcceptedSchema,
@@ -35,6 +39,8 @@ import type { AccountProblemCode } from './errors.ts';
 
 const empty = z.object({}).strict();
 const opaqueId = z.string().min(1).max(100);
+/** A WebAuthn credential id (base64url of up to 1023 bytes). */
+const passkeyId = passkeySchema.shape.id;
 
 /** An expected failure, as it crosses the message channel. */
 export const accountProblemSchema = z.object({
@@ -140,6 +146,17 @@ export const accountProtocol = {
   regenerateRecoveryCodes: { request: empty, response: accountResultSchema(recoveryCodesSchema) },
   /** `DELETE /me/mfa/totp` (step-up when active). */
   removeTotp: { request: empty, response: accountResultSchema(empty) },
+  /** `GET /me/passkeys`. */
+  listPasskeys: { request: empty, response: passkeysResponseSchema },
+  /** `POST /me/passkeys/registrations` (step-up): the portal page (same origin as the portal) to open. */
+  startPasskeyRegistration: { request: empty, response: accountResultSchema(passkeyRegistrationSchema) },
+  /** `PATCH /me/passkeys/{id}`. */
+  renamePasskey: {
+    request: z.object({ id: passkeyId, name: passkeyRenameSchema.shape.name }).strict(),
+    response: accountResultSchema(passkeySchema),
+  },
+  /** `DELETE /me/passkeys/{id}` (step-up). */
+  deletePasskey: { request: z.object({ id: passkeyId }).strict(), response: accountResultSchema(empty) },
   /** `GET /me/ssh-keys`. */
   listSshKeys: { request: empty, response: sshKeysResponseSchema },
   /** `POST /me/ssh-keys` (recent sign-in or step-up, B11): a public key only (A13). */

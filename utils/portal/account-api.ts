@@ -18,9 +18,16 @@ import {
   mePatchSchema,
   meSchema,
   mfaStatusSchema,
+  type Passkey,
+  type PasskeyRegistration,
+  type PasskeysResponse,
   type PasswordChange,
   type PasswordPolicy,
   type PortalSession,
+  passkeyRegistrationSchema,
+  passkeyRenameSchema,
+  passkeySchema,
+  passkeysResponseSchema,
   passwordChangeSchema,
   passwordPolicyResponseSchema,
   passwordResetAcceptedSchema,
@@ -101,6 +108,27 @@ export function createAccountApi(request: PortalRequest) {
     /** `DELETE /me/mfa/totp` (step-up when the authenticator is active). */
     async removeTotp(): Promise<void> {
       await request('DELETE', '/me/mfa/totp', noContentSchema);
+    },
+    /** `GET /me/passkeys`: the passkeys, whether the portal allows them, and the limit. */
+    listPasskeys(): Promise<PasskeysResponse> {
+      return request('GET', '/me/passkeys', passkeysResponseSchema);
+    },
+    /** `POST /me/passkeys/registrations` (step-up): the single-use portal page that creates one. */
+    startPasskeyRegistration(): Promise<PasskeyRegistration> {
+      return request('POST', '/me/passkeys/registrations', passkeyRegistrationSchema, {});
+    },
+    /** `PATCH /me/passkeys/{id}` */
+    renamePasskey(id: string, name: string): Promise<Passkey> {
+      return request(
+        'PATCH',
+        `/me/passkeys/${encodeURIComponent(id)}`,
+        passkeySchema,
+        passkeyRenameSchema.parse({ name }),
+      );
+    },
+    /** `DELETE /me/passkeys/{id}` (step-up; 409 `last_factor`). */
+    async deletePasskey(id: string): Promise<void> {
+      await request('DELETE', `/me/passkeys/${encodeURIComponent(id)}`, noContentSchema);
     },
     /** `GET /me/ssh-keys` */
     async listSshKeys(): Promise<SshKey[]> {
