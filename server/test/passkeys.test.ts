@@ -83,7 +83,8 @@ async function claimsAfter(
 describe('passkeys (WebAuthn) with the default settings', () => {
   let t: TestPortal;
   beforeAll(async () => {
-    t = await startTestPortal();
+    // WebAuthn needs a host name: an IP address is no RP ID.
+    t = await startTestPortal({ config: { host: 'localhost' } });
   });
   afterAll(async () => {
     await t?.close();
@@ -105,7 +106,7 @@ describe('passkeys (WebAuthn) with the default settings', () => {
     const page = await client.follow(first.location as string);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     const data = passkeyDataOn(page.body);
-    expect((data.options.rp as { id: string }).id).toBe('127.0.0.1');
+    expect((data.options.rp as { id: string }).id).toBe('localhost');
     const done = await client.postForm(`${t.issuer}/passkeys/register`, {
       name: '  Work laptop  ',
       response: JSON.stringify(authenticator.register(data.options as never)),
@@ -356,7 +357,11 @@ describe('passkeys (WebAuthn) with the default settings', () => {
 
 describe('passkeys with user verification required and passkey-only sign-in on', () => {
   let t: TestPortal;
-  const config: ConfigOverrides = { passkeyUserVerification: 'required', passkeySignIn: true };
+  const config: ConfigOverrides = {
+    host: 'localhost',
+    passkeyUserVerification: 'required',
+    passkeySignIn: true,
+  };
   beforeAll(async () => {
     t = await startTestPortal({ config });
   });
@@ -421,5 +426,22 @@ describe('passkeys with user verification required and passkey-only sign-in on',
     expect(claims.sub).toBe(user.id);
     expect(claims.acr).toBe(ACR_MFA);
     expect(claims.amr).toEqual(['swk', 'user', 'mfa']);
+  });
+});
+
+describe('passkeys on a portal addressed by IP', () => {
+  test('an IP-address issuer offers no passkeys (WebAuthn refuses an IP as the RP ID) and says so in the list', async () => {
+    const t = await startTestPortal();
+    try {
+      const user = await createTestUser(t);
+      const { access_token } = await signIn(t, { email: user.email, password: user.password });
+      const list = await callApi(t, 'GET', '/me/passkeys', { token: access_token });
+      expect(list.json).toMatchObject({ allowed: false, passkeys: [] });
+      const refused = await callApi(t, 'POST', '/me/passkeys/registrations', { token: access_token });
+      expect(refused.status).toBe(409);
+      expect(refused.json).toMatchObject({ code: 'passkeys_disabled' });
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -36,7 +36,7 @@ export interface PasskeyHooks {
 }
 
 /** Whether passkey-only sign-in is offered. */
-export function passkeySignInAllowed(ctx: Pick<PortalContext, 'config'>): boolean {
+export function passkeySignInAllowed(ctx: Pick<PortalContext, 'config' | 'issuer'>): boolean {
   return ctx.config.passkeySignIn && passkeysAllowed(ctx);
 }
 

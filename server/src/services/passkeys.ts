@@ -27,6 +27,7 @@
  * what makes a passkey alone count as `mfa` (the key plus what unlocked it).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import {
   type AuthenticationResponseJSON,
   type AuthenticatorTransportFuture,
@@ -76,9 +77,14 @@ export class PasskeyError extends Error {
   }
 }
 
-/** Whether the admin allows passkeys (`PORTAL_MFA_FACTORS`). */
-export function passkeysAllowed(ctx: Pick<PortalContext, 'config'>): boolean {
-  return ctx.config.mfaFactors.includes('passkey');
+/**
+ * Whether passkeys work on this portal: the admin allows them (`PORTAL_MFA_FACTORS`) and the
+ * issuer has a host name. WebAuthn refuses an IP address as the RP ID, so a portal at
+ * `http://127.0.0.1:8787` offers no passkeys (use `localhost` or a real name).
+ */
+export function passkeysAllowed(ctx: Pick<PortalContext, 'config'> & { issuer?: string }): boolean {
+  if (!ctx.config.mfaFactors.includes('passkey')) return false;
+  return !ctx.issuer || isIP(new URL(ctx.issuer).hostname.replace(/^\[|\]$/g, '')) === 0;
 }
 
 /** The relying party: the issuer's host name and exact origin. */
@@ -88,12 +94,15 @@ export function relyingParty(ctx: Pick<PortalContext, 'issuer'>): { rpID: string
 }
 
 /** Whether `userId` has a passkey the portal accepts now. */
-export async function hasPasskey(ctx: Pick<PortalContext, 'config' | 'repos'>, userId: string) {
+export async function hasPasskey(ctx: Pick<PortalContext, 'config' | 'repos' | 'issuer'>, userId: string) {
   return passkeysAllowed(ctx) && (await ctx.repos.passkeys.count(userId)) > 0;
 }
 
 /** Whether `userId` has any second factor: an active authenticator app or an accepted passkey. */
-export async function hasSecondFactor(ctx: Pick<PortalContext, 'config' | 'repos'>, userId: string) {
+export async function hasSecondFactor(
+  ctx: Pick<PortalContext, 'config' | 'repos' | 'issuer'>,
+  userId: string,
+) {
   return (await hasActiveTotp(ctx, userId)) || (await hasPasskey(ctx, userId));
 }
 
