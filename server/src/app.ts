@@ -26,6 +26,7 @@ import { enforceSessionLimit } from './oidc/sessions.ts';
 import { createRepos, databaseFile, databaseTarget } from './repo/index.ts';
 import { type DemoAccounts, registerDemoApp, seedDemo } from './seed.ts';
 import { audit } from './services/audit.ts';
+import { clientAddress, trustedProxies } from './services/client-address.ts';
 import { type BufferedLog, createBufferedLog } from './services/log-sink.ts';
 import { createMailer, type Mailer } from './services/mailer.ts';
 
@@ -190,6 +191,13 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     }
   }
 
+  // Behind trusted reverse proxies the client's address comes from X-Forwarded-For (B9, B17).
+  const isTrustedProxy = trustedProxies(config.trustedProxies ?? []);
+  provider.use((koa, next) => {
+    const peer = koa.req.socket.remoteAddress ?? '';
+    koa.request.ip = clientAddress(peer, koa.get('x-forwarded-for') || undefined, isTrustedProxy);
+    return next();
+  });
   // Every answer is unframeable (B12); pages set their full CSP themselves.
   provider.use(async (koa, next) => {
     if (koa.path === '/auth' || koa.path.startsWith('/auth/'))

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { issuerProblem } from '../../contract/addresses.ts';
 import { adminContactSchema } from '../../contract/admin-contact.ts';
+import { isProxyEntry } from './services/client-address.ts';
 
 const booleanFromEnv = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -45,6 +46,22 @@ export const configSchema = z.object({
     .optional(),
   port: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT),
   host: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client: lockout,
+   * audit and sessions then see the client's address instead of the proxy's. None by default.
+   */
+  trustedProxies: z
+    .preprocess(
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((entry) => entry.trim())
+              .filter(Boolean)
+          : value,
+      z.array(z.string().refine(isProxyEntry, 'must be IP addresses or CIDR ranges, separated by commas')),
+    )
+    .optional(),
   dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
   /**
    * PostgreSQL instead of the embedded SQLite file: `postgres://user:pass@host:port/db`. Every
@@ -154,6 +171,7 @@ const ENV_NAMES: Record<string, string> = {
   issuer: 'PORTAL_ISSUER',
   port: 'PORTAL_PORT',
   host: 'PORTAL_HOST',
+  trustedProxies: 'PORTAL_TRUSTED_PROXIES',
   dataDir: 'PORTAL_DATA_DIR',
   databaseUrl: 'PORTAL_DATABASE_URL',
   requireMfa: 'PORTAL_REQUIRE_MFA',
@@ -186,6 +204,8 @@ const SETTING_HELP: Record<string, string> = {
   issuer: 'public URL of the portal (https, or http on loopback); default http://{host}:{port}',
   port: 'port to listen on (0 = any free port)',
   host: 'address to listen on',
+  trustedProxies:
+    'reverse proxies whose X-Forwarded-For names the client (addresses or CIDR ranges, comma-\n      separated, e.g. 127.0.0.1,10.0.0.0/8); default none: the peer address is the client',
   dataDir:
     'folder for the database, signing and cookie keys, and mail (.eml files); a relative path\n      counts from the current folder, the default from the project folder',
   databaseUrl:
@@ -284,7 +304,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const result = configSchema.safeParse(mergeDeep(raw, overrides as Record<string, unknown>));
   if (!result.success) {
     const issue = result.error.issues[0];
-    const dotted = issue?.path.join('.') ?? '';
+    // An array element's index is not part of the setting's name.
+    const dotted = issue?.path.filter((part) => typeof part !== 'number').join('.') ?? '';
     const setting = ENV_NAMES[dotted] ?? (dotted || 'configuration');
     throw new ConfigError(
       setting,

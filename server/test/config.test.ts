@@ -60,6 +60,7 @@ describe('loadConfig', () => {
     [{ PORTAL_SMTP_URL: 'ftp://mail' }, 'PORTAL_SMTP_URL'],
     [{ PORTAL_AUTHORIZATION_CODE_TTL: '600' }, 'PORTAL_AUTHORIZATION_CODE_TTL'],
     [{ PORTAL_LOCKOUT_MAX_WAIT_SECONDS: '10' }, 'PORTAL_LOCKOUT_MAX_WAIT_SECONDS'],
+    [{ PORTAL_TRUSTED_PROXIES: '127.0.0.1, nginx' }, 'PORTAL_TRUSTED_PROXIES'],
   ])('bad config %o stops with a message naming %s', (env, setting) => {
     let error: unknown;
     try {
@@ -70,6 +71,15 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).setting).toBe(setting);
     expect((error as ConfigError).message).toContain(setting);
+  });
+
+  it('reads PORTAL_TRUSTED_PROXIES as a list of addresses and ranges; none by default', () => {
+    expect(loadConfig({}).trustedProxies).toBeUndefined();
+    expect(loadConfig({ PORTAL_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1' }).trustedProxies).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+    ]);
   });
 
   it('accepts http issuers on loopback only', () => {

@@ -88,7 +88,14 @@ describe('MFA required by the admin (per user, CLI)', () => {
     portal = await startTestPortal({ demoApps: false });
   });
   afterAll(() => portal.close());
-  const cli = (...args: string[]) => runCommand(args, { PORTAL_DATA_DIR: portal.dataDir });
+  // The CLI works on the portal's own database: its data folder, or its PostgreSQL database.
+  const cli = (...args: string[]) =>
+    runCommand(args, {
+      PORTAL_DATA_DIR: portal.dataDir,
+      ...(portal.context.config.databaseUrl
+        ? { PORTAL_DATABASE_URL: portal.context.config.databaseUrl }
+        : {}),
+    });
 
   it('B11: user require-mfa makes a user without a factor set one up during sign-in; it cannot be skipped, the code must be valid, the recovery codes are shown once, and the tokens are MFA (amr otp)', async () => {
     const user = await createTestUser(portal);
