@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 /**
- * Three projects, run separately by `npm test`:
+ * Four projects, run separately by `npm test`:
  * - unit: extension domain code (utils/, contract/, pages/, components/) with WXT's fake browser;
  * - server: the reference portal's unit and integration tests (real server, real SQLite);
+ * - server-postgres: the same tests that store data, on a throwaway PostgreSQL;
  * - e2e: puppeteer driving real Chromium with the built extension against a real portal.
  */
 export default defineConfig({
@@ -29,6 +30,34 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['server/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The same server tests on PostgreSQL (a throwaway cluster per test file, server/test/portal.ts):
+        // everything that stores data. Left out: tests that touch no database (SSH key parsing), the
+        // CLI's process plumbing on a SQLite folder, the browser accessibility pages, and the tests
+        // that run on PostgreSQL anyway (nodes behind nginx).
+        test: {
+          name: 'server-postgres',
+          include: ['server/**/*.test.ts'],
+          exclude: [
+            'server/src/ssh/**',
+            'server/src/config.test.ts',
+            'server/src/services/client-address.test.ts',
+            'server/src/services/log-sink.test.ts',
+            'server/src/services/user-agent.test.ts',
+            'server/src/services/passwords.test.ts',
+            'server/test/a11y.test.ts',
+            'server/test/cli.test.ts',
+            'server/test/cli-start.test.ts',
+            'server/test/postgres-nodes.test.ts',
+            'server/test/node-loss.test.ts',
+            'server/test/trusted-proxies.test.ts',
+          ],
+          env: { PORTAL_TEST_DATABASE: 'postgres' },
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,

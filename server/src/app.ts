@@ -135,7 +135,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     issuer,
     db,
     clock,
-    jwks: publicJwks(keys),
+    jwks: publicJwks(keys, clock()),
     log,
     repos,
     mailer:

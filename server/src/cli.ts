@@ -18,6 +18,7 @@
  *   app set <id> --details-url U | --no-details-url
  *   app list
  *   app assign <appId> <email>
+ *   keys list | keys add | keys activate [--grace SECONDS] | keys retire [--now]   (cli-keys.ts)
  *
  * The data folder comes from PORTAL_DATA_DIR (default `.data/portal` in the
  * project, the one `npm start` serves); every admin command names it on
@@ -31,6 +32,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { APP_KIND_COMMANDS, APP_KIND_USAGE, runAppKindCommand } from './cli-apps.ts';
 import { detailsUrlFrom, passwordFrom, required, UsageError } from './cli-input.ts';
+import { KEYS_USAGE, keysCommand } from './cli-keys.ts';
 import { type Config, ConfigError, describeSettings, loadConfig } from './config.ts';
 import type { PortalContext } from './context.ts';
 import { openDatabase } from './db/database.ts';
@@ -77,6 +79,8 @@ const OPTIONS = {
   'details-url': { type: 'string' },
   'no-details-url': { type: 'boolean' },
   url: { type: 'string' },
+  grace: { type: 'string' },
+  now: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -271,6 +275,10 @@ export async function runCommand(
         break;
       }
       default: {
+        if (group === 'keys') {
+          out.push(...(await keysCommand(ctx, action, values)));
+          break;
+        }
         const kind = APP_KIND_COMMANDS.find((known) => known === command);
         if (!kind) throw new UsageError(`Unknown command "${command}". Run with --help for usage.`);
         out.push(...(await runAppKindCommand(ctx, kind, values, rest)));
@@ -325,6 +333,8 @@ ${APP_KIND_USAGE}
   app list
   app assign <appId> <email>
   seed-demo                      create the demo users without starting the portal
+
+${KEYS_USAGE}
 
 Admin commands work on the data folder directly and may run while the portal runs.
 They use the same data folder as \`npm start\` and \`serve\` (PORTAL_DATA_DIR, default

@@ -21,7 +21,6 @@
  */
 import { createHash } from 'node:crypto';
 import Router, { type RouterContext } from '@koa/router';
-import { createLocalJWKSet } from 'jose';
 import type Koa from 'koa';
 import {
   API_BASE_PATH,
@@ -31,6 +30,7 @@ import {
 } from '../../../contract/constants.ts';
 import { problemSchema } from '../../../contract/schemas.ts';
 import type { PortalContext } from '../context.ts';
+import { rereadingJwks } from '../oidc/keys.ts';
 import type { UserRecord } from '../repo/users.ts';
 import { type AccessToken, algorithmsOfKeys, createAccessTokenVerifier, invalidToken } from './auth.ts';
 import { isClientGone, parseBody, readJsonBody } from './body.ts';
@@ -88,7 +88,7 @@ export function createApi(ctx: PortalContext): Koa.Middleware {
   const verifyToken = createAccessTokenVerifier({
     issuer: ctx.issuer,
     audience: apiAudience(ctx.issuer),
-    keys: createLocalJWKSet(ctx.jwks),
+    keys: rereadingJwks(ctx.db, ctx.jwks, ctx.clock),
     algorithms: algorithmsOfKeys(ctx.jwks.keys),
     clock: ctx.clock,
   });

@@ -42,7 +42,7 @@ import {
 } from '../views/pages.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { launcherClient } from './clients.ts';
-import type { PortalKeys } from './keys.ts';
+import { type PortalKeys, providerJwks } from './keys.ts';
 
 /** Extra authorization parameter naming the portal app being opened, for the step-up page wording. */
 export const LAUNCH_APP_PARAM = 'launch_app';
@@ -186,7 +186,7 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
     clients: [launcherClient],
     // The launcher learns from discovery whether this issuer has the portal API.
     ...(config.portalApi ? { discovery: { [PORTAL_API_METADATA]: audience } } : {}),
-    jwks: keys.jwks as Configuration['jwks'],
+    jwks: providerJwks(keys, ctx.clock()) as Configuration['jwks'],
     cookies: {
       keys: keys.cookieKeys,
       names: { session: 'portal_session', interaction: 'portal_interaction', resume: 'portal_resume' },

@@ -25,3 +25,18 @@ export async function insertKeySetIfAbsent(
         ON CONFLICT (name) DO NOTHING`,
   );
 }
+
+/** Replaces a key set if it is still `expected`; false when someone changed it meanwhile. */
+export async function replaceKeySet(
+  db: Database,
+  name: string,
+  expected: string,
+  value: string,
+): Promise<boolean> {
+  return (
+    (await run(
+      db,
+      sql`UPDATE provider_keys SET value = ${value} WHERE name = ${name} AND value = ${expected}`,
+    )) === 1
+  );
+}
