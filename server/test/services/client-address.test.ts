@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress, isProxyEntry, trustedProxies } from './client-address.ts';
+import { clientAddress, isProxyEntry, trustedProxies } from '../../src/services/client-address.ts';
 
 describe('client address behind trusted proxies (B9, B17)', () => {
   const trusted = trustedProxies(['127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
