@@ -2,8 +2,9 @@
  * Enterprise policy end to end in real Chromium (issue 6, A11): a machine
  * policy file, written before the browser starts the way an administrator
  * deploys it (docs/admin.md), configures the extension through
- * `3rdparty.extensions.<id>`: the portal address, the brand, a pinned app, and
- * values the extension must refuse. Then the administrator moves the launcher
+ * `3rdparty.extensions.<id>`: the portal address, the brand, a pinned app, the
+ * administrator's contact (shown when a step-up is cancelled), and values the
+ * extension must refuse. Then the administrator moves the launcher
  * to another portal, then to another client id, then to a remote `http://`
  * issuer, while the browser runs: the user is signed out, and the insecure
  * issuer is never contacted.
@@ -53,10 +54,12 @@ import {
   type PolicyFile,
   waitForNoOtherBrowser,
 } from './policy-files.ts';
-import { redeemRefreshToken } from './portal-pages.ts';
+import { redeemRefreshToken, STEP_UP_ONLY_PORTAL } from './portal-pages.ts';
 
 const BRAND_NAME = TEST_BRAND.name;
 const BRAND_COLOR = TEST_BRAND.color;
+/** Where the administrator sends people who cannot verify (the step-up's "Contact your administrator"). */
+const ADMIN_CONTACT = 'https://help.example.com/it-support';
 /** Passes Chrome's schema (a string), fails the extension's: plain http:// to a remote host. */
 const INSECURE_LOGO = 'http://intranet.example.com/logo.png';
 
@@ -70,6 +73,7 @@ function launcherPolicy(portalUrl: string, extra: Record<string, unknown> = {}):
     // Wrong type: Chrome's managed_schema.json drops it before the extension sees it.
     idleSignOutMinutes: 'soon',
     brandLogoUrl: INSECURE_LOGO,
+    adminContact: ADMIN_CONTACT,
     ...extra,
   };
 }
@@ -225,23 +229,36 @@ describe('A11: enterprise policy from a real Chromium policy file', () => {
     await waitForNoOtherBrowser('chromium', 90_000);
     const file = chromiumPolicyFile();
     policy = file;
-    h = await startHarness({
-      // No user setting: the portal address must come from the policy alone.
-      configurePortal: false,
-      portal: { onRequest: (request) => firstPortalRequests.push(request) },
-      beforeBrowser: (portal) => {
-        file.write(machinePolicy(launcherPolicy(portal.issuer)));
-        writtenAt = Date.now();
-      },
-    });
-    startupArrival = await waitForPolicy(
-      h,
-      (managed) => managed.portalUrl === h.portal.issuer,
-      6000,
-      writtenAt,
-    );
+    // In about one browser start in five the policy never reaches this browser (see the findings
+    // above): that start is closed and a fresh browser, with a fresh portal, is started once more.
+    for (let start = 1; ; start++) {
+      firstPortalRequests.length = 0;
+      h = await startHarness({
+        // No user setting: the portal address must come from the policy alone.
+        configurePortal: false,
+        // No code at sign-in: Payroll then asks for one in a step-up tab.
+        portal: { ...STEP_UP_ONLY_PORTAL, onRequest: (request) => firstPortalRequests.push(request) },
+        beforeBrowser: (portal) => {
+          file.write(machinePolicy(launcherPolicy(portal.issuer)));
+          writtenAt = Date.now();
+        },
+      });
+      try {
+        startupArrival = await waitForPolicy(
+          h,
+          (managed) => managed.portalUrl === h.portal.issuer,
+          6000,
+          writtenAt,
+        );
+        break;
+      } catch (error) {
+        await h.close();
+        if (start === 2) throw error;
+        console.log(`policy: browser start ${start} never received the policy; starting a fresh browser`);
+      }
+    }
     console.log(`policy: at browser start, arrived ${startupArrival.ms} ms via ${startupArrival.via}`);
-  });
+  }, 300_000);
 
   afterAll(async () => {
     policy?.remove();
@@ -256,6 +273,7 @@ describe('A11: enterprise policy from a real Chromium policy file', () => {
       brandColor: BRAND_COLOR,
       pinnedApps: ['payroll'],
       brandLogoUrl: INSECURE_LOGO,
+      adminContact: ADMIN_CONTACT,
     });
   });
 
@@ -294,6 +312,30 @@ describe('A11: enterprise policy from a real Chromium policy file', () => {
     await popup.reload();
     expect((await waitForApps(popup))[0]).toBe('payroll');
     expect(await accessibilityViolations(popup)).toEqual([]);
+  });
+
+  it('A11/B7: a cancelled step-up offers "Contact your administrator" at the policy’s adminContact (axe: no violations)', async () => {
+    await popup.bringToFront();
+    await popup.click('[data-app-id="payroll"]');
+    const tab = await h.waitForTab(h.portal.issuer);
+    await tab.bringToFront();
+    await tab.waitForSelector('#code');
+    await Promise.all([
+      tab.waitForFunction(
+        (prefix: string) => location.href.startsWith(prefix),
+        { timeout: 20_000 },
+        `${EXTENSION_ORIGIN}/auth.html`,
+      ),
+      tab.click('form[action$="/abort"] button'),
+    ]);
+    await tab.waitForSelector('#contact', { timeout: 20_000 });
+    expect(await tab.$eval('#contact', (el) => [el.textContent, el.getAttribute('href')])).toEqual([
+      'Contact your administrator',
+      ADMIN_CONTACT,
+    ]);
+    expect(await tab.$('#retry')).not.toBeNull();
+    expect(await accessibilityViolations(tab, { allImpacts: true })).toEqual([]);
+    await tab.close();
   });
 
   it('A11: the options page shows the policy’s settings locked, the address cannot be changed, and the refused value is listed (axe: no violations)', async () => {
