@@ -2,7 +2,8 @@
  * The auth page: where the redirect-URI navigation lands instead of the
  * network (A14, see utils/auth/redirect-rules.ts). It hands the original URL
  * to the background and shows what happens next, in the portal's look (a
- * centred card) and the browser's language. It holds no secret: the code is
+ * centred card) and the reader's language (the one chosen in Settings or by
+ * policy, else the browser's). It holds no secret: the code is
  * useless without the PKCE verifier, which only the background has.
  *
  * When a step-up for an app did not succeed (Cancel on the portal's page, no
@@ -13,9 +14,10 @@
  */
 import { browser } from 'wxt/browser';
 import { localizedError } from '../../pages/popup/error-messages.ts';
-import { applyDocumentLocale, t } from '../../utils/i18n.ts';
+import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { MessageResponse } from '../../utils/messaging.ts';
 import { MessageError, sendMessage } from '../../utils/messaging-client.ts';
+import { loadPolicy } from '../../utils/policy/index.ts';
 
 type StepUpFailure = NonNullable<MessageResponse<'completeAuthorization'>['failure']>;
 
@@ -124,6 +126,14 @@ async function run(): Promise<void> {
   const original = location.hash.slice(1);
   // Drop the response from the address bar and history right away.
   history.replaceState(null, '', location.pathname);
+  // The language chosen in Settings (or by policy) replaces the browser's, as on the other pages.
+  const language = await loadPolicy({ managedTimeoutMs: 1000 }).then(
+    (policy) => policy.settings.language,
+    () => null,
+  );
+  await chooseLanguage(language);
+  applyDocumentLocale(document);
+  show('working', 'Portal Launcher', t('authWorking'));
   // A10: this page is web-accessible, so a site can frame it; a framed copy finishes nothing
   // (the background refuses frames too).
   if (window.top !== window) {

@@ -4,7 +4,8 @@
  * app, the reason, Try again, and "Contact your administrator" from the
  * portal's `PORTAL_ADMIN_CONTACT`, hidden when none is set), the popup says
  * it in one sentence, and Try again restarts the step-up in the same tab,
- * where Payroll then opens. Also: with the portal stopped, Payroll fails at
+ * where Payroll then opens. The page is checked with axe in light and dark,
+ * left to right and in Arabic (right to left). Also: with the portal stopped, Payroll fails at
  * once like a plain app, without a step-up tab (C3).
  */
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
   type Harness,
   signInThroughPopup,
   startHarness,
+  type WithChrome,
 } from './harness.ts';
 import { STEP_UP_ONLY_PORTAL } from './portal-pages.ts';
 
@@ -43,17 +45,36 @@ async function cancelStepUp(tab: Page): Promise<void> {
   await tab.waitForSelector('#retry', { timeout: 20_000 });
 }
 
+/** Presses Try again on the extension's page and waits for the portal's step-up page in that tab. */
+async function tryAgain(h: Harness, tab: Page): Promise<void> {
+  await tab.bringToFront();
+  await Promise.all([
+    tab.waitForFunction(
+      (issuer: string) => location.href.startsWith(issuer),
+      { timeout: 20_000 },
+      h.portal.issuer,
+    ),
+    tab.click('#retry'),
+  ]);
+}
+
+/** A browser with alice signed in for the tests of the describe block it is called in, closed after them. */
+function signedInBrowser(): { h: Harness; popup: Page } {
+  const ctx = {} as { h: Harness; popup: Page };
+  beforeAll(async () => {
+    Object.assign(ctx, await signedIn());
+  });
+  afterAll(async () => {
+    await ctx.h?.close();
+  });
+  return ctx;
+}
+
 const pagesAt = async (h: Harness, prefix: string) =>
   (await h.browser.pages()).filter((page) => page.url().startsWith(prefix));
 
 describe('step-up cancelled', () => {
-  let ctx: { h: Harness; popup: Page };
-  beforeAll(async () => {
-    ctx = await signedIn();
-  });
-  afterAll(async () => {
-    await ctx?.h.close();
-  });
+  const ctx = signedInBrowser();
 
   it('B7/C5: Cancel shows Try again (contact hidden when none is set, shown once the portal names one); Try again lands Payroll in that tab', async () => {
     const { h, popup } = ctx;
@@ -76,15 +97,7 @@ describe('step-up cancelled', () => {
 
     // The admin names a contact on the portal; Try again, Cancel again: now the page links to it.
     h.portal.context.config.adminContact = 'it-help@example.com';
-    await tab.bringToFront();
-    await Promise.all([
-      tab.waitForFunction(
-        (issuer: string) => location.href.startsWith(issuer),
-        { timeout: 20_000 },
-        h.portal.issuer,
-      ),
-      tab.click('#retry'),
-    ]);
+    await tryAgain(h, tab);
     await cancelStepUp(tab);
     expect(await tab.$eval('#contact', (el) => [el.textContent, el.getAttribute('href')])).toEqual([
       'Contact your administrator',
@@ -103,16 +116,28 @@ describe('step-up cancelled', () => {
     await h.screenshot(tab, 'step-up-try-again');
     await tab.screenshot({ path: path.join(SCREENSHOTS, 'step-up-try-again.png') as `${string}.png` });
 
+    // The same page in Arabic (the language chosen in Settings): right to left, translated, accessible.
+    const worker = await h.worker();
+    await worker.evaluate(async (issuer: string) => {
+      await (globalThis as unknown as WithChrome).chrome.storage.local.set({
+        settings: { portalUrl: issuer, language: 'ar' },
+      });
+    }, h.portal.issuer);
+    await tryAgain(h, tab);
+    await cancelStepUp(tab);
+    expect(await tab.$eval('html', (el) => `${el.lang} ${el.dir}`)).toBe('ar rtl');
+    expect(await tab.$eval('h1', (el) => el.textContent)).toBe('لم يتم فتح Payroll');
+    expect(await tab.$eval('#message', (el) => el.textContent)).toBe('تم إلغاء التحقق.');
+    expect(await tab.$eval('#contact', (el) => el.textContent)).toBe('تواصل مع المسؤول');
+    for (const scheme of ['light', 'dark'] as const) {
+      await tab.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+      expect(await accessibilityViolations(tab, { allImpacts: true }), `ar ${scheme}`).toEqual([]);
+    }
+    await tab.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+
     // Try again: the step-up restarts in this very tab, and Payroll opens there afterwards.
     const tabsBefore = (await h.browser.pages()).length;
-    await Promise.all([
-      tab.waitForFunction(
-        (issuer: string) => location.href.startsWith(issuer),
-        { timeout: 20_000 },
-        h.portal.issuer,
-      ),
-      tab.click('#retry'),
-    ]);
+    await tryAgain(h, tab);
     await enterCode(tab, await h.totp());
     await tab.waitForFunction(
       (prefix: string) => location.href.startsWith(prefix),
@@ -127,13 +152,7 @@ describe('step-up cancelled', () => {
 });
 
 describe('portal stopped', () => {
-  let ctx: { h: Harness; popup: Page };
-  beforeAll(async () => {
-    ctx = await signedIn();
-  });
-  afterAll(async () => {
-    await ctx?.h.close();
-  });
+  const ctx = signedInBrowser();
 
   it('C3: launching Payroll (needs MFA) fails at once with "did not answer", and no step-up tab opens', async () => {
     const { h, popup } = ctx;
