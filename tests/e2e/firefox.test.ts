@@ -176,18 +176,30 @@ describe('Firefox ESR', () => {
     expectTokensInSessionOnly(dump, h.consoleLines);
   });
 
-  it('A4: Payroll asks for the code in a step-up tab that then lands in Payroll with acr MFA', async () => {
+  it('A4/B7: Payroll asks for the code in a step-up tab; Cancel there shows Try again, which asks again; the code lands that tab in Payroll with acr MFA', async () => {
     await popup.bringToFront();
     await popup.click('button[data-app-id="payroll"]');
     const stepUp = await h.waitForTab(h.portal.issuer);
     await stepUp.waitForSelector('#code');
     expect(await stepUp.$eval('h1', (el) => el.textContent ?? '')).toContain('Payroll');
+
+    // Cancel: the extension's own page in that tab, with Try again (no contact: the portal names none).
+    await stepUp.click('form[action$="/abort"] button');
+    await h.waitForLocation(stepUp, `${h.extensionOrigin}/auth.html`, 20_000);
+    await stepUp.waitForSelector('#retry', { timeout: 20_000 });
+    expect(await stepUp.$eval('h1', (el) => el.textContent)).toBe('Payroll was not opened');
+    expect(await stepUp.$eval('#message', (el) => el.textContent)).toBe('The verification was cancelled.');
+    expect(await stepUp.$('#contact')).toBeNull();
+    await popup.waitForSelector('[data-testid="status"]::-p-text(Opening Payroll was cancelled.)', {
+      timeout: 10_000,
+    });
+    await stepUp.click('#retry');
+    await h.waitForLocation(stepUp, h.portal.issuer, 20_000);
     await enterCode(stepUp, await h.totp());
 
     await h.waitForLocation(stepUp, h.portal.demoApps.payroll, 20_000);
     await stepUp.waitForSelector('[data-testid="acr"]');
     expect(await stepUp.$eval('[data-testid="acr"]', (el) => el.textContent)).toBe(ACR_MFA);
-    await popup.waitForSelector('[data-testid="status"]::-p-text(Opened Payroll)');
     expect(redirectHostRequests(h)).toEqual([]);
   });
 
