@@ -405,6 +405,39 @@ describe('popup launcher', () => {
     ).toBe(true);
   });
 
+  it('text at readable sizes: at least 14 px, the MFA and Details marks at least 13 px; "Verified" stays inside its tile (list and grid), on one line in the list', async () => {
+    await popup.bringToFront();
+    const measure = () =>
+      popup.evaluate(() => {
+        const small: string[] = [];
+        for (const el of Array.from(document.querySelectorAll('body *'))) {
+          const rect = el.getBoundingClientRect();
+          if (!rect.width || !rect.height || el.closest('.visually-hidden')) continue;
+          const text = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent?.trim());
+          const control = ['BUTTON', 'INPUT'].includes(el.tagName);
+          if (!text && !control) continue;
+          const size = Number.parseFloat(getComputedStyle(el).fontSize);
+          const least = el.closest('.launcher-mfa, .launcher-details, .launcher-description') ? 13 : 14;
+          if (size < least) small.push(`${el.tagName}.${el.className} ${size}px "${el.textContent?.trim()}"`);
+        }
+        const mark = document.querySelector('#mfa-payroll') as HTMLElement;
+        const tile = mark.closest('.launcher-tile') as HTMLElement;
+        const [m, t] = [mark.getBoundingClientRect(), tile.getBoundingClientRect()];
+        const inside = m.left >= t.left && m.right <= t.right;
+        const oneLine = m.height < Number.parseFloat(getComputedStyle(mark).fontSize) * 2;
+        const app = document.querySelector('.popup') as HTMLElement;
+        return { small, inside, oneLine, sideways: app.scrollWidth > app.clientWidth };
+      });
+    const list = await measure();
+    await popup.click('.launcher-view-button[aria-pressed="false"]');
+    await popup.waitForSelector('ul.launcher-list-grid');
+    const grid = await measure();
+    await popup.click('.launcher-view-button[aria-pressed="false"]');
+    await popup.waitForSelector('ul.launcher-list-list');
+    expect(list).toEqual({ small: [], inside: true, oneLine: true, sideways: false });
+    expect(grid).toMatchObject({ small: [], inside: true, sideways: false });
+  });
+
   it('dark: no axe violations', async () => {
     const dark = await openPopup('dark');
     await dark.waitForSelector('ul.apps [data-app-id]');
