@@ -30,13 +30,16 @@ type WithBrowser = {
 interface Proxy {
   url: string;
   target: string;
+  /** Discovery documents served so far. */
+  discoveries: number;
   close(): Promise<void>;
 }
 
 /** Forwards to the portal node and drops every CORS header from the answers. */
 async function noCorsProxy(): Promise<Proxy> {
-  const proxy: Proxy = { url: '', target: '', close: async () => undefined };
+  const proxy: Proxy = { url: '', target: '', discoveries: 0, close: async () => undefined };
   const server = http.createServer((request, response) => {
+    if ((request.url ?? '').startsWith('/.well-known/openid-configuration')) proxy.discoveries += 1;
     const upstream = http.request(
       `${proxy.target}${request.url ?? '/'}`,
       { method: request.method, headers: request.headers },
@@ -89,6 +92,7 @@ describe('Firefox: the host permission asked at Sign in (issue 16)', () => {
       });
     }, proxy.url);
     await popup.close();
+    const discoveriesBefore = proxy.discoveries;
     popup = await h.openPopup();
     await popup.waitForSelector('button::-p-text(Sign in)');
     expect(await hostGranted(popup)).toBe(false);
@@ -103,8 +107,14 @@ describe('Firefox: the host permission asked at Sign in (issue 16)', () => {
       proxy.url,
     );
     expect(probe.value?.code).toBe('unreadable');
-    // The popup checks the same ahead of the click (a permission check and one probe).
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The popup checks the same ahead of the click (a permission check and one probe): wait for
+    // its probe (the test's own is the other discovery read), then a moment for the answer.
+    const deadline = Date.now() + 20_000;
+    while (proxy.discoveries < discoveriesBefore + 2) {
+      if (Date.now() > deadline) throw new Error('The popup did not check the provider ahead of Sign in.');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await popup.click('button::-p-text(Sign in)');
     const tab = await h.waitForTab(proxy.url);
     expect(await hostGranted(popup)).toBe(true);
