@@ -4,16 +4,16 @@
  * sends messages; the background does the portal calls and holds the tokens
  * (A5). Signed out, it says so and offers Sign in.
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { AccountMenu } from '../../components/account-menu.tsx';
+import { useSignInPermission } from '../../components/use-sign-in-permission.ts';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import type { SettingsView } from '../../utils/account/protocol.ts';
 import { watchBackgroundState } from '../../utils/catalog/popup-snapshot.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherState } from '../../utils/messaging.ts';
 import { sendMessage } from '../../utils/messaging-client.ts';
-import { askAtSignIn, signInPermissionNeeded } from '../../utils/portal/sign-in-permission.ts';
 import { callAccount, problemOf } from './account-client.ts';
 import { DownloadsSection } from './downloads-section.tsx';
 import { type OptionsMessageKey, ot, problemText } from './i18n.ts';
@@ -153,20 +153,11 @@ export function OptionsApp() {
   }, []);
 
   // A provider without CORS: Sign in asks for its host permission first (issue 16; as the popup).
-  const permissionNeeded = useRef(false);
   const signedOutAt = state?.status === 'signedOut' ? state.portalUrl : null;
-  useEffect(() => {
-    permissionNeeded.current = false;
-    if (!signedOutAt) return;
-    void signInPermissionNeeded(signedOutAt, browser.permissions, (portalUrl) =>
-      sendMessage(browser.runtime, 'probePortal', { portalUrl }),
-    ).then((needed) => {
-      permissionNeeded.current = needed;
-    });
-  }, [signedOutAt]);
+  const askPermission = useSignInPermission(signedOutAt);
 
   async function signIn() {
-    const asked = askAtSignIn(signedOutAt, permissionNeeded.current, browser.permissions);
+    const asked = askPermission();
     setSigningIn(true);
     setNotice({ kind: 'info', text: ot('options_signInWaitingNotice') });
     try {

@@ -14,13 +14,13 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { useSignInPermission } from '../../components/use-sign-in-permission.ts';
 import type { PortalApp } from '../../contract/schemas.ts';
 import { readCachedLauncherState, watchBackgroundState } from '../../utils/catalog/popup-snapshot.ts';
 import { contrastRatio } from '../../utils/catalog/tile.ts';
 import { applyDocumentLocale, chooseLanguage, t } from '../../utils/i18n.ts';
 import type { LauncherPrefsWire, LauncherState, MessageRequest } from '../../utils/messaging.ts';
 import { MessageError, sendMessage } from '../../utils/messaging-client.ts';
-import { askAtSignIn, signInPermissionNeeded } from '../../utils/portal/sign-in-permission.ts';
 import { AccountCard } from './account-card.tsx';
 import { hasErrorMessage, localizedError } from './error-messages.ts';
 import { LauncherView } from './launcher-view.tsx';
@@ -163,20 +163,11 @@ export function LauncherPopup() {
 
   // A provider without CORS (its address from policy, so never typed into the form that asks):
   // Sign in asks for its host permission first (issue 16). Checked ahead; asked inside the click.
-  const permissionNeeded = useRef(false);
   const signedOutAt = state?.status === 'signedOut' ? state.portalUrl : null;
-  useEffect(() => {
-    permissionNeeded.current = false;
-    if (!signedOutAt) return;
-    void signInPermissionNeeded(signedOutAt, browser.permissions, (portalUrl) =>
-      sendMessage(browser.runtime, 'probePortal', { portalUrl }),
-    ).then((needed) => {
-      permissionNeeded.current = needed;
-    });
-  }, [signedOutAt]);
+  const askPermission = useSignInPermission(signedOutAt);
 
   async function signIn() {
-    const asked = askAtSignIn(signedOutAt, permissionNeeded.current, browser.permissions);
+    const asked = askPermission();
     setBusy('signIn');
     setStatus({ kind: 'info', text: t('signInWaiting') });
     try {
