@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import { all, type Database, first, run } from '../db/database.ts';
+import { insertWithinLimit } from './limited-insert.ts';
 
 /** A stored WebAuthn credential. Times are milliseconds since the epoch. */
 export interface PasskeyRecord {
@@ -107,25 +108,28 @@ export function createPasskeysRepo(db: Database) {
       const row = await first(db, sql<CredentialRow>`SELECT * FROM webauthn_credentials WHERE id = ${id}`);
       return row && toRecord(row);
     },
-    /**
-     * Inserts a credential unless the user already has `limit` of them or the id is taken:
-     * one guarded statement, so concurrent registrations cannot pass the limit together (B21).
-     */
+    /** Inserts a credential unless the user already has `limit` of them or the id is taken (B21). */
     async insert(record: PasskeyRecord, limit: number): Promise<'ok' | 'limit' | 'duplicate'> {
-      const changed = await run(
-        db,
-        sql`INSERT INTO webauthn_credentials (id, user_id, public_key, counter, transports, device_type,
-              backed_up, aaguid, attachment, name, created_at, last_used_at)
-            SELECT CAST(${record.id} AS TEXT), CAST(${record.userId} AS TEXT), CAST(${record.publicKey} AS TEXT),
-              CAST(${record.counter} AS BIGINT), CAST(${JSON.stringify(record.transports)} AS TEXT),
-              CAST(${record.deviceType} AS TEXT), CAST(${record.backedUp ? 1 : 0} AS INTEGER),
-              CAST(${record.aaguid} AS TEXT), CAST(${record.attachment} AS TEXT), CAST(${record.name} AS TEXT),
-              CAST(${record.createdAt} AS BIGINT), NULL
-            WHERE (SELECT COUNT(*) FROM webauthn_credentials WHERE user_id = ${record.userId}) < ${limit}
-            ON CONFLICT (id) DO NOTHING`,
-      );
-      if (changed === 1) return 'ok';
-      return (await repo.find(record.id)) ? 'duplicate' : 'limit';
+      const stored = await insertWithinLimit(db, {
+        table: 'webauthn_credentials',
+        row: {
+          id: record.id,
+          user_id: record.userId,
+          public_key: record.publicKey,
+          counter: record.counter,
+          transports: JSON.stringify(record.transports),
+          device_type: record.deviceType,
+          backed_up: record.backedUp,
+          aaguid: record.aaguid,
+          attachment: record.attachment,
+          name: record.name,
+          created_at: record.createdAt,
+        },
+        owner: 'user_id',
+        limit,
+        unique: ['id'],
+      });
+      return stored === 'stored' ? 'ok' : stored;
     },
     /**
      * Records a use: the new counter and backup state. The guard refuses a counter that did not

@@ -9,6 +9,7 @@
  */
 import { sql } from 'kysely';
 import { all, type Database, first, run } from '../db/database.ts';
+import { insertWithinLimit } from './limited-insert.ts';
 
 /** A stored approver device. */
 export interface ApproverRow {
@@ -72,26 +73,20 @@ export async function hasApprovers(db: Database, userId: string): Promise<boolea
   );
 }
 
-/** Inserts a device unless the user has `limit` devices or this key already (one guarded statement, B21). */
+/** Inserts a device unless the user has `limit` devices or this key already (B21, {@link insertWithinLimit}). */
 export async function insertApprover(
   db: Database,
   row: ApproverRow,
   limit: number,
 ): Promise<true | ApproverInsertRefusal> {
-  const changed = await run(
-    db,
-    sql`INSERT INTO approver_devices (id, user_id, name, public_key_jwk, created_at, last_used_at)
-        SELECT CAST(${row.id} AS TEXT), CAST(${row.user_id} AS TEXT), CAST(${row.name} AS TEXT),
-          CAST(${row.public_key_jwk} AS TEXT), CAST(${row.created_at} AS BIGINT), NULL
-        WHERE (SELECT COUNT(*) FROM approver_devices WHERE user_id = ${row.user_id}) < ${limit}
-        ON CONFLICT (user_id, public_key_jwk) DO NOTHING`,
-  );
-  if (changed === 1) return true;
-  const duplicate = await first(
-    db,
-    sql`SELECT 1 AS one FROM approver_devices WHERE user_id = ${row.user_id} AND public_key_jwk = ${row.public_key_jwk}`,
-  );
-  return duplicate ? 'duplicate' : 'limit';
+  const stored = await insertWithinLimit(db, {
+    table: 'approver_devices',
+    row: { ...row, last_used_at: null },
+    owner: 'user_id',
+    limit,
+    unique: ['user_id', 'public_key_jwk'],
+  });
+  return stored === 'stored' ? true : stored;
 }
 
 /** Removes one of the user's devices; false when there is none with this id. */
@@ -106,7 +101,7 @@ export async function touchApprover(db: Database, id: string, now: number): Prom
 
 /**
  * Inserts a challenge unless the user was sent `limit` challenges since
- * `since` (B15 rate limit, decided in the same statement). Returns whether it was stored.
+ * `since` (B15 rate limit, {@link insertWithinLimit}). Returns whether it was stored.
  */
 export async function insertChallenge(
   db: Database,
@@ -114,18 +109,14 @@ export async function insertChallenge(
   limit: number,
   since: number,
 ): Promise<boolean> {
-  const changed = await run(
-    db,
-    sql`INSERT INTO push_challenges
-          (id, user_id, interaction_uid, number, choices, app_name, browser, ip, created_at, expires_at)
-        SELECT CAST(${row.id} AS TEXT), CAST(${row.user_id} AS TEXT), CAST(${row.interaction_uid} AS TEXT),
-          CAST(${row.number} AS INTEGER), CAST(${row.choices} AS TEXT), CAST(${row.app_name} AS TEXT),
-          CAST(${row.browser} AS TEXT), CAST(${row.ip} AS TEXT), CAST(${row.created_at} AS BIGINT),
-          CAST(${row.expires_at} AS BIGINT)
-        WHERE (SELECT COUNT(*) FROM push_challenges
-               WHERE user_id = ${row.user_id} AND created_at > ${since}) < ${limit}`,
-  );
-  return changed === 1;
+  const stored = await insertWithinLimit(db, {
+    table: 'push_challenges',
+    row: { ...row },
+    owner: 'user_id',
+    limit,
+    since: { column: 'created_at', after: since },
+  });
+  return stored === 'stored';
 }
 
 /** Withdraws the pending challenges of a sign-in (a new one replaces them, or the user chose another factor). */

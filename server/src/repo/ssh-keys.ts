@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import { all, type Database, first, run } from '../db/database.ts';
+import { insertWithinLimit } from './limited-insert.ts';
 
 /** A stored SSH public key. Times are milliseconds since the epoch. */
 export interface SshKeyRow {
@@ -27,32 +28,22 @@ export type SshKeyInsertRefusal = 'duplicate' | 'limit';
 
 /**
  * Inserts a key unless the user already has `limit` keys or a key with this
- * fingerprint. One guarded statement decides (the UNIQUE constraint and the
- * count), so two concurrent uploads can neither both add the same key nor
- * pass the limit together (B21). Returns true, or why nothing was stored.
- * (The values are cast because PostgreSQL types the parameters of a bare
- * SELECT list as text.)
+ * fingerprint, in one guarded statement (B21, {@link insertWithinLimit}).
+ * Returns true, or why nothing was stored.
  */
 export async function insertSshKey(
   db: Database,
   row: SshKeyRow,
   limit: number,
 ): Promise<true | SshKeyInsertRefusal> {
-  const changed = await run(
-    db,
-    sql`INSERT INTO ssh_keys (id, user_id, name, type, bits, fingerprint, public_key, created_at)
-        SELECT CAST(${row.id} AS TEXT), CAST(${row.user_id} AS TEXT), CAST(${row.name} AS TEXT),
-          CAST(${row.type} AS TEXT), CAST(${row.bits} AS INTEGER), CAST(${row.fingerprint} AS TEXT),
-          CAST(${row.public_key} AS TEXT), CAST(${row.created_at} AS BIGINT)
-        WHERE (SELECT COUNT(*) FROM ssh_keys WHERE user_id = ${row.user_id}) < ${limit}
-        ON CONFLICT (user_id, fingerprint) DO NOTHING`,
-  );
-  if (changed === 1) return true;
-  const duplicate = await first(
-    db,
-    sql`SELECT 1 AS one FROM ssh_keys WHERE user_id = ${row.user_id} AND fingerprint = ${row.fingerprint}`,
-  );
-  return duplicate ? 'duplicate' : 'limit';
+  const stored = await insertWithinLimit(db, {
+    table: 'ssh_keys',
+    row: { ...row },
+    owner: 'user_id',
+    limit,
+    unique: ['user_id', 'fingerprint'],
+  });
+  return stored === 'stored' ? true : stored;
 }
 
 /**
