@@ -1,81 +1,59 @@
 /**
- * Passkeys in real Chromium (issue 12, B19), with the DevTools protocol's
- * virtual authenticator (WebAuthn domain): a passkey registered from the
- * options page (the portal tab it opens runs the ceremony, the page continues
- * by itself), then used as the second factor at sign-in after a cancelled
- * try. (Passkey-only sign-in, step-up and removal are proved by the server
- * tests in server/test/passkeys.test.ts for now.)
- *
- * A virtual authenticator belongs to one tab, so each portal tab gets its own,
- * holding the credential the first one created (WebAuthn.getCredentials →
- * addCredential).
+ * Passkeys at sign-in in real Chromium (issue 12, B19), with the DevTools
+ * protocol's virtual authenticator (tests/e2e/virtual-authenticator.ts):
+ * alice registers a passkey from the options page (the portal tab it opens
+ * runs the ceremony, the page continues by itself), then signs in with
+ * password + passkey (offered first; a cancelled try leaves "try again"),
+ * with password + code after cancelling the passkey (another factor), and
+ * with the passkey alone from the email page, which this portal allows.
+ * Step-up to Payroll and removal with step-up: passkeys-step-up.test.ts.
  */
-import type { CDPSession, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACR_MFA } from '../../contract/constants.ts';
+import { en } from '../../server/src/views/i18n/en.ts';
 import {
   accessibilityViolations,
+  enterCode,
   type Harness,
-  openOptionsPage,
   signInThroughPopup,
   startHarness,
   waitForApps,
 } from './harness.ts';
+import { addPasskeyFromOptions, provenAuthentication, signOutFromPopup } from './passkey-flows.ts';
+import { createVirtualKeyring, usePasskey, type VirtualKeyring } from './virtual-authenticator.ts';
 
-interface VirtualCredential {
-  credentialId: string;
-  isResidentCredential: boolean;
-  rpId?: string;
-  privateKey: string;
-  userHandle?: string;
-  signCount: number;
+const SUBMIT = 'button[type="submit"]:not(.secondary)';
+
+/** Types the email and the password on the portal's pages in `tab`. */
+async function typeEmailAndPassword(tab: Page, account: { email: string; password: string }): Promise<void> {
+  await tab.bringToFront();
+  await tab.waitForSelector('#email');
+  await tab.type('#email', account.email);
+  await Promise.all([tab.waitForNavigation(), tab.click(SUBMIT)]);
+  await tab.waitForSelector('#password');
+  await tab.type('#password', account.password);
+  await Promise.all([tab.waitForNavigation(), tab.click(SUBMIT)]);
 }
 
-/** Adds a virtual platform authenticator (UV, resident keys) to `page`'s tab, holding `credentials`. */
-async function attachAuthenticator(
-  page: Page,
-  credentials: VirtualCredential[] = [],
-): Promise<{ session: CDPSession; authenticatorId: string }> {
-  const session = await page.createCDPSession();
-  await session.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await session.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  for (const credential of credentials) {
-    await session.send('WebAuthn.addCredential', { authenticatorId, credential });
-  }
-  return { session, authenticatorId };
-}
-
-async function signOutFromPopup(h: Harness): Promise<Page> {
-  const popup = await h.openPopup();
-  await popup.waitForSelector('[data-testid="account-menu-button"]', { timeout: 20_000 });
-  await popup.click('[data-testid="account-menu-button"]');
-  await popup.waitForSelector('[role="menu"]');
-  await popup.click('[data-menu-item="sign-out"]');
-  await popup.waitForSelector('button::-p-text(Sign in)', { timeout: 20_000 });
-  return popup;
-}
-
-/** Clicks the portal page's passkey button and waits for the tab to leave the page (or close). */
-async function usePasskey(tab: Page): Promise<void> {
+/** Clicks the passkey button with no passkey on the authenticator: the ceremony ends like a Cancel. */
+async function cancelPasskey(tab: Page, expected: string): Promise<void> {
   await tab.bringToFront();
   await tab.waitForSelector('#passkey-button:not([hidden])', { timeout: 20_000 });
-  await Promise.all([
-    tab.waitForNavigation({ timeout: 20_000 }).catch(() => undefined),
-    tab.click('#passkey-button'),
-  ]);
+  await tab.click('#passkey-button');
+  await tab.waitForFunction(
+    (text: string) => document.querySelector('#passkey-status')?.textContent === text,
+    { timeout: 30_000 },
+    expected,
+  );
+  // Ready for another try, and the focus is back on it.
+  expect(await tab.$eval('#passkey-button', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+  expect(await tab.evaluate(() => document.activeElement?.id)).toBe('passkey-button');
 }
 
-describe('passkeys with a virtual authenticator', () => {
+describe('passkeys at sign-in (alice, passkey-only sign-in allowed)', () => {
   let h: Harness;
-  let credential: VirtualCredential;
+  let keyring: VirtualKeyring;
   const alice = () => {
     const demo = h.portal.demo?.alice;
     if (!demo) throw new Error('no demo data');
@@ -85,6 +63,7 @@ describe('passkeys with a virtual authenticator', () => {
   beforeAll(async () => {
     // WebAuthn needs a host name (an IP address is no RP ID): the portal answers at localhost.
     h = await startHarness({ portal: { config: { host: 'localhost', passkeySignIn: true } } });
+    keyring = createVirtualKeyring();
     await signInThroughPopup(h, alice());
   });
   afterAll(async () => {
@@ -92,36 +71,13 @@ describe('passkeys with a virtual authenticator', () => {
   });
 
   it('B19: Add on the options page opens the portal tab, the ceremony runs there, and the page lists the passkey by itself', async () => {
-    const page = await openOptionsPage(h, 'mfa');
-    await page.waitForSelector('[data-testid="passkeys-empty"]', { timeout: 20_000 });
-    await page.click('[data-testid="passkey-add"]');
-    const tab = await h.waitForTab(`${h.portal.issuer}/passkeys/register`, 20_000);
-    const { session, authenticatorId } = await attachAuthenticator(tab);
-    await tab.bringToFront();
-    await tab.waitForSelector('#passkey-button:not([hidden])', { timeout: 20_000 });
-    expect(await accessibilityViolations(tab, { allImpacts: true })).toEqual([]);
-    await tab.$eval('#passkey-name', (input) => {
-      (input as HTMLInputElement).value = '';
+    const { page, credential } = await addPasskeyFromOptions(h, keyring, 'Work laptop', async (tab) => {
+      expect(await accessibilityViolations(tab, { allImpacts: true })).toEqual([]);
     });
-    await tab.type('#passkey-name', 'Work laptop');
-    await tab.click('#passkey-button');
-    // The authenticator holds the new credential before the page even posts it.
-    const deadline = Date.now() + 20_000;
-    let held: VirtualCredential[] = [];
-    while (held.length === 0 && Date.now() < deadline) {
-      held = (
-        (await session.send('WebAuthn.getCredentials', { authenticatorId })) as {
-          credentials: VirtualCredential[];
-        }
-      ).credentials;
-    }
-    expect(held).toHaveLength(1);
-    credential = held[0] as VirtualCredential;
+    // A discoverable credential (this portal allows passkey-only sign-in) for the portal's host.
     expect(credential.rpId).toBe('localhost');
-
-    // The options page sees it, closes the portal tab and says so.
-    await page.bringToFront();
-    await page.waitForSelector('[data-testid="passkey"]', { timeout: 30_000 });
+    expect(credential.isResidentCredential).toBe(true);
+    // The options page saw it, closed the portal tab and says so.
     const row = await page.$eval('[data-testid="passkey"]', (el) => el.textContent ?? '');
     expect(row).toContain('Work laptop');
     expect(row).toContain('Built into a device');
@@ -144,14 +100,8 @@ describe('passkeys with a virtual authenticator', () => {
     await popup.click('button::-p-text(Sign in)');
     const tab = await h.waitForTab(h.portal.issuer);
     // An authenticator without the credential: the browser finds none and the ceremony ends (like Cancel).
-    const { session, authenticatorId } = await attachAuthenticator(tab);
-    await tab.bringToFront();
-    await tab.waitForSelector('#email');
-    await tab.type('#email', alice().email);
-    await Promise.all([tab.waitForNavigation(), tab.click('button[type="submit"]:not(.secondary)')]);
-    await tab.waitForSelector('#password');
-    await tab.type('#password', alice().password);
-    await Promise.all([tab.waitForNavigation(), tab.click('button[type="submit"]:not(.secondary)')]);
+    const authenticator = await keyring.attach(tab, { empty: true });
+    await typeEmailAndPassword(tab, alice());
     await tab.waitForSelector('#passkey-button:not([hidden])', { timeout: 20_000 });
     // Offered first: the passkey button comes before the code field.
     expect(
@@ -165,16 +115,49 @@ describe('passkeys with a virtual authenticator', () => {
     ).toBe(true);
     expect(await accessibilityViolations(tab, { allImpacts: true })).toEqual([]);
     await h.screenshot(tab, 'portal-passkey-prompt');
-    await tab.click('#passkey-button');
-    await tab.waitForFunction(
-      () => document.querySelector('#passkey-status')?.textContent?.includes('The passkey was not used.'),
-      { timeout: 30_000 },
-    );
-    expect(await tab.$eval('#passkey-button', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    await cancelPasskey(tab, en.passkey.cancelled);
     expect(await tab.$('#code')).not.toBeNull();
     // Try again, now with the passkey on the authenticator.
-    await session.send('WebAuthn.addCredential', { authenticatorId, credential });
+    await authenticator.addHeld();
     await usePasskey(tab);
     expect(await waitForApps(popup)).toEqual(expect.arrayContaining(['payroll']));
+    const proven = await provenAuthentication(h);
+    expect(proven.acr).toBe(ACR_MFA);
+    expect(proven.amr).toEqual(expect.arrayContaining(['pwd', 'hwk', 'user', 'mfa']));
+    expect(proven.amr).not.toContain('otp');
+  });
+
+  it('B19: a cancelled passkey leaves the other factor: the code from the authenticator app signs in', async () => {
+    const popup = await signOutFromPopup(h);
+    await popup.click('button::-p-text(Sign in)');
+    const tab = await h.waitForTab(h.portal.issuer);
+    await keyring.attach(tab, { empty: true });
+    await typeEmailAndPassword(tab, alice());
+    await cancelPasskey(tab, en.passkey.cancelled);
+    await enterCode(tab, await h.totp());
+    expect(await waitForApps(popup)).toEqual(expect.arrayContaining(['payroll']));
+    const proven = await provenAuthentication(h);
+    expect(proven.acr).toBe(ACR_MFA);
+    expect(proven.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
+    expect(proven.amr).not.toContain('hwk');
+  });
+
+  it('B19: passkey-only sign-in from the email page: no password, acr MFA, amr hwk + user + mfa', async () => {
+    const popup = await signOutFromPopup(h);
+    await popup.click('button::-p-text(Sign in)');
+    const tab = await h.waitForTab(h.portal.issuer);
+    await keyring.attach(tab);
+    await tab.bringToFront();
+    await tab.waitForSelector('#email');
+    const label = await tab.$eval('#passkey-button', (b) => b.textContent ?? '');
+    expect(label).toBe(en.passkey.signIn);
+    expect(await accessibilityViolations(tab, { allImpacts: true })).toEqual([]);
+    await h.screenshot(tab, 'portal-passkey-sign-in');
+    await usePasskey(tab);
+    expect(await waitForApps(popup)).toEqual(expect.arrayContaining(['payroll']));
+    const proven = await provenAuthentication(h);
+    expect(proven.acr).toBe(ACR_MFA);
+    expect(proven.amr).toEqual(expect.arrayContaining(['hwk', 'user', 'mfa']));
+    expect(proven.amr).not.toContain('pwd');
   });
 });
