@@ -85,7 +85,7 @@ export const launcherStateSchema = z.object({
    */
   capabilities: z.object({ portalApi: z.boolean() }).optional(),
   /**
-   * A digest of `apps` (utils/catalog/first-screen-owner.ts): the popup keeps what it shows when an
+   * A digest of `apps` (utils/catalog/catalog-delta.ts): the popup keeps what it shows when an
    * answer carries the catalog it already has, instead of rendering all tiles again (issue 15).
    */
   catalogVersion: z.string().max(100).optional(),

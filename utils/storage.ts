@@ -282,6 +282,12 @@ export const catalogCacheSchema = z.object({
   apps: z.array(appSchema).max(10_000),
   me: meSchema.nullable(),
   fetchedAt: epochMs,
+  /**
+   * The digest of `apps` (utils/catalog/catalog-delta.ts `catalogVersion`), computed once when the
+   * catalog is stored, so answering a popup does not serialise the whole catalog again (issue 15).
+   * Absent in records stored before it existed: then it is computed when needed.
+   */
+  version: z.string().max(100).optional(),
 });
 export type CatalogCache = z.infer<typeof catalogCacheSchema>;
 

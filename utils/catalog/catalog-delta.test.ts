@@ -73,6 +73,13 @@ describe('catalog memory (background)', () => {
     });
   });
 
+  it('a page that holds the current version gets "nothing changed" at once, even from a memory that never saw it', () => {
+    const apps = [app('a'), app('b')];
+    const answer = createCatalogMemory().answerForPage(signedIn(apps, 'v1'), 'v1');
+    expect(answer.apps).toBeNull();
+    expect(answer.catalogDelta).toEqual({ base: 'v1', order: null, changed: [] });
+  });
+
   it('a page that names no version, or a state without apps, gets the state as it is', () => {
     const memory = createCatalogMemory();
     const state = signedIn([app('a')], 'v1');

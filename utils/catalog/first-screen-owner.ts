@@ -1,7 +1,6 @@
 /**
  * The background's side of the popup's first-screen snapshot
- * (./first-screen.ts): who the snapshot may be shown to, and the catalog's
- * version.
+ * (./first-screen.ts): who the snapshot may be shown to.
  *
  * The popup paints its first screen from `localStorage` in its first frame,
  * before any asynchronous read (issue 15). `localStorage` is read synchronously
@@ -24,26 +23,15 @@
  */
 import { browser } from 'wxt/browser';
 import { readRaw, STORAGE_LOCATIONS, unwrapStored } from '../storage-locations.ts';
+import { sha256Hex } from './catalog-delta.ts';
 import { OWNER_PARAM } from './first-screen.ts';
 
 const SNAPSHOT = STORAGE_LOCATIONS.popupSnapshot;
 const POPUP_PATH = '/popup.html';
 
-async function digest(text: string, length: number): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex.slice(0, length);
-}
-
 /** The first-screen owner marker of one person at one portal. */
 export function ownerMarker(owner: { issuer: string; sub: string }): Promise<string> {
-  return digest(`${owner.issuer}\n${owner.sub}`, 32);
-}
-
-/** A digest of the apps as the popup receives them: equal for an unchanged catalog. */
-export function catalogVersion(apps: readonly unknown[]): Promise<string> {
-  return digest(JSON.stringify(apps), 24);
+  return sha256Hex(`${owner.issuer}\n${owner.sub}`, 32);
 }
 
 /** The popup's address for `marker` (none: no snapshot may be shown). */

@@ -7,6 +7,10 @@
  * popup renders it before any asynchronous read, then replaces it with the
  * catalog cache and the background's answer.
  *
+ * A catalog of at most {@link FIRST_SCREEN_TILES} apps is kept whole, with
+ * its `catalogVersion`; a larger one only as its first tiles, without a
+ * version (the popup must not take them for the whole catalog).
+ *
  * Owner rule: a snapshot is stored under the owner marker the background put
  * in the state (`launcher.owner`) and painted only when the popup's address
  * names the same marker (`?owner=`, set by the background for the signed-in
@@ -91,11 +95,19 @@ export function writeFirstScreen(state: LauncherState, firstApps: readonly Porta
       store.removeItem(KEY);
       return;
     }
-    const { appsProblem: _problem, notice: _notice, catalogVersion: _version, ...rest } = state;
+    const { appsProblem: _problem, notice: _notice, catalogVersion, ...rest } = state;
+    // A catalog that fits is kept whole, in its own order and with its version: the popup then holds
+    // the whole catalog from its first frame and an unchanged answer renders nothing again.
+    const whole = Boolean(catalogVersion) && state.apps.length <= FIRST_SCREEN_TILES;
     const snapshot: Stored = {
       version: VERSION,
       owner,
-      state: { ...rest, apps: firstApps.slice(0, FIRST_SCREEN_TILES), appsProblem: null, notice: null },
+      state: {
+        ...rest,
+        ...(whole ? { apps: state.apps, catalogVersion } : { apps: firstApps.slice(0, FIRST_SCREEN_TILES) }),
+        appsProblem: null,
+        notice: null,
+      },
     };
     store.setItem(KEY, JSON.stringify(snapshot));
   } catch {

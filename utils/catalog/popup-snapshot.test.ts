@@ -71,6 +71,33 @@ describe('popup snapshot (instant paint, issue 4 speed)', () => {
     expect(snapshotFromState(state, { issuer: ISSUER, sub: 'alice' })?.state.apps).toBeUndefined();
   });
 
+  it("issue 15: the apps painted carry the cache record's own version, never the snapshot's older one", () => {
+    const snapshot = stored(
+      snapshotFromState({ ...state, catalogVersion: 'old' }, { issuer: ISSUER, sub: 'alice' }),
+    );
+    const versioned = stored({
+      issuer: ISSUER,
+      sub: 'alice',
+      apps: [app('a')],
+      me: null,
+      fetchedAt: 1,
+      version: 'new',
+    });
+    expect(cachedLauncherState(snapshot, versioned)?.catalogVersion).toBe('new');
+    // A record stored before versions existed: no version, so the popup asks for the whole catalog.
+    expect(cachedLauncherState(snapshot, catalog(ISSUER, 'alice', [app('a')]))).not.toHaveProperty(
+      'catalogVersion',
+    );
+    // Provider-only: the policy list travels in the snapshot with its own version.
+    const providerOnly = stored(
+      snapshotFromState(
+        { ...state, capabilities: { portalApi: false }, catalogVersion: 'policy' },
+        { issuer: ISSUER, sub: 'alice' },
+      ),
+    );
+    expect(cachedLauncherState(providerOnly, versioned)?.catalogVersion).toBe('policy');
+  });
+
   it("never shows another person's or another portal's cache", () => {
     const snapshot = stored(snapshotFromState(state, { issuer: ISSUER, sub: 'alice' }));
     expect(cachedLauncherState(snapshot, catalog(ISSUER, 'bob', [app('x')]))).toBeNull();

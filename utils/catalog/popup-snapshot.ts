@@ -88,6 +88,9 @@ export function cachedLauncherState(snapshotRaw: unknown, catalogRaw: unknown): 
   const state = snapshot.state;
   if (!isRecord(state) || state.status !== 'signedIn' || !isRecord(state.user)) return null;
   let apps: unknown;
+  // The version of the apps painted: the snapshot's for its own (policy) list, the cache record's
+  // for the catalog (the snapshot may be a moment older than the cache), none when it has none.
+  let version: unknown = state.catalogVersion;
   if (isRecord(state.capabilities) && state.capabilities.portalApi === false) {
     apps = state.apps;
   } else {
@@ -95,9 +98,17 @@ export function cachedLauncherState(snapshotRaw: unknown, catalogRaw: unknown): 
     // The cache is keyed by issuer + subject: a cache left by someone else is never painted.
     if (!catalog || catalog.issuer !== snapshot.issuer || catalog.sub !== snapshot.sub) return null;
     apps = catalog.apps;
+    version = catalog.version;
   }
   if (!Array.isArray(apps) || !apps.every(looksLikeApp)) return null;
-  return { ...(state as SnapshotState), apps, appsProblem: null, notice: null };
+  const { catalogVersion: _stale, ...rest } = state as SnapshotState;
+  return {
+    ...rest,
+    apps,
+    appsProblem: null,
+    notice: null,
+    ...(typeof version === 'string' ? { catalogVersion: version } : {}),
+  };
 }
 
 /**

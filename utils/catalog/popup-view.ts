@@ -12,7 +12,8 @@ import { assuranceRuleFor, provenMfaTime } from '../auth/step-up.ts';
 import type { LauncherState } from '../messaging.ts';
 import type { Settings } from '../policy/index.ts';
 import { type StoredSession, sessionItem, stateChangedItem } from '../storage.ts';
-import { catalogVersion, ownerMarker, type PopupOwner } from './first-screen-owner.ts';
+import { catalogVersion } from './catalog-delta.ts';
+import { ownerMarker, type PopupOwner } from './first-screen-owner.ts';
 import { publishPopupSnapshot } from './popup-snapshot-writer.ts';
 import type { LauncherPrefs } from './prefs.ts';
 import { type PrefsService, prefsForWire } from './prefs-service.ts';
@@ -59,7 +60,8 @@ export function createPopupView(options: PopupViewOptions) {
       const result: LauncherState = {
         // state.user carries the job title, from the catalog cache the launcher already read and checked.
         ...state,
-        ...(state.apps ? { catalogVersion: await catalogVersion(state.apps) } : {}),
+        // Kept in the catalog cache record (computed when it was stored); the policy's short list has none.
+        ...(state.apps ? { catalogVersion: state.catalogVersion ?? (await catalogVersion(state.apps)) } : {}),
         launcher: {
           ...launcherViewOf(settings, stored?.authentication ?? null, prefs, now()),
           ...(marker ? { owner: marker } : {}),

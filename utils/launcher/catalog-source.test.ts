@@ -7,12 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../contract/constants.ts';
 import { meSchema } from '../../contract/schemas.ts';
 import type { OidcClient, ProfileClaims } from '../auth/oidc.ts';
+import { catalogVersion } from '../catalog/catalog-delta.ts';
 import type { PolicyApp } from '../policy/schema.ts';
 import { testApp } from '../portal/__tests__/apps.ts';
 import type { PortalApi } from '../portal/api-client.ts';
 import { PortalApiError, StepUpRequiredError } from '../portal/api-client.ts';
 import type { CatalogCache, StoredSession } from '../storage.ts';
-import { type CatalogCacheAccess, createCatalogCache } from './catalog-source.ts';
+import { type CatalogCacheAccess, createCatalogCache, sameCatalog } from './catalog-source.ts';
 import { createPolicySource } from './policy-source.ts';
 import { createPortalSource } from './portal-source.ts';
 import type { LauncherSettings } from './ports.ts';
@@ -73,8 +74,24 @@ describe('catalog cache', () => {
       (message) => logged.push(message),
     );
     expect(await cache.forSession(stored)).toBeNull();
-    await expect(cache.save(cacheOf('alice'))).resolves.toBeUndefined();
+    await expect(cache.save(cacheOf('alice'))).resolves.toMatchObject({ sub: 'alice' });
     expect(logged).toEqual(['catalog cache not saved: Error: quota']);
+  });
+
+  it('issue 15: is stored with the version of its apps, computed once, so an answer need not serialise it', async () => {
+    const { box, cache } = memoryCache();
+    const saved = await cache.save(cacheOf('alice', [testApp('wiki'), testApp('crm')]));
+    expect(saved.version).toBe(await catalogVersion([testApp('wiki'), testApp('crm')]));
+    expect(box.value?.version).toBe(saved.version);
+    const other = await cache.save(cacheOf('alice', [testApp('wiki')]));
+    expect(other.version).not.toBe(saved.version);
+    // Same versions are the same apps; the profile still counts; an unversioned (older) record is compared whole.
+    expect(sameCatalog(saved, { ...saved, fetchedAt: 2 })).toBe(true);
+    expect(sameCatalog(saved, other)).toBe(false);
+    expect(sameCatalog(saved, { ...saved, me: {} as CatalogCache['me'] })).toBe(false);
+    const { version: _v, ...unversioned } = saved;
+    expect(sameCatalog(unversioned, saved)).toBe(true);
+    expect(sameCatalog(unversioned, other)).toBe(false);
   });
 });
 
@@ -100,7 +117,14 @@ describe('portal API source', () => {
     const { box, cache } = memoryCache();
     const source = createPortalSource({ stored, api: fakeApi(), cache, now: () => NOW });
     const fresh = await source.fetch();
-    expect(fresh).toEqual({ issuer: ISSUER, sub: 'alice', apps: fresh.apps, me: null, fetchedAt: NOW });
+    expect(fresh).toEqual({
+      issuer: ISSUER,
+      sub: 'alice',
+      apps: fresh.apps,
+      me: null,
+      fetchedAt: NOW,
+      version: await catalogVersion(fresh.apps),
+    });
     expect(box.value).toEqual(fresh);
     expect(source.listing(fresh)).toEqual({ apps: fresh.apps, problem: null });
     expect(source.listing(null)).toEqual({ apps: null, problem: null });

@@ -10,6 +10,7 @@
  */
 import type { z } from 'zod';
 import type { PortalApp } from '../../contract/schemas.ts';
+import { catalogVersion } from '../catalog/catalog-delta.ts';
 import type { CatalogCache, StoredSession } from '../storage.ts';
 import type { CatalogStore, Log } from './ports.ts';
 
@@ -52,8 +53,11 @@ export interface CatalogCacheAccess {
   forSession(stored: StoredSession): Promise<CatalogCache | null>;
   /** A cached app by id, whoever's cache it is (names in notices only). */
   app(appId: string): Promise<PortalApp | null>;
-  /** Writes the cache; a failure is logged, not thrown (the fresh catalog is still used). */
-  save(cache: CatalogCache): Promise<void>;
+  /**
+   * Writes the cache with its catalog version and answers the record as written; a failure is
+   * logged, not thrown (the fresh catalog is still used).
+   */
+  save(cache: CatalogCache): Promise<CatalogCache>;
 }
 
 /** The cache over a {@link CatalogStore}; read failures count as "no cache". */
@@ -68,7 +72,9 @@ export function createCatalogCache(store: CatalogStore, log: Log): CatalogCacheA
       return cache?.apps.find((app) => app.id === appId) ?? null;
     },
     async save(cache) {
-      await store.set(cache).catch((error: unknown) => log(`catalog cache not saved: ${String(error)}`));
+      const record = { ...cache, version: await catalogVersion(cache.apps) };
+      await store.set(record).catch((error: unknown) => log(`catalog cache not saved: ${String(error)}`));
+      return record;
     },
   };
 }
@@ -76,6 +82,15 @@ export function createCatalogCache(store: CatalogStore, log: Log): CatalogCacheA
 /** Whether two reads of the catalog show the same apps and profile (when they were read aside). */
 export function sameCatalog(a: CatalogCache | null, b: CatalogCache | null): boolean {
   if (!a || !b) return a === b;
+  // Both versioned (stored by this release): the versions stand for the apps, no serialising them.
+  if (a.version && b.version) {
+    return (
+      a.issuer === b.issuer &&
+      a.sub === b.sub &&
+      a.version === b.version &&
+      JSON.stringify(a.me) === JSON.stringify(b.me)
+    );
+  }
   // Both went through the same schemas (fresh answers are parsed, the cache is parsed on read).
   const view = (c: CatalogCache) => JSON.stringify([c.issuer, c.sub, c.apps, c.me]);
   return view(a) === view(b);

@@ -134,6 +134,27 @@ describe('launcher state for the popup', () => {
     expect(state.capabilities).toEqual({ portalApi: false });
   });
 
+  it("issue 15: carries the catalog record's stored version when it lists that catalog, none for another list", () => {
+    const stored = { ...catalog(null), version: 'v7' };
+    const listed = buildLauncherState({
+      settings,
+      notice: null,
+      session: signedIn({ catalog: stored, listing: { apps: stored.apps, problem: null } }),
+    });
+    expect(listed.catalogVersion).toBe('v7');
+    // The policy's list (provider-only mode) is not the cached catalog: its version is computed apart.
+    const policyList = buildLauncherState({
+      settings,
+      notice: null,
+      session: signedIn({
+        catalog: stored,
+        listing: { apps: [testApp('crm')], problem: null },
+        portalApi: false,
+      }),
+    });
+    expect(policyList).not.toHaveProperty('catalogVersion');
+  });
+
   it('a failed refresh is the problem shown; otherwise the listing explains an empty list', () => {
     const listing = { apps: [], problem: { code: 'no_policy_apps', message: 'none' } };
     const empty = buildLauncherState({ settings, notice: null, session: signedIn({ listing }) });

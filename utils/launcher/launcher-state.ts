@@ -75,6 +75,8 @@ export function buildLauncherState({ settings, notice, session }: LauncherStateI
       jobTitle: catalog?.me?.jobTitle ?? null,
     },
     apps: session.listing.apps,
+    // The version stored with the catalog, when the list is that catalog (the portal's; not the policy's).
+    ...(catalog?.version && session.listing.apps === catalog.apps ? { catalogVersion: catalog.version } : {}),
     // A failed refresh says more than an empty list's explanation.
     appsProblem: session.refreshProblem ?? session.listing.problem,
     capabilities: { portalApi: session.portalApi },

@@ -59,8 +59,7 @@ export function createPolicySource(options: PolicySourceOptions): CatalogSource 
       me,
       fetchedAt: now(),
     };
-    await cache.save(fresh);
-    return fresh;
+    return cache.save(fresh);
   }
 
   return {

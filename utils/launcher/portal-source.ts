@@ -30,8 +30,7 @@ export function createPortalSource({ stored, api, cache, now }: PortalSourceOpti
       me: me.status === 'fulfilled' ? me.value : null,
       fetchedAt: now(),
     };
-    await cache.save(fresh);
-    return fresh;
+    return cache.save(fresh);
   }
 
   return {
