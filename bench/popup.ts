@@ -39,6 +39,7 @@ import {
   startHarness,
   waitForApps,
 } from '../tests/e2e/harness.ts';
+import { catalogVersion } from '../utils/catalog/catalog-delta.ts';
 
 const { values } = parseArgs({
   options: { apps: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '20' } },
@@ -268,27 +269,35 @@ try {
 
   // Replace alice's cached catalog with the generated one, in the extension's own cache item.
   const worker = await h.worker();
-  await worker.evaluate(async (generated: PortalApp[]) => {
-    const open = indexedDB.open('portal-launcher');
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const read = db.transaction('items', 'readonly').objectStore('items').get('catalog');
-    const current = await new Promise<{ version: number; value: { apps: PortalApp[] } }>(
-      (resolve, reject) => {
-        read.onsuccess = () => resolve(read.result);
-        read.onerror = () => reject(read.error);
-      },
-    );
-    current.value.apps = generated;
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction('items', 'readwrite');
-      tx.objectStore('items').put(current, 'catalog');
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-  }, fakeApps(APP_COUNT));
+  const generated = fakeApps(APP_COUNT);
+  // The record carries its catalog's version, as the background stores it (issue 15).
+  const version = await catalogVersion(generated);
+  await worker.evaluate(
+    async (generated: PortalApp[], version: string) => {
+      const open = indexedDB.open('portal-launcher');
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const read = db.transaction('items', 'readonly').objectStore('items').get('catalog');
+      const current = await new Promise<{ version: number; value: { apps: PortalApp[]; version?: string } }>(
+        (resolve, reject) => {
+          read.onsuccess = () => resolve(read.result);
+          read.onerror = () => reject(read.error);
+        },
+      );
+      current.value.apps = generated;
+      current.value.version = version;
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('items', 'readwrite');
+        tx.objectStore('items').put(current, 'catalog');
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+    },
+    generated,
+    version,
+  );
   // Offline: the popup paints from what the extension keeps (its refresh fails fast, C3).
   await h.portal.close();
   await signIn.close();

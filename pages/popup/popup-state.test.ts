@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readFirstScreen } from '../../utils/catalog/first-screen.ts';
 import type { LauncherState } from '../../utils/messaging.ts';
 import { testApp as app } from '../../utils/portal/__tests__/apps.ts';
-import { firstScreenApps, heldCatalogOf, mergeAnswer, resolveAnswer } from './popup-state.ts';
+import {
+  firstScreenApps,
+  heldCatalogOf,
+  mergeAnswer,
+  rememberFirstScreen,
+  resolveAnswer,
+} from './popup-state.ts';
 
 const state = (catalogVersion: string | undefined, apps = [app('a'), app('b')]): LauncherState => ({
   status: 'signedIn',
@@ -82,5 +89,27 @@ describe('answers with only what changed (issue 15)', () => {
     };
     const resolved = resolveAnswer(answer, heldCatalogOf(shown)) as LauncherState;
     expect(mergeAnswer(shown, resolved)).toBe(shown);
+  });
+});
+
+describe('the first screen a popup stores (issue 15)', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("only a popup at the address naming the state's owner stores it; a signed-out answer deletes it", () => {
+    const items = new Map<string, string>();
+    vi.stubGlobal('localStorage', {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+    });
+    const owned = state('v1');
+    if (owned.launcher) owned.launcher.owner = 'alice-marker';
+    rememberFirstScreen(owned, 'someone-else');
+    rememberFirstScreen(owned, null);
+    expect(items.size).toBe(0);
+    rememberFirstScreen(owned, 'alice-marker');
+    expect(readFirstScreen('alice-marker', 'en')?.apps?.map((each) => each.id)).toEqual(['a', 'b']);
+    rememberFirstScreen({ ...owned, status: 'signedOut', apps: null }, null);
+    expect(items.size).toBe(0);
   });
 });

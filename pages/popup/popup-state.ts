@@ -69,11 +69,21 @@ export function firstScreenApps(state: LauncherState): PortalApp[] {
   return first;
 }
 
-/** Stores the first screen of a signed-in state for the next popup, or deletes it once signed out. */
-export function rememberFirstScreen(state: LauncherState | null): void {
+/**
+ * Stores the first screen of a signed-in state for the next popup, or deletes it once signed out.
+ * Only a popup whose address names the state's owner (`addressOwner`) stores it: one opened at an
+ * address that names nobody or someone else (an address from before a change of person) leaves the
+ * first screen to the popups of the right address.
+ */
+export function rememberFirstScreen(
+  state: LauncherState | null,
+  addressOwner: string | null = ownerFromAddress(location.search),
+): void {
   if (!state) return;
   if (state.status !== 'signedIn') clearFirstScreen();
-  else if (state.apps) writeFirstScreen(state, firstScreenApps(state));
+  else if (state.apps && state.launcher?.owner && state.launcher.owner === addressOwner) {
+    writeFirstScreen(state, firstScreenApps(state));
+  }
 }
 
 /** A whole catalog the popup holds, and its version (the background's `catalogVersion`). */

@@ -65,6 +65,8 @@ export interface HarnessOptions {
     portal: RunningPortal,
   ) => void | Promise<void> /** More unpacked extensions to load beside the launcher ({@link ExtensionBrowserOptions}). */;
   extraExtensions?: string[];
+  /** Another build of the launcher to load instead of {@link EXTENSION_DIR} ({@link ExtensionBrowserOptions}). */
+  extensionDir?: string;
 }
 
 /**
@@ -114,6 +116,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     chromium = await launchExtensionBrowser({
       beforeBrowser: () => options.beforeBrowser?.(portal),
       extraExtensions: options.extraExtensions,
+      extensionDir: options.extensionDir,
       ...(options.configurePortal === false ? {} : { portalUrl: portal.issuer }),
     });
   } catch (error) {
@@ -139,6 +142,8 @@ export interface ExtensionBrowserOptions {
   /** Write this portal address as the user's setting before the test (skips the first-run screen). */
   portalUrl?: string /** More unpacked extensions to load beside the launcher (benchmarks: a minimal one for comparison). */;
   extraExtensions?: string[];
+  /** Another build of the launcher (same id) to load instead of {@link EXTENSION_DIR}, e.g. a copy with another manifest. */
+  extensionDir?: string;
 }
 
 /**
@@ -149,8 +154,9 @@ export interface ExtensionBrowserOptions {
 export async function launchExtensionBrowser(
   options: ExtensionBrowserOptions = {},
 ): Promise<ExtensionBrowser> {
-  if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error(`No built extension in ${EXTENSION_DIR}. Run \`npx wxt build\` first.`);
+  const extensionDir = options.extensionDir ?? EXTENSION_DIR;
+  if (!existsSync(path.join(extensionDir, 'manifest.json'))) {
+    throw new Error(`No built extension in ${extensionDir}. Run \`npx wxt build\` first.`);
   }
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'launcher-e2e-profile-'));
@@ -161,7 +167,7 @@ export async function launchExtensionBrowser(
     executablePath: findBrowser(),
     headless: true,
     pipe: true,
-    enableExtensions: [EXTENSION_DIR, ...(options.extraExtensions ?? [])],
+    enableExtensions: [extensionDir, ...(options.extraExtensions ?? [])],
     // chromiumArgs supplies --headless=new itself; puppeteer's own default flags stay.
     args: chromiumArgs({
       userDataDir: profileDir,

@@ -196,7 +196,7 @@ describe('first-screen owner in the popup address (issue 15)', () => {
 
         // The session ends: the registry clears the popup snapshot, and the address names nobody.
         // (IndexedDB, absent in this test environment, may fail to clear; the popup snapshot may not.)
-      expect(await clearStoredItems(event)).not.toContain(popupSnapshotItem.key);
+        expect(await clearStoredItems(event)).not.toContain(popupSnapshotItem.key);
         await vi.waitFor(() => expect(address).toBe('/popup.html'));
         expect(readFirstScreen(ownerFromAddress(search()), 'en')).toBeNull();
         expect(localStorage.length).toBe(0);
