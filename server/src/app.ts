@@ -24,6 +24,9 @@ import { loadOrCreateKeys, publicJwks } from './oidc/keys.ts';
 import { createProvider } from './oidc/provider.ts';
 import { enforceSessionLimit } from './oidc/sessions.ts';
 import { createRepos, databaseFile, databaseTarget } from './repo/index.ts';
+import { createSamlIdp } from './saml/idp.ts';
+import { loadOrCreateSamlKeys } from './saml/idp-keys.ts';
+import { samlPages } from './saml/sso.ts';
 import { type DemoAccounts, registerDemoApp, seedDemo } from './seed.ts';
 import { audit } from './services/audit.ts';
 import { clientAddress, trustedProxies } from './services/client-address.ts';
@@ -130,9 +133,11 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   const issuer =
     config.issuer ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
+  const samlKeys = await loadOrCreateSamlKeys(db, issuer, clock());
   const base = {
     config,
     issuer,
+    samlIdp: createSamlIdp(issuer, samlKeys),
     db,
     clock,
     jwks: publicJwks(keys, clock()),
@@ -221,6 +226,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
       );
     }
   });
+  provider.use(samlPages(context, context.samlIdp));
   mountInteractions(context);
   if (config.portalApi) provider.use(createApi(context));
 
@@ -247,6 +253,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     Promise.all([
       repos.oidcStore.purgeExpired(),
       repos.launchTickets.purge(clock()),
+      repos.saml.purge(clock()),
       repos.interactionProgress.purge(clock()),
       repos.passkeys.purgeChallenges(clock()),
     ]).catch((error: unknown) =>

@@ -47,3 +47,12 @@ export async function passwordFrom(value: string | undefined, stdin: NodeJS.Read
   if (!line) throw new UsageError('No password arrived on standard input (--password -).');
   return line;
 }
+
+/** The value of `--mfa-max-age` (whole seconds), or null when not given. */
+export function mfaMaxAgeFrom(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const seconds = Number(value);
+  if (!(Number.isInteger(seconds) && seconds >= 0))
+    throw new UsageError('--mfa-max-age takes a number of seconds.');
+  return seconds;
+}

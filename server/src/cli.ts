@@ -15,6 +15,8 @@
  *           [--target-link-uri U] [--description D] [--category C] [--requires-mfa] [--mfa-max-age S]
  *           [--details-url U]
  *   app add-bookmark <id> --name N --url U   (and the other kinds: cli-apps.ts)
+ *   app add-saml <id> --name N (--metadata FILE | --entity-id E --acs-url U) [--nameid email|persistent]
+ *           [--attribute name=profileField …] [--requires-mfa] [--mfa-max-age S] [--details-url U]
  *   app set <id> --details-url U | --no-details-url
  *   app list
  *   app assign <appId> <email>
@@ -31,7 +33,7 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { APP_KIND_COMMANDS, APP_KIND_USAGE, runAppKindCommand } from './cli-apps.ts';
-import { detailsUrlFrom, passwordFrom, required, UsageError } from './cli-input.ts';
+import { detailsUrlFrom, mfaMaxAgeFrom, passwordFrom, required, UsageError } from './cli-input.ts';
 import { KEYS_USAGE, keysCommand } from './cli-keys.ts';
 import { type Config, ConfigError, describeSettings, loadConfig } from './config.ts';
 import type { PortalContext } from './context.ts';
@@ -79,6 +81,11 @@ const OPTIONS = {
   'details-url': { type: 'string' },
   'no-details-url': { type: 'boolean' },
   url: { type: 'string' },
+  metadata: { type: 'string' },
+  'entity-id': { type: 'string' },
+  'acs-url': { type: 'string', multiple: true },
+  nameid: { type: 'string' },
+  attribute: { type: 'string', multiple: true },
   grace: { type: 'string' },
   now: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -204,10 +211,7 @@ export async function runCommand(
         if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(id))
           throw new UsageError('App ids use lowercase letters, digits and dashes.');
         const redirectUris = values['redirect-uri'] ?? [];
-        const mfaMaxAge = values['mfa-max-age'] !== undefined ? Number(values['mfa-max-age']) : null;
-        if (mfaMaxAge !== null && !(Number.isInteger(mfaMaxAge) && mfaMaxAge >= 0)) {
-          throw new UsageError('--mfa-max-age takes a number of seconds.');
-        }
+        const mfaMaxAge = mfaMaxAgeFrom(values['mfa-max-age']);
         for (const uri of [
           ...redirectUris,
           ...(values['target-link-uri'] ?? []),

@@ -19,8 +19,10 @@ import type { LoginFailuresRepo } from './repo/login-failures.ts';
 import type { MfaRepo } from './repo/mfa.ts';
 import type { OidcStoreRepo } from './repo/oidc-store.ts';
 import type { PasskeysRepo } from './repo/passkeys.ts';
+import type { SamlRepo } from './repo/saml.ts';
 import type { SessionMetaRepo } from './repo/session-meta.ts';
 import type { UsersRepo } from './repo/users.ts';
+import type { SamlifyIdentityProvider } from './saml/samlify.ts';
 import type { AuditEvent, AuditFields } from './services/audit.ts';
 import type { Mailer } from './services/mailer.ts';
 
@@ -38,6 +40,8 @@ export interface PortalRepos {
   oidcStore: OidcStoreRepo;
   /** WebAuthn credentials and ceremony challenges (migration 090). */
   passkeys: PasskeysRepo;
+  /** SAML service providers and pending AuthnRequests (migration 120). */
+  saml: SamlRepo;
 }
 
 /** What every route and service receives (see the module comment). */
@@ -51,6 +55,8 @@ export interface PortalContext {
   clock: () => number;
   /** The oidc-provider instance (also the Koa app the portal serves). */
   provider: Provider;
+  /** The SAML identity provider (saml/idp.ts), signing with the key in `provider_keys`. */
+  samlIdp: SamlifyIdentityProvider;
   /** The provider's public signing keys, for in-process access-token verification (jose `createLocalJWKSet`). */
   jwks: JSONWebKeySet;
   /** Operational log sink (stdout by default, captured in tests). Never pass secrets. */

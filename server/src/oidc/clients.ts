@@ -38,3 +38,26 @@ export function clientMetadataForApp(app: AppRecord): ClientMetadata {
     post_logout_redirect_uris: app.postLogoutRedirectUris,
   };
 }
+
+/** Client id of the portal's own SAML identity provider (saml/sso.ts). */
+export const SAML_BRIDGE_CLIENT_ID = 'portal-saml-idp';
+
+/**
+ * The SAML identity provider as a client of the portal's own OpenID Provider:
+ * an SP-initiated sign-in runs through an ordinary authorization request, so
+ * sign-in, step-up and `ForceAuthn` use the same pages and rules as every
+ * other app. Public (`none`), code only, one exact redirect URI on the
+ * issuer. It never redeems its codes (it reads the portal session the
+ * request left behind), and sends a PKCE challenge whose verifier it throws
+ * away, so a code that leaks is worth nothing.
+ */
+export function samlBridgeClient(issuer: string): ClientMetadata {
+  return {
+    client_id: SAML_BRIDGE_CLIENT_ID,
+    client_name: 'SAML apps',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    redirect_uris: [`${issuer}/saml/continue`],
+  };
+}

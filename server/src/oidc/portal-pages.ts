@@ -1,10 +1,11 @@
 /**
  * Pages of the portal outside a sign-in: the root address (what this service
  * is, links to the account pages — not "Not Found") and app launch links
- * (`/launch/{ticket}`, B14).
+ * (`/launch/{ticket}`, B14; a SAML app's ticket answers with saml/sso.ts).
  */
 import type { PortalContext } from '../context.ts';
-import { redeemLaunchTicket } from '../services/launch.ts';
+import { sendSamlLaunch } from '../saml/sso.ts';
+import { LaunchError, redeemLaunchTicket } from '../services/launch.ts';
 import { RESET_PAGE_PATH } from '../services/password-reset.ts';
 import { negotiatePage } from '../views/i18n/index.ts';
 import { errorPage, homePage } from '../views/pages.ts';
@@ -29,9 +30,13 @@ export async function servePortalPage(ctx: PortalContext, koa: KoaContext): Prom
   const launch = koa.method === 'GET' ? /^\/launch\/([^/]+)$/.exec(koa.path) : null;
   if (!launch) return false;
   const target = await redeemLaunchTicket(ctx, launch[1] as string, koa.ip);
-  if (typeof target !== 'string') {
+  if (target instanceof LaunchError) {
     const texts = negotiatePage(koa);
     sendPage(koa, errorPage(texts.t.errors.linkTitle, texts.t.errors.linkText, texts), 410);
+    return true;
+  }
+  if (typeof target !== 'string') {
+    await sendSamlLaunch(ctx, ctx.samlIdp, koa, target);
     return true;
   }
   koa.set('Cache-Control', 'no-store');

@@ -41,7 +41,7 @@ import {
   signedOutPage,
 } from '../views/pages.ts';
 import { createAdapterFactory } from './adapter.ts';
-import { launcherClient } from './clients.ts';
+import { launcherClient, samlBridgeClient } from './clients.ts';
 import { type PortalKeys, providerJwks } from './keys.ts';
 
 /** Extra authorization parameter naming the portal app being opened, for the step-up page wording. */
@@ -183,7 +183,7 @@ export function createProvider(ctx: Omit<PortalContext, 'provider'>, keys: Porta
 
   const configuration: Configuration = {
     adapter: createAdapterFactory(ctx.repos.oidcStore, ctx.repos.apps),
-    clients: [launcherClient],
+    clients: [launcherClient, samlBridgeClient(ctx.issuer)],
     // The launcher learns from discovery whether this issuer has the portal API.
     ...(config.portalApi ? { discovery: { [PORTAL_API_METADATA]: audience } } : {}),
     jwks: providerJwks(keys, ctx.clock()) as Configuration['jwks'],

@@ -10,6 +10,7 @@ import { createLoginFailuresRepo } from './login-failures.ts';
 import { createMfaRepo } from './mfa.ts';
 import { createOidcStoreRepo } from './oidc-store.ts';
 import { createPasskeysRepo } from './passkeys.ts';
+import { createSamlRepo } from './saml.ts';
 import { createSessionMetaRepo } from './session-meta.ts';
 import { createUsersRepo } from './users.ts';
 
@@ -26,6 +27,7 @@ export function createRepos(db: Database, clock: () => number): PortalRepos {
     interactionProgress: createInteractionProgressRepo(db),
     oidcStore: createOidcStoreRepo(db),
     passkeys: createPasskeysRepo(db),
+    saml: createSamlRepo(db, clock),
   };
 }
 

@@ -10,6 +10,14 @@ export interface LaunchTicketRecord {
   targetLinkUri: string;
   createdAt: number;
   expiresAt: number;
+  /**
+   * How the person had authenticated when the ticket was made (the launching
+   * access token's `acr`, `amr`, `auth_time` in seconds; migration 120), for
+   * the SAML assertion; null when not recorded.
+   */
+  acr: string | null;
+  amr: string[];
+  authTime: number | null;
 }
 
 interface TicketRow {
@@ -19,6 +27,9 @@ interface TicketRow {
   target_link_uri: string;
   created_at: number;
   expires_at: number;
+  acr: string | null;
+  amr: string | null;
+  auth_time: number | null;
 }
 
 export type LaunchTicketsRepo = ReturnType<typeof createLaunchTicketsRepo>;
@@ -29,9 +40,11 @@ export function createLaunchTicketsRepo(db: Database) {
     async insert(ticket: LaunchTicketRecord): Promise<void> {
       await run(
         db,
-        sql`INSERT INTO launch_tickets (id_hash, user_id, app_id, target_link_uri, created_at, expires_at)
+        sql`INSERT INTO launch_tickets (id_hash, user_id, app_id, target_link_uri, created_at, expires_at,
+              acr, amr, auth_time)
             VALUES (${ticket.idHash}, ${ticket.userId}, ${ticket.appId}, ${ticket.targetLinkUri},
-              ${ticket.createdAt}, ${ticket.expiresAt})`,
+              ${ticket.createdAt}, ${ticket.expiresAt}, ${ticket.acr}, ${JSON.stringify(ticket.amr)},
+              ${ticket.authTime})`,
       );
     },
     /**
@@ -44,7 +57,7 @@ export function createLaunchTicketsRepo(db: Database) {
         db,
         sql<TicketRow>`UPDATE launch_tickets SET consumed_at = ${now}
            WHERE id_hash = ${idHash} AND consumed_at IS NULL AND expires_at > ${now}
-           RETURNING id_hash, user_id, app_id, target_link_uri, created_at, expires_at`,
+           RETURNING id_hash, user_id, app_id, target_link_uri, created_at, expires_at, acr, amr, auth_time`,
       );
       return (
         row && {
@@ -54,6 +67,9 @@ export function createLaunchTicketsRepo(db: Database) {
           targetLinkUri: row.target_link_uri,
           createdAt: row.created_at,
           expiresAt: row.expires_at,
+          acr: row.acr,
+          amr: row.amr ? (JSON.parse(row.amr) as string[]) : [],
+          authTime: row.auth_time,
         }
       );
     },

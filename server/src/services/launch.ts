@@ -8,6 +8,11 @@
  * `target_link_uri`; the app then starts an ordinary authorization request,
  * so the user's session (and MFA policy) decides, never the ticket alone.
  *
+ * A SAML app's ticket instead leads to a signed Response posted to the app's
+ * registered ACS (saml/sso.ts): {@link redeemLaunchTicket} hands back a
+ * {@link SamlLaunch} with the authentication the launching access token
+ * carried, which the assertion states (B20).
+ *
  * The ticket itself is never stored: the table holds its SHA-256, so a copy
  * of the database cannot replay live tickets.
  *
@@ -16,6 +21,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PortalContext } from '../context.ts';
 import type { AppRecord } from '../repo/apps.ts';
+import type { UserRecord } from '../repo/users.ts';
 
 type LaunchContext = Pick<PortalContext, 'repos' | 'clock' | 'audit' | 'issuer' | 'config' | 'db'>;
 
@@ -32,6 +38,22 @@ export class LaunchError extends Error {
   ) {
     super(message);
   }
+}
+
+/** How the launching person had authenticated (the access token's `acr`, `amr`, `auth_time` in seconds). */
+export interface LaunchAuthentication {
+  acr: string | null;
+  amr: string[];
+  authTime: number | null;
+}
+
+/** A redeemed SAML app ticket: who, into which app, through which registered ACS, authenticated how. */
+export interface SamlLaunch {
+  kind: 'saml';
+  app: AppRecord;
+  user: UserRecord;
+  acsUrl: string;
+  authentication: LaunchAuthentication & { authTime: number };
 }
 
 const digest = (ticket: string) => createHash('sha256').update(ticket).digest('hex');
@@ -84,22 +106,21 @@ export async function findAssignedApp(
  * entry are written in one transaction. Expired tickets are purged by the
  * portal's housekeeping timer (app.ts), not here.
  *
- * @throws {LaunchError} `unknown_app`, `not_assigned`, `not_launchable` (no initiate_login_uri), `invalid_target`.
+ * A SAML app's ticket names its default ACS and needs `authentication`
+ * (the assertion states it).
+ *
+ * @throws {LaunchError} `unknown_app`, `not_assigned`, `not_launchable` (no initiate_login_uri, no ACS), `invalid_target`.
  */
 export async function createLaunchTicket(
   ctx: LaunchContext,
   userId: string,
   appOrId: string | AssignedApp,
   targetLinkUri?: string,
+  authentication: LaunchAuthentication = { acr: null, amr: [], authTime: null },
 ): Promise<{ url: string; expiresAt: string }> {
   const app = typeof appOrId === 'string' ? await findAssignedApp(ctx, userId, appOrId) : appOrId;
-  if (!app.initiateLoginUri || app.targetLinkUris.length === 0) {
-    throw new LaunchError('not_launchable', 'This app cannot be opened from the portal. Ask your admin.');
-  }
-  const target = targetLinkUri ?? (app.targetLinkUris[0] as string);
-  if (!isRegisteredTarget(app, target)) {
-    throw new LaunchError('invalid_target', 'That address is not registered for this app.');
-  }
+  const target =
+    app.kind === 'saml' ? await samlTarget(ctx, app, authentication) : oidcTarget(app, targetLinkUri);
   const ticket = randomBytes(32).toString('base64url');
   const now = ctx.clock();
   const expiresAt = now + ctx.config.lifetimes.launchTicket * 1000;
@@ -111,15 +132,38 @@ export async function createLaunchTicket(
       targetLinkUri: target,
       createdAt: now,
       expiresAt,
+      ...authentication,
     });
     await ctx.audit('launch.ticket_created', { userId, appId: app.id });
   });
   return { url: `${ctx.issuer}/launch/${ticket}`, expiresAt: new Date(expiresAt).toISOString() };
 }
 
+function oidcTarget(app: AppRecord, targetLinkUri: string | undefined): string {
+  if (app.kind !== 'oidc' || !app.initiateLoginUri || app.targetLinkUris.length === 0) {
+    throw new LaunchError('not_launchable', 'This app cannot be opened from the portal. Ask your admin.');
+  }
+  const target = targetLinkUri ?? (app.targetLinkUris[0] as string);
+  if (!isRegisteredTarget(app, target)) {
+    throw new LaunchError('invalid_target', 'That address is not registered for this app.');
+  }
+  return target;
+}
+
+/** A SAML app's default (first registered) ACS. */
+async function samlTarget(ctx: LaunchContext, app: AppRecord, authentication: LaunchAuthentication) {
+  const sp = await ctx.repos.saml.findByAppId(app.id);
+  const acs = sp?.acsUrls[0];
+  if (!acs || authentication.authTime === null) {
+    throw new LaunchError('not_launchable', 'This app cannot be opened from the portal. Ask your admin.');
+  }
+  return acs;
+}
+
 /**
  * Consumes a ticket and returns where to send the browser: the app's
- * `initiate_login_uri` with `iss`, `login_hint`, `target_link_uri`.
+ * `initiate_login_uri` with `iss`, `login_hint`, `target_link_uri`, or for
+ * a SAML app a {@link SamlLaunch} (the caller posts the Response).
  * Returns a {@link LaunchError} value for unknown, used or expired tickets,
  * and re-checks assignment and target at use time.
  */
@@ -127,7 +171,7 @@ export async function redeemLaunchTicket(
   ctx: LaunchContext,
   ticket: string,
   ip?: string,
-): Promise<string | LaunchError> {
+): Promise<string | SamlLaunch | LaunchError> {
   const refused = async (reason: string) => {
     await ctx.audit('launch.ticket_refused', { ip, reason });
     return new LaunchError(
@@ -140,14 +184,24 @@ export async function redeemLaunchTicket(
   if (!record) return refused('unknown_used_or_expired');
   const app = await ctx.repos.apps.findById(record.appId);
   const user = await ctx.repos.users.findById(record.userId);
-  if (
-    !app?.initiateLoginUri ||
-    !user ||
-    user.disabled ||
-    !(await ctx.repos.apps.isAssigned(app.id, user.id))
-  ) {
+  if (!app || !user || user.disabled || !(await ctx.repos.apps.isAssigned(app.id, user.id))) {
     return refused('no_longer_allowed');
   }
+  if (app.kind === 'saml') {
+    const sp = await ctx.repos.saml.findByAppId(app.id);
+    if (!sp?.acsUrls.includes(record.targetLinkUri) || record.authTime === null) {
+      return refused('target_no_longer_registered');
+    }
+    await ctx.audit('launch.ticket_used', { userId: user.id, email: user.email, appId: app.id, ip });
+    return {
+      kind: 'saml',
+      app,
+      user,
+      acsUrl: record.targetLinkUri,
+      authentication: { acr: record.acr, amr: record.amr, authTime: record.authTime },
+    };
+  }
+  if (!app.initiateLoginUri) return refused('no_longer_allowed');
   if (!isRegisteredTarget(app, record.targetLinkUri)) return refused('target_no_longer_registered');
   const url = new URL(app.initiateLoginUri);
   url.searchParams.set('iss', ctx.issuer);

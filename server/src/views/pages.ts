@@ -277,3 +277,39 @@ ${links.resetPassword ? html`<li><a href="${links.resetPassword}">${t.home.reset
     texts,
   );
 }
+
+/** The one inline script of {@link autoPostPage}, allowed by its hash only. */
+const AUTO_POST_SCRIPT = "document.getElementById('auto-post').submit();";
+
+/**
+ * Headers of {@link autoPostPage}: {@link PAGE_SECURITY_HEADERS} plus the hash
+ * of its submit script, and forms may go to `action`'s origin only.
+ */
+export function autoPostHeaders(action: string): Readonly<Record<string, string>> {
+  return {
+    ...PAGE_SECURITY_HEADERS,
+    'Content-Security-Policy': `default-src 'none'; style-src ${cspHash(STYLES)}; script-src ${cspHash(AUTO_POST_SCRIPT)}; img-src 'self' data:; base-uri 'none'; form-action ${new URL(action).origin}; frame-ancestors 'none'`,
+  };
+}
+
+/**
+ * A form that posts `fields` to `action` at once (SAML's HTTP-POST binding);
+ * a button stays for browsers without scripts.
+ */
+export function autoPostPage(
+  action: string,
+  fields: Record<string, string>,
+  texts: PageTexts,
+  heading: string,
+): string {
+  return layout(
+    texts.t.saml.postingTitle,
+    html`<h1>${heading}</h1>
+<form id="auto-post" method="post" action="${action}">
+${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+<noscript><button autofocus type="submit">${texts.t.saml.continue}</button></noscript>
+</form>
+<script>${raw(AUTO_POST_SCRIPT)}</script>`,
+    texts,
+  );
+}

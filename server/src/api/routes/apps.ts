@@ -63,7 +63,12 @@ export const appRoutes = [
       }
       let ticket: { url: string; expiresAt: string };
       try {
-        ticket = await createLaunchTicket(portal, user.id, app);
+        // The token's authentication goes with the ticket: a SAML assertion states it (B20).
+        ticket = await createLaunchTicket(portal, user.id, app, undefined, {
+          acr: token.acr,
+          amr: token.amr,
+          authTime: token.authTime,
+        });
       } catch (error) {
         throw error instanceof LaunchError ? launchProblem(error) : error;
       }

@@ -186,6 +186,20 @@ export const de: Catalog = {
     notAllowedTitle: 'Nicht erlaubt',
     notAllowed: 'Öffnen Sie die Seite zum Zurücksetzen über ihren Link.',
   },
+  saml: {
+    postingTitle: 'App wird geöffnet',
+    posting: (app: string) => `Sie werden bei ${app} angemeldet…`,
+    continue: 'Weiter zur App',
+    refusedTitle: 'Diese Anmeldeanfrage kann nicht beantwortet werden',
+    refused: (reason: string) =>
+      `${reason} Gehen Sie zurück zur App und versuchen Sie es erneut, oder öffnen Sie sie über Portal Launcher.`,
+    unknownApp: 'Die App, die Sie hierher geschickt hat, ist bei diesem Portal nicht registriert.',
+    notAssigned: 'Diese App ist Ihnen nicht zugewiesen. Bitten Sie Ihre Administration um Zugang.',
+    badRequest:
+      'Die App hat eine Anmeldeanfrage gesendet, die das Portal nicht lesen kann oder nicht annimmt.',
+    foreignAcs: 'Die App wollte Ihre Anmeldung an eine Adresse senden, die für sie nicht registriert ist.',
+    expired: 'Die Anmeldeanfrage der App ist abgelaufen oder wurde bereits verwendet.',
+  },
   home: {
     intro:
       'Dies ist der Anmeldedienst für Portal Launcher. Ihre Apps und der Launcher leiten Sie zur Anmeldung hierher.',

@@ -173,6 +173,19 @@ export const en = {
     notAllowedTitle: 'Not allowed',
     notAllowed: 'Open the reset page from its link.',
   },
+  saml: {
+    postingTitle: 'Opening the app',
+    posting: (app: string) => `Signing you in to ${app}…`,
+    continue: 'Continue to the app',
+    refusedTitle: 'This sign-in request cannot be answered',
+    refused: (reason: string) =>
+      `${reason} Go back to the app and try again, or open it from Portal Launcher.`,
+    unknownApp: 'The app that sent you here is not registered with this portal.',
+    notAssigned: 'This app is not assigned to you. Ask your administrator for access.',
+    badRequest: 'The app sent a sign-in request that the portal cannot read or does not accept.',
+    foreignAcs: 'The app asked to send your sign-in to an address that is not registered for it.',
+    expired: 'The app’s sign-in request has expired or was already used.',
+  },
   home: {
     intro:
       'This is the sign-in service for Portal Launcher. Your apps and the launcher send you here when you sign in.',
