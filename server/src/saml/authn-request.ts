@@ -119,7 +119,7 @@ export async function readAuthnRequest(
     throw new SamlRequestError('bad_request', 'The SAMLRequest declares a DTD or entities.');
   }
   // samlify reads the message itself from the parameters; any SP handle serves, it only checks signatures with it.
-  const anySp = samlify.ServiceProvider({
+  const anySp = samlify().ServiceProvider({
     entityID: 'urn:portal-launcher:any-sp',
     wantAssertionsSigned: true,
     wantMessageSigned: false,
@@ -145,7 +145,7 @@ export async function readAuthnRequest(
   }
   const request = (parsed.extract.request ?? {}) as Record<string, string | undefined>;
   const issuer = parsed.extract.issuer;
-  const extra = samlify.Extractor.extract(content, [
+  const extra = samlify().Extractor.extract(content, [
     {
       key: 'options',
       localPath: ['AuthnRequest'],

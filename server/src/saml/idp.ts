@@ -34,7 +34,7 @@ export function samlSsoUrl(issuer: string): string {
 
 /** Builds the samlify identity provider of this issuer. */
 export function createSamlIdp(issuer: string, keys: SamlIdpKeys): SamlifyIdentityProvider {
-  return samlify.IdentityProvider({
+  return samlify().IdentityProvider({
     entityID: samlEntityId(issuer),
     privateKey: keys.privateKey,
     signingCert: keys.certificate,

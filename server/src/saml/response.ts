@@ -158,7 +158,7 @@ export async function createSignedResponse(
   };
   const xml = fill(responseTemplate(input.inResponseTo !== undefined, attributes.length), values);
   // samlify posts to the SP's POST ACS: give it exactly the one chosen, signing Assertion and Response.
-  const target = samlify.ServiceProvider({
+  const target = samlify().ServiceProvider({
     entityID: sp.entityId,
     wantAssertionsSigned: true,
     wantMessageSigned: true,

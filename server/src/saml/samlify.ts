@@ -113,9 +113,19 @@ interface Samlify {
 }
 
 const require = createRequire(import.meta.url);
+let loaded: Samlify | undefined;
 
-/** samlify, with the XSD validator installed. */
-export const samlify = require('samlify') as Samlify;
-samlify.setSchemaValidator(
-  require('@authenio/samlify-xmllint-wasm') as { validate(xml: string): Promise<unknown> },
-);
+/**
+ * samlify, with the XSD validator installed; loaded on first use (it and the
+ * WebAssembly validator take a second or two to load, which admin commands
+ * that do not touch SAML should not pay).
+ */
+export function samlify(): Samlify {
+  if (!loaded) {
+    loaded = require('samlify') as Samlify;
+    loaded.setSchemaValidator(
+      require('@authenio/samlify-xmllint-wasm') as { validate(xml: string): Promise<unknown> },
+    );
+  }
+  return loaded;
+}

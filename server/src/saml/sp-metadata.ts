@@ -26,7 +26,7 @@ export function readSpMetadata(xml: string): SpMetadata {
   let entityId: string;
   let acs: ReturnType<SamlifyServiceProvider['entityMeta']['getAssertionConsumerService']>;
   try {
-    const sp = samlify.ServiceProvider({ metadata: xml });
+    const sp = samlify().ServiceProvider({ metadata: xml });
     entityId = sp.entityMeta.getEntityID();
     acs = sp.entityMeta.getAssertionConsumerService();
   } catch (error) {
