@@ -18,16 +18,17 @@ import { createApi } from './api/index.ts';
 import { type Config, type ConfigOverrides, loadConfig } from './config.ts';
 import type { PortalContext } from './context.ts';
 import { openDatabase } from './db/database.ts';
+import { EXPENSES_ID, type RunningExpenses, startExpensesApp } from './demo-apps/expenses.ts';
 import { PAYROLL, type RunningDemoApp, startDemoApp, TEAM_WIKI } from './demo-apps/rp.ts';
 import { mountInteractions } from './oidc/interactions.ts';
 import { loadOrCreateKeys, publicJwks } from './oidc/keys.ts';
 import { createProvider } from './oidc/provider.ts';
 import { enforceSessionLimit } from './oidc/sessions.ts';
 import { createRepos, databaseFile, databaseTarget } from './repo/index.ts';
-import { createSamlIdp } from './saml/idp.ts';
+import { createSamlIdp, samlEntityId, samlSsoUrl } from './saml/idp.ts';
 import { loadOrCreateSamlKeys } from './saml/idp-keys.ts';
 import { samlPages } from './saml/sso.ts';
-import { type DemoAccounts, registerDemoApp, seedDemo } from './seed.ts';
+import { type DemoAccounts, registerDemoApp, registerExpensesApp, seedDemo } from './seed.ts';
 import { audit } from './services/audit.ts';
 import { clientAddress, trustedProxies } from './services/client-address.ts';
 import { type BufferedLog, createBufferedLog } from './services/log-sink.ts';
@@ -47,7 +48,7 @@ export interface StartPortalOptions {
   clock?: () => number;
   /** Log sink; defaults to stdout. Tests capture it (B17). */
   logger?: (line: string) => void;
-  /** Start Team Wiki and Payroll on their own loopback ports (default true). */
+  /** Start Team Wiki, Payroll and Expenses on their own loopback ports (default true). */
   demoApps?: boolean;
   /** Environment to read `PORTAL_*` from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
@@ -80,7 +81,7 @@ export interface RunningPortal {
   address: string;
   context: PortalContext;
   /** Base URLs of the demo apps (empty strings when `demoApps: false`). */
-  demoApps: { wiki: string; payroll: string };
+  demoApps: { wiki: string; payroll: string; expenses: string };
   demo?: DemoAccounts;
   close(): Promise<void>;
 }
@@ -177,14 +178,27 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     }
   }
   const [wiki, payroll] = demoApps;
+  let expenses: RunningExpenses | undefined;
+  if (options.demoApps !== false) {
+    expenses = await startExpensesApp({ host: config.host, log });
+    expenses.register({
+      idpEntityId: samlEntityId(issuer),
+      ssoUrl: samlSsoUrl(issuer),
+      idpCert: samlKeys.certificate,
+    });
+  }
 
   let demo: DemoAccounts | undefined;
   if (options.seedDemo) {
-    demo = await seedDemo(context, wiki && payroll ? { wiki: wiki.url, payroll: payroll.url } : undefined);
+    demo = await seedDemo(
+      context,
+      wiki && payroll ? { wiki: wiki.url, payroll: payroll.url, expenses } : undefined,
+    );
   } else if (wiki && payroll) {
     // Keep the demo apps' registrations pointing at their current ports.
     if (await repos.apps.findById(TEAM_WIKI.id)) await registerDemoApp(context, TEAM_WIKI, wiki.url);
     if (await repos.apps.findById(PAYROLL.id)) await registerDemoApp(context, PAYROLL, payroll.url);
+    if (expenses && (await repos.apps.findById(EXPENSES_ID))) await registerExpensesApp(context, expenses);
   }
   for (const [definition, app] of [
     [TEAM_WIKI, wiki],
@@ -267,11 +281,11 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     issuer,
     address: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     context,
-    demoApps: { wiki: wiki?.url ?? '', payroll: payroll?.url ?? '' },
+    demoApps: { wiki: wiki?.url ?? '', payroll: payroll?.url ?? '', expenses: expenses?.url ?? '' },
     demo,
     async close() {
       clearInterval(purge);
-      await Promise.all(demoApps.map((app) => app.close()));
+      await Promise.all([...demoApps, ...(expenses ? [expenses] : [])].map((app) => app.close()));
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

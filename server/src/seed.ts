@@ -5,7 +5,8 @@
  * - alice@example.com / `alice-demo-password`, TOTP enrolled (random secret),
  *   employment fields locked by the admin;
  * - bob@example.com / `bob-demo-password`, no MFA;
- * - both assigned "Team Wiki" (no MFA) and "Payroll" (MFA within 5 minutes).
+ * - both assigned "Team Wiki" (no MFA), "Payroll" (MFA within 5 minutes) and
+ *   "Expenses" (a SAML app, no MFA).
  *
  * Contract: {@link seedDemo} is idempotent — run twice, it changes nothing
  * the second time and returns the same accounts. It also reports what is true
@@ -18,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PortalContext } from './context.ts';
+import { EXPENSES_ID, EXPENSES_NAME } from './demo-apps/expenses.ts';
 import { type DemoAppDefinition, PAYROLL, TEAM_WIKI } from './demo-apps/rp.ts';
 import type { AppRecord } from './repo/apps.ts';
 import type { NewUser, UserRecord } from './repo/users.ts';
@@ -147,6 +149,45 @@ export async function registerDemoApp(
   });
 }
 
+/** Where the demo SAML app listens now: its base URL and SP settings. */
+export interface DemoSamlApp {
+  url: string;
+  entityId: string;
+  acsUrl: string;
+}
+
+/**
+ * Registers (or updates) the demo SAML app Expenses for the port it listens
+ * on now, as `app add-saml` would: NameID the email, mail and displayName
+ * attributes.
+ */
+export async function registerExpensesApp(ctx: SeedContext, app: DemoSamlApp): Promise<void> {
+  await ctx.repos.apps.upsert({
+    id: EXPENSES_ID,
+    kind: 'saml',
+    name: EXPENSES_NAME,
+    description: 'Expense reports and receipts. A SAML app.',
+    iconUrl: null,
+    category: 'Finance',
+    requiresMfa: false,
+    mfaMaxAgeSeconds: null,
+    clientId: null,
+    clientSecret: null,
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    initiateLoginUri: null,
+    targetLinkUris: [],
+    detailsUrl: null,
+  });
+  await ctx.repos.saml.upsert({
+    appId: EXPENSES_ID,
+    entityId: app.entityId,
+    acsUrls: [app.acsUrl],
+    nameId: 'email',
+    attributes: { mail: 'email', displayName: 'displayName' },
+  });
+}
+
 type DemoProfile = NewUser['profile'];
 
 const ALICE_PROFILE: DemoProfile = {
@@ -195,11 +236,12 @@ async function ensureDemoUser(
 /** Creates the demo users and assignments if missing; returns the demo credentials. */
 export async function seedDemo(
   ctx: SeedContext,
-  demoAppUrls?: { wiki: string; payroll: string },
+  demoAppUrls?: { wiki: string; payroll: string; expenses?: DemoSamlApp },
 ): Promise<DemoAccounts> {
   if (demoAppUrls) {
     await registerDemoApp(ctx, TEAM_WIKI, demoAppUrls.wiki);
     await registerDemoApp(ctx, PAYROLL, demoAppUrls.payroll);
+    if (demoAppUrls.expenses) await registerExpensesApp(ctx, demoAppUrls.expenses);
   }
   const alice = await ensureDemoUser(ctx, DEMO_ALICE, 'Alice Example', ALICE_PROFILE, async (created) => {
     const secret = generateTotpSecret();
@@ -208,7 +250,7 @@ export async function seedDemo(
     await enrollConfirmedTotp(ctx, created.id, secret);
   });
   const bob = await ensureDemoUser(ctx, DEMO_BOB, 'Bob Example', BOB_PROFILE);
-  for (const appId of [TEAM_WIKI.id, PAYROLL.id]) {
+  for (const appId of [TEAM_WIKI.id, PAYROLL.id, EXPENSES_ID]) {
     if (!(await ctx.repos.apps.findById(appId))) continue;
     await ctx.repos.apps.assign(appId, alice.id);
     await ctx.repos.apps.assign(appId, bob.id);

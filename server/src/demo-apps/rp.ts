@@ -14,13 +14,10 @@
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ThirdPartyInitiatedLogin
  */
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { ACR_MFA } from '../../../contract/constants.ts';
 import { html } from '../views/html.ts';
-import { layout, PAGE_SECURITY_HEADERS } from '../views/pages.ts';
+import { createSessions, page, redirect, serveDemo } from './kit.ts';
 
 /** What distinguishes one demo app from the other. */
 export interface DemoAppDefinition {
@@ -95,29 +92,14 @@ export interface RunningDemoApp {
   close(): Promise<void>;
 }
 
-function page(res: http.ServerResponse, status: number, title: string, body: ReturnType<typeof html>): void {
-  res.writeHead(status, { ...PAGE_SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8' });
-  res.end(layout(title, body));
-}
-
-function redirect(res: http.ServerResponse, location: string, cookie?: string): void {
-  res.writeHead(302, {
-    Location: location,
-    'Cache-Control': 'no-store',
-    ...(cookie ? { 'Set-Cookie': cookie } : {}),
-  });
-  res.end();
-}
-
 /** Starts a demo app on `host`, random port. Call `register` before users arrive. */
 export async function startDemoApp(
   app: DemoAppDefinition,
   options: { host: string; log: (line: string) => void },
 ): Promise<RunningDemoApp> {
-  const sessions = new Map<string, DemoSession>();
+  const sessionOf = createSessions<DemoSession>(app.cookieName);
   let registration: DemoAppRegistration | undefined;
   let configuration: Promise<oidc.Configuration> | undefined;
-  let base = '';
 
   const getConfiguration = () => {
     if (!registration) throw new Error(`${app.name} is not registered with the portal yet.`);
@@ -134,23 +116,7 @@ export async function startDemoApp(
     return configuration;
   };
 
-  const sessionOf = (req: http.IncomingMessage): { id: string; session: DemoSession; cookie?: string } => {
-    const cookies = Object.fromEntries(
-      (req.headers.cookie ?? '').split(';').map((part) => {
-        const [key = '', ...value] = part.trim().split('=');
-        return [key, value.join('=')];
-      }),
-    );
-    const existing = cookies[app.cookieName];
-    if (existing && sessions.has(existing))
-      return { id: existing, session: sessions.get(existing) as DemoSession };
-    const id = randomBytes(24).toString('base64url');
-    const session: DemoSession = {};
-    sessions.set(id, session);
-    return { id, session, cookie: `${app.cookieName}=${id}; Path=/; HttpOnly; SameSite=Lax` };
-  };
-
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const server = await serveDemo(app.name, options, async (req, res, base) => {
     const url = new URL(req.url ?? '/', base);
     const { session, cookie } = sessionOf(req);
 
@@ -297,28 +263,14 @@ ${app.about.map((paragraph) => html`<p>${paragraph}</p>`)}
 
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('Not found');
-  };
-
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      options.log(`${app.name}: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent)
-        page(res, 500, 'Error', html`<h1>Something went wrong</h1><p role="alert">Try again.</p>`);
-    });
   });
-  await new Promise<void>((resolve) => server.listen(0, options.host, resolve));
-  base = `http://${options.host}:${(server.address() as AddressInfo).port}`;
 
   return {
-    url: base,
+    url: server.url,
     register(next) {
       registration = next;
       configuration = undefined;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }

@@ -11,7 +11,6 @@
  * `@peculiar/x509` (Node has no API that writes certificates).
  */
 import { webcrypto } from 'node:crypto';
-import { cryptoProvider, X509CertificateGenerator } from '@peculiar/x509';
 import type { Database } from '../db/database.ts';
 import { findKeySet, insertKeySetIfAbsent } from '../repo/provider-keys.ts';
 
@@ -45,6 +44,8 @@ function pem(label: string, der: ArrayBuffer): string {
 }
 
 async function generateKeys(issuer: string, now: number): Promise<SamlIdpKeys> {
+  // Loaded here, once per portal's first start: nothing else needs it.
+  const { cryptoProvider, X509CertificateGenerator } = await import('@peculiar/x509');
   cryptoProvider.set(webcrypto as unknown as Parameters<typeof cryptoProvider.set>[0]);
   const keys = await webcrypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify']);
   const notBefore = new Date(now - 60_000);

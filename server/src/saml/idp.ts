@@ -11,7 +11,8 @@
  * ACS URL the admin registered, so a forged request gains nothing.
  */
 import { NAME_ID_FORMATS } from '../repo/saml.ts';
-import type { SamlIdpKeys } from './idp-keys.ts';
+import { escapeHtml } from '../views/html.ts';
+import { certificateBody, type SamlIdpKeys } from './idp-keys.ts';
 import { type SamlifyIdentityProvider, samlify } from './samlify.ts';
 
 /** The HTTP-POST binding's URN (the only one the portal sends Responses over). */
@@ -32,18 +33,29 @@ export function samlSsoUrl(issuer: string): string {
   return `${issuer}/saml/sso`;
 }
 
-/** Builds the samlify identity provider of this issuer. */
+/**
+ * The IdP's metadata: entity ID, signing certificate, NameID formats and the
+ * SSO service for both bindings. No SingleLogoutService: the portal offers
+ * none (sign-out is the launcher's, through OpenID Connect).
+ */
+export function samlMetadata(issuer: string, keys: SamlIdpKeys): string {
+  const sso = escapeHtml(samlSsoUrl(issuer));
+  return (
+    `<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${escapeHtml(samlEntityId(issuer))}">` +
+    '<IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">' +
+    `<KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certificateBody(keys)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></KeyDescriptor>` +
+    `<NameIDFormat>${NAME_ID_FORMATS.email}</NameIDFormat><NameIDFormat>${NAME_ID_FORMATS.persistent}</NameIDFormat>` +
+    `<SingleSignOnService Binding="${REDIRECT_BINDING}" Location="${sso}"/>` +
+    `<SingleSignOnService Binding="${POST_BINDING}" Location="${sso}"/>` +
+    '</IDPSSODescriptor></EntityDescriptor>'
+  );
+}
+
+/** Builds the samlify identity provider of this issuer (from {@link samlMetadata}). */
 export function createSamlIdp(issuer: string, keys: SamlIdpKeys): SamlifyIdentityProvider {
   return samlify().IdentityProvider({
-    entityID: samlEntityId(issuer),
+    metadata: samlMetadata(issuer, keys),
     privateKey: keys.privateKey,
-    signingCert: keys.certificate,
-    wantAuthnRequestsSigned: false,
     requestSignatureAlgorithm: RSA_SHA256,
-    singleSignOnService: [
-      { Binding: REDIRECT_BINDING, Location: samlSsoUrl(issuer) },
-      { Binding: POST_BINDING, Location: samlSsoUrl(issuer) },
-    ],
-    nameIDFormat: [NAME_ID_FORMATS.email, NAME_ID_FORMATS.persistent],
   });
 }

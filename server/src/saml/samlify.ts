@@ -70,14 +70,10 @@ export interface SamlifyIdentityProvider {
 
 /** Settings of {@link Samlify.IdentityProvider} the portal passes. */
 export interface SamlifyIdpSettings {
-  entityID: string;
+  /** The IdP's own metadata XML (entity ID, certificate, endpoints). */
+  metadata: string;
   privateKey: string;
-  signingCert: string;
-  wantAuthnRequestsSigned: boolean;
   requestSignatureAlgorithm: string;
-  singleSignOnService: SamlifyEndpoint[];
-  nameIDFormat: string[];
-  loginResponseTemplate?: { context: string; attributes?: unknown[] };
 }
 
 /** Settings of {@link Samlify.ServiceProvider} the portal passes (by hand, or metadata XML). */

@@ -92,7 +92,7 @@ describe('GET /me/apps', () => {
     const answer = await callApi(t, 'GET', '/me/apps', { token: bob });
     expect(answer.status).toBe(200);
     const { apps } = appsResponseSchema.parse(answer.json);
-    expect(apps.map((app) => app.name).sort()).toEqual(['Payroll', 'Team Wiki']);
+    expect(apps.map((app) => app.name).sort()).toEqual(['Expenses', 'Payroll', 'Team Wiki']);
     expect(apps.find((app) => app.name === 'Payroll')).toMatchObject({
       requiresMfa: true,
       mfaMaxAgeSeconds: 300,
