@@ -46,7 +46,7 @@ function pem(label: string, der: ArrayBuffer): string {
 async function generateKeys(issuer: string, now: number): Promise<SamlIdpKeys> {
   // Loaded here, once per portal's first start: nothing else needs it.
   const { cryptoProvider, X509CertificateGenerator } = await import('@peculiar/x509');
-  cryptoProvider.set(webcrypto as unknown as Parameters<typeof cryptoProvider.set>[0]);
+  cryptoProvider.set(webcrypto as unknown as Parameters<typeof cryptoProvider.set>[1]);
   const keys = await webcrypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify']);
   const notBefore = new Date(now - 60_000);
   const notAfter = new Date(now);
