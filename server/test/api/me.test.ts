@@ -128,7 +128,10 @@ describe('GET /me/apps', () => {
       });
       expect(changed.status).toBe(200);
       expect(changed.headers.get('etag')).not.toBe(etag);
-      expect(appsResponseSchema.parse(changed.json).apps.map((app) => app.name)).toEqual(['Expenses', 'Payroll']);
+      expect(appsResponseSchema.parse(changed.json).apps.map((app) => app.name)).toEqual([
+        'Expenses',
+        'Payroll',
+      ]);
     } finally {
       await repos.apps.assign(wiki, bobId);
     }
