@@ -56,6 +56,10 @@ export default defineConfig({
         // alarms: keeps the toolbar's "MFA fresh, N min left" badge current once a minute; an MV3
         // worker has no lasting timers. No install warning.
         'alarms',
+        // notifications: a push prompt (issue 13: "Sign-in to Payroll from Firefox on Windows, 10:42 —
+        // approve?") reaches the person while the popup is closed. Used only while this browser is an
+        // enrolled approver. Install warning: "Display notifications".
+        'notifications',
       ],
       // A7: only our own redirect host, which exists solely to be caught (no site is behind it for us).
       // DNR needs host access to the request URL to redirect a navigation.

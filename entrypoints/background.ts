@@ -21,6 +21,7 @@ import { installRedirectRules } from '../utils/auth/redirect-rules.ts';
 import { createPopupOwner } from '../utils/catalog/first-screen-owner.ts';
 import { announceStateChange, createPopupView } from '../utils/catalog/popup-view.ts';
 import { createPrefsService } from '../utils/catalog/prefs-service.ts';
+import { chooseLanguage } from '../utils/i18n.ts';
 import { createLauncherHandlers, onPolicyChange } from '../utils/launcher/handlers.ts';
 import { createLauncher } from '../utils/launcher/launcher.ts';
 import { settingsPortFrom, tabsPortFrom } from '../utils/launcher/ports.ts';
@@ -28,6 +29,7 @@ import { registerMessageHandlers } from '../utils/messaging.ts';
 import { createPolicyStore } from '../utils/policy/policy-store.ts';
 import { createAccountApi } from '../utils/portal/account-api.ts';
 import { probePortal } from '../utils/portal/probe.ts';
+import { createPushService } from '../utils/push/push-service.ts';
 import { createToolbarService } from '../utils/toolbar/toolbar-service.ts';
 
 export default defineBackground(() => {
@@ -53,6 +55,7 @@ export default defineBackground(() => {
     onStateChange: () => {
       toolbar.refresh();
       void announceStateChange();
+      void push.refresh();
     },
     log: (message) => console.warn(`Portal Launcher: ${message}`),
   });
@@ -60,6 +63,18 @@ export default defineBackground(() => {
   const account = createAccountHandlers({
     api: createAccountApi((method, path, schema, body) => launcher.portalRequest(method, path, schema, body)),
     withStepUp: (reason, run) => launcher.withStepUp(reason, run),
+  });
+
+  // Push approvals (issue 13): listens for prompts while signed in and enrolled, shows notifications.
+  const push = createPushService({
+    apis: browser,
+    account: () => launcher.portalAccount(),
+    request: (method, path, schema, body) => launcher.portalRequest(method, path, schema, body),
+    stream: (path, signal) => launcher.portalStream(path, signal),
+    withStepUp: (reason, run) => launcher.withStepUp(reason, run),
+    useLanguage: async () => chooseLanguage((await settings()).language),
+    firefox,
+    log: (message) => console.warn(`Portal Launcher: ${message}`),
   });
 
   void installRedirectRules(
@@ -70,17 +85,24 @@ export default defineBackground(() => {
 
   registerMessageHandlers(browser.runtime, {
     ...account,
+    ...push.handlers,
     ...createLauncherHandlers({ launcher, forPopup: popupView.forPopup, prefs, updating: toolbar.updating }),
     probePortal: ({ portalUrl }) => probePortal(portalUrl),
   });
 
-  // Listeners: the toolbar's minute alarm, closed flow tabs (C5), policy changes (A11).
-  browser.alarms.onAlarm.addListener((alarm) => toolbar.handleAlarm(alarm));
+  // Listeners: the toolbar's minute alarm and the push alarm, notification clicks, closed flow tabs
+  // (C5), policy changes (A11).
+  browser.alarms.onAlarm.addListener((alarm) => {
+    toolbar.handleAlarm(alarm);
+    void push.handleAlarm(alarm);
+  });
+  browser.notifications.onClicked.addListener((id) => void push.handleNotificationClick(id));
   browser.tabs.onRemoved.addListener((tabId) => void launcher.handleTabRemoved(tabId));
   popupOwner.watch();
   void popupOwner.reconcile();
   policy.watch(onPolicyChange({ launcher, refreshToolbar: toolbar.refresh }));
   toolbar.refresh();
+  void push.refresh();
 
   // Surface unexpected (non-AuthError) failures once, without token material.
   self.addEventListener('unhandledrejection', (event) => {

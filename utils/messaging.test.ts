@@ -12,6 +12,7 @@ import {
   registerMessageHandlers,
 } from './messaging.ts';
 import { sendMessage } from './messaging-client.ts';
+import type { PushVerb } from './push/protocol.ts';
 
 const own: OwnExtension = {
   id: 'gfijghhkgcaccgnlhoolghnaabcmiblm',
@@ -27,8 +28,8 @@ type Sender = Browser.runtime.MessageSender;
 
 const launched: string[] = [];
 const handlers: Handlers = {
-  // The security centre's verbs (utils/account) have their own tests.
-  ...({} as Pick<Handlers, AccountVerb>),
+  // The security centre's verbs (utils/account) and push verbs (utils/push) have their own tests.
+  ...({} as Pick<Handlers, AccountVerb | PushVerb>),
   getState: async () => ({
     status: 'signedOut',
     portalUrl: 'https://portal.example.com',

@@ -25,6 +25,7 @@ import {
   MAX_ERROR_PARAMS,
   type MessageReply,
 } from './message-channel.ts';
+import { pushProtocol } from './push/protocol.ts';
 
 /** The channel's error, thrown by the pages' client (utils/messaging-client.ts) and by handlers. */
 export { MessageError } from './message-channel.ts';
@@ -232,6 +233,8 @@ export const protocol = {
   retryStepUp: { request: z.object({ appId: appIdSchema }).strict(), response: z.object({}) },
   /** Options page: the security centre's verbs (utils/account/protocol.ts). */
   ...accountProtocol,
+  /** Options page and popup: push approvals (utils/push/protocol.ts). */
+  ...pushProtocol,
 } as const;
 
 export type Protocol = typeof protocol;

@@ -46,6 +46,7 @@ export const STORAGE_LOCATIONS = {
   popupSnapshot: { area: 'session', key: 'popupSnapshot', version: 1 },
   stateChanged: { area: 'session', key: 'stateChangedAt', version: 1 },
   portalUnreachable: { area: 'session', key: 'portalUnreachable', version: 1 },
+  pushPrompts: { area: 'session', key: 'pushPrompts', version: 1 },
   catalogCache: { area: 'idb', key: 'catalog', version: 1 },
   /** The user's own settings (utils/policy owns and salvages the format). */
   userSettings: { area: 'local', key: 'settings', version: null },

@@ -21,6 +21,7 @@
  * does reject when the storage area itself fails.
  */
 import { z } from 'zod';
+import { pushPromptSchema } from '../contract/push.ts';
 import { appSchema, meSchema } from '../contract/schemas.ts';
 import {
   readRaw,
@@ -343,6 +344,21 @@ export const portalUnreachableItem = defineStoredItem<boolean>({
   clearOn: ['signOut', 'identityChange'],
   description: 'True after the portal could not be reached, until it answers again (toolbar badge).',
 });
+
+/**
+ * The push prompts waiting for this browser's answer (issue 13), as the
+ * portal last listed them, with the ones already shown as a notification:
+ * an open popup listens for this key and asks for them. Nothing secret (the
+ * number on the sign-in page is never sent to approvers).
+ */
+export const pushPromptsItem = defineStoredItem<{ prompts: PushPromptStored[]; notified: string[] }>({
+  ...STORAGE_LOCATIONS.pushPrompts,
+  schema: z.object({ prompts: z.array(pushPromptSchema).max(20), notified: z.array(z.string()).max(50) }),
+  fallback: { prompts: [], notified: [] },
+  clearOn: ['signOut', 'identityChange'],
+  description: 'Pending push prompts for this browser and which of them were shown as notifications.',
+});
+export type PushPromptStored = z.infer<typeof pushPromptSchema>;
 
 /**
  * The user's own settings, plain as utils/policy has always written them.

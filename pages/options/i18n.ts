@@ -97,6 +97,12 @@ const PORTAL_PROBLEM_TEXT: Record<AccountPortalCode, OptionsMessageKey | (() => 
   totp_already_enabled: 'options_problemTotpAlreadyEnabled',
   totp_not_enabled: 'options_problemTotpNotEnabled',
   not_found: null,
+  collection_limit: 'options_problemCollectionLimit',
+  // The portal's words: the launcher made the key itself, so this is a fault to report as it is.
+  approver_key_invalid: null,
+  // Answers happen in the popup, which words these itself (pages/popup/push-prompt.tsx).
+  push_prompt_gone: null,
+  push_signature_invalid: null,
 };
 
 /** The page's own words for a portal problem code, or null for a code it does not know (or words only as the portal does). */

@@ -11,6 +11,7 @@ import QRCode from 'qrcode';
 import type { MfaStatus, RecoveryCodes, TotpEnrollment } from '../../contract/schemas.ts';
 import type { AccountProblem } from '../../utils/account/errors.ts';
 import { callAccount, changeAccount } from './account-client.ts';
+import { ApproversCard } from './approvers-card.tsx';
 import { fieldText, formatDate, ot, problemText } from './i18n.ts';
 import { type ConfirmRequest, PasskeysCard } from './passkeys-card.tsx';
 import { RecoveryCodesCard } from './recovery-codes-card.tsx';
@@ -180,6 +181,13 @@ export function MfaSection({ onProblem }: { onProblem(problem: AccountProblem): 
       </LoadState>
       {codes ? <RecoveryCodesCard codes={codes} onDone={() => setCodes(null)} /> : null}
       <PasskeysCard onProblem={onProblem} confirm={setConfirming} />
+      {status.value ? (
+        <ApproversCard
+          totpEnabled={status.value.totp.enabled}
+          onProblem={onProblem}
+          confirm={setConfirming}
+        />
+      ) : null}
       {/* One dialog (its ids are fixed), worded for what is being confirmed. */}
       <ConfirmDialog
         open={confirming !== null}

@@ -33,6 +33,7 @@ import {
   resolveAnswer,
 } from './popup-state.ts';
 import { errorText, PortalForm } from './portal-form.tsx';
+import { PushPrompts } from './push-prompts.tsx';
 
 type Status = { kind: 'info' | 'error'; text: string } | null;
 
@@ -335,6 +336,10 @@ export function LauncherPopup() {
           </section>
         ) : (
           <>
+            {/* Sign-in requests first: someone is waiting on them (issue 13). None in provider-only mode. */}
+            {state.capabilities?.portalApi === false ? null : (
+              <PushPrompts onOpenPage={(page) => openTab(browser.runtime.getURL(page as '/options.html'))} />
+            )}
             {state.appsProblem && offline === null ? (
               <p class="status status-error" role="alert">
                 {problemText}{' '}

@@ -14,8 +14,13 @@ const manifest = JSON.parse(readFileSync(path.join(EXTENSION_DIR, 'manifest.json
 >;
 
 describe('manifest', () => {
-  it('A7: only storage and DNR-with-host-access; host access only to our own redirect host', () => {
-    expect(manifest.permissions).toEqual(['storage', 'declarativeNetRequestWithHostAccess', 'alarms']);
+  it('A7: only storage, DNR-with-host-access, alarms and notifications; host access only to our own redirect host', () => {
+    expect(manifest.permissions).toEqual([
+      'storage',
+      'declarativeNetRequestWithHostAccess',
+      'alarms',
+      'notifications',
+    ]);
     expect(manifest.host_permissions).toEqual([`${new URL(CHROME_REDIRECT_URI).origin}/*`]);
     // The portal origin is optional, requested at run time.
     expect(manifest.optional_host_permissions).toEqual([

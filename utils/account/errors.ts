@@ -42,6 +42,14 @@ export const ACCOUNT_PORTAL_CODES = [
   'totp_not_enabled',
   /** The thing to change no longer exists (a session already ended, a deleted key). */
   'not_found',
+  /** Too many of a kind (approver devices, keys): remove one first (B21). */
+  'collection_limit',
+  /** The approver device key was not accepted (A15). */
+  'approver_key_invalid',
+  /** The push prompt was answered, withdrawn or expired (B15). */
+  'push_prompt_gone',
+  /** The portal does not take this device's answer (not enrolled, or removed) (A15). */
+  'push_signature_invalid',
 ] as const satisfies readonly ProblemCode[];
 
 /** A code of {@link ACCOUNT_PORTAL_CODES}. */

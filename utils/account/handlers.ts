@@ -143,7 +143,8 @@ export function toAccountProblem(error: unknown): AccountProblem | null {
   return null;
 }
 
-async function change<T>(run: () => Promise<T>): Promise<AccountResult<T>> {
+/** Runs a change: its value, or the expected failure as a problem (a bug rethrows). */
+export async function change<T>(run: () => Promise<T>): Promise<AccountResult<T>> {
   try {
     return { ok: true, value: await run() };
   } catch (error) {
@@ -153,7 +154,8 @@ async function change<T>(run: () => Promise<T>): Promise<AccountResult<T>> {
   }
 }
 
-async function read<T>(run: () => Promise<T>): Promise<T> {
+/** Runs a read: its value, or an {@link AccountError} for an expected failure (a bug rethrows as it is). */
+export async function read<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {

@@ -365,6 +365,27 @@ export function createLauncher(options: LauncherOptions) {
     return sourceFor(stored, settings).request(method, path, schema, body);
   }
 
+  /**
+   * Who is signed in where, without tokens: the push approvals (utils/push) follow it. Null when
+   * signed out or when the issuer has no portal API (provider-only mode has no push approvals).
+   */
+  async function portalAccount(): Promise<{ issuer: string; sub: string } | null> {
+    const settings = await options.settings.load();
+    if (!settings.portalUrl) return null;
+    const stored = await signIn.currentSession(settings);
+    if (!stored || stored.portalApi === false) return null;
+    return { issuer: stored.issuer, sub: stored.user.sub };
+  }
+
+  /** A server-sent events stream of the portal API with the signed-in session (utils/push). */
+  async function portalStream(path: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const { session: stored } = await signIn.requireSession();
+    if (stored.portalApi === false) {
+      throw new AuthError('not_configured', 'This identity provider has no portal API.');
+    }
+    return apiFor(stored.issuer, tokens).stream(path, signal);
+  }
+
   return {
     getState,
     setPortalUrl,
@@ -389,6 +410,8 @@ export function createLauncher(options: LauncherOptions) {
     verify: runner.verify,
     withStepUp: runner.withStepUp,
     portalRequest,
+    portalStream,
+    portalAccount,
     /** For tests and diagnostics. */
     session,
   };

@@ -114,3 +114,55 @@ describe('portal API client: the language of problems', () => {
     }
   });
 });
+
+describe('portal API client: the push event stream (issue 13)', () => {
+  function apiStreaming(answers: Array<() => Response>) {
+    const calls: Array<{ authorization: string | null; accept: string | null }> = [];
+    let tokens = 0;
+    const api = createPortalApi({
+      issuer: 'https://portal.example.com',
+      getAccessToken: async () => `token-${tokens}`,
+      refreshAccessToken: async () => `token-${++tokens}`,
+      fetch: (async (_url: string, init: RequestInit) => {
+        const headers = new Headers(init.headers);
+        calls.push({ authorization: headers.get('authorization'), accept: headers.get('accept') });
+        const next = answers.shift();
+        if (!next) throw new Error('no more answers');
+        return next();
+      }) as typeof fetch,
+    });
+    return { api, calls };
+  }
+  const events = () =>
+    new Response('event: prompts\ndata: {"prompts":[]}\n\n', {
+      headers: { 'content-type': 'text/event-stream' },
+    });
+
+  it('opens with the bearer token and answers the body; asks for text/event-stream', async () => {
+    const { api, calls } = apiStreaming([events]);
+    const body = await api.stream('/me/push/stream', new AbortController().signal);
+    expect(await new Response(body).text()).toContain('event: prompts');
+    expect(calls).toEqual([{ authorization: 'Bearer token-0', accept: 'text/event-stream' }]);
+  });
+
+  it('C4: a refused token gets one refresh and one retry; a second 401 is final', async () => {
+    const refused = () =>
+      new Response('', { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+    const once = apiStreaming([refused, events]);
+    await once.api.stream('/me/push/stream', new AbortController().signal);
+    expect(once.calls.map((c) => c.authorization)).toEqual(['Bearer token-0', 'Bearer token-1']);
+
+    const twice = apiStreaming([refused, refused, events]);
+    await expect(twice.api.stream('/me/push/stream', new AbortController().signal)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    expect(twice.calls).toHaveLength(2);
+  });
+
+  it('C8: an answer that is not an event stream is refused clearly', async () => {
+    const { api } = apiStreaming([() => Response.json({ prompts: [] })]);
+    await expect(api.stream('/me/push/stream', new AbortController().signal)).rejects.toMatchObject({
+      code: 'invalid_response',
+    });
+  });
+});

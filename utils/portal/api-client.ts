@@ -122,10 +122,12 @@ export function createPortalApi(options: PortalApiOptions) {
     method: string,
     path: string,
     body?: unknown,
+    signal: AbortSignal = AbortSignal.timeout(timeoutMs),
+    accept = 'application/json',
   ): Promise<{ response: Response; challenges: oauth.WWWAuthenticateChallenge[] }> {
     // RFC 9110 §12.5.4: the portal may word its problems in the person's language.
     const headers = new Headers({
-      accept: 'application/json',
+      accept,
       'accept-language': acceptLanguage(language()),
     });
     if (body !== undefined) headers.set('content-type', 'application/json');
@@ -137,7 +139,7 @@ export function createPortalApi(options: PortalApiOptions) {
         headers,
         body === undefined ? null : JSON.stringify(body),
         {
-          signal: AbortSignal.timeout(timeoutMs),
+          signal,
           ...(customFetch ? { [oauth.customFetch]: customFetch } : {}),
           ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}),
         },
@@ -197,9 +199,58 @@ export function createPortalApi(options: PortalApiOptions) {
     return parsed.data;
   }
 
+  /**
+   * Opens a server-sent events stream (`GET /me/push/stream`, issue 13) and
+   * answers its body once the headers arrived. The same token rules as
+   * {@link request} (one refresh and one retry on 401, C4); the timeout (C3)
+   * covers only the wait for the headers, because the body is meant to stay
+   * open; `signal` ends it.
+   */
+  async function stream(path: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const open = async (accessToken: string) => {
+      const headersArrived = new AbortController();
+      const timer = setTimeout(() => headersArrived.abort(new Error('timeout')), timeoutMs);
+      try {
+        return await send(
+          accessToken,
+          'GET',
+          path,
+          undefined,
+          AbortSignal.any([signal, headersArrived.signal]),
+          'text/event-stream',
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    let { response } = await open(await options.getAccessToken());
+    if (response.status === 401) {
+      await response.body?.cancel().catch(() => undefined);
+      ({ response } = await open(await options.refreshAccessToken()));
+      if (response.status === 401) {
+        throw new PortalApiError(
+          'unauthorized',
+          'The portal no longer accepts your session. Sign in again.',
+          {
+            status: 401,
+          },
+        );
+      }
+    }
+    if (!response.ok) throw await problemError(response);
+    if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new PortalApiError('invalid_response', 'The portal sent no event stream.', {
+        status: response.status,
+      });
+    }
+    return response.body;
+  }
+
   return {
     /** Any API call, for the account endpoints in utils/portal/account-api.ts. */
     request,
+    stream,
     /**
      * `GET /me/apps`. One malformed entry (say, an id with a space from a
      * third-party portal) costs only that app, not the whole list (C8): the

@@ -24,6 +24,8 @@ export interface StoredDeviceKey {
   keys: CryptoKeyPair;
   issuer: string;
   deviceId: string | null;
+  /** The person (`sub`) it approves for; another person signed in to the same browser is not enrolled. */
+  subject?: string;
 }
 
 const KEY = 'approver-key';
@@ -53,10 +55,12 @@ export class DeviceKey {
     private readonly crypto: Crypto = globalThis.crypto,
   ) {}
 
-  /** The stored key for `issuer`, if this browser has one for that portal. */
-  async current(issuer: string): Promise<StoredDeviceKey | undefined> {
+  /** The stored key for `issuer` (and `subject`, when given), if this browser has one for them. */
+  async current(issuer: string, subject?: string): Promise<StoredDeviceKey | undefined> {
     const stored = await this.store.get();
-    return stored && stored.issuer === issuer ? stored : undefined;
+    if (!stored || stored.issuer !== issuer) return undefined;
+    if (subject !== undefined && stored.subject !== undefined && stored.subject !== subject) return undefined;
+    return stored;
   }
 
   /**
@@ -70,11 +74,11 @@ export class DeviceKey {
     return { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string };
   }
 
-  /** Records the device id the portal gave the key. */
-  async enrolled(issuer: string, deviceId: string): Promise<void> {
+  /** Records the device id the portal gave the key (for `subject`, when given). */
+  async enrolled(issuer: string, deviceId: string, subject?: string): Promise<void> {
     const stored = await this.current(issuer);
     if (!stored) throw new Error('No approver key to enrol.');
-    await this.store.set({ ...stored, deviceId });
+    await this.store.set({ ...stored, deviceId, ...(subject === undefined ? {} : { subject }) });
   }
 
   /** Forgets the key (after removal, sign-out of this portal or a change of portal). */
