@@ -15,8 +15,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { PushDecision, PushPrompt } from '../../contract/push.ts';
-import { t, uiLocale } from '../../utils/i18n.ts';
+import { t } from '../../utils/i18n.ts';
 import { sendMessage } from '../../utils/messaging-client.ts';
+import { promptSummary } from '../../utils/push/prompt-text.ts';
 import { STORAGE_LOCATIONS } from '../../utils/storage-locations.ts';
 import { localizedError } from './error-messages.ts';
 import { errorText } from './portal-form.tsx';
@@ -24,10 +25,6 @@ import { errorText } from './portal-form.tsx';
 type Outcome = { kind: 'info' | 'error'; text: string; reported?: boolean } | null;
 
 const PROMPTS = STORAGE_LOCATIONS.pushPrompts;
-
-function clockTime(iso: string): string {
-  return new Intl.DateTimeFormat(uiLocale(), { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
-}
 
 /** The words for the portal's answer, or for the problem that kept it from answering. */
 function outcomeOf(
@@ -144,14 +141,7 @@ export function PushPrompts({ onOpenPage }: { onOpenPage(path: string): void }) 
             <h2 id={headingId} ref={index === 0 ? firstHeading : undefined} tabIndex={-1}>
               {t('pushPromptTitle')}
             </h2>
-            <p data-testid="push-prompt-what">
-              {t(
-                'pushPromptWhat',
-                prompt.app ?? t('pushTargetPortal'),
-                prompt.browser ?? t('pushUnknownBrowser'),
-                clockTime(prompt.createdAt),
-              )}
-            </p>
+            <p data-testid="push-prompt-what">{promptSummary(prompt)}</p>
             {prompt.ipAddress ? (
               <p class="muted">
                 {/* An address reads left to right inside Arabic too (Unicode isolate, LRI … PDI). */}

@@ -14,13 +14,13 @@
  * listens and nothing is shown.
  */
 import type { browser } from 'wxt/browser';
-import { type PushPrompt, pushPromptsResponseSchema } from '../../contract/push.ts';
+import { pushPromptsResponseSchema } from '../../contract/push.ts';
 import type { WithStepUp } from '../account/handlers.ts';
-import { t, uiLocale } from '../i18n.ts';
 import type { PortalRequest } from '../portal/account-api.ts';
 import { DeviceKey, indexedDbDeviceKeyStore } from './device-key.ts';
 import { createPushHandlers, type PortalAccount } from './handlers.ts';
 import { createPromptInbox } from './prompt-inbox.ts';
+import { promptWords } from './prompt-text.ts';
 import { createPromptWatcher } from './prompt-watcher.ts';
 
 type BrowserApis = {
@@ -43,21 +43,6 @@ export interface PushServiceOptions {
   firefox: boolean;
   deviceKey?: DeviceKey;
   log?(message: string): void;
-}
-
-/** "10:42" in the UI language. */
-function clockTime(iso: string): string {
-  return new Intl.DateTimeFormat(uiLocale(), { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
-}
-
-/** The notification's words for a prompt, in the UI language. */
-export function promptWords(prompt: PushPrompt): { title: string; message: string } {
-  const target = prompt.app ?? t('pushTargetPortal');
-  const from = prompt.browser ?? t('pushUnknownBrowser');
-  return {
-    title: t('pushNotificationTitle'),
-    message: t('pushNotificationMessage', target, from, clockTime(prompt.createdAt)),
-  };
 }
 
 export function createPushService(options: PushServiceOptions) {
