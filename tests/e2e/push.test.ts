@@ -159,7 +159,6 @@ describe('push approvals, two browsers', () => {
   });
 
   it('B15/A15: B sends a prompt; A notifies and shows three numbers; the right one lets B into Team Wiki with amr naming the push', async () => {
-    const started = Date.now();
     const { context, page, number } = await sendPromptFromB();
     const promptId = await waitForNotification();
     const popup = await popupWithPrompt(promptId);
@@ -194,9 +193,6 @@ describe('push approvals, two browsers', () => {
     expect(answersSent).toHaveLength(1);
     expect(answersSent[0]?.body).not.toMatch(/"d"\s*:|PRIVATE KEY|pkcs8/i);
     expect(answersSent[0]?.body).not.toMatch(JWT);
-    console.log(
-      `push e2e: send → approved sign-in in ${Date.now() - started} ms (includes the test's own steps)`,
-    );
     await popup.close();
     await context.close();
   });
