@@ -10,14 +10,10 @@
  * the push); a wrong number and "This wasn't me" refuse; a replayed approval
  * and an expired prompt are refused by the portal.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../contract/constants.ts';
 import { PUSH_PROMPT_LIFETIME_SECONDS } from '../../contract/push.ts';
-import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
 import {
   accessibilityViolations,
   type Harness,
@@ -27,56 +23,25 @@ import {
   type WithChrome,
   waitForNotice,
 } from './harness.ts';
-import { fillPortalSignIn, JWT } from './portal-pages.ts';
+import { JWT } from './portal-pages.ts';
+import { atCodePageInB, launchPlainChromium, notificationIds as notificationIdsOf } from './push-browsers.ts';
 
 let h: Harness;
 let b: Browser;
-let bProfile: string;
+let closeB: () => Promise<void> = async () => undefined;
 let alice: { email: string; password: string; totpSecret: string };
 /** The answers A's background sent to the portal (request bodies), from its own network log. */
 const answersSent: Array<{ url: string; body: string }> = [];
 
-/** Browser B: plain Chromium, no extension, its own profile. */
-async function launchBrowserB(): Promise<Browser> {
-  bProfile = mkdtempSync(path.join(os.tmpdir(), 'launcher-e2e-b-'));
-  return puppeteer.launch({
-    executablePath: findBrowser(),
-    headless: true,
-    pipe: true,
-    args: chromiumArgs({ userDataDir: bProfile, headless: true, mapAllHostsToLoopback: true }).filter(
-      (arg) => !arg.startsWith('--user-data-dir') && !arg.startsWith('--headless'),
-    ),
-    userDataDir: bProfile,
-  });
-}
-
-/** In B (a fresh context: no portal session), Team Wiki's sign-in up to the waiting page; answers its number. */
+/** In B, Team Wiki's sign-in up to the waiting page; answers its number. */
 async function sendPromptFromB(): Promise<{ context: BrowserContext; page: Page; number: number }> {
-  const context = await b.createBrowserContext();
-  const page = await context.newPage();
-  const wiki = h.portal.demoApps.wiki;
-  await page.goto(
-    `${wiki}/login?${new URLSearchParams({ iss: h.portal.issuer, target_link_uri: `${wiki}/` })}`,
-  );
-  await fillPortalSignIn(page, { email: alice.email, password: alice.password });
-  const send = await page.waitForSelector('button::-p-text(Send a prompt to my launcher)', {
-    timeout: 20_000,
-  });
-  await Promise.all([page.waitForNavigation(), send?.click()]);
-  const number = Number(await page.$eval('[data-testid="push-number"]', (el) => el.textContent?.trim()));
+  const { context, page, send } = await atCodePageInB(h, b, alice);
+  const number = await send();
   expect(number).toBeGreaterThanOrEqual(10);
   return { context, page, number };
 }
 
-/** The notification ids A's background shows now. */
-async function notificationIds(): Promise<string[]> {
-  const worker = await h.worker();
-  return worker.evaluate(async () => {
-    const api = (globalThis as unknown as { chrome: { notifications: { getAll(): Promise<object> } } })
-      .chrome;
-    return Object.keys(await api.notifications.getAll());
-  });
-}
+const notificationIds = () => notificationIdsOf(h);
 
 /** Prompts A was notified of already (each test sends a new one). */
 const notified = new Set<string>();
@@ -128,12 +93,11 @@ beforeAll(async () => {
     }
   });
   await signInThroughPopup(h, alice);
-  b = await launchBrowserB();
+  ({ browser: b, close: closeB } = await launchPlainChromium());
 });
 
 afterAll(async () => {
-  await b?.close().catch(() => undefined);
-  if (bProfile) rmSync(bProfile, { recursive: true, force: true });
+  await closeB();
   await h?.close();
 });
 

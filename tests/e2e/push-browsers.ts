@@ -1,0 +1,107 @@
+/**
+ * The two browsers of the push approval tests and bench (issue 13): browser
+ * B, a plain Chromium without the launcher, signs in to Team Wiki and asks
+ * for a prompt; browser A (the harness's, with the launcher) is enrolled from
+ * its security centre and watched through its service worker.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
+import { type Harness, openOptionsPage, waitForNotice } from './harness.ts';
+import { fillPortalSignIn } from './portal-pages.ts';
+
+/** Browser B: plain Chromium, no extension, a profile of its own (removed on close). */
+export async function launchPlainChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'launcher-e2e-b-'));
+  const browser = await puppeteer.launch({
+    executablePath: findBrowser(),
+    headless: true,
+    pipe: true,
+    args: chromiumArgs({ userDataDir: profile, headless: true, mapAllHostsToLoopback: true }).filter(
+      (arg) => !arg.startsWith('--user-data-dir') && !arg.startsWith('--headless'),
+    ),
+    userDataDir: profile,
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The code page of a Team Wiki sign-in in B (a fresh context: no portal session), ready to send a prompt. */
+export async function atCodePageInB(
+  h: Harness,
+  b: Browser,
+  account: { email: string; password: string },
+): Promise<{ context: BrowserContext; page: Page; send(): Promise<number> }> {
+  const context = await b.createBrowserContext();
+  const page = await context.newPage();
+  const wiki = h.portal.demoApps.wiki;
+  await page.goto(
+    `${wiki}/login?${new URLSearchParams({ iss: h.portal.issuer, target_link_uri: `${wiki}/` })}`,
+  );
+  await fillPortalSignIn(page, account);
+  const button = await page.waitForSelector('button::-p-text(Send a prompt to my launcher)', {
+    timeout: 20_000,
+  });
+  return {
+    context,
+    page,
+    /** Presses "Send a prompt to my launcher"; answers the number the waiting page shows. */
+    async send() {
+      await Promise.all([page.waitForNavigation(), button?.click()]);
+      return Number(await page.$eval('[data-testid="push-number"]', (el) => el.textContent?.trim()));
+    },
+  };
+}
+
+/** Enrols browser A from its security centre under the suggested name. */
+export async function enrolBrowserA(h: Harness): Promise<Page> {
+  const options = await openOptionsPage(h, 'mfa');
+  await options.waitForSelector('[data-testid="approver-enrol"]', { timeout: 20_000 });
+  await options.click('[data-testid="approver-enrol"] button[type="submit"]');
+  await waitForNotice(options, 'This browser now approves your sign-ins.');
+  return options;
+}
+
+/** The notification ids A's background shows now. */
+export async function notificationIds(h: Harness): Promise<string[]> {
+  const worker = await h.worker();
+  return worker.evaluate(async () => {
+    const api = (globalThis as unknown as { chrome: { notifications: { getAll(): Promise<object> } } })
+      .chrome;
+    return Object.keys(await api.notifications.getAll());
+  });
+}
+
+/** Waits in A's service worker for the next stored prompt list that has a prompt; answers the time it was stored. */
+export async function nextPromptStoredAt(h: Harness): Promise<number> {
+  const worker = await h.worker();
+  return worker.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const api = (
+          globalThis as unknown as {
+            chrome: {
+              storage: {
+                onChanged: {
+                  addListener(
+                    fn: (changes: Record<string, { newValue?: unknown }>, area: string) => void,
+                  ): void;
+                };
+              };
+            };
+          }
+        ).chrome;
+        api.storage.onChanged.addListener((changes, area) => {
+          const stored = changes.pushPrompts?.newValue as { value?: { prompts?: unknown[] } } | undefined;
+          if (area === 'session' && (stored?.value?.prompts?.length ?? 0) > 0) resolve(Date.now());
+        });
+      }),
+  );
+}
