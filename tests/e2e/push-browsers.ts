@@ -45,7 +45,8 @@ export async function atCodePageInB(
   await page.goto(
     `${wiki}/login?${new URLSearchParams({ iss: h.portal.issuer, target_link_uri: `${wiki}/` })}`,
   );
-  await fillPortalSignIn(page, account);
+  // Email and password only: the code page must stay, for its "Send a prompt" button.
+  await fillPortalSignIn(page, { email: account.email, password: account.password });
   const button = await page.waitForSelector('button::-p-text(Send a prompt to my launcher)', {
     timeout: 20_000,
   });
