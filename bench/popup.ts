@@ -22,10 +22,12 @@
  * marks `portal-launcher:ask` and `portal-launcher:background-answer`; a failed first ask is waited
  * out, as the person does) against the minimal page's ping to its answer.
  * Each figure: median, and p10–p90 as the spread. Every wait has a timeout: a round that times out
- * counts as missing (NaN), it never hangs the run. Options: `--apps N`, `--rounds N`.
+ * counts as missing (NaN), it never hangs the run. Options: `--apps N`, `--rounds N`, `--trace DIR`
+ * (also writes Chromium traces of one warm and one cold popup, with CPU samples, to DIR: open them in
+ * DevTools' Performance panel, or read the popup's main thread and the worker's thread from the JSON).
  * The machine may be shared: the figures are rough; compare the ratios, which come from one run.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,7 +44,11 @@ import {
 import { catalogVersion } from '../utils/catalog/catalog-delta.ts';
 
 const { values } = parseArgs({
-  options: { apps: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '20' } },
+  options: {
+    apps: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '20' },
+    trace: { type: 'string' },
+  },
 });
 const APP_COUNT = Number(values.apps);
 const ROUNDS = Number(values.rounds);
@@ -212,6 +218,31 @@ async function timePing(page: Page, url: string): Promise<number> {
   return withTimeout(replied, Number.NaN);
 }
 
+/** Writes a Chromium trace of one warm and one cold popup (`--trace DIR`). */
+async function tracePopups(page: Page, address: string, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const kind of ['warm', 'cold'] as const) {
+    if (kind === 'cold') await stopWorkers(page);
+    await page.goto('about:blank');
+    const file = path.join(dir, `popup-${kind}.json`);
+    await page.tracing.start({
+      path: file,
+      categories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'blink.user_timing',
+        'loading',
+        'v8.execute',
+        'toplevel',
+        'disabled-by-default-v8.cpu_profiler',
+      ],
+    });
+    await timePopup(page, address);
+    await page.tracing.stop();
+    console.log(`Trace of a ${kind} popup: ${file}`);
+  }
+}
+
 /** A minimal MV3 extension: a worker that answers any message, and a page that pings it. */
 function writeMinimalExtension(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-minimal-extension-'));
@@ -328,6 +359,8 @@ try {
   }
   await timeBlank(page, `${EXTENSION_ORIGIN}/bench-blank.html`);
   await timePing(page, pingUrl);
+
+  if (values.trace) await tracePopups(page, popupAddress, values.trace);
 
   const warm: PopupTimes[] = [];
   const cold: PopupTimes[] = [];
