@@ -279,14 +279,16 @@ describe('lockout and enumeration', () => {
     };
     const right: number[] = [];
     const wrong: number[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 8; i++) {
       right.push(await time('bob-demo-password'));
       wrong.push(await time(`wrong-${i}`));
     }
-    const median = (values: number[]) =>
-      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-    const difference = Math.abs(median(right) - median(wrong));
-    expect(difference).toBeLessThan(Math.max(15, 0.5 * Math.max(median(right), median(wrong))));
+    // The fastest of each: a busy machine only ever adds time, so the minimum is what the
+    // path itself costs (a median moved with the load of other processes and failed in CI).
+    // A path that skipped argon2 would be faster by a whole hash.
+    const fastest = (values: number[]) => Math.min(...values);
+    const difference = Math.abs(fastest(right) - fastest(wrong));
+    expect(difference).toBeLessThan(Math.max(15, 0.5 * Math.max(fastest(right), fastest(wrong))));
   });
 
   it('B9: admin unlock lets the right password in again', async () => {
