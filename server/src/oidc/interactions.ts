@@ -339,7 +339,7 @@ export function mountInteractions(ctx: PortalContext): void {
     ...enrolmentSteps(ctx, {
       user: (request) => activeUser(request.progress.userId),
       show: reshow,
-      finishWithMfa: (request, user) => finishLogin(request.koa, request.details, user, true),
+      finishWithMfa: (request, user, amr) => finishLogin(request.koa, request.details, user, true, amr),
       appName: appNameFor,
     }),
 

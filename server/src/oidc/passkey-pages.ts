@@ -20,11 +20,11 @@ import type { PortalContext } from '../context.ts';
 import {
   defaultPasskeyName,
   finishRegistration,
-  PasskeyError,
   REGISTRATION_PAGE_PATH,
   redeemRegistrationTicket,
   registrationOptions,
-} from '../services/passkeys.ts';
+} from '../services/passkey-registration.ts';
+import { PasskeyError } from '../services/passkeys.ts';
 import { negotiatePage, type PageTexts } from '../views/i18n/index.ts';
 import { errorPage } from '../views/pages.ts';
 import { PASSKEY_PAGE_HEADERS, passkeyAddedPage, passkeyRegisterPage } from '../views/passkey-pages.ts';

@@ -12,6 +12,7 @@ import type { PortalContext } from '../context.ts';
 import type { UserRecord } from '../repo/users.ts';
 import { accountSubject, addressSubject, checkLock, recordFailure } from '../services/lockout.ts';
 import {
+  afterPassword,
   authenticationOptions,
   hasPasskey,
   PasskeyError,
@@ -147,7 +148,7 @@ export function passkeySteps(
           { id: `signin:${details.uid}`, userId: user.id },
           form.get('response') ?? '',
         );
-        return hooks.finish(request, user, ['pwd', ...use.amr.filter((m) => m !== 'mfa'), 'mfa']);
+        return hooks.finish(request, user, afterPassword(use.amr));
       } catch (error) {
         if (!(error instanceof PasskeyError)) throw error;
         await recordFailure(ctx, subjects);

@@ -1,8 +1,9 @@
 /**
- * Passkeys and security keys (WebAuthn, B19, B21): registration and
- * authentication ceremonies around `@simplewebauthn/server`, which parses
- * and verifies the authenticator data, attestation and signatures. What this
- * module adds is the portal's policy:
+ * Passkeys and security keys (WebAuthn, B19, B21): the portal's passkey
+ * policy and the authentication ceremony (registration: passkey-registration.ts),
+ * around `@simplewebauthn/server`, which parses and verifies the
+ * authenticator data, attestation and signatures. What these modules add is
+ * the portal's policy:
  * - every challenge is random (the library's), stored server-side bound to
  *   what it belongs to (a sign-in interaction, or one user's registration
  *   ceremony), short-lived ({@link CHALLENGE_SECONDS}) and used up by the
@@ -26,37 +27,28 @@
  * say which of the two it was, so neither `pin` nor `fpt` is claimed; it is
  * what makes a passkey alone count as `mfa` (the key plus what unlocked it).
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import {
   type AuthenticationResponseJSON,
   type AuthenticatorTransportFuture,
   generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
   verifyAuthenticationResponse,
-  verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { MAX_PASSKEYS_PER_USER } from '../../../contract/constants.ts';
 import type { PortalContext } from '../context.ts';
 import type { PasskeyRecord } from '../repo/passkeys.ts';
 import { hasActiveTotp } from './totp.ts';
-import { describeDevice } from './user-agent.ts';
 
 /** Most passkeys one user may register (B21). */
 export const PASSKEY_LIMIT = MAX_PASSKEYS_PER_USER;
 /** Life of a ceremony's challenge, seconds: long enough to find a security key. */
 export const CHALLENGE_SECONDS = 300;
-/** Life of the single-use link that opens the registration page, seconds (like launch tickets). */
-export const REGISTRATION_TICKET_SECONDS = 60;
-/** Longest name of a passkey. */
-export const PASSKEY_NAME_MAX = 64;
 /** Longest JSON answer from the browser that is parsed at all. */
 export const RESPONSE_JSON_MAX = 16 * 1024;
 
-type Ctx = Pick<PortalContext, 'config' | 'repos' | 'issuer' | 'clock' | 'audit'>;
+/** What the passkey services need of the portal. */
+export type PasskeyContext = Pick<PortalContext, 'config' | 'repos' | 'issuer' | 'clock' | 'audit'>;
 
 /** A refused ceremony step; `code` says why (kept out of pages, which say one thing). */
 export class PasskeyError extends Error {
@@ -111,9 +103,13 @@ export function passkeyAmr(credential: Pick<PasskeyRecord, 'deviceType'>, userVe
   return [credential.deviceType === 'multiDevice' ? 'swk' : 'hwk', 'user', ...(userVerified ? ['mfa'] : [])];
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+/** The `amr` of a passkey given after the password: `pwd`, the passkey's methods, then `mfa`. */
+export function afterPassword(amr: string[]): string[] {
+  return ['pwd', ...amr.filter((m) => m !== 'mfa'), 'mfa'];
+}
 
-function parseJson<T>(text: string): T {
+/** Parses the browser's answer (JSON text) far enough to know it is a WebAuthn credential. */
+export function parseCredentialJson<T>(text: string): T {
   if (text.length > RESPONSE_JSON_MAX) throw new PasskeyError('malformed', 'The answer is too long.');
   let value: unknown;
   try {
@@ -136,156 +132,6 @@ function parseJson<T>(text: string): T {
   return value as T;
 }
 
-/** A name for a passkey the user did not name: the browser and system it was made on. */
-export function defaultPasskeyName(userAgent: string | null | undefined): string {
-  const device = describeDevice(userAgent);
-  return [device.browser, device.os].filter(Boolean).join(' on ') || 'Passkey';
-}
-
-/** Trims a name and refuses an empty or too long one. */
-export function cleanPasskeyName(name: string): string | null {
-  const clean = name.replace(/\s+/g, ' ').trim();
-  return clean.length >= 1 && clean.length <= PASSKEY_NAME_MAX ? clean : null;
-}
-
-// ---- registration -------------------------------------------------------------------------
-
-/**
- * A single-use link (≤ {@link REGISTRATION_TICKET_SECONDS}) to the registration page for
- * `userId`. The caller has already required a fresh second factor where one exists (B11).
- */
-export async function createRegistrationTicket(
-  ctx: Ctx,
-  userId: string,
-): Promise<{ url: string; expiresAt: number }> {
-  if (!passkeysAllowed(ctx)) throw new PasskeyError('disabled', 'Passkeys are not allowed on this portal.');
-  if ((await ctx.repos.passkeys.count(userId)) >= PASSKEY_LIMIT) {
-    throw new PasskeyError('limit', `You already have ${PASSKEY_LIMIT} passkeys. Remove one to add another.`);
-  }
-  const ticket = randomBytes(32).toString('base64url');
-  const expiresAt = ctx.clock() + REGISTRATION_TICKET_SECONDS * 1000;
-  await ctx.repos.passkeys.putChallenge({
-    id: `ticket:${sha256(ticket)}`,
-    purpose: 'register-ticket',
-    userId,
-    challenge: '-',
-    name: null,
-    expiresAt,
-  });
-  return { url: `${ctx.issuer}${REGISTRATION_PAGE_PATH}?ticket=${ticket}`, expiresAt };
-}
-
-/** Where the registration ceremony runs (oidc/passkey-pages.ts). */
-export const REGISTRATION_PAGE_PATH = '/passkeys/register';
-
-/**
- * Uses up a registration ticket and opens a ceremony for its user: returns the ceremony's
- * secret (the page keeps it in an HttpOnly cookie) or undefined when the ticket is unknown,
- * used or expired.
- */
-export async function redeemRegistrationTicket(ctx: Ctx, ticket: string): Promise<string | undefined> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(ticket)) return undefined;
-  const row = await ctx.repos.passkeys.takeChallenge(
-    `ticket:${sha256(ticket)}`,
-    'register-ticket',
-    ctx.clock(),
-  );
-  if (!row?.userId) return undefined;
-  const ceremony = randomBytes(32).toString('base64url');
-  await ctx.repos.passkeys.putChallenge({
-    id: `register:${sha256(ceremony)}`,
-    purpose: 'register',
-    userId: row.userId,
-    challenge: randomBytes(32).toString('base64url'),
-    name: null,
-    expiresAt: ctx.clock() + CHALLENGE_SECONDS * 1000,
-  });
-  return ceremony;
-}
-
-/** The creation options of an open ceremony (the same challenge on every reload), or undefined. */
-export async function registrationOptions(
-  ctx: Ctx,
-  ceremony: string,
-): Promise<{ options: PublicKeyCredentialCreationOptionsJSON; email: string } | undefined> {
-  const row = await ctx.repos.passkeys.peekChallenge(`register:${sha256(ceremony)}`, 'register', ctx.clock());
-  const user = row?.userId ? await ctx.repos.users.findById(row.userId) : undefined;
-  if (!row || !user || user.disabled) return undefined;
-  const existing = await ctx.repos.passkeys.list(user.id);
-  const options = await generateRegistrationOptions({
-    rpName: 'Portal Launcher',
-    rpID: relyingParty(ctx).rpID,
-    userName: user.email,
-    userDisplayName: user.displayName || user.email,
-    userID: new TextEncoder().encode(user.id),
-    challenge: Buffer.from(row.challenge, 'base64url'),
-    timeout: CHALLENGE_SECONDS * 1000,
-    attestationType: 'none',
-    excludeCredentials: existing.map((c) => ({
-      id: c.id,
-      transports: c.transports as AuthenticatorTransportFuture[],
-    })),
-    authenticatorSelection: {
-      // Discoverable where the authenticator can, so the passkey can also sign in alone.
-      residentKey: ctx.config.passkeySignIn ? 'required' : 'preferred',
-      userVerification: ctx.config.passkeyUserVerification,
-    },
-  });
-  return { options, email: user.email };
-}
-
-/** Verifies the browser's answer to an open ceremony and stores the credential. */
-export async function finishRegistration(
-  ctx: Ctx,
-  ceremony: string,
-  responseJson: string,
-  given: { name: string; userAgent: string | null; ip: string | null },
-): Promise<PasskeyRecord> {
-  const response = parseJson<RegistrationResponseJSON>(responseJson);
-  const row = await ctx.repos.passkeys.takeChallenge(`register:${sha256(ceremony)}`, 'register', ctx.clock());
-  const user = row?.userId ? await ctx.repos.users.findById(row.userId) : undefined;
-  if (!row || !user || user.disabled) throw new PasskeyError('expired', 'This passkey setup has expired.');
-  if (!passkeysAllowed(ctx)) throw new PasskeyError('disabled', 'Passkeys are not allowed on this portal.');
-  const { rpID, origin } = relyingParty(ctx);
-  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
-  try {
-    verified = await verifyRegistrationResponse({
-      response,
-      expectedChallenge: row.challenge,
-      expectedOrigin: origin,
-      expectedRPID: rpID,
-      requireUserVerification: ctx.config.passkeyUserVerification === 'required',
-    });
-  } catch (cause) {
-    await ctx.audit('passkey.registration_refused', { userId: user.id, ip: given.ip, reason: String(cause) });
-    throw new PasskeyError('not_verified', 'The passkey could not be verified.');
-  }
-  if (!verified.verified) throw new PasskeyError('not_verified', 'The passkey could not be verified.');
-  const info = verified.registrationInfo;
-  const attachment = response.authenticatorAttachment;
-  const record: PasskeyRecord = {
-    id: info.credential.id,
-    userId: user.id,
-    publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
-    counter: info.credential.counter,
-    transports: (response.response.transports ?? []).filter((t) => typeof t === 'string').slice(0, 8),
-    deviceType: info.credentialDeviceType,
-    backedUp: info.credentialBackedUp,
-    aaguid: info.aaguid,
-    attachment: attachment === 'platform' || attachment === 'cross-platform' ? attachment : null,
-    name: cleanPasskeyName(given.name) ?? defaultPasskeyName(given.userAgent),
-    createdAt: ctx.clock(),
-    lastUsedAt: null,
-  };
-  const stored = await ctx.repos.passkeys.insert(record, PASSKEY_LIMIT);
-  if (stored === 'limit') {
-    throw new PasskeyError('limit', `You already have ${PASSKEY_LIMIT} passkeys. Remove one to add another.`);
-  }
-  if (stored === 'duplicate') throw new PasskeyError('duplicate', 'This passkey is already registered.');
-  await ctx.audit('passkey.added', { userId: user.id, ip: given.ip, credential: record.id.slice(0, 16) });
-  return record;
-}
-
 // ---- authentication ------------------------------------------------------------------------
 
 /** What an authentication challenge is bound to: a sign-in interaction, for one user or (passkey-only) none. */
@@ -298,7 +144,7 @@ export interface AuthenticationBinding {
 
 /** Request options for a sign-in step, with a fresh challenge bound to `binding`. */
 export async function authenticationOptions(
-  ctx: Ctx,
+  ctx: PasskeyContext,
   binding: AuthenticationBinding,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const credentials = binding.userId ? await ctx.repos.passkeys.list(binding.userId) : [];
@@ -334,11 +180,11 @@ export interface PasskeyUse {
  * whatever the outcome) and records the use.
  */
 export async function verifyPasskeyUse(
-  ctx: Ctx,
+  ctx: PasskeyContext,
   binding: AuthenticationBinding,
   responseJson: string,
 ): Promise<PasskeyUse> {
-  const response = parseJson<AuthenticationResponseJSON>(responseJson);
+  const response = parseCredentialJson<AuthenticationResponseJSON>(responseJson);
   const row = await ctx.repos.passkeys.takeChallenge(binding.id, 'authenticate', ctx.clock());
   if (!row || row.userId !== binding.userId)
     throw new PasskeyError('expired', 'This sign-in step has expired.');

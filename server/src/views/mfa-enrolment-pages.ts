@@ -1,10 +1,11 @@
 /**
- * Pages of setting up an authenticator app during sign-in (a user who must
- * have MFA and has none, or an app that asks for MFA of a user without it):
- * scan or type the key and confirm a code, then the recovery codes once.
+ * Pages of setting up a second factor during sign-in (a user who must have
+ * MFA and has none, or an app that asks for MFA of a user without it): scan
+ * or type the authenticator app's key and confirm a code, then the recovery
+ * codes once; or, where passkeys are allowed, create a passkey instead.
  * Same layout, language and accessibility rules as pages.ts.
  */
-import { html, raw } from './html.ts';
+import { html, raw, type SafeHtml } from './html.ts';
 import { alertRegion, cancelForm, describedBy, type FormPageOptions, layout } from './pages.ts';
 
 /** Why the user is setting up a second factor now. */
@@ -19,6 +20,8 @@ export function enrolmentPage(
     qrDataUrl: string;
     /** The base32 key, grouped for typing. */
     secret: string;
+    /** The passkey set-up block (views/passkey-pages.ts), when passkeys are allowed. */
+    passkey?: SafeHtml | null;
   },
 ): string {
   const { t } = options.texts;
@@ -46,6 +49,15 @@ ${alertRegion(options.error)}
 <input id="code" name="code" type="text" dir="ltr" autocomplete="one-time-code" inputmode="numeric" required autofocus maxlength="10" spellcheck="false" aria-describedby="${describedBy(options.error, hintId)}"${options.error ? raw(' aria-invalid="true"') : ''}>
 <button type="submit">${t.enrol.submit}</button>
 </form>
+${
+  options.passkey
+    ? html`<section aria-labelledby="enrol-passkey-heading" data-testid="enrol-passkey">
+<h2 id="enrol-passkey-heading">${t.passkey.enrolHeading}</h2>
+<p class="hint">${t.passkey.enrolHint}</p>
+${options.passkey}
+</section>`
+    : null
+}
 ${cancelForm(options)}`,
     options.texts,
   );

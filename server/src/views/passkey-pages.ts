@@ -1,7 +1,7 @@
 /**
  * The portal pages' passkey parts (WebAuthn, B19): the "Use your passkey"
- * block of the second-factor and email pages, and the page where a passkey is
- * created. The ceremony runs in the browser through `@simplewebauthn/browser`
+ * block of the second-factor and email pages, the block where a passkey is
+ * created (on its own page, and on the sign-in's set-up page). The ceremony runs in the browser through `@simplewebauthn/browser`
  * (served as `/assets/webauthn-browser.js`) and the small `/assets/passkey.js`
  * (views/assets/passkey.js), which fill a hidden field with the browser's
  * answer and submit an ordinary form, so the server's answer (a redirect, an
@@ -79,6 +79,37 @@ ${scripts({
 ${options.codeFollows ? html`<h2>${t.passkey.orCode}</h2>` : null}`;
 }
 
+/**
+ * The name field, the create button and the form that carries the browser's
+ * answer: the registration ceremony, on the registration page and on the
+ * sign-in's set-up page (`csrf` there). `messages` say how a try ended.
+ */
+export function passkeyCreateBlock(options: {
+  texts: PageTexts;
+  action: string;
+  csrf?: string;
+  creationOptions: unknown;
+  suggestedName: string;
+  messages: { cancelled: string; unsupported: string };
+}): SafeHtml {
+  const { t } = options.texts;
+  return html`<form method="post" action="${options.action}" id="passkey-form">
+${options.csrf ? html`<input type="hidden" name="csrf" value="${options.csrf}">` : null}
+<label for="passkey-name">${t.passkey.nameLabel}</label>
+<input id="passkey-name" name="name" type="text" maxlength="64" required value="${options.suggestedName}" aria-describedby="passkey-name-hint">
+<p class="hint" id="passkey-name-hint">${t.passkey.nameHint}</p>
+<input type="hidden" name="response" value="">
+</form>
+<button type="button" id="passkey-button" aria-describedby="passkey-status" hidden>${t.passkey.create}</button>
+<p id="passkey-status" class="hint" role="status" aria-live="polite"></p>
+<noscript><p class="hint">${t.passkey.noScript}</p></noscript>
+${scripts({
+  mode: 'register',
+  options: options.creationOptions,
+  messages: { working: t.passkey.working, failed: t.passkey.addFailed, ...options.messages },
+})}`;
+}
+
 /** The page where the browser creates a passkey (opened from the options page). */
 export function passkeyRegisterPage(options: {
   texts: PageTexts;
@@ -95,24 +126,9 @@ export function passkeyRegisterPage(options: {
 <p>${t.passkey.addFor} <bdi class="who" data-testid="email">${options.email}</bdi></p>
 <p class="hint">${t.passkey.addHint}</p>
 ${alertRegion(options.error)}
-<form method="post" action="${options.action}" id="passkey-form">
-<label for="passkey-name">${t.passkey.nameLabel}</label>
-<input id="passkey-name" name="name" type="text" maxlength="64" required value="${options.suggestedName}" aria-describedby="passkey-name-hint">
-<p class="hint" id="passkey-name-hint">${t.passkey.nameHint}</p>
-<input type="hidden" name="response" value="">
-</form>
-<button type="button" id="passkey-button" aria-describedby="passkey-status" hidden>${t.passkey.create}</button>
-<p id="passkey-status" class="hint" role="status" aria-live="polite"></p>
-<noscript><p class="hint">${t.passkey.noScript}</p></noscript>
-${scripts({
-  mode: 'register',
-  options: options.creationOptions,
-  messages: {
-    working: t.passkey.working,
-    cancelled: t.passkey.addCancelled,
-    unsupported: t.passkey.addUnsupported,
-    failed: t.passkey.addFailed,
-  },
+${passkeyCreateBlock({
+  ...options,
+  messages: { cancelled: t.passkey.addCancelled, unsupported: t.passkey.addUnsupported },
 })}`,
     options.texts,
   );

@@ -18,13 +18,8 @@ import {
 } from '../../../../contract/schemas.ts';
 import type { PasskeyRecord } from '../../repo/passkeys.ts';
 import { mustHaveMfa } from '../../services/accounts.ts';
-import {
-  createRegistrationTicket,
-  hasSecondFactor,
-  PASSKEY_LIMIT,
-  PasskeyError,
-  passkeysAllowed,
-} from '../../services/passkeys.ts';
+import { createRegistrationTicket } from '../../services/passkey-registration.ts';
+import { hasSecondFactor, PASSKEY_LIMIT, PasskeyError, passkeysAllowed } from '../../services/passkeys.ts';
 import { hasActiveTotp } from '../../services/totp.ts';
 import { requireRecentAuthentication } from '../auth.ts';
 import { ApiProblem } from '../problem.ts';

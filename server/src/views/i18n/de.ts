@@ -73,6 +73,13 @@ export const de: Catalog = {
     addUnsupported:
       'Dieser Browser kann keine Passkeys erstellen. Versuchen Sie einen anderen Browser oder einen Sicherheitsschlüssel.',
     addFailed: 'Der Passkey konnte nicht hinzugefügt werden. Versuchen Sie es erneut.',
+    enrolHeading: 'Oder stattdessen einen Passkey hinzufügen',
+    enrolHint:
+      'Ohne App: Fingerabdruck, Gesicht oder PIN dieses Geräts oder ein Sicherheitsschlüssel wird Ihr zweiter Faktor.',
+    enrolCancelled:
+      'Es wurde kein Passkey erstellt. Versuchen Sie es erneut, oder richten Sie oben eine Authenticator-App ein.',
+    enrolUnsupported:
+      'Dieser Browser kann keine Passkeys erstellen. Richten Sie stattdessen oben eine Authenticator-App ein.',
     addedTitle: 'Passkey hinzugefügt',
     addedText: (name) =>
       `„${name}“ ist bereit. Sie können diesen Tab schließen: Die Optionsseite macht von selbst weiter.`,

@@ -65,6 +65,11 @@ export const en = {
     addCancelled: 'No passkey was created. Try again when you are ready.',
     addUnsupported: 'This browser cannot create passkeys. Try another browser, or a security key.',
     addFailed: 'The passkey could not be added. Try again.',
+    enrolHeading: 'Or add a passkey instead',
+    enrolHint:
+      'No app needed: this device’s fingerprint, face or PIN, or a security key, becomes your second factor.',
+    enrolCancelled: 'No passkey was created. Try again, or set up an authenticator app above.',
+    enrolUnsupported: 'This browser cannot create passkeys. Set up an authenticator app above instead.',
     addedTitle: 'Passkey added',
     addedText: (name: string) =>
       `“${name}” is ready. You can close this tab: the options page continues by itself.`,
