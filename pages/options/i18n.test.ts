@@ -277,6 +277,25 @@ describe('the portal’s words or the page’s own (Content-Language)', () => {
     expect(fieldText(german, 'currentPassword')).toBe('Falsches Passwort.');
   });
 
+  it('last_factor (issue 12): a German or Arabic page words the refusal to remove the last factor itself; an English page keeps the portal’s sentence', async () => {
+    const lastFactor = {
+      code: 'last_factor',
+      message: 'Your account must have a second factor. Add another one before removing this passkey.',
+      lang: 'en',
+    } as const;
+    await chooseLanguage('de');
+    const german = problemText(lastFactor);
+    expect(german).toBe(read('de').options_problemLastFactor?.message);
+    expect(german).toContain('Passkey');
+    await chooseLanguage('ar');
+    expect(problemText(lastFactor)).toBe(read('ar').options_problemLastFactor?.message);
+    expect(uiDirection()).toBe('rtl');
+    await chooseLanguage('en');
+    expect(problemText(lastFactor)).toBe(lastFactor.message);
+    // Without the portal's words (lang unknown, an English page), the page's own sentence is still a full one.
+    expect(read('en').options_problemLastFactor?.message).toMatch(/passkey or an authenticator app/);
+  });
+
   it('an unknown code always shows the portal’s words, in any language', async () => {
     await chooseLanguage('de');
     const unknown = {

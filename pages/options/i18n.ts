@@ -103,6 +103,7 @@ const PORTAL_PROBLEM_TEXT: Record<AccountPortalCode, OptionsMessageKey | (() => 
   // Answers happen in the popup, which words these itself (pages/popup/push-prompt.tsx).
   push_prompt_gone: null,
   push_signature_invalid: null,
+  last_factor: 'options_problemLastFactor',
 };
 
 /** The page's own words for a portal problem code, or null for a code it does not know (or words only as the portal does). */

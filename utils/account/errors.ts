@@ -50,6 +50,8 @@ export const ACCOUNT_PORTAL_CODES = [
   'push_prompt_gone',
   /** The portal does not take this device's answer (not enrolled, or removed) (A15). */
   'push_signature_invalid',
+  /** Removing this factor would leave an account that must have MFA without one (409). */
+  'last_factor',
 ] as const satisfies readonly ProblemCode[];
 
 /** A code of {@link ACCOUNT_PORTAL_CODES}. */

@@ -235,6 +235,18 @@ describe('account handlers', () => {
     expect(!result.ok && result.problem.violations).toBeUndefined();
   });
 
+  it("B11 (issue 12): removing the last second factor of an account that must have MFA is last_factor, with the portal's words and language", async () => {
+    const fake = fakeApi();
+    const detail = 'Your account must have a second factor. Add another one before removing this passkey.';
+    fake.answer('deletePasskey', () => {
+      throw problem(409, 'last_factor', detail);
+    });
+    const handlers = createAccountHandlers({ api: fake.api, withStepUp: fakeStepUp().withStepUp });
+    const result = await handlers.deletePasskey({ id: 'credential-1' });
+    expect(result).toEqual({ ok: false, problem: { code: 'last_factor', message: detail } });
+    expect(accountProtocol.deletePasskey.response.safeParse(result).success).toBe(true);
+  });
+
   it("a code another portal invented is accepted: portal_error with that portal's words", async () => {
     const fake = fakeApi();
     fake.answer('addSshKey', () => {
