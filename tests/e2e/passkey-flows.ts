@@ -10,6 +10,22 @@ import type { Harness, WithChrome } from './harness.ts';
 import { openOptionsPage } from './harness.ts';
 import { type VirtualCredential, type VirtualKeyring, waitForCredentials } from './virtual-authenticator.ts';
 
+const SUBMIT = 'button[type="submit"]:not(.secondary)';
+
+/** Types the email and the password on the portal's pages in `tab`. */
+export async function typeEmailAndPassword(
+  tab: Page,
+  account: { email: string; password: string },
+): Promise<void> {
+  await tab.bringToFront();
+  await tab.waitForSelector('#email');
+  await tab.type('#email', account.email);
+  await Promise.all([tab.waitForNavigation(), tab.click(SUBMIT)]);
+  await tab.waitForSelector('#password');
+  await tab.type('#password', account.password);
+  await Promise.all([tab.waitForNavigation(), tab.click(SUBMIT)]);
+}
+
 /** Signs out through the popup's account menu; returns the popup, showing Sign in. */
 export async function signOutFromPopup(h: Harness): Promise<Page> {
   const popup = await h.openPopup();

@@ -20,21 +20,13 @@ import {
   startHarness,
   waitForApps,
 } from './harness.ts';
-import { addPasskeyFromOptions, provenAuthentication, signOutFromPopup } from './passkey-flows.ts';
+import {
+  addPasskeyFromOptions,
+  provenAuthentication,
+  signOutFromPopup,
+  typeEmailAndPassword,
+} from './passkey-flows.ts';
 import { createVirtualKeyring, usePasskey, type VirtualKeyring } from './virtual-authenticator.ts';
-
-const SUBMIT = 'button[type="submit"]:not(.secondary)';
-
-/** Types the email and the password on the portal's pages in `tab`. */
-async function typeEmailAndPassword(tab: Page, account: { email: string; password: string }): Promise<void> {
-  await tab.bringToFront();
-  await tab.waitForSelector('#email');
-  await tab.type('#email', account.email);
-  await Promise.all([tab.waitForNavigation(), tab.click(SUBMIT)]);
-  await tab.waitForSelector('#password');
-  await tab.type('#password', account.password);
-  await Promise.all([tab.waitForNavigation(), tab.click(SUBMIT)]);
-}
 
 /** Clicks the passkey button with no passkey on the authenticator: the ceremony ends like a Cancel. */
 async function cancelPasskey(tab: Page, expected: string): Promise<void> {
