@@ -85,7 +85,8 @@ export const configSchema = z.object({
   /**
    * Second factors users may use (comma-separated in PORTAL_MFA_FACTORS): `totp` (authenticator
    * app, with recovery codes) and `passkey` (WebAuthn passkeys and security keys). `totp` stays
-   * in the list: it is the factor users set up during sign-in.
+   * in the list: the set-up during sign-in always offers it (a browser without passkeys has no
+   * other way), with a passkey next to it where passkeys are allowed.
    */
   mfaFactors: z
     .preprocess(

@@ -8,6 +8,7 @@
  * with the passkey alone from the email page, which this portal allows.
  * Step-up to Payroll and removal with step-up: passkeys-step-up.test.ts.
  */
+import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../contract/constants.ts';
@@ -42,6 +43,9 @@ async function cancelPasskey(tab: Page, expected: string): Promise<void> {
   expect(await tab.$eval('#passkey-button', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
   expect(await tab.evaluate(() => document.activeElement?.id)).toBe('passkey-button');
 }
+
+/** The README's pictures (the passkey card, the portal's prompt) are drawn by this test. */
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
 
 describe('passkeys at sign-in (alice, passkey-only sign-in allowed)', () => {
   let h: Harness;
@@ -84,6 +88,9 @@ describe('passkeys at sign-in (alice, passkey-only sign-in allowed)', () => {
     expect(stillOpen).toHaveLength(0);
     expect(await accessibilityViolations(page, { allImpacts: true })).toEqual([]);
     await h.screenshot(page, 'options-passkeys');
+    await (await page.$('[data-testid="passkeys"]'))?.screenshot({
+      path: path.join(SCREENSHOTS, 'options-passkeys.png') as `${string}.png`,
+    });
     await page.close();
   });
 
@@ -107,6 +114,7 @@ describe('passkeys at sign-in (alice, passkey-only sign-in allowed)', () => {
     ).toBe(true);
     expect(await accessibilityViolations(tab, { allImpacts: true })).toEqual([]);
     await h.screenshot(tab, 'portal-passkey-prompt');
+    await tab.screenshot({ path: path.join(SCREENSHOTS, 'portal-passkey-prompt.png') as `${string}.png` });
     await cancelPasskey(tab, en.passkey.cancelled);
     expect(await tab.$('#code')).not.toBeNull();
     // Try again, now with the passkey on the authenticator.
