@@ -93,6 +93,11 @@ import { findFirefox } from '../../scripts/firefox.ts';
 import { builtExtensionDir } from '../../scripts/output-dir.ts';
 import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
 import { startTestPortal } from '../../server/test/portal.ts';
+import {
+  addFirefoxAuthenticator,
+  type FirefoxAuthenticator,
+  VIRTUAL_AUTHENTICATOR_PREFS,
+} from './marionette.ts';
 import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
 
 export const FIREFOX_EXTENSION_DIR = builtExtensionDir('firefox-mv3');
@@ -125,6 +130,8 @@ export interface FirefoxHarness {
   waitForLocation(page: Page, prefix: string, timeoutMs?: number): Promise<string>;
   /** A fresh TOTP code for alice (each step is accepted once, B8). */
   totp(): Promise<string>;
+  /** The browser's virtual WebAuthn authenticator, when asked for (marionette.ts). */
+  authenticator: FirefoxAuthenticator | null;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -138,6 +145,8 @@ export interface FirefoxHarnessOptions {
    * portal's issuer (Firefox reads enterprise policy only at start).
    */
   beforeBrowser?: (portal: RunningPortal) => void | Promise<void>;
+  /** Add a virtual WebAuthn authenticator to the browser (through Marionette, marionette.ts). */
+  virtualAuthenticator?: boolean;
 }
 
 /**
@@ -252,7 +261,7 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
       headless: true,
       userDataDir: profileDir,
       // Lets BiDi navigate a tab to moz-extension:// (the popup page); see the findings above.
-      args: ['--remote-allow-system-access'],
+      args: ['--remote-allow-system-access', ...(options.virtualAuthenticator ? ['--marionette'] : [])],
       extraPrefsFirefox: {
         'extensions.webextensions.uuids': JSON.stringify({ [GECKO_EXTENSION_ID]: uuid }),
         // The optional-permission doorhanger is browser chrome that automation cannot click.
@@ -271,6 +280,7 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
         'network.connectivity-service.enabled': false,
         'browser.region.network.url': '',
         'browser.safebrowsing.provider.mozilla.updateURL': '',
+        ...(options.virtualAuthenticator ? VIRTUAL_AUTHENTICATOR_PREFS : {}),
         ...options.prefs,
       },
     });
@@ -281,7 +291,9 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
   }
   const firefoxStartMs = Date.now() - started;
 
+  let authenticator: FirefoxAuthenticator | null = null;
   async function closeAll(): Promise<void> {
+    authenticator?.close();
     await browser.close().catch(() => undefined);
     await portal.close().catch(() => undefined);
     await proxy.close();
@@ -300,6 +312,14 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
     throw error;
   }
   const installMs = Date.now() - installStarted;
+  if (options.virtualAuthenticator) {
+    try {
+      authenticator = await addFirefoxAuthenticator(profileDir);
+    } catch (error) {
+      await closeAll();
+      throw error;
+    }
+  }
 
   const consoleLines: string[] = [];
   const observed = new WeakSet<Page>();
@@ -368,6 +388,7 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
       throw new Error(`The tab did not reach ${prefix} within ${timeoutMs} ms (last at ${href}).`);
     },
     totp: totpGenerator(portal.demo?.alice.totpSecret),
+    authenticator,
     async screenshot(page, name) {
       await page.bringToFront();
       await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`) as `${string}.png` });
@@ -410,4 +431,23 @@ export async function waitForApps(popup: Page): Promise<string[]> {
   return popup.$$eval('button[data-app-id]', (buttons) =>
     buttons.map((b) => b.getAttribute('data-app-id') ?? ''),
   );
+}
+
+/** Opens an extension page in a new tab (BiDi never reports moz-extension:// navigations: poll instead). */
+export async function openExtensionPage(h: FirefoxHarness, pathAndHash: string): Promise<Page> {
+  const page = await h.browser.newPage();
+  await page.setViewport({ width: 1200, height: 900 });
+  const url = `${h.extensionOrigin}/${pathAndHash}`;
+  page.goto(url, { timeout: 0 }).catch(() => undefined);
+  await h.waitForLocation(page, url);
+  return page;
+}
+
+/** Types the portal address into the first-run form; the click grants the portal's host permission. */
+export async function connectPortal(h: FirefoxHarness, popup: Page): Promise<void> {
+  await popup.waitForSelector('[data-testid="first-run"] #portal');
+  await popup.type('#portal', h.portal.issuer);
+  // The click is the user gesture Firefox needs for permissions.request.
+  await popup.click('[data-testid="first-run"] button[type="submit"]');
+  await popup.waitForSelector('button::-p-text(Sign in)');
 }

@@ -27,6 +27,7 @@ import { expectBrandedSignInPopup, TEST_BRAND } from './branding.ts';
 import {
   completePortalSignIn,
   type FirefoxHarness,
+  openExtensionPage,
   startFirefoxHarness,
   waitForApps,
 } from './firefox-harness.ts';
@@ -39,16 +40,6 @@ const BRAND_COLOR = TEST_BRAND.color;
 type WithBrowser = {
   browser: { storage: { managed: { get(): Promise<Record<string, unknown>> } } };
 };
-
-/** Opens an extension page in a new tab (BiDi never reports moz-extension:// navigations: poll instead). */
-async function openExtensionPage(h: FirefoxHarness, pathAndHash: string): Promise<Page> {
-  const page = await h.browser.newPage();
-  await page.setViewport({ width: 1200, height: 900 });
-  const url = `${h.extensionOrigin}/${pathAndHash}`;
-  page.goto(url, { timeout: 0 }).catch(() => undefined);
-  await h.waitForLocation(page, url);
-  return page;
-}
 
 describe('A11: enterprise policy from a real Firefox policies.json', () => {
   let policy: PolicyFile | undefined;

@@ -19,6 +19,7 @@ import { ACR_MFA, FIREFOX_REDIRECT_URI, GECKO_EXTENSION_ID } from '../../contrac
 import {
   checkProxyRecords,
   completePortalSignIn,
+  connectPortal,
   enterCode,
   FIREFOX_EXTENSION_DIR,
   type FirefoxHarness,
@@ -57,15 +58,6 @@ function backgroundSuspended(page: Page): Promise<boolean> {
   return page.evaluate(
     () => (globalThis as unknown as WithBrowser).browser.extension.getBackgroundPage() === null,
   );
-}
-
-/** Types the portal address into the first-run form; the click grants the portal's host permission. */
-async function connectPortal(h: FirefoxHarness, popup: Page): Promise<void> {
-  await popup.waitForSelector('[data-testid="first-run"] #portal');
-  await popup.type('#portal', h.portal.issuer);
-  // The click is the user gesture Firefox needs for permissions.request.
-  await popup.click('[data-testid="first-run"] button[type="submit"]');
-  await popup.waitForSelector('button::-p-text(Sign in)');
 }
 
 function redirectHostRequests(h: FirefoxHarness): unknown[] {
