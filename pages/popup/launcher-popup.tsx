@@ -132,14 +132,17 @@ export function LauncherPopup() {
       setLoadError(null);
       if (next.notice) {
         const { outcome, appName, code, params } = next.notice;
+        // "opened": a Try again in the step-up tab opened the app this popup had said was not opened.
         setStatus({
           kind: outcome === 'failed' ? 'error' : 'info',
           text:
-            outcome !== 'failed'
-              ? t('openCancelled', appName)
-              : code && hasErrorMessage(code)
-                ? t('openFailedBecause', appName, localizedError(code, null, params))
-                : t('openFailed', appName),
+            outcome === 'opened'
+              ? t('opened', appName)
+              : outcome === 'cancelled'
+                ? t('openCancelled', appName)
+                : code && hasErrorMessage(code)
+                  ? t('openFailedBecause', appName, localizedError(code, null, params))
+                  : t('openFailed', appName),
         });
         void sendMessage(browser.runtime, 'dismissNotice', {}).catch(() => undefined);
       }

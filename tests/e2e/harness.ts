@@ -333,6 +333,21 @@ export async function signInThroughPopup(
   return { popup, apps: await waitForApps(popup) };
 }
 
+/**
+ * Signs out the way an employee does: the popup's account menu (the initials), Sign out. Resolves
+ * with the popup once it offers Sign in again.
+ */
+export async function signOutThroughPopup(harness: Harness, popup?: Page): Promise<Page> {
+  const page = popup ?? (await harness.openPopup());
+  await page.bringToFront();
+  await page.waitForSelector('[data-testid="account-menu-button"]', { timeout: 20_000 });
+  await page.click('[data-testid="account-menu-button"]');
+  await page.waitForSelector('[role="menu"]');
+  await page.click('[data-menu-item="sign-out"]');
+  await page.waitForSelector('button::-p-text(Sign in)', { timeout: 20_000 });
+  return page;
+}
+
 /** Submits a second-factor code on the portal's code page. */
 export async function enterCode(page: Page, code: string): Promise<void> {
   await page.bringToFront();

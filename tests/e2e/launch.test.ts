@@ -3,16 +3,20 @@
  * password (no authenticator yet), then sets one up (as in the security
  * centre), so Payroll needs a step-up: Team Wiki opens directly; Payroll asks
  * for the code in a tab that then lands in Payroll; a second Payroll launch
- * within five minutes asks nothing.
+ * within five minutes asks nothing. Then someone with no second factor at all
+ * clicks Payroll: the step-up tab leads them to set one up (the secret read
+ * from the page, the code computed here), and Payroll opens there (B7/B11).
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../contract/constants.ts';
 import { enrollConfirmedTotp, generateTotpSecret } from '../../server/src/services/totp.ts';
+import { createTestUser } from '../../server/test/portal.ts';
 import {
   enterCode,
   type Harness,
   signInThroughPopup,
+  signOutThroughPopup,
   startHarness,
   type WithChrome,
   waitForApps,
@@ -25,6 +29,20 @@ let code: () => Promise<string>;
 
 function pagesAt(prefix: string): Promise<Page[]> {
   return h.browser.pages().then((pages) => pages.filter((page) => page.url().startsWith(prefix)));
+}
+
+/** The step-up tab lands in Payroll (one tab of it) with acr MFA, and the popup says it opened. */
+async function expectPayrollOpened(tab: Page): Promise<void> {
+  await tab.waitForFunction(
+    (prefix: string) => location.href.startsWith(prefix),
+    { timeout: 20_000, polling: 200 },
+    h.portal.demoApps.payroll,
+  );
+  await tab.waitForSelector('[data-testid="acr"]');
+  expect(await tab.$eval('[data-testid="acr"]', (el) => el.textContent)).toBe(ACR_MFA);
+  expect(await pagesAt(h.portal.demoApps.payroll)).toHaveLength(1);
+  await popup.bringToFront();
+  await popup.waitForSelector('[data-testid="status"]::-p-text(Opened Payroll)', { timeout: 20_000 });
 }
 
 beforeAll(async () => {
@@ -73,15 +91,7 @@ describe('launch', () => {
     expect(await pagesAt(h.portal.demoApps.payroll)).toHaveLength(0);
 
     await enterCode(stepUp, await code());
-    await stepUp.waitForFunction(
-      (prefix: string) => location.href.startsWith(prefix),
-      { timeout: 15_000, polling: 200 },
-      h.portal.demoApps.payroll,
-    );
-    await stepUp.waitForSelector('[data-testid="acr"]');
-    expect(await stepUp.$eval('[data-testid="acr"]', (el) => el.textContent)).toBe(ACR_MFA);
-    expect(await pagesAt(h.portal.demoApps.payroll)).toHaveLength(1);
-    await popup.waitForSelector('[data-testid="status"]::-p-text(Opened Payroll)');
+    await expectPayrollOpened(stepUp);
     await stepUp.close();
   });
 
@@ -92,6 +102,39 @@ describe('launch', () => {
     await payroll.waitForSelector('[data-testid="acr"]');
     expect(await pagesAt(h.portal.issuer)).toHaveLength(0);
     await payroll.close();
+  });
+});
+
+describe('a user without a second factor', () => {
+  it('B7/B11: Payroll leads them to set up an authenticator in the step-up tab (QR code and secret, code, recovery codes once), then opens there with acr MFA', async () => {
+    await signOutThroughPopup(h, popup);
+    const user = await createTestUser(h.portal, { assign: ['team-wiki', 'payroll'] });
+    // No factor: the sign-in asks for the password only.
+    ({ popup } = await signInThroughPopup(h, user, { popup }));
+    await popup.click('[data-app-id="payroll"]');
+    const tab = await h.waitForTab(h.portal.issuer);
+    await tab.bringToFront();
+    await tab.waitForSelector('[data-testid="totp-secret"]', { timeout: 20_000 });
+    expect(await tab.$eval('h1', (el) => el.textContent)).toBe('Set up an authenticator app');
+    expect(await tab.$eval('main', (el) => el.textContent ?? '')).toContain(
+      'Payroll requires a second factor',
+    );
+    // The QR code is drawn by the page itself, next to the secret to type.
+    expect(await tab.$('img.qr[src^="data:image/svg+xml"]')).not.toBeNull();
+    const secret = (await tab.$eval('[data-testid="totp-secret"]', (el) => el.textContent ?? '')).replace(
+      /\s/g,
+      '',
+    );
+    await enterCode(tab, await totpGenerator(secret)());
+    await tab.waitForSelector('[data-testid="recovery-codes"] li', { timeout: 20_000 });
+    expect(await tab.$$eval('[data-testid="recovery-codes"] li', (items) => items.length)).toBe(10);
+    expect(await pagesAt(h.portal.demoApps.payroll)).toHaveLength(0);
+    await tab.click('button[type="submit"]');
+    await expectPayrollOpened(tab);
+    expect(await tab.$eval('[data-testid="signed-in"]', (el) => el.textContent ?? '')).toContain(
+      user.displayName,
+    );
+    await tab.close();
   });
 });
 

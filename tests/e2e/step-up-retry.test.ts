@@ -4,7 +4,7 @@
  * app, the reason, Try again, and "Contact your administrator" from the
  * portal's `PORTAL_ADMIN_CONTACT`, hidden when none is set), the popup says
  * it in one sentence, and Try again restarts the step-up in the same tab,
- * where Payroll then opens. The page is checked with axe in light and dark,
+ * where Payroll then opens (and the popup then says so instead). The page is checked with axe in light and dark,
  * left to right and in Arabic (right to left). Also: with the portal stopped, Payroll fails at
  * once like a plain app, without a step-up tab (C3).
  */
@@ -148,6 +148,12 @@ describe('step-up cancelled', () => {
     expect(await tab.$eval('[data-testid="acr"]', (el) => el.textContent)).toBe(ACR_MFA);
     expect((await h.browser.pages()).length).toBe(tabsBefore);
     expect(await pagesAt(h, h.portal.demoApps.payroll)).toHaveLength(1);
+
+    // The popup, which said the launch was cancelled, now says Payroll opened (in the language
+    // chosen in Settings), as a status rather than an alert.
+    await popup.bringToFront();
+    await popup.waitForSelector('[data-testid="status"]::-p-text(تم فتح Payroll.)', { timeout: 20_000 });
+    expect(await popup.$eval('[data-testid="status"]', (el) => el.getAttribute('role'))).toBe('status');
   });
 });
 

@@ -11,7 +11,9 @@
  * - After a step-up the first app lands in the step-up tab, the others in
  *   new tabs; one retry after the step-up, a second challenge is final (C4).
  * - Every failure leaves a {@link LaunchNotice} for a popup opened later
- *   (the popup may have closed when the tab opened).
+ *   (the popup may have closed when the tab opened). A Try again that then
+ *   opens its app leaves an `opened` notice instead, so a popup that said
+ *   "cancelled" does not keep saying it; any other launch that opens clears it.
  */
 import type { PortalApp } from '../../contract/schemas.ts';
 import { AuthError, isAuthError } from '../auth/errors.ts';
@@ -63,6 +65,11 @@ export function createLaunches(options: LaunchesOptions) {
   /** Launches waiting on a step-up, by app id. */
   const waiting = createWaiters<string, LaunchResult>();
   const inFlight = new Map<string, Promise<LaunchResult>>();
+  /**
+   * Apps being opened by a Try again (the step-up tab's failure page). Kept in memory: a worker
+   * restarted meanwhile still opens the app, the popup then only loses the "opened" notice.
+   */
+  const retried = new Set<string>();
 
   /** Opens an app by id (A9). A second call for an app already launching joins the first (C6). */
   function launchApp(appId: string, target?: LaunchTarget): Promise<LaunchResult> {
@@ -87,6 +94,7 @@ export function createLaunches(options: LaunchesOptions) {
    * failed before that (the portal did not answer, the session ended).
    */
   function retryInTab(appId: string, tabId: number): Promise<void> {
+    retried.add(appId);
     return new Promise((resolve, reject) => {
       launchApp(appId, { tabId, moved: resolve }).then(() => resolve(), reject);
     });
@@ -111,7 +119,7 @@ export function createLaunches(options: LaunchesOptions) {
       } else {
         await tabs.create(url);
       }
-      await launchNoticeItem.remove();
+      await noteOpened([app]);
       return { outcome: 'opened', appId: app.id };
     } catch (error) {
       if (error instanceof StepUpRequiredError) {
@@ -172,7 +180,7 @@ export function createLaunches(options: LaunchesOptions) {
     source: CatalogSource,
     tabId: number | undefined,
   ): Promise<string[]> {
-    const opened: string[] = [];
+    const opened: Pick<PortalApp, 'id' | 'name'>[] = [];
     let sameTab = tabId;
     for (const appId of appIds) {
       try {
@@ -184,7 +192,7 @@ export function createLaunches(options: LaunchesOptions) {
         } else {
           await tabs.create(url);
         }
-        opened.push((await options.cache.app(appId))?.name ?? appId);
+        opened.push({ id: appId, name: (await options.cache.app(appId))?.name ?? appId });
         waiting.resolve(appId, { outcome: 'opened', appId });
       } catch (error) {
         await fail(
@@ -195,12 +203,30 @@ export function createLaunches(options: LaunchesOptions) {
         );
       }
     }
-    if (opened.length > 0) await launchNoticeItem.remove();
-    return opened;
+    if (opened.length > 0) await noteOpened(opened);
+    return opened.map((app) => app.name);
+  }
+
+  /**
+   * After `apps` opened: a Try again among them leaves "opened" for the popup (which said the
+   * launch was cancelled or refused); otherwise the notice of an earlier launch is cleared.
+   */
+  async function noteOpened(apps: readonly Pick<PortalApp, 'id' | 'name'>[]): Promise<void> {
+    const retry = apps.find((app) => retried.has(app.id));
+    for (const app of apps) retried.delete(app.id);
+    if (!retry) return launchNoticeItem.remove();
+    await launchNoticeItem.set({
+      appId: retry.id,
+      appName: retry.name,
+      outcome: 'opened',
+      message: `Opened ${retry.name}.`,
+      at: now(),
+    });
   }
 
   /** Ends a launch that did not happen: leaves the notice and rejects its callers. */
   async function fail(appId: string, error: unknown): Promise<void> {
+    retried.delete(appId);
     const cancelled = isAuthError(error, 'cancelled');
     const appName = (await options.cache.app(appId))?.name ?? appId;
     const message = cancelled

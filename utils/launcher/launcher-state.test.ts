@@ -68,12 +68,12 @@ describe('launcher state for the popup', () => {
     });
   });
 
-  it('shows a cancelled or failed launch notice, never an opened one', () => {
+  it('passes the last launch notice on: cancelled, failed, and opened (a Try again that opened its app)', () => {
     const build = (outcome: LaunchNotice['outcome']) =>
       buildLauncherState({ settings, notice: notice(outcome), session: { status: 'unconfigured' } }).notice;
     expect(build('cancelled')?.outcome).toBe('cancelled');
     expect(build('failed')?.outcome).toBe('failed');
-    expect(build('opened')).toBeNull();
+    expect(build('opened')?.outcome).toBe('opened');
   });
 
   it('B4: signed out says whether the portal ended the session, and why a refresh found it ended', () => {

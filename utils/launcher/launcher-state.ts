@@ -51,7 +51,7 @@ export function buildLauncherState({ settings, notice, session }: LauncherStateI
     user: null,
     apps: null,
     appsProblem: null,
-    notice: notice && notice.outcome !== 'opened' ? notice : null,
+    notice,
   };
   if (session.status === 'unconfigured') return base;
   if (session.status === 'signedOut') {

@@ -95,6 +95,16 @@ describe('step-up denied or cancelled', () => {
     expect(env.tabs.updated.at(-1)).toMatchObject({ tabId: 102 });
     expect(env.tabs.updated.at(-1)?.url).toMatch(/^https:\/\/payroll\.apps\.example\.test\/sso/);
     expect(env.tabs.created).toHaveLength(2);
+    // The popup that said "cancelled" now says Payroll opened (the notice it reads next).
+    expect(await launchNoticeItem.get()).toMatchObject({
+      appId: 'payroll',
+      appName: 'Payroll',
+      outcome: 'opened',
+    });
+
+    // A later launch from the popup that opens clears it: "opened" is said once, for the Try again.
+    await launcher.launchApp('wiki');
+    expect(await launchNoticeItem.get()).toBeNull();
   });
 
   it('Try again after the second factor became fresh elsewhere opens the app in that tab at once', async () => {
@@ -103,6 +113,7 @@ describe('step-up denied or cancelled', () => {
     expect(env.tabs.updated).toEqual([
       { tabId: 102, url: expect.stringMatching(/^https:\/\/payroll\.apps\.example\.test\/sso/) },
     ]);
+    expect(await launchNoticeItem.get()).toMatchObject({ appId: 'payroll', outcome: 'opened' });
   });
 
   it('C3: with the portal stopped, an MFA launch fails at once with network and opens no step-up tab', async () => {
