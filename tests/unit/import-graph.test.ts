@@ -8,23 +8,11 @@
  * re-exports and `import()`), then its strongly connected components are
  * found (Tarjan); any with more than one file is a circle.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const PRODUCT_DIRS = ['entrypoints', 'pages', 'components', 'utils', 'contract', 'server/src', 'scripts'];
-
-function productFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === '__tests__' ? [] : productFiles(full);
-    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')
-      ? [full]
-      : [];
-  });
-}
+import { PRODUCT_DIRS, productFiles, ROOT } from './product-files.ts';
 
 /** The file a relative specifier names, or null for a package or a non-source file. */
 function resolveImport(from: string, specifier: string): string | null {
