@@ -12,7 +12,9 @@
  * the rule the admin guide gives for Glewlwyd (`amr` alone, no `acr`),
  * refused with the reason Glewlwyd's `auth_time` 0 gives; a real refresh
  * after the access token expired, from a restarted service worker; sign-out
- * (refresh token revoked at Glewlwyd, RP-initiated logout caught).
+ * (Glewlwyd offers a public client no revocation: the documented caveat); a refresh
+ * Glewlwyd refuses (the non-rotating refresh token disabled at Glewlwyd)
+ * signs the launcher out, saying the session ended.
  *
  * Needs glewlwyd installed (`apt-get install -y glewlwyd`; .ci/run does it);
  * without it the test fails saying so. Policy files apply to every Chromium
@@ -35,6 +37,7 @@ import { type ExtensionBrowser, launchExtensionBrowser, type WithChrome, waitFor
 import { waitForManagedPortal } from './managed-policy.ts';
 import { chromiumPolicyFile, type PolicyFile, waitForNoOtherBrowser } from './policy-files.ts';
 import { redeemRefreshToken, totpGenerator } from './portal-pages.ts';
+import { expireStoredAccessToken, readStoredSession } from './stored-session.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -85,13 +88,20 @@ let totp: () => Promise<string>;
 let otpAcceptedAt = 0;
 
 async function storedSession(): Promise<StoredSessionView | null> {
-  const worker = await chromium.worker();
-  return worker.evaluate(async () => {
-    const stored = (await (globalThis as unknown as WithChrome).chrome.storage.session.get('session')) as {
-      session?: { value?: StoredSessionView };
-    };
-    return stored.session?.value ?? null;
-  });
+  return readStoredSession<StoredSessionView>(await chromium.worker());
+}
+
+/** The next TOTP code, noting when Glewlwyd took it. */
+async function codeAtGlewlwyd(): Promise<string> {
+  const code = await totp();
+  otpAcceptedAt = Date.now();
+  return code;
+}
+
+/** Glewlwyd asks for the code again only once its OTP session lapsed, and takes one 30 s after the last. */
+async function otpSessionLapsed(): Promise<void> {
+  const lapse = otpAcceptedAt + (Math.max(OTP_SESSION_SECONDS, 30) + 1) * 1000 - Date.now();
+  if (lapse > 0) await sleep(lapse);
 }
 
 async function userinfoStatus(accessToken: string): Promise<number> {
@@ -224,11 +234,7 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     await popup.waitForSelector('button::-p-text(Sign in)');
     await popup.click('button::-p-text(Sign in)');
     const tab = await chromium.waitForTab(glewlwyd.baseUrl);
-    const signIn = await signInAtGlewlwyd(tab, glewlwyd.user, async () => {
-      const code = await totp();
-      otpAcceptedAt = Date.now();
-      return code;
-    });
+    const signIn = await signInAtGlewlwyd(tab, glewlwyd.user, codeAtGlewlwyd);
     expect(signIn.steps).toEqual(['password', 'otp', 'continue']);
     await popup.bringToFront();
     expect((await waitForApps(popup)).sort()).toEqual(['payroll', 'team-wiki']);
@@ -256,10 +262,7 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
   });
 
   it('A4: Payroll (MFA) asks for a fresh TOTP code in a Glewlwyd tab; amr password+otp is accepted without acr, but auth_time 0 proves no freshness: refused with that reason in the popup, app not opened', async () => {
-    // Glewlwyd asks for the code again only once its OTP session has lapsed, and takes a code
-    // only 30 s after the last one it accepted.
-    const lapse = otpAcceptedAt + (Math.max(OTP_SESSION_SECONDS, 30) + 1) * 1000 - Date.now();
-    if (lapse > 0) await sleep(lapse);
+    await otpSessionLapsed();
     const idTokensBefore = idTokensIssued();
     await popup.bringToFront();
     await recordNotices(popup);
@@ -274,7 +277,7 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     expect(callback.searchParams.get('login_hint')).toBe(glewlwyd.user.email);
     expect(apps.hits.filter((hit) => hit.startsWith('/payroll'))).toEqual([]);
     // The password still counts in Glewlwyd's session; the lapsed TOTP is asked again.
-    const signIn = await signInAtGlewlwyd(stepUp, glewlwyd.user, totp);
+    const signIn = await signInAtGlewlwyd(stepUp, glewlwyd.user, codeAtGlewlwyd);
     expect(signIn.steps).toEqual(['otp', 'continue']);
     // Glewlwyd accepted the code and issued an ID token (amr password+otp, auth_time 0, no acr) …
     await waitFor(() => idTokensIssued() > idTokensBefore, 'Glewlwyd to issue the step-up ID token');
@@ -359,5 +362,38 @@ describe('Glewlwyd 2.7 as the OpenID provider (provider-only mode, apps from pol
     // No revocation_endpoint: the refresh token stays valid at Glewlwyd until it expires.
     const response = await redeemRefreshToken(glewlwyd.issuer, refreshToken as string);
     expect(response.status).toBe(200);
+  });
+
+  it("a refused refresh with a provider that does not rotate: the person disables the launcher's refresh token on Glewlwyd's profile page; the next refresh signs the launcher out, saying the session ended", async () => {
+    await otpSessionLapsed();
+    await popup.bringToFront();
+    await popup.click('button::-p-text(Sign in)');
+    await signInAtGlewlwyd(await chromium.waitForTab(glewlwyd.baseUrl), glewlwyd.user, codeAtGlewlwyd).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\nGlewlwyd's log:\n${glewlwyd.logs.slice(-12).join('\n')}`);
+      },
+    );
+    await popup.bringToFront();
+    expect((await waitForApps(popup)).sort()).toEqual(['payroll', 'team-wiki']);
+    const signedIn = await storedSession();
+    if (!signedIn?.refreshToken) throw new Error('no refresh token after the sign-in');
+
+    // Elsewhere, on Glewlwyd's own profile page (its API), the person ends the launcher's session.
+    expect(await glewlwyd.disableRefreshTokens()).toBeGreaterThanOrEqual(1);
+    // Glewlwyd refuses it with a bare 400: no OAuth error body, so no `invalid_grant` to go by.
+    const refused = await redeemRefreshToken(glewlwyd.issuer, signedIn.refreshToken);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toBe('');
+
+    // The access token runs out (as an hour later); a popup opened then makes the launcher refresh.
+    await expireStoredAccessToken(await chromium.worker());
+    await popup.close();
+    popup = await chromium.openPopup();
+    await popup.waitForFunction(() => (document.body.textContent ?? '').includes('Your session ended'), {
+      timeout: 20_000,
+    });
+    await popup.waitForSelector('button::-p-text(Sign in)');
+    expect(await popup.$('[data-app-id]')).toBeNull();
+    expect(await storedSession()).toBeNull();
   });
 });

@@ -8,8 +8,9 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, signInThroughPopup, startHarness, type WithChrome, waitForApps } from './harness.ts';
+import { type Harness, signInThroughPopup, startHarness, waitForApps } from './harness.ts';
 import { redeemRefreshToken } from './portal-pages.ts';
+import { expireStoredAccessToken, readStoredSession } from './stored-session.ts';
 
 interface StoredSessionView {
   accessToken: string;
@@ -27,39 +28,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function storedSession(): Promise<StoredSessionView | null> {
-  const worker = await h.worker();
-  return worker.evaluate(async () => {
-    const stored = (await (globalThis as unknown as WithChrome).chrome.storage.session.get('session')) as {
-      session?: { value?: StoredSessionView };
-    };
-    return stored.session?.value ?? null;
-  });
-}
-
-/** Makes the stored access token look expired (as it would be an hour later), and stops the worker. */
-async function expireAccessToken(): Promise<void> {
-  const worker = await h.worker();
-  await worker.evaluate(async () => {
-    type Api = {
-      chrome: {
-        storage: {
-          session: {
-            get(key: string): Promise<Record<string, { value: { accessTokenExpiresAt: number } }>>;
-            set(items: object): Promise<void>;
-          };
-        };
-      };
-    };
-    const api = (globalThis as unknown as Api).chrome.storage.session;
-    const record = (await api.get('session')).session;
-    if (!record) throw new Error('not signed in');
-    record.value.accessTokenExpiresAt = Date.now() - 1000;
-    await api.set({ session: record });
-  });
-  // A fresh worker reads the session from storage, as after the browser let it sleep.
-  await worker.close();
-}
+const storedSession = async () => readStoredSession<StoredSessionView>(await h.worker());
+const expireAccessToken = async () => expireStoredAccessToken(await h.worker());
 
 async function closePopups(): Promise<void> {
   for (const page of await h.browser.pages()) {

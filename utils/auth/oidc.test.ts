@@ -211,6 +211,17 @@ describe('refresh and revocation', () => {
     await expectCode(client.refresh('rt-old'), 'signed_out');
   });
 
+  it('C2: a bare 400 on refresh (no error body, as Glewlwyd refuses a disabled token) becomes signed_out too; a bare 500 or another OAuth error does not', async () => {
+    portal.state.refreshBareStatus = 400;
+    await expectCode(client.refresh('rt-old'), 'signed_out');
+    // A server in trouble or a client misconfigured: the session is not over, the refresh failed.
+    portal.state.refreshBareStatus = 500;
+    await expect(client.refresh('rt-old')).rejects.not.toMatchObject({ code: 'signed_out' });
+    portal.state.refreshBareStatus = null;
+    portal.state.refreshError = 'invalid_client';
+    await expect(client.refresh('rt-old')).rejects.not.toMatchObject({ code: 'signed_out' });
+  });
+
   it('end-session URL carries id_token_hint, post_logout_redirect_uri and state', async () => {
     const url = new URL((await client.endSessionUrl('id.token.here', 'state-123')) ?? '');
     expect(url.searchParams.get('post_logout_redirect_uri')).toBe(FAKE_LOGOUT_URI);

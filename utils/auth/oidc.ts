@@ -63,7 +63,14 @@ export function createOidcClient(options: OidcClientOptions) {
       // Without rotation the provider may omit the refresh token: keep the old one.
       return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
     } catch (error) {
-      if (error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant') {
+      // invalid_grant: the refresh token is revoked, expired or reused (RFC 6749 §5.2). A bare 400
+      // with no error body says the same from providers that skip the body (Glewlwyd 2.7 answers a
+      // disabled refresh token so); other errors (a 5xx, invalid_client) leave the session alone.
+      const refused =
+        error instanceof oauth.ResponseBodyError
+          ? error.error === 'invalid_grant'
+          : response.status === 400 && !(await hasBody(response));
+      if (refused) {
         throw new AuthError('signed_out', 'Your session ended. Sign in again.', { cause: error });
       }
       throw toAuthError(error, 'The portal refused to renew your session.');
@@ -145,3 +152,12 @@ export function createOidcClient(options: OidcClientOptions) {
 }
 
 export type OidcClient = ReturnType<typeof createOidcClient>;
+
+/** Whether `response` carries any body text (read from a clone; an unreadable body counts as one). */
+async function hasBody(response: Response): Promise<boolean> {
+  try {
+    return (await response.clone().text()).trim() !== '';
+  } catch {
+    return true;
+  }
+}

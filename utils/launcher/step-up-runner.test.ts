@@ -172,6 +172,21 @@ describe('step-up runner on its own', () => {
     expect(requests[3]).toEqual({ maxAge: 300 });
   });
 
+  it('an app that needs a new authentication every time (max_age 0) also asks prompt=login; any other max_age does not', async () => {
+    // Some providers read max_age=0 as "no limit" (issue 16): prompt=login says it in a way they honour.
+    const stepUps = runner();
+    await stepUps.open(stored, stored.clientId, { acrValues: [ACR_MFA], maxAge: 0 });
+    expect(requests[0]).toEqual({
+      acrValues: ACR_MFA,
+      maxAge: 0,
+      prompt: 'login',
+      loginHint: 'alice@example.com',
+    });
+    await pendingFlowsItem.remove();
+    await stepUps.open(stored, stored.clientId, { acrValues: [ACR_MFA], maxAge: 1 });
+    expect(requests[1]).not.toHaveProperty('prompt');
+  });
+
   it('C6: a verification and a launch at the same issuer share one tab', async () => {
     const stepUps = runner();
     const first = await stepUps.open(

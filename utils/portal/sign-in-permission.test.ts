@@ -60,4 +60,25 @@ describe('the provider host permission at Sign in (issue 16)', () => {
     expect(await askAtSignIn(PORTAL, true, p)).toBe(true);
     expect(p.asked).toEqual([['request', ['https://idp.example.com/*']]]);
   });
+
+  it('Chromium: the prompt is asked inside the click, before anything is awaited; refused or outside a gesture, Sign in goes on without it', async () => {
+    // Headless Chromium cannot answer the prompt, so its e2e tests cannot click through it
+    // (tests/e2e/firefox-permission.test.ts answers it in Firefox): this is the Chromium side.
+    const asked: string[][] = [];
+    const answer = askAtSignIn(PORTAL, true, {
+      request: async (query: { origins?: string[] }) => {
+        asked.push(query.origins ?? []);
+        return false;
+      },
+    });
+    // Synchronously, in the click's own task: a request made after an await can lose the user
+    // activation, and the browser then refuses to prompt.
+    expect(asked).toEqual([['https://idp.example.com/*']]);
+    expect(await answer).toBe(false);
+    // What Chromium answers when the request is not in a user gesture: a rejection, taken as "no".
+    const outsideGesture = askAtSignIn(PORTAL, true, {
+      request: () => Promise.reject(new Error('This function must be called during a user gesture')),
+    });
+    await expect(outsideGesture).resolves.toBe(false);
+  });
 });

@@ -50,7 +50,12 @@ export async function signInAtGlewlwyd(
       if (!code) throw new Error('Glewlwyd asked for an authenticator code the test did not expect.');
       await page.type('#value', await code());
       await page.click('#otpSchemeForm button[type="submit"]');
-      await page.waitForSelector('#otpSchemeForm', { hidden: true, timeout: 20_000 });
+      await page.waitForSelector('#otpSchemeForm', { hidden: true, timeout: 20_000 }).catch(async (error) => {
+        const shown = (await page.evaluate(() => document.body.textContent).catch(() => '')) ?? '';
+        throw new Error(`Glewlwyd kept asking for the code; the page says: ${shown.slice(0, 500)}`, {
+          cause: error,
+        });
+      });
     } else {
       await page.click('button::-p-text(Continue)');
       return { steps };

@@ -56,7 +56,29 @@ export interface RunningGlewlwyd {
   user: GlewlwydUser;
   /** Everything the server printed (console log mode). */
   logs: string[];
+  /**
+   * Disables the user's enabled refresh tokens for the launcher, as the person does on Glewlwyd's
+   * own profile page (signed in there with the password, from another device): the OIDC plugin's
+   * "Disable a refresh token" API. Resolves with how many it disabled.
+   */
+  disableRefreshTokens(): Promise<number>;
   close(): Promise<void>;
+}
+
+interface RefreshTokenRow {
+  token_hash: string;
+  client_id: string;
+  enabled: boolean;
+}
+
+async function disableRefreshTokens(baseUrl: string, user: GlewlwydUser): Promise<number> {
+  // As the user: the documented admin form (`?username=`, impersonating) lists nothing in 2.7.
+  const self = new ApiSession(baseUrl);
+  await self.send('POST', '/auth/', { username: user.username, password: user.password });
+  const rows = (await self.send('GET', '/oidc/token')) as RefreshTokenRow[];
+  const enabled = rows.filter((row) => row.enabled && row.client_id === LAUNCHER_CLIENT_ID);
+  for (const row of enabled) await self.send('DELETE', `/oidc/token/${encodeURIComponent(row.token_hash)}`);
+  return enabled.length;
 }
 
 /** Installed glewlwyd binary, or a clear error saying how to get it. */
@@ -248,7 +270,14 @@ export async function startGlewlwyd(): Promise<RunningGlewlwyd> {
       totpSecret: new Secret({ size: 20 }).base32,
     };
     await configure(baseUrl, issuer, user);
-    return { issuer, baseUrl, user, logs, close };
+    return {
+      issuer,
+      baseUrl,
+      user,
+      logs,
+      disableRefreshTokens: () => disableRefreshTokens(baseUrl, user),
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -106,6 +106,8 @@ export async function fakePortal(options: { issuer?: string; now?: () => number 
     /** Claims of the next code exchange (acr, amr, auth_time…). */
     nextClaims: {} as Record<string, unknown>,
     refreshError: null as string | null,
+    /** A refresh answered with this status and no body at all (Glewlwyd 2.7 refuses a disabled token so). */
+    refreshBareStatus: null as number | null,
     accessTokenTtl: 300,
     apps: fakeApps,
     /** Per app: how the launch endpoint answers. */
@@ -216,6 +218,7 @@ export async function fakePortal(options: { issuer?: string; now?: () => number 
       if (form.get('grant_type') === 'refresh_token') {
         refreshCount += 1;
         if (state.refreshError) return json({ error: state.refreshError }, 400);
+        if (state.refreshBareStatus) return new Response(null, { status: state.refreshBareStatus });
         return json({
           access_token: issueAccessToken(),
           token_type: 'Bearer',

@@ -1,0 +1,42 @@
+/**
+ * The launcher's stored session as the e2e tests read and age it: the
+ * `session` record in `storage.session`, read in the service worker.
+ */
+import type { WebWorker } from 'puppeteer-core';
+import type { WithChrome } from './harness.ts';
+
+/** The stored session's value (the fields a test names in `T`), or null when signed out. */
+export async function readStoredSession<T>(worker: WebWorker): Promise<T | null> {
+  return worker.evaluate(async () => {
+    const stored = (await (globalThis as unknown as WithChrome).chrome.storage.session.get('session')) as {
+      session?: { value?: unknown };
+    };
+    return stored.session?.value ?? null;
+  }) as Promise<T | null>;
+}
+
+/**
+ * Makes the stored access token look expired (as it would be an hour later)
+ * and stops the worker: a fresh worker reads the session from storage, as
+ * after the browser let it sleep, and refreshes at its next use.
+ */
+export async function expireStoredAccessToken(worker: WebWorker): Promise<void> {
+  await worker.evaluate(async () => {
+    type Api = {
+      chrome: {
+        storage: {
+          session: {
+            get(key: string): Promise<Record<string, { value: { accessTokenExpiresAt: number } }>>;
+            set(items: object): Promise<void>;
+          };
+        };
+      };
+    };
+    const api = (globalThis as unknown as Api).chrome.storage.session;
+    const record = (await api.get('session')).session;
+    if (!record) throw new Error('not signed in');
+    record.value.accessTokenExpiresAt = Date.now() - 1000;
+    await api.set({ session: record });
+  });
+  await worker.close();
+}
