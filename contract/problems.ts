@@ -13,6 +13,21 @@
  * @see https://www.rfc-editor.org/rfc/rfc9457#section-3.2 extension members
  */
 
+/** Why a public SSH key was refused (422, or 409 for the last two); the options page words each one. */
+export const SSH_KEY_PROBLEM_CODES = [
+  /** A private key was pasted where a public key belongs (A13). */
+  'ssh_key_private_key',
+  'ssh_key_unsupported_type',
+  'ssh_key_rsa_too_short',
+  'ssh_key_malformed',
+  'ssh_key_too_long',
+  'ssh_key_multiple_keys',
+  /** 409: this account already has the key. */
+  'ssh_key_duplicate',
+  /** 409: the key is registered to another account (which is not named). */
+  'ssh_key_in_use',
+] as const;
+
 /** Every code the reference portal sends in a problem's `code`. */
 export const PROBLEM_CODES = [
   /** 400: the request is not what the endpoint takes. */
@@ -50,16 +65,7 @@ export const PROBLEM_CODES = [
   'totp_not_enabled',
   /** 422: the authenticator or recovery code was not accepted. */
   'invalid_code',
-  /** 422: a private key was pasted where a public key belongs (A13). */
-  'ssh_key_private_key',
-  'ssh_key_unsupported_type',
-  'ssh_key_rsa_too_short',
-  'ssh_key_malformed',
-  'ssh_key_too_long',
-  'ssh_key_multiple_keys',
-  'ssh_key_duplicate',
-  /** 409: the key is registered to another account (which is not named). */
-  'ssh_key_in_use',
+  ...SSH_KEY_PROBLEM_CODES,
   /** 409: a per-user collection is full (B21). */
   'collection_limit',
   /** 422: the approver device key is not a usable ECDSA P-256 public key (A15). */

@@ -26,6 +26,7 @@ import {
   type MessageReply,
 } from './message-channel.ts';
 import { pushProtocol } from './push/protocol.ts';
+import { launchNoticeSchema } from './storage.ts';
 
 /** The channel's error, thrown by the pages' client (utils/messaging-client.ts) and by handlers. */
 export { MessageError } from './message-channel.ts';
@@ -33,17 +34,6 @@ export { MessageError } from './message-channel.ts';
 // A8: extension pages run under the default MV3 CSP (no eval). zod's JIT would
 // probe `new Function` and get refused; turn it off so there is no violation.
 z.config({ jitless: true });
-
-const noticeSchema = z.object({
-  appId: z.string().max(100),
-  appName: z.string().max(200),
-  outcome: z.enum(['opened', 'cancelled', 'failed']),
-  message: z.string().max(500),
-  code: z.string().max(64).optional(),
-  /** The code's message placeholders (a step-up reason's `acr` values). */
-  params: z.array(z.string().max(200)).max(4).optional(),
-  at: z.number(),
-});
 
 const problemSchema = z.object({ code: z.string().max(100), message: z.string().max(1000) });
 
@@ -75,7 +65,8 @@ export const launcherStateSchema = z.object({
   /** Why `apps` could not be refreshed (the cached list, if any, is still shown). */
   appsProblem: problemSchema.nullable(),
   /** The outcome of the last launch the popup has not shown yet. */
-  notice: noticeSchema.nullable(),
+  /** The last launch's outcome, as stored (utils/storage.ts): the popup shows it once. */
+  notice: launchNoticeSchema.nullable(),
   /** Signed out because the portal ended the session (not by the user): the popup says so. */
   sessionEnded: z.boolean().optional(),
   /**

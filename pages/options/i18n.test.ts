@@ -343,6 +343,8 @@ describe('the portal’s words or the page’s own (Content-Language)', () => {
       'ssh_key_too_long',
       'ssh_key_multiple_keys',
       'ssh_key_duplicate',
+      // Another account has the key: said in the person's language, naming no account.
+      'ssh_key_in_use',
     ] as const;
     for (const locale of SUPPORTED_LOCALES.filter((l) => l !== 'en')) {
       await chooseLanguage(locale);

@@ -92,6 +92,7 @@ const PORTAL_PROBLEM_TEXT: Record<AccountPortalCode, OptionsMessageKey | (() => 
   ssh_key_too_long: 'options_problemSshKeyTooLong',
   ssh_key_multiple_keys: 'options_problemSshKeyMultipleKeys',
   ssh_key_duplicate: 'options_problemSshKeyDuplicate',
+  ssh_key_in_use: 'options_problemSshKeyInUse',
   invalid_code: 'options_problemInvalidCode',
   totp_not_pending: 'options_problemTotpNotPending',
   totp_already_enabled: 'options_problemTotpAlreadyEnabled',

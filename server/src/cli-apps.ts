@@ -9,6 +9,7 @@ import { networkUrlProblem, parseUrl } from '../../contract/addresses.ts';
 import { appSchema, profileFieldNames } from '../../contract/schemas.ts';
 import { mfaMaxAgeFrom, required, UsageError } from './cli-input.ts';
 import type { PortalContext } from './context.ts';
+import { newApp } from './repo/apps.ts';
 import type { NameIdKind } from './repo/saml.ts';
 import { samlEntityId } from './saml/idp.ts';
 import { readSpMetadata, SpMetadataError } from './saml/sp-metadata.ts';
@@ -87,24 +88,17 @@ export async function runAppKindCommand(
       if (existing && existing.kind !== 'bookmark') {
         throw new UsageError(`The app ${id} already exists and is not a bookmark; choose another id.`);
       }
-      const app = await ctx.repos.apps.upsert({
-        id,
-        kind: 'bookmark',
-        url,
-        name,
-        description: values.description ?? null,
-        iconUrl: null,
-        category: values.category ?? null,
-        requiresMfa: false,
-        mfaMaxAgeSeconds: null,
-        clientId: null,
-        clientSecret: null,
-        redirectUris: [],
-        postLogoutRedirectUris: [],
-        initiateLoginUri: null,
-        targetLinkUris: [],
-        detailsUrl,
-      });
+      const app = await ctx.repos.apps.upsert(
+        newApp({
+          id,
+          kind: 'bookmark',
+          url,
+          name,
+          description: values.description ?? null,
+          category: values.category ?? null,
+          detailsUrl,
+        }),
+      );
       await ctx.audit('app.added', { appId: app.id, kind: 'bookmark' });
       return [`Saved bookmark ${app.id} (${app.name}) → ${url}.`, `Assign it: app assign ${app.id} <email>`];
     }
@@ -178,23 +172,18 @@ async function addSamlApp(ctx: AppCliContext, values: AppKindValues, rest: strin
     throw new UsageError(`The app ${sameEntity.appId} has the entity ID ${entityId} already.`);
   }
   await ctx.db.transaction(async () => {
-    await ctx.repos.apps.upsert({
-      id,
-      kind: 'saml',
-      name,
-      description: values.description ?? null,
-      iconUrl: null,
-      category: values.category ?? null,
-      requiresMfa: values['requires-mfa'] === true || mfaMaxAge !== null,
-      mfaMaxAgeSeconds: mfaMaxAge,
-      clientId: null,
-      clientSecret: null,
-      redirectUris: [],
-      postLogoutRedirectUris: [],
-      initiateLoginUri: null,
-      targetLinkUris: [],
-      detailsUrl,
-    });
+    await ctx.repos.apps.upsert(
+      newApp({
+        id,
+        kind: 'saml',
+        name,
+        description: values.description ?? null,
+        category: values.category ?? null,
+        requiresMfa: values['requires-mfa'] === true || mfaMaxAge !== null,
+        mfaMaxAgeSeconds: mfaMaxAge,
+        detailsUrl,
+      }),
+    );
     await ctx.repos.saml.upsert({ appId: id, entityId, acsUrls, nameId, attributes });
     await ctx.audit('app.added', { appId: id, kind: 'saml' });
   });

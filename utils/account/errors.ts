@@ -8,7 +8,7 @@
  * `code` and `message` for thrown errors. Reads that fail throw
  * {@link AccountError}; the page branches on its `code`.
  */
-import type { ProblemCode } from '../../contract/problems.ts';
+import { type ProblemCode, SSH_KEY_PROBLEM_CODES } from '../../contract/problems.ts';
 import { CodedError } from '../errors.ts';
 
 /**
@@ -27,14 +27,8 @@ export const ACCOUNT_PORTAL_CODES = [
   'wrong_password',
   /** Too many wrong passwords: the account is throttled for a while. */
   'too_many_attempts',
-  /** A private key was pasted: refused here, never sent (A13). */
-  'ssh_key_private_key',
-  'ssh_key_unsupported_type',
-  'ssh_key_rsa_too_short',
-  'ssh_key_malformed',
-  'ssh_key_too_long',
-  'ssh_key_multiple_keys',
-  'ssh_key_duplicate',
+  /** Every refused SSH key (a pasted private key is refused here already, never sent: A13). */
+  ...SSH_KEY_PROBLEM_CODES,
   /** The authenticator code was not accepted. */
   'invalid_code',
   'totp_not_pending',

@@ -83,6 +83,29 @@ function toRecord(row: AppRow): AppRecord {
 export type NewApp = Omit<AppRecord, 'createdAt' | 'kind' | 'url'> & Partial<Pick<AppRecord, 'kind' | 'url'>>;
 export type AppsRepo = ReturnType<typeof createAppsRepo>;
 
+/**
+ * A new app that names only what it sets: the rest is empty (no client, no
+ * MFA, no links). The CLI and the tests build apps with it rather than
+ * spelling out every column.
+ */
+export function newApp(fields: Pick<NewApp, 'id' | 'name'> & Partial<NewApp>): NewApp {
+  return {
+    description: null,
+    iconUrl: null,
+    category: null,
+    requiresMfa: false,
+    mfaMaxAgeSeconds: null,
+    clientId: null,
+    clientSecret: null,
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    initiateLoginUri: null,
+    targetLinkUris: [],
+    detailsUrl: null,
+    ...fields,
+  };
+}
+
 /** Repository over `apps` and `app_assignments`. */
 export function createAppsRepo(db: Database, clock: () => number) {
   const repo = {
