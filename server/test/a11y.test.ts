@@ -16,6 +16,7 @@ import { MESSAGES } from '../src/oidc/interactions.ts';
 import { setUserRequireMfa } from '../src/services/accounts.ts';
 import { enrollConfirmedTotp, generateTotpSecret } from '../src/services/totp.ts';
 import { ar } from '../src/views/i18n/ar.ts';
+import { de } from '../src/views/i18n/de.ts';
 import { findResetLink, waitFor } from './api-helpers.ts';
 import {
   type AxeViolation,
@@ -248,6 +249,32 @@ describe('sign-in pages in Chromium', () => {
         await expectAccessible(page);
       }
     }
+  }, 90_000);
+
+  it('B11: the sign-in pages and the required MFA set-up in German (the browser’s language): lang="de", German text, set-up completed with a computed code, no axe violations', async () => {
+    const user = await createTestUser(portal, { assign: ['team-wiki'] });
+    await setUserRequireMfa(portal.context, user.id, true);
+    const page = await freshPage({ language: 'de-DE,de;q=0.9' });
+    await startAppSignIn(page, portal.demoApps.wiki);
+    expect(await page.$eval('html', (el) => `${el.getAttribute('lang')} ${el.getAttribute('dir')}`)).toBe(
+      'de ltr',
+    );
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe(de.signIn.title);
+    await expectAccessible(page);
+    await fillAndSubmit(page, { email: user.email });
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe(de.signIn.passwordTitle);
+    await fillAndSubmit(page, { password: user.password });
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe(de.enrol.title);
+    expect(await page.content()).toContain(de.enrol.whyRequired);
+    await expectAccessible(page);
+    await fillAndSubmit(page, { code: currentCode(await enrolmentKey(page)) });
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe(de.enrol.recoveryTitle);
+    await expectAccessible(page);
+    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+    expect(page.url().startsWith(portal.demoApps.wiki)).toBe(true);
+    expect(await page.$eval('[data-testid="acr"]', (el) => el.textContent)).toBe(
+      'urn:portal-launcher:acr:mfa',
+    );
   }, 90_000);
 
   it('the root page says what the portal is, and has no axe violations in English, Arabic, light and dark', async () => {

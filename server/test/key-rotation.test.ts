@@ -8,13 +8,12 @@
  */
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAudience, LAUNCHER_CLIENT_ID } from '../../contract/constants.ts';
 import { runCommand } from '../src/cli.ts';
 import { callApi } from './api-helpers.ts';
 import { freeLoopbackPort } from './nginx.ts';
 import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';
 import { type PostgresCluster, startPostgres } from './postgres.ts';
-import { signIn } from './sign-in.ts';
+import { refresh, signIn } from './sign-in.ts';
 
 let cluster: PostgresCluster;
 let databaseUrl: string;
@@ -58,16 +57,7 @@ async function publishedKids(node: TestPortal): Promise<string[]> {
 }
 
 async function refreshAt(node: TestPortal, refreshToken: string) {
-  const answer = await fetch(`${node.address}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: LAUNCHER_CLIENT_ID,
-      resource: apiAudience(issuer),
-    }),
-  });
+  const answer = await refresh({ issuer }, refreshToken, node.address);
   expect(answer.status).toBe(200);
   return (await answer.json()) as { access_token: string; refresh_token: string };
 }

@@ -5,23 +5,18 @@
  * request (OIDC RP-Initiated Logout 1.0 §2). Without that proof the portal
  * still asks (B13: a link cannot sign anyone out).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CHROME_POST_LOGOUT_REDIRECT_URI,
   CHROME_REDIRECT_URI,
   LAUNCHER_CLIENT_ID,
 } from '../../contract/constants.ts';
 import { parseForms } from './http.ts';
-import { startTestPortal, type TestPortal } from './portal.ts';
+import { DEMO_BOB, useTestPortal } from './portal.ts';
 import { buildAuthorizationUrl, pageKind, signIn } from './sign-in.ts';
 
-let portal: TestPortal;
-const bob = { email: 'bob@example.com', password: 'bob-demo-password' };
-
-beforeAll(async () => {
-  portal = await startTestPortal();
-});
-afterAll(() => portal.close());
+const portal = useTestPortal();
+const bob = DEMO_BOB;
 
 function logoutUrl(params: Record<string, string>): string {
   const url = new URL(`${portal.issuer}/session/end`);

@@ -7,14 +7,15 @@
  * before the loss still work.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAudience, CHROME_REDIRECT_URI, LAUNCHER_CLIENT_ID } from '../../contract/constants.ts';
+import { CHROME_REDIRECT_URI } from '../../contract/constants.ts';
 import { launchResponseSchema } from '../../contract/schemas.ts';
 import { callApi } from './api-helpers.ts';
 import { freeLoopbackPort, type RunningNginx, startNginx } from './nginx.ts';
 import { type NodeProcess, startNodeProcess } from './node-process.ts';
 import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';
 import { type PostgresCluster, startPostgres } from './postgres.ts';
-import { buildAuthorizationUrl, signIn } from './sign-in.ts';
+import { buildAuthorizationUrl, refresh, signIn } from './sign-in.ts';
+import { WIKI } from './two-nodes.ts';
 
 let cluster: PostgresCluster;
 let nginx: RunningNginx;
@@ -41,22 +42,7 @@ beforeAll(async () => {
     port,
     [nodeA.address, nodeB.address].map((url) => url.slice('http://'.length)),
   );
-  await nodeA.context.repos.apps.upsert({
-    id: 'wiki',
-    name: 'Wiki',
-    description: null,
-    iconUrl: null,
-    category: null,
-    requiresMfa: false,
-    mfaMaxAgeSeconds: null,
-    clientId: null,
-    clientSecret: null,
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    initiateLoginUri: 'https://wiki.example.com/login',
-    targetLinkUris: ['https://wiki.example.com/'],
-    detailsUrl: null,
-  });
+  await nodeA.context.repos.apps.upsert(WIKI);
 });
 
 afterAll(async () => {
@@ -65,19 +51,6 @@ afterAll(async () => {
   await nodeA?.close();
   await cluster?.stop();
 });
-
-function refreshThrough(issuer: string, refreshToken: string) {
-  return fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: LAUNCHER_CLIENT_ID,
-      resource: apiAudience(issuer),
-    }),
-  });
-}
 
 interface Outcome {
   at: number;
@@ -157,7 +130,7 @@ describe('C11: losing a node under load', () => {
     expect(sso.location?.startsWith(CHROME_REDIRECT_URI)).toBe(true);
     expect(new URL(sso.location as string).searchParams.get('code')).toBeTruthy();
     // The refresh token made before the loss rotates at the survivor, and its access token works.
-    const refreshed = await refreshThrough(issuer, signedIn.refresh_token);
+    const refreshed = await refresh({ issuer }, signedIn.refresh_token);
     expect(refreshed.status).toBe(200);
     const tokens = (await refreshed.json()) as { access_token: string };
     expect((await callApi({ issuer }, 'GET', '/me', { token: tokens.access_token })).status).toBe(200);

@@ -4,7 +4,7 @@
  */
 import * as jose from 'jose';
 import * as oauth from 'oauth4webapi';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ACR_PASSWORD,
   apiAudience,
@@ -15,7 +15,7 @@ import {
 } from '../../contract/constants.ts';
 import { setUserDisabled } from '../src/services/accounts.ts';
 import { HttpClient, parseForms } from './http.ts';
-import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';
+import { createTestUser, DEMO_BOB, useTestPortal } from './portal.ts';
 import {
   buildAuthorizationUrl,
   completeInteraction,
@@ -26,22 +26,17 @@ import {
   signIn,
 } from './sign-in.ts';
 
-let portal: TestPortal;
-const bob = { email: 'bob@example.com', password: 'bob-demo-password' };
-
-beforeAll(async () => {
-  portal = await startTestPortal({
-    config: {
-      lifetimes: {
-        refreshTokenIdle: 3600,
-        refreshTokenAbsolute: 7200,
-        sessionIdle: 600,
-        sessionAbsolute: 1800,
-      },
+const portal = useTestPortal({
+  config: {
+    lifetimes: {
+      refreshTokenIdle: 3600,
+      refreshTokenAbsolute: 7200,
+      sessionIdle: 600,
+      sessionAbsolute: 1800,
     },
-  });
+  },
 });
-afterAll(() => portal.close());
+const bob = DEMO_BOB;
 afterEach(() => {
   vi.useRealTimers();
 });

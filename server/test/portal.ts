@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { type RunningPortal, type StartPortalOptions, startPortal } from '../src/app.ts';
 import { type PostgresCluster, startPostgres } from './postgres.ts';
 
@@ -105,6 +106,29 @@ export async function startTestPortal(options: TestPortalOptions = {}): Promise<
     async close() {
       await stop();
       if (removeDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** The demo's bob (password only, no authenticator), as the seed creates him. */
+export const DEMO_BOB = { email: 'bob@example.com', password: 'bob-demo-password' } as const;
+
+/**
+ * The portal of one test file: started before its tests, closed after them
+ * (the setup the integration tests repeated). Returns a stand-in that
+ * forwards to it, so the file's helpers can name it at module level; using it
+ * before `beforeAll` ran throws.
+ */
+export function useTestPortal(options: TestPortalOptions = {}): TestPortal {
+  let started: TestPortal | undefined;
+  beforeAll(async () => {
+    started = await startTestPortal(options);
+  });
+  afterAll(() => started?.close());
+  return new Proxy({} as TestPortal, {
+    get(_target, key) {
+      if (!started) throw new Error('The test portal starts in beforeAll: use it inside tests and hooks.');
+      return Reflect.get(started, key, started);
     },
   });
 }

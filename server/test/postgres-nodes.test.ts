@@ -8,7 +8,6 @@
 import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAudience, LAUNCHER_CLIENT_ID } from '../../contract/constants.ts';
 import { launchResponseSchema } from '../../contract/schemas.ts';
 import { listMigrations, POSTGRES_MIGRATIONS_DIR } from '../src/db/database.ts';
 import { accountSubject, checkLock, recordFailure } from '../src/services/lockout.ts';
@@ -18,7 +17,8 @@ import { column } from './db-helpers.ts';
 import { freeLoopbackPort, type RunningNginx, startNginx } from './nginx.ts';
 import { createTestUser, startTestPortal, type TestPortal } from './portal.ts';
 import { type PostgresCluster, startPostgres } from './postgres.ts';
-import { signIn } from './sign-in.ts';
+import { refresh, signIn } from './sign-in.ts';
+import { WIKI } from './two-nodes.ts';
 
 let cluster: PostgresCluster;
 let nginx: RunningNginx;
@@ -51,22 +51,7 @@ beforeAll(async () => {
     port,
     [nodeA, nodeB].map((node) => node.address.slice('http://'.length)),
   );
-  await nodeA.context.repos.apps.upsert({
-    id: 'wiki',
-    name: 'Wiki',
-    description: null,
-    iconUrl: null,
-    category: null,
-    requiresMfa: false,
-    mfaMaxAgeSeconds: null,
-    clientId: null,
-    clientSecret: null,
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    initiateLoginUri: 'https://wiki.example.com/login',
-    targetLinkUris: ['https://wiki.example.com/'],
-    detailsUrl: null,
-  });
+  await nodeA.context.repos.apps.upsert(WIKI);
 });
 
 afterAll(async () => {
@@ -76,18 +61,7 @@ afterAll(async () => {
 });
 
 /** Refreshes at one node directly (the issuer stays nginx's URL). */
-function refreshAt(node: TestPortal, refreshToken: string) {
-  return fetch(`${node.address}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: LAUNCHER_CLIENT_ID,
-      resource: apiAudience(node.issuer),
-    }),
-  });
-}
+const refreshAt = (node: TestPortal, refreshToken: string) => refresh(node, refreshToken, node.address);
 
 describe('PostgreSQL, two nodes behind nginx', () => {
   it('C9: both nodes run on PostgreSQL, migrated once, with the same signing keys', async () => {

@@ -236,12 +236,16 @@ export async function exchangeCode(
   };
 }
 
-/** Refreshes with the launcher client (no client authentication), returning the raw response. */
+/**
+ * Refreshes with the launcher client (no client authentication), returning the raw response.
+ * `at`: the address to send it to (one node of several behind one issuer); the issuer's by default.
+ */
 export async function refresh(
   portal: Pick<RunningPortal, 'issuer'>,
   refreshToken: string,
+  at: string = portal.issuer,
 ): Promise<Response> {
-  return fetch(`${portal.issuer}/token`, {
+  return fetch(`${at}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({

@@ -6,25 +6,16 @@
  * token of this session lets it end the session at once (B13).
  */
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accessibilityViolations,
   completePortalSignIn,
-  type Harness,
   openOptionsPage,
   signInThroughPopup,
-  startHarness,
+  useHarness,
 } from './harness.ts';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 function alice() {
   const account = h.portal.demo?.alice;

@@ -5,6 +5,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../../server/src/cli.ts';
 import { accessibilityViolations, type Harness, signInThroughPopup, startHarness } from './harness.ts';
 
 let h: Harness;
@@ -17,26 +18,25 @@ beforeAll(async () => {
   if (!bob) throw new Error('no demo data');
   // The bookmark points at a real page: the Payroll demo app's public about page.
   bookmarkUrl = `${h.portal.demoApps.payroll}/about?from=bookmark`;
-  const repos = h.portal.context.repos;
-  await repos.apps.upsert({
-    id: 'handbook',
-    kind: 'bookmark',
-    url: bookmarkUrl,
-    name: 'Handbook',
-    description: 'The employee handbook',
-    iconUrl: null,
-    category: null,
-    requiresMfa: false,
-    mfaMaxAgeSeconds: null,
-    clientId: null,
-    clientSecret: null,
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    initiateLoginUri: null,
-    targetLinkUris: [],
-    detailsUrl: `${h.portal.demoApps.payroll}/about?from=details`,
-  });
-  await repos.apps.assign('handbook', (await repos.users.findByEmail(bob.email))?.id as string);
+  // Added and assigned with the admin CLI, as an admin does, on the running portal's data folder.
+  const env = { PORTAL_DATA_DIR: h.portal.dataDir };
+  await runCommand(
+    [
+      'app',
+      'add-bookmark',
+      'handbook',
+      '--name',
+      'Handbook',
+      '--url',
+      bookmarkUrl,
+      '--description',
+      'The employee handbook',
+      '--details-url',
+      `${h.portal.demoApps.payroll}/about?from=details`,
+    ],
+    env,
+  );
+  await runCommand(['app', 'assign', 'handbook', bob.email], env);
   ({ popup } = await signInThroughPopup(h, bob));
 });
 

@@ -13,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page, type Target, type WebWorker } from 'puppeteer-core';
+import { afterAll, beforeAll } from 'vitest';
 import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
 import { builtExtensionDir } from '../../scripts/output-dir.ts';
@@ -107,6 +108,28 @@ interface ExtensionApi {
  * browser, so it cannot call helpers from this file).
  */
 export type WithChrome = { chrome: ExtensionApi };
+
+/**
+ * The harness of one test file: started before its tests, closed after them
+ * (the setup every single-harness file repeated). Returns a stand-in that
+ * forwards to it, so the file's helpers can name it at module level; using it
+ * before `beforeAll` ran throws.
+ */
+export function useHarness(options: HarnessOptions = {}): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+  }, 120_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as Harness, {
+    get(_target, key) {
+      if (!started) throw new Error('The harness starts in beforeAll: use it inside tests and hooks.');
+      return Reflect.get(started, key, started);
+    },
+  });
+}
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const portal = await startTestPortal(options.portal);

@@ -5,28 +5,19 @@
  * refresh token of the user ends — the launcher's grant and this browser's
  * portal session included — so the next sign-in asks for the new password.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findResetLink } from '../../server/test/mails.ts';
 import {
   accessibilityViolations,
   completePortalSignIn,
-  type Harness,
   openOptionsPage,
   signInThroughPopup,
-  startHarness,
+  useHarness,
   waitForApps,
   waitForNotice,
 } from './harness.ts';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 /** The reset link in the newest mail to `email`, once the portal has written it. */
 async function resetLink(email: string): Promise<string> {

@@ -7,8 +7,8 @@
  * again) runs against Glewlwyd in ./glewlwyd.test.ts ("refresh: …").
  */
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, signInThroughPopup, startHarness, waitForApps } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { signInThroughPopup, useHarness, waitForApps } from './harness.ts';
 import { redeemRefreshToken } from './portal-pages.ts';
 import { expireStoredAccessToken, readStoredSession } from './stored-session.ts';
 
@@ -18,15 +18,7 @@ interface StoredSessionView {
   accessTokenExpiresAt: number;
 }
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const storedSession = async () => readStoredSession<StoredSessionView>(await h.worker());
 const expireAccessToken = async () => expireStoredAccessToken(await h.worker());

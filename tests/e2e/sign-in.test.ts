@@ -2,26 +2,17 @@
  * Sign-in from the popup against a real portal that asks for the second
  * factor at every sign-in of a user who has one, and what must (not) be left behind.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accessibilityViolations,
   completePortalSignIn,
-  type Harness,
-  startHarness,
+  useHarness,
   type WithChrome,
   waitForApps,
 } from './harness.ts';
 import { dumpExtensionStorage, expectTokensInSessionOnly, redeemRefreshToken } from './portal-pages.ts';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 describe('sign-in', () => {
   it('signs alice in from the popup with email, password and TOTP; the popup lists her apps and name (no serious axe violations)', async () => {
