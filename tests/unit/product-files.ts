@@ -1,6 +1,6 @@
 /**
  * The product's own source files, for the house-rule tests (no import
- * circles, no file over 400 lines): the extension (entrypoints/, pages/,
+ * circles): the extension (entrypoints/, pages/,
  * components/, utils/), the shared contract/, the portal (server/src/) and
  * scripts/. Tests, their fixtures (`__tests__/`) and declaration files are
  * left out.
