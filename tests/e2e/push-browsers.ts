@@ -80,29 +80,37 @@ export async function notificationIds(h: Harness): Promise<string[]> {
   });
 }
 
-/** Waits in A's service worker for the next stored prompt list that has a prompt; answers the time it was stored. */
-export async function nextPromptStoredAt(h: Harness): Promise<number> {
+type StorageEvents = {
+  chrome: {
+    storage: {
+      onChanged: {
+        addListener(fn: (changes: Record<string, { newValue?: unknown }>, area: string) => void): void;
+      };
+    };
+  };
+  pushStoredAt?: number;
+};
+
+/**
+ * Starts watching A's service worker for the next stored prompt list that has a prompt (the listener is
+ * in place when this resolves); the returned function waits for it and answers the time it was stored.
+ */
+export async function nextPromptStoredAt(h: Harness): Promise<() => Promise<number>> {
   const worker = await h.worker();
-  return worker.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const api = (
-          globalThis as unknown as {
-            chrome: {
-              storage: {
-                onChanged: {
-                  addListener(
-                    fn: (changes: Record<string, { newValue?: unknown }>, area: string) => void,
-                  ): void;
-                };
-              };
-            };
-          }
-        ).chrome;
-        api.storage.onChanged.addListener((changes, area) => {
-          const stored = changes.pushPrompts?.newValue as { value?: { prompts?: unknown[] } } | undefined;
-          if (area === 'session' && (stored?.value?.prompts?.length ?? 0) > 0) resolve(Date.now());
-        });
-      }),
-  );
+  await worker.evaluate(() => {
+    const scope = globalThis as unknown as StorageEvents;
+    scope.pushStoredAt = undefined;
+    scope.chrome.storage.onChanged.addListener((changes, area) => {
+      const stored = changes.pushPrompts?.newValue as { value?: { prompts?: unknown[] } } | undefined;
+      if (area === 'session' && (stored?.value?.prompts?.length ?? 0) > 0) scope.pushStoredAt ??= Date.now();
+    });
+  });
+  return async () => {
+    for (let attempt = 0; attempt < 600; attempt++) {
+      const at = await worker.evaluate(() => (globalThis as unknown as StorageEvents).pushStoredAt);
+      if (at !== undefined) return at;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('No prompt reached the launcher background within 30 s.');
+  };
 }
