@@ -33,24 +33,16 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { APP_KIND_COMMANDS, APP_KIND_USAGE, runAppKindCommand } from './cli-apps.ts';
-import { detailsUrlFrom, mfaMaxAgeFrom, passwordFrom, required, UsageError } from './cli-input.ts';
+import { detailsUrlFrom, mfaMaxAgeFrom, required, UsageError } from './cli-input.ts';
 import { KEYS_USAGE, keysCommand } from './cli-keys.ts';
+import { USERS_USAGE, userCommand } from './cli-users.ts';
 import { type Config, ConfigError, describeSettings, loadConfig } from './config.ts';
 import type { PortalContext } from './context.ts';
 import { openDatabase } from './db/database.ts';
 import { createRepos, databaseTarget } from './repo/index.ts';
 import { seedDemo } from './seed.ts';
-import {
-  AccountError,
-  createUser,
-  requireUser,
-  resetUserMfa,
-  setUserDisabled,
-  setUserPassword,
-  setUserRequireMfa,
-} from './services/accounts.ts';
+import { AccountError, requireUser } from './services/accounts.ts';
 import { audit } from './services/audit.ts';
-import { accountSubject, unlockAccount } from './services/lockout.ts';
 
 type CliContext = Pick<PortalContext, 'config' | 'db' | 'repos' | 'clock' | 'audit' | 'log'>;
 
@@ -137,75 +129,6 @@ export async function runCommand(
         );
         break;
       }
-      case 'user add': {
-        const email = required(rest[0], 'the email (user add <email> --password P)');
-        const user = await createUser(ctx, {
-          email,
-          displayName: values.name,
-          password: await passwordFrom(values.password, stdin),
-        });
-        out.push(`Created ${user.email} (${user.id}).`);
-        break;
-      }
-      case 'user list': {
-        for (const user of await ctx.repos.users.list()) {
-          const mfa = (await ctx.repos.mfa.getTotp(user.id))?.confirmedAt ? 'mfa' : 'no-mfa';
-          out.push(`${user.email}\t${user.displayName}\t${user.disabled ? 'disabled' : 'active'}\t${mfa}`);
-        }
-        break;
-      }
-      case 'user disable':
-      case 'user enable': {
-        const user = await requireUser(ctx, required(rest[0], 'the email'));
-        await setUserDisabled(ctx, user.id, action === 'disable');
-        out.push(
-          action === 'disable'
-            ? `Disabled ${user.email} and signed it out everywhere.`
-            : `Enabled ${user.email}.`,
-        );
-        break;
-      }
-      case 'user unlock': {
-        const user = await requireUser(ctx, required(rest[0], 'the email'));
-        const before = await ctx.repos.loginFailures.get(accountSubject(user.email));
-        await unlockAccount(ctx, user.email);
-        if (before?.lockedUntil && before.lockedUntil > ctx.clock()) {
-          out.push(`Unlocked ${user.email} (it was locked after ${before.failures} failed attempts).`);
-        } else if (before) {
-          out.push(`${user.email} was not locked; cleared its ${before.failures} failed attempts.`);
-        } else {
-          out.push(`${user.email} was not locked (no failed attempts counted); nothing to clear.`);
-        }
-        break;
-      }
-      case 'user reset-mfa': {
-        const user = await requireUser(ctx, required(rest[0], 'the email'));
-        await resetUserMfa(ctx, user.id);
-        out.push(`Removed the authenticator and recovery codes of ${user.email}; its sessions ended.`);
-        break;
-      }
-      case 'user set-password': {
-        const user = await requireUser(ctx, required(rest[0], 'the email'));
-        await setUserPassword(ctx, user.id, await passwordFrom(values.password, stdin));
-        out.push(`Set a new password for ${user.email}; its sessions ended.`);
-        break;
-      }
-      // Per-user MFA requirement: a user without a second factor sets one up at the next sign-in.
-      case 'user require-mfa': {
-        const user = await requireUser(
-          ctx,
-          required(rest[0], 'the email (user require-mfa <email> [--off])'),
-        );
-        const on = values.off !== true;
-        await setUserRequireMfa(ctx, user.id, on);
-        const hasFactor = (await ctx.repos.mfa.getTotp(user.id))?.confirmedAt != null;
-        out.push(
-          on
-            ? `${user.email} must now use a second factor${hasFactor ? '.' : '; they set one up at their next sign-in.'}`
-            : `${user.email} no longer has to use a second factor${config.requireMfa ? ' (PORTAL_REQUIRE_MFA still requires it of everyone)' : ''}.`,
-        );
-        break;
-      }
       case 'app add': {
         const id = required(rest[0], 'the app id (app add <id> --name N --redirect-uri U)');
         if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(id))
@@ -283,6 +206,10 @@ export async function runCommand(
           out.push(...(await keysCommand(ctx, action, values)));
           break;
         }
+        if (group === 'user') {
+          out.push(...(await userCommand(ctx, action, values, rest, stdin)));
+          break;
+        }
         const kind = APP_KIND_COMMANDS.find((known) => known === command);
         if (!kind) throw new UsageError(`Unknown command "${command}". Run with --help for usage.`);
         out.push(...(await runAppKindCommand(ctx, kind, values, rest)));
@@ -308,21 +235,7 @@ Run the portal
                                  (/api/v1), for the launcher's provider-only mode
                                  (same as PORTAL_API=false)
 
-Users
-  user add <email> --password P [--name "Full Name"]
-                                 --password - reads it from standard input instead
-                                 (keeps it out of shell history and the process list)
-  user list
-  user disable <email>           sign the user out everywhere and refuse new sign-ins
-  user enable <email>
-  user unlock <email>            clear the failed-attempt counter after a lockout
-  user reset-mfa <email>         remove the authenticator and recovery codes
-  user set-password <email> --password P
-  user require-mfa <email> [--off]
-                                 require a second factor of this user: without one, they
-                                 set up an authenticator app at their next sign-in
-                                 (--off: stop requiring it; PORTAL_REQUIRE_MFA=true
-                                 requires it of everyone)
+${USERS_USAGE}
 
 Apps
   app add <id> --name N [--redirect-uri U ...] [--initiate-login-uri U]
