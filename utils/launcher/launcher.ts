@@ -7,6 +7,7 @@
  *   most ten minutes old (C1, C5);
  * - ./sign-in.ts: sign-in, sign-out, the session's owner (A11, A12);
  * - ./step-up-runner.ts: the one step-up for launches and account changes;
+ * - ./callback.ts: the redirect that ends a sign-in, step-up or sign-out;
  * - ./launch.ts: launches by app id (A9), shared step-up tabs (C6);
  * - ./portal-source.ts, ./policy-source.ts: where apps come from, chosen
  *   once from the session ({@link sourceFor});
@@ -34,8 +35,7 @@ import type { z } from 'zod';
 import { AuthError, isAuthError } from '../auth/errors.ts';
 import { createOidcClient, type OidcClient } from '../auth/oidc.ts';
 import { createSessionManager } from '../auth/session.ts';
-import { assuranceRuleFor } from '../auth/step-up.ts';
-import type { LauncherState, LaunchResult, StepUpFailureWire } from '../messaging.ts';
+import type { LauncherState, LaunchResult } from '../messaging.ts';
 import { normalizePortalUrl } from '../portal/address.ts';
 import { createPortalApi, type PortalApi } from '../portal/api-client.ts';
 import { portalAnswers } from '../portal/probe.ts';
@@ -47,6 +47,7 @@ import {
   type StoredSession,
   sessionEndedItem,
 } from '../storage.ts';
+import { createCallbackHandler } from './callback.ts';
 import {
   type CatalogProblem,
   type CatalogSource,
@@ -60,7 +61,6 @@ import { createPolicySource } from './policy-source.ts';
 import { createPortalSource } from './portal-source.ts';
 import type { CatalogStore, LauncherSettings, Log, SessionTokens, SettingsPort, TabsPort } from './ports.ts';
 import { createSignIn } from './sign-in.ts';
-import { adminContactFor, stepUpFailure } from './step-up-failure.ts';
 import { createStepUpRunner } from './step-up-runner.ts';
 
 export interface LauncherOptions {
@@ -267,92 +267,22 @@ export function createLauncher(options: LauncherOptions) {
     return getState();
   }
 
-  /**
-   * Finishes the flow a redirect belongs to. Called by the auth page the
-   * redirect was diverted to (A14); `tabId` is that page's tab.
-   */
-  async function completeAuthorization(
-    url: string,
-    tabId: number | undefined,
-  ): Promise<{ kind: PendingFlow['kind']; message: string; failure?: StepUpFailureWire }> {
-    const redirect = new URL(url);
-    const target = `${redirect.origin}${redirect.pathname}`;
-    const state = redirect.searchParams.get('state');
-    const isCallback = target === options.redirectUri;
-    const isLogout = target === options.postLogoutRedirectUri;
-    const flow = state && (isCallback || isLogout) ? await flows.take(state) : null;
-    if (!flow || (flow.kind === 'signOut') !== isLogout) {
-      throw new AuthError(
-        'invalid_callback',
-        'This sign-in response was already used, has expired, or was not started here. Start again from Portal Launcher.',
-      );
-    }
-    const flowTab = tabId ?? flow.tabId ?? undefined;
-    const closeFlowTab = async () => {
-      if (flowTab !== undefined) await tabs.remove(flowTab).catch(() => undefined);
-    };
-
-    if (flow.kind === 'signOut') {
-      await closeFlowTab();
-      return { kind: 'signOut', message: 'You are signed out of the portal.' };
-    }
-
-    const settings = await options.settings.load();
-    try {
-      if (settings.portalUrl !== flow.issuer) {
-        throw new AuthError('invalid_callback', 'The portal address changed during sign-in. Start again.');
-      }
-      const client = oidcFor(flow.issuer, settings.clientId);
-      const result = await client.completeAuthorization(flow, url);
-
-      if (flow.kind === 'signIn') {
-        await signIn.completeSignIn(flow, client, settings.clientId, result);
-        // A popup opened while the token request was under way still shows "Sign in".
-        changed();
-        await closeFlowTab();
-        return { kind: 'signIn', message: 'You are signed in. You can close this tab.' };
-      }
-
-      const stored = await runner.complete(
-        flow,
-        result.tokens,
-        result.claims,
-        assuranceRuleFor(settings, flow.issuer),
-      );
-      if (flow.launchAppIds.length === 0) {
-        // A verification for an account change: nothing to land in, so the tab goes away.
-        changed();
-        await closeFlowTab();
-        return { kind: 'stepUp', message: 'Verified. You can close this tab.' };
-      }
-      const opened = await launches.openAfterStepUp(flow.launchAppIds, sourceFor(stored, settings), flowTab);
-      changed();
-      return {
-        kind: 'stepUp',
-        message:
-          opened.length > 0 ? `Opening ${opened.join(', ')}…` : 'Verified, but no app could be opened.',
-      };
-    } catch (error) {
-      const failure =
-        error instanceof AuthError
-          ? error
-          : new AuthError(
-              'invalid_token_response',
-              error instanceof Error ? error.message : 'Sign-in failed.',
-              {
-                cause: error,
-              },
-            );
-      await abandon(flow, failure);
-      changed();
-      const appId = flow.kind === 'stepUp' ? flow.launchAppIds[0] : undefined;
-      if (appId === undefined) throw failure;
-      // A step-up for an app: its tab offers Try again and the admin contact instead of a dead end.
-      const app = { id: appId, name: (await cache.app(appId))?.name ?? appId };
-      const contact = await adminContactFor(settings, flow.issuer, options.fetch);
-      return { kind: 'stepUp', message: failure.message, failure: stepUpFailure(failure, app, contact) };
-    }
-  }
+  const completeAuthorization = createCallbackHandler({
+    redirectUri: options.redirectUri,
+    postLogoutRedirectUri: options.postLogoutRedirectUri,
+    settings: options.settings,
+    tabs,
+    flows,
+    signIn,
+    runner,
+    launches,
+    cache,
+    oidcFor,
+    sourceFor,
+    abandon,
+    changed,
+    fetch: options.fetch,
+  });
 
   /** One portal API call with the signed-in session (utils/portal/account-api.ts builds on it). */
   async function portalRequest<T>(
