@@ -104,7 +104,12 @@ describe('Firefox ESR', () => {
     expect(manifest.browser_specific_settings?.gecko?.id).toBe(GECKO_EXTENSION_ID);
     expect(manifest.background?.scripts).toEqual(['background.js']);
     expect(manifest.background?.service_worker).toBeUndefined();
-    expect(manifest.permissions).toEqual(['storage', 'declarativeNetRequestWithHostAccess', 'alarms']);
+    expect(manifest.permissions).toEqual([
+      'storage',
+      'declarativeNetRequestWithHostAccess',
+      'alarms',
+      'notifications',
+    ]);
     expect(manifest.host_permissions).toEqual([`${new URL(FIREFOX_REDIRECT_URI).origin}/*`]);
     expect(manifest.web_accessible_resources?.map((entry) => entry.resources)).toEqual([['auth.html']]);
     expect(manifest.content_scripts).toBeUndefined();
