@@ -21,7 +21,7 @@ import path from 'node:path';
 import type { PortalContext } from './context.ts';
 import { EXPENSES_ID, EXPENSES_NAME } from './demo-apps/expenses.ts';
 import { type DemoAppDefinition, PAYROLL, TEAM_WIKI } from './demo-apps/rp.ts';
-import type { AppRecord } from './repo/apps.ts';
+import { type AppRecord, newApp } from './repo/apps.ts';
 import type { NewUser, UserRecord } from './repo/users.ts';
 import { hashPassword, verifyPassword } from './services/passwords.ts';
 import { enrollConfirmedTotp, generateTotpSecret } from './services/totp.ts';
@@ -162,23 +162,15 @@ export interface DemoSamlApp {
  * attributes.
  */
 export async function registerExpensesApp(ctx: SeedContext, app: DemoSamlApp): Promise<void> {
-  await ctx.repos.apps.upsert({
-    id: EXPENSES_ID,
-    kind: 'saml',
-    name: EXPENSES_NAME,
-    description: 'Expense reports and receipts. A SAML app.',
-    iconUrl: null,
-    category: 'Finance',
-    requiresMfa: false,
-    mfaMaxAgeSeconds: null,
-    clientId: null,
-    clientSecret: null,
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    initiateLoginUri: null,
-    targetLinkUris: [],
-    detailsUrl: null,
-  });
+  await ctx.repos.apps.upsert(
+    newApp({
+      id: EXPENSES_ID,
+      kind: 'saml',
+      name: EXPENSES_NAME,
+      description: 'Expense reports and receipts. A SAML app.',
+      category: 'Finance',
+    }),
+  );
   await ctx.repos.saml.upsert({
     appId: EXPENSES_ID,
     entityId: app.entityId,

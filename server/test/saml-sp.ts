@@ -6,6 +6,7 @@
  */
 import { deflateRawSync } from 'node:zlib';
 import { SAML, type SamlConfig, ValidateInResponseTo } from '@node-saml/node-saml';
+import { newApp } from '../src/repo/apps.ts';
 import type { HttpResult } from './http.ts';
 import { parseForms } from './http.ts';
 import type { TestPortal } from './portal.ts';
@@ -39,23 +40,14 @@ export async function registerTestSp(
   const entityId = `https://sp-${counter}.example.test/saml`;
   const acsUrl = `https://sp-${counter}.example.test/saml/acs`;
   const { repos } = portal.context;
-  await repos.apps.upsert({
-    id: appId,
-    kind: 'saml',
-    name: `SAML Test ${counter}`,
-    description: null,
-    iconUrl: null,
-    category: null,
-    requiresMfa: options.requiresMfa ?? false,
-    mfaMaxAgeSeconds: null,
-    clientId: null,
-    clientSecret: null,
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    initiateLoginUri: null,
-    targetLinkUris: [],
-    detailsUrl: null,
-  });
+  await repos.apps.upsert(
+    newApp({
+      id: appId,
+      kind: 'saml',
+      name: `SAML Test ${counter}`,
+      requiresMfa: options.requiresMfa ?? false,
+    }),
+  );
   await repos.saml.upsert({
     appId,
     entityId,
