@@ -10,7 +10,9 @@
  * is not counted. All traffic stays on loopback; every phase is bounded in time.
  *
  * Prints, for each endpoint: requests/s, p50 and p99 latency, errors, and the
- * ratio of its throughput to the baseline's; for the sustained launch phase
+ * ratio of its throughput to the baseline's, and the server process's CPU
+ * time per measured request (from /proc, so it holds on a machine where other
+ * work competes for the cores; also as a ratio to the baseline's); for the sustained launch phase
  * also the last 10 s against the first 10 s (a falling figure means something
  * grows with load, e.g. a table scanned per request).
  *
@@ -20,6 +22,7 @@
  * (default 5), BENCH_HASHES (argon2id samples, default 15).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +34,7 @@ import type { DemoAccounts } from '../server/src/seed.ts';
 import { hashPassword } from '../server/src/services/passwords.ts';
 import { startPostgres } from '../server/test/postgres.ts';
 import { signIn } from '../server/test/sign-in.ts';
-import { type LoadPlan, type LoadResult, READY } from './portal/protocol.ts';
+import { type LoadPlan, type LoadResult, MEASURING, READY } from './portal/protocol.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const SHORT = Number(process.env.BENCH_SHORT_SECONDS ?? 20);
@@ -47,7 +50,25 @@ const script = (name: string) => path.join(here, 'portal', name);
 interface Server {
   url: string;
   demo?: DemoAccounts;
+  /** CPU seconds (user + system) the server process has used so far, or undefined where /proc is not there. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux's every architecture). */
+const USER_HZ = 100;
+
+/** A process's CPU time from /proc (Linux), so a figure per request does not depend on what else runs on the machine. */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts serve.ts in its own process and waits for its address; its other output is drained. */
@@ -63,7 +84,12 @@ async function startServer(kind: 'portal' | 'baseline'): Promise<Server & { star
       if (line.startsWith(`${READY} `)) resolve(JSON.parse(line.slice(READY.length + 1)));
     });
   });
-  return { ...announced, startMs: performance.now() - started, stop: () => stop(child) };
+  return {
+    ...announced,
+    startMs: performance.now() - started,
+    cpuSeconds: () => processCpuSeconds(child.pid),
+    stop: () => stop(child),
+  };
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -74,22 +100,39 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Runs one generator script in its own process and returns its one JSON line. */
-async function runChild<T>(name: string, plan: object): Promise<T> {
+/**
+ * Runs one generator script in its own process and returns its last line (JSON).
+ * `onLine` sees every line as it comes (load.ts announces its measured phase).
+ */
+async function runChild<T>(name: string, plan: object, onLine?: (line: string) => void): Promise<T> {
   const child = spawn(process.execPath, ['--import', 'tsx', script(name), JSON.stringify(plan)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
+  let last = '';
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    if (line.trim()) last = line;
+    onLine?.(line);
   });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   if (code !== 0) throw new Error(`${name} exited with ${code}`);
-  return JSON.parse(output.trim().split('\n').pop() ?? '') as T;
+  return JSON.parse(last) as T;
 }
 
-const load = (plan: Omit<LoadPlan, 'warmupSeconds'>) =>
-  runChild<LoadResult>('load.ts', { warmupSeconds: WARMUP, ...plan });
+/** A load phase's result with the server's CPU time per measured request (ms), when it could be read. */
+type Measured = LoadResult & { cpuMsPerRequest?: number };
+
+async function load(
+  server: Pick<Server, 'cpuSeconds'>,
+  plan: Omit<LoadPlan, 'warmupSeconds'>,
+): Promise<Measured> {
+  let cpuAtStart: number | undefined;
+  const result = await runChild<LoadResult>('load.ts', { warmupSeconds: WARMUP, ...plan }, (line) => {
+    if (line === MEASURING) cpuAtStart = server.cpuSeconds();
+  });
+  const cpuAtEnd = server.cpuSeconds();
+  if (cpuAtStart === undefined || cpuAtEnd === undefined || result.requests === 0) return result;
+  return { ...result, cpuMsPerRequest: ((cpuAtEnd - cpuAtStart) * 1000) / result.requests };
+}
 
 async function timeArgon2(): Promise<{ params: string; medianMs: number }> {
   const sample = await hashPassword('benchmark password');
@@ -131,8 +174,8 @@ function table(rows: [string, string][]): string {
   ].join('\n');
 }
 
-function loadRows(label: string, result: LoadResult, baseline: LoadResult): [string, string][] {
-  return [
+function loadRows(label: string, result: Measured, baseline: Measured): [string, string][] {
+  const rows: [string, string][] = [
     [
       `${label}: throughput (× baseline)`,
       `${perSecond(result.perSecond)} (${(result.perSecond / baseline.perSecond).toFixed(2)}×)`,
@@ -140,6 +183,13 @@ function loadRows(label: string, result: LoadResult, baseline: LoadResult): [str
     [`${label}: p50 / p99 latency`, `${ms(result.p50)} / ${ms(result.p99)}`],
     [`${label}: errors / non-2xx`, `${result.errors} / ${result.non2xx}`],
   ];
+  if (result.cpuMsPerRequest !== undefined && baseline.cpuMsPerRequest !== undefined) {
+    rows.push([
+      `${label}: server CPU per request (× baseline)`,
+      `${result.cpuMsPerRequest.toFixed(3)} ms (${(result.cpuMsPerRequest / baseline.cpuMsPerRequest).toFixed(1)}×)`,
+    ]);
+  }
+  return rows;
 }
 
 async function main(): Promise<void> {
@@ -149,9 +199,9 @@ async function main(): Promise<void> {
   rows.push([`argon2id hash (median of ${HASHES})`, ms(argon.medianMs)]);
 
   const baselineServer = await startServer('baseline');
-  let baseline: LoadResult;
+  let baseline: Measured;
   try {
-    baseline = await load({
+    baseline = await load(baselineServer, {
       url: baselineServer.url,
       method: 'GET',
       connections: CONNECTIONS,
@@ -162,6 +212,9 @@ async function main(): Promise<void> {
   }
   rows.push([`baseline (bare koa), ${CONNECTIONS} connections`, perSecond(baseline.perSecond)]);
   rows.push(['baseline: p50 / p99 latency', `${ms(baseline.p50)} / ${ms(baseline.p99)}`]);
+  if (baseline.cpuMsPerRequest !== undefined) {
+    rows.push(['baseline: server CPU per request', `${baseline.cpuMsPerRequest.toFixed(3)} ms`]);
+  }
 
   const postgres = process.env.BENCH_POSTGRES === '1' ? await startPostgres() : undefined;
   // The portal process reads PORTAL_DATABASE_URL like `npm start` does.
@@ -182,7 +235,7 @@ async function main(): Promise<void> {
     const launchUrl = `${portal.url}${API_BASE_PATH}/apps/${TEAM_WIKI.id}/launch`;
     await expectOk(launchUrl, { method: 'POST', headers: bearer });
     await expectOk(`${portal.url}${API_BASE_PATH}/me/apps`, { headers: bearer });
-    const launch = await load({
+    const launch = await load(portal, {
       url: launchUrl,
       method: 'POST',
       headers: bearer,
@@ -204,7 +257,7 @@ async function main(): Promise<void> {
       goalMet ? 'met' : 'not met',
     ]);
 
-    const crowd = await load({
+    const crowd = await load(portal, {
       url: launchUrl,
       method: 'POST',
       headers: bearer,
@@ -213,7 +266,7 @@ async function main(): Promise<void> {
     });
     rows.push(...loadRows(`launch, ${MANY_CONNECTIONS} connections`, crowd, baseline));
 
-    const apps = await load({
+    const apps = await load(portal, {
       url: `${portal.url}${API_BASE_PATH}/me/apps`,
       method: 'GET',
       headers: bearer,
@@ -227,7 +280,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 2 * CONNECTIONS; i++) {
       refreshTokens.push((await signIn(issuer, { email: bob.email, password: bob.password })).refresh_token);
     }
-    const refresh = await load({
+    const refresh = await load(portal, {
       url: `${portal.url}/token`,
       method: 'POST',
       form: {

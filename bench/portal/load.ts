@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import type { LoadPlan, LoadResult } from './protocol.ts';
+import { type LoadPlan, type LoadResult, MEASURING } from './protocol.ts';
 
 const plan = JSON.parse(process.argv[2] ?? '') as LoadPlan;
 
@@ -74,6 +74,7 @@ function phase(seconds: number, series?: number[]): Promise<autocannon.Result> {
 }
 
 if (plan.warmupSeconds > 0) await phase(plan.warmupSeconds);
+console.log(MEASURING);
 const series: number[] = [];
 const result = await phase(plan.seconds, series);
 for (let i = 0; i < plan.seconds; i++) series[i] ??= 0;

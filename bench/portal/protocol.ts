@@ -3,6 +3,9 @@
 /** Starts the line on which a server process announces its address (the portal also logs to stdout). */
 export const READY = 'BENCH_READY';
 
+/** The line load.ts prints as its measured phase starts (after the warm-up), so the server's CPU is read from then on. */
+export const MEASURING = 'BENCH_MEASURING';
+
 /** One load phase, handed to load.ts as JSON in argv[2]. */
 export interface LoadPlan {
   url: string;
