@@ -1,7 +1,24 @@
 /** What the portal benchmark's processes tell each other (bench/portal.ts, serve.ts, load.ts). */
+import type { DemoAccounts } from '../../server/src/seed.ts';
 
 /** Starts the line on which a server process announces its address (the portal also logs to stdout). */
 export const READY = 'BENCH_READY';
+
+/**
+ * What serve.ts runs: the portal (migrates, seeds demo data, starts demo apps),
+ * another portal node joining its database (no seeding), or the bare koa baseline.
+ */
+export type ServeKind = 'portal' | 'node' | 'baseline';
+
+/** What a server process announces on its {@link READY} line. */
+export interface Announcement {
+  /** Where clients go: the issuer (a load balancer's address when `PORTAL_ISSUER` names one). */
+  url: string;
+  /** Where this process itself listens. */
+  address: string;
+  /** The demo accounts, from the process that seeded them. */
+  demo?: DemoAccounts;
+}
 
 /** The line load.ts prints as its measured phase starts (after the warm-up), so the server's CPU is read from then on. */
 export const MEASURING = 'BENCH_MEASURING';
