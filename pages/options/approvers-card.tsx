@@ -71,27 +71,33 @@ export function ApproversCard({
       return;
     }
     setNameError(undefined);
-    setBusy('enrol');
     setNotice({ kind: 'info', text: ot('options_approverEnrolling') });
-    try {
-      const result = await sendMessage(browser.runtime, 'enrolApprover', { name: clean });
-      if (result.ok) {
-        setNotice({ kind: 'success', text: ot('options_approverEnrolled') });
-        await list.reload();
-      } else fail(result.problem);
-    } catch (error) {
-      fail(problemOf(error));
-    } finally {
-      setBusy(null);
-    }
+    await change(
+      'enrol',
+      () => sendMessage(browser.runtime, 'enrolApprover', { name: clean }),
+      'options_approverEnrolled',
+    );
   }
 
-  async function remove(approver: ApproverView) {
-    setBusy(`remove:${approver.id}`);
+  function remove(approver: ApproverView) {
+    return change(
+      `remove:${approver.id}`,
+      () => sendMessage(browser.runtime, 'removeApprover', { id: approver.id }),
+      'options_approverRemoved',
+    );
+  }
+
+  /** Runs one change through the background: busy meanwhile, then the outcome as the notice and a fresh list. */
+  async function change(
+    busyWith: string,
+    send: () => Promise<{ ok: true } | { ok: false; problem: AccountProblem }>,
+    done: 'options_approverEnrolled' | 'options_approverRemoved',
+  ) {
+    setBusy(busyWith);
     try {
-      const result = await sendMessage(browser.runtime, 'removeApprover', { id: approver.id });
+      const result = await send();
       if (result.ok) {
-        setNotice({ kind: 'success', text: ot('options_approverRemoved') });
+        setNotice({ kind: 'success', text: ot(done) });
         await list.reload();
       } else fail(result.problem);
     } catch (error) {

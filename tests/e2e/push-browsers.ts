@@ -33,12 +33,12 @@ export async function launchPlainChromium(): Promise<{ browser: Browser; close()
   };
 }
 
-/** The code page of a Team Wiki sign-in in B (a fresh context: no portal session), ready to send a prompt. */
-export async function atCodePageInB(
+/** The portal's code page of a Team Wiki sign-in in B, in a fresh context (no portal session). */
+export async function codePageInB(
   h: Harness,
   b: Browser,
   account: { email: string; password: string },
-): Promise<{ context: BrowserContext; page: Page; send(): Promise<number> }> {
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await b.createBrowserContext();
   const page = await context.newPage();
   const wiki = h.portal.demoApps.wiki;
@@ -47,9 +47,22 @@ export async function atCodePageInB(
   );
   // Email and password only: the code page must stay, for its "Send a prompt" button.
   await fillPortalSignIn(page, { email: account.email, password: account.password });
-  const button = await page.waitForSelector('button::-p-text(Send a prompt to my launcher)', {
-    timeout: 20_000,
-  });
+  await page.waitForSelector('#code', { timeout: 20_000 });
+  return { context, page };
+}
+
+/** The "Send a prompt to my launcher" button on a code page, or null. */
+export const sendPromptButton = (page: Page) => page.$('button::-p-text(Send a prompt to my launcher)');
+
+/** The code page of a Team Wiki sign-in in B (a fresh context: no portal session), ready to send a prompt. */
+export async function atCodePageInB(
+  h: Harness,
+  b: Browser,
+  account: { email: string; password: string },
+): Promise<{ context: BrowserContext; page: Page; send(): Promise<number> }> {
+  const { context, page } = await codePageInB(h, b, account);
+  const button = await sendPromptButton(page);
+  if (!button) throw new Error('The code page does not offer "Send a prompt to my launcher".');
   return {
     context,
     page,
