@@ -18,6 +18,7 @@ import { CHROME_EXTENSION_ID } from '../../contract/constants.ts';
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
 import { builtExtensionDir } from '../../scripts/output-dir.ts';
 import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
+import { enrollConfirmedTotp, generateTotpSecret } from '../../server/src/services/totp.ts';
 import { startTestPortal, type TestPortal } from '../../server/test/portal.ts';
 import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
 
@@ -354,6 +355,24 @@ export async function signInThroughPopup(
   await completePortalSignIn(harness, await harness.waitForTab(harness.portal.issuer), account, options);
   await popup.bringToFront();
   return { popup, apps: await waitForApps(popup) };
+}
+
+/**
+ * Bob's starting point for MFA apps: signed in through the popup with his
+ * password only, then an authenticator set up for him on the portal (as if
+ * from another device), so the next MFA app asks the launcher for a step-up.
+ * Answers the popup and the authenticator's codes.
+ */
+export async function passwordSessionThenAuthenticator(
+  harness: Harness,
+): Promise<{ popup: Page; code: () => Promise<string> }> {
+  const bob = harness.portal.demo?.bob;
+  if (!bob) throw new Error('no demo data');
+  const { popup } = await signInThroughPopup(harness, bob);
+  const secret = generateTotpSecret();
+  const user = await harness.portal.context.repos.users.findByEmail(bob.email);
+  await enrollConfirmedTotp(harness.portal.context, user?.id as string, secret);
+  return { popup, code: totpGenerator(secret) };
 }
 
 /**

@@ -10,11 +10,11 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../contract/constants.ts';
-import { enrollConfirmedTotp, generateTotpSecret } from '../../server/src/services/totp.ts';
 import { createTestUser } from '../../server/test/portal.ts';
 import {
   enterCode,
   type Harness,
+  passwordSessionThenAuthenticator,
   signInThroughPopup,
   signOutThroughPopup,
   startHarness,
@@ -47,17 +47,7 @@ async function expectPayrollOpened(tab: Page): Promise<void> {
 
 beforeAll(async () => {
   h = await startHarness();
-  const bob = h.portal.demo?.bob;
-  if (!bob) throw new Error('no demo data');
-  ({ popup } = await signInThroughPopup(h, bob));
-  // A password-only session; then bob sets up an authenticator.
-  const secret = generateTotpSecret();
-  await enrollConfirmedTotp(
-    h.portal.context,
-    (await h.portal.context.repos.users.findByEmail(bob.email))?.id as string,
-    secret,
-  );
-  code = totpGenerator(secret);
+  ({ popup, code } = await passwordSessionThenAuthenticator(h));
 });
 
 afterAll(async () => {

@@ -7,15 +7,13 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollConfirmedTotp, generateTotpSecret } from '../../server/src/services/totp.ts';
 import {
   accessibilityViolations,
   enterCode,
   type Harness,
-  signInThroughPopup,
+  passwordSessionThenAuthenticator,
   startHarness,
 } from './harness.ts';
-import { totpGenerator } from './portal-pages.ts';
 
 const MFA = 'https://refeds.org/profile/mfa';
 const PASSWORD = 'urn:oasis:names:tc:SAML:2.0:ac:classes:Password';
@@ -29,17 +27,7 @@ const text = (page: Page, testId: string) =>
 
 beforeAll(async () => {
   h = await startHarness();
-  const bob = h.portal.demo?.bob;
-  if (!bob) throw new Error('no demo data');
-  ({ popup } = await signInThroughPopup(h, bob));
-  // A password-only session; then bob sets up an authenticator (for the step-up below).
-  const secret = generateTotpSecret();
-  await enrollConfirmedTotp(
-    h.portal.context,
-    (await h.portal.context.repos.users.findByEmail(bob.email))?.id as string,
-    secret,
-  );
-  code = totpGenerator(secret);
+  ({ popup, code } = await passwordSessionThenAuthenticator(h));
 });
 
 afterAll(async () => {
