@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PortalApp } from '../../contract/schemas.ts';
+import { testApp } from '../portal/__tests__/apps.ts';
 import { arrangeCatalog } from './arrange.ts';
 
-const fakeApp = (id: string): PortalApp => ({
-  id,
-  name: id.toUpperCase(),
-  description: null,
-  iconUrl: null,
-  category: null,
-  requiresMfa: false,
-  mfaMaxAgeSeconds: null,
-  kind: 'oidc',
-  url: null,
-  detailsUrl: null,
-});
+const fakeApp = (id: string): PortalApp => testApp(id, { name: id.toUpperCase() });
 const apps = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map(fakeApp);
 const ids = (list: readonly PortalApp[]) => list.map((app) => app.id);
 

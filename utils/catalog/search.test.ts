@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PortalApp } from '../../contract/schemas.ts';
+import { testApp } from '../portal/__tests__/apps.ts';
 import { createSearchIndex, SEARCH_SCORES, type SearchResult, typoBudget } from './search.ts';
 
-function fakeApp(name: string, extra: Partial<PortalApp> = {}): PortalApp {
-  return {
-    id: extra.id ?? name,
-    name,
-    description: null,
-    iconUrl: null,
-    category: null,
-    requiresMfa: false,
-    mfaMaxAgeSeconds: null,
-    kind: 'oidc',
-    url: null,
-    detailsUrl: null,
-    ...extra,
-  };
-}
+const fakeApp = (name: string, extra: Partial<PortalApp> = {}): PortalApp =>
+  testApp(extra.id ?? name, { name, ...extra });
 
 const names = (results: readonly SearchResult[]) => results.map((result) => result.app.name);
 

@@ -6,6 +6,7 @@
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { apiAudience, PORTAL_API_METADATA } from '../../../contract/constants.ts';
 import type { PortalApp } from '../../../contract/schemas.ts';
+import { testApp } from '../../portal/__tests__/apps.ts';
 
 export const FAKE_ISSUER = 'https://portal.example.test';
 export const FAKE_CLIENT_ID = 'portal-launcher';
@@ -28,42 +29,9 @@ export interface FakeCall {
 }
 
 export const fakeApps: PortalApp[] = [
-  {
-    id: 'wiki',
-    name: 'Team Wiki',
-    description: null,
-    iconUrl: null,
-    category: null,
-    requiresMfa: false,
-    mfaMaxAgeSeconds: null,
-    kind: 'oidc',
-    url: null,
-    detailsUrl: null,
-  },
-  {
-    id: 'payroll',
-    name: 'Payroll',
-    description: null,
-    iconUrl: null,
-    category: null,
-    requiresMfa: true,
-    mfaMaxAgeSeconds: 300,
-    kind: 'oidc',
-    url: null,
-    detailsUrl: null,
-  },
-  {
-    id: 'crm',
-    name: 'CRM',
-    description: null,
-    iconUrl: null,
-    category: null,
-    requiresMfa: true,
-    mfaMaxAgeSeconds: 300,
-    kind: 'oidc',
-    url: null,
-    detailsUrl: null,
-  },
+  testApp('wiki', { name: 'Team Wiki' }),
+  testApp('payroll', { name: 'Payroll', requiresMfa: true, mfaMaxAgeSeconds: 300 }),
+  testApp('crm', { name: 'CRM', requiresMfa: true, mfaMaxAgeSeconds: 300 }),
 ];
 
 function b64url(value: string): string {

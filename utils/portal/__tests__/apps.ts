@@ -1,7 +1,7 @@
 import type { PortalApp } from '../../../contract/schemas.ts';
 
-/** A catalog app for unit tests: named after its id, no icon, no MFA. */
-export const testApp = (id: string): PortalApp => ({
+/** A catalog app for unit tests: named after its id, no icon, no MFA, unless `extra` says otherwise. */
+export const testApp = (id: string, extra: Partial<PortalApp> = {}): PortalApp => ({
   id,
   name: `App ${id}`,
   description: null,
@@ -12,4 +12,5 @@ export const testApp = (id: string): PortalApp => ({
   kind: 'oidc',
   url: null,
   detailsUrl: null,
+  ...extra,
 });
