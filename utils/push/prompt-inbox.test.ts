@@ -104,6 +104,19 @@ describe('prompt inbox (issue 13)', () => {
     expect(created).toBe(1);
   });
 
+  it('an unchanged list is not written again (Firefox reports every write as a change, and an open popup asks again on each)', async () => {
+    const t = setup();
+    let writes = 0;
+    fakeBrowser.storage.onChanged.addListener(() => {
+      writes++;
+    });
+    await t.inbox.update([prompt('a')]);
+    await t.inbox.update([prompt('a')]);
+    await t.inbox.update([prompt('a', '2026-12-06T10:42:29.000Z')]);
+    await t.inbox.update([]);
+    expect(writes).toBe(2);
+  });
+
   it('a refused notification is logged; the list is still stored for the popup', async () => {
     const t = setup({ refuse: true });
     await t.inbox.update([prompt('a')]);

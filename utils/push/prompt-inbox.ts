@@ -56,6 +56,17 @@ export function notificationIdOf(promptId: string): string {
   return `${NOTIFICATION_PREFIX}${promptId}`;
 }
 
+/** Whether two lists name the same prompts in the same order (a prompt's content never changes). */
+function sameIds(
+  a: ReadonlyArray<string | { id: string }>,
+  b: ReadonlyArray<string | { id: string }>,
+): boolean {
+  const id = (entry: string | { id: string }) => (typeof entry === 'string' ? entry : entry.id);
+  return (
+    a.length === b.length && a.every((entry, index) => id(entry) === id(b[index] as string | { id: string }))
+  );
+}
+
 export function createPromptInbox(options: PromptInboxOptions): PromptInbox {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
@@ -88,6 +99,9 @@ export function createPromptInbox(options: PromptInboxOptions): PromptInbox {
       }
       notified.push(prompt.id);
     }
+    // Firefox reports every write to storage.session as a change, even of an equal value, and an open
+    // popup answers each change by asking for the list again: writing an unchanged list looped forever.
+    if (sameIds(stored.prompts, pending) && sameIds(stored.notified, notified)) return;
     await pushPromptsItem.set({ prompts: pending, notified });
   }
 
