@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { networkUrlProblem, parseUrl } from './addresses.ts';
+import { lazy } from './lazy.ts';
 
 /** Longest contact accepted (a URL or an email address). */
 export const MAX_ADMIN_CONTACT_LENGTH = 2048;
@@ -25,7 +26,7 @@ export interface AdminContactLink {
   text: string;
 }
 
-const emailSchema = z.email();
+const emailSchema = lazy(() => z.email());
 
 /** Why `value` cannot be an admin contact, or null when it can. */
 export function adminContactProblem(value: string): string | null {
@@ -55,17 +56,21 @@ export function adminContactLink(value: string | null | undefined): AdminContact
 }
 
 /** A contact setting: trimmed, and refused with {@link adminContactProblem}'s sentence when invalid. */
-export const adminContactSchema = z
-  .string()
-  .trim()
-  .superRefine((value, ctx) => {
-    const problem = adminContactProblem(value);
-    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-  });
+export const adminContactSchema = lazy(() =>
+  z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = adminContactProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+);
 
 /** `GET /api/v1/support`: public, so the launcher can show it even when a sign-in failed. */
-export const supportResponseSchema = z.object({
-  /** The portal's `PORTAL_ADMIN_CONTACT`, or null when none is set. */
-  adminContact: adminContactSchema.nullable(),
-});
+export const supportResponseSchema = lazy(() =>
+  z.object({
+    /** The portal's `PORTAL_ADMIN_CONTACT`, or null when none is set. */
+    adminContact: adminContactSchema.nullable(),
+  }),
+);
 export type SupportResponse = z.infer<typeof supportResponseSchema>;

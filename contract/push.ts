@@ -6,6 +6,7 @@
  * Framework-free: both sides import it.
  */
 import { z } from 'zod';
+import { lazy } from './lazy.ts';
 
 /** A prompt lives at most this long (B15: ≤ 2 minutes). */
 export const PUSH_PROMPT_LIFETIME_SECONDS = 120;
@@ -17,81 +18,97 @@ export const MAX_APPROVERS_PER_USER = 20;
 /** Pending prompts of one person at a time (at most one per sign-in, and few sign-ins at once). */
 export const MAX_PENDING_PROMPTS = 20;
 
-const id = z.string().min(1).max(100);
-const isoDate = z.iso.datetime({ offset: true });
+const id = lazy(() => z.string().min(1).max(100));
+const isoDate = lazy(() => z.iso.datetime({ offset: true }));
 /** One coordinate of a P-256 point: 32 bytes, base64url without padding. */
-const coordinate = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'Not a P-256 coordinate.');
+const coordinate = lazy(() => z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'Not a P-256 coordinate.'));
 
 /**
  * The public half of an approver's ECDSA P-256 key as a JWK (RFC 7518 §6.2.1).
  * A JWK with a private part (`d`) is refused: the device key never leaves the
  * device (A15). Other members (`ext`, `key_ops`) are dropped.
  */
-export const approverPublicKeySchema = z.object({
-  kty: z.literal('EC'),
-  crv: z.literal('P-256'),
-  x: coordinate,
-  y: coordinate,
-  d: z.undefined({ error: 'This is a private key; send only the public key.' }).optional(),
-});
+export const approverPublicKeySchema = lazy(() =>
+  z.object({
+    kty: z.literal('EC'),
+    crv: z.literal('P-256'),
+    x: coordinate,
+    y: coordinate,
+    d: z.undefined({ error: 'This is a private key; send only the public key.' }).optional(),
+  }),
+);
 export type ApproverPublicKey = z.infer<typeof approverPublicKeySchema>;
 
 /** `POST /me/approvers` */
-export const approverCreateSchema = z.object({
-  name: z.string().trim().min(1, 'Give the device a name.').max(100),
-  publicKey: approverPublicKeySchema,
-});
+export const approverCreateSchema = lazy(() =>
+  z.object({
+    name: z.string().trim().min(1, 'Give the device a name.').max(100),
+    publicKey: approverPublicKeySchema,
+  }),
+);
 export type ApproverCreate = z.infer<typeof approverCreateSchema>;
 
-export const approverSchema = z.object({
-  id,
-  name: z.string().max(200),
-  createdAt: isoDate,
-  lastUsedAt: isoDate.nullable(),
-});
+export const approverSchema = lazy(() =>
+  z.object({
+    id,
+    name: z.string().max(200),
+    createdAt: isoDate,
+    lastUsedAt: isoDate.nullable(),
+  }),
+);
 export type Approver = z.infer<typeof approverSchema>;
-export const approversResponseSchema = z.object({
-  approvers: z.array(approverSchema).max(MAX_APPROVERS_PER_USER),
-});
+export const approversResponseSchema = lazy(() =>
+  z.object({
+    approvers: z.array(approverSchema).max(MAX_APPROVERS_PER_USER),
+  }),
+);
 
 /** A pending prompt as an approver sees it: three numbers to choose from, where and what. */
-export const pushPromptSchema = z.object({
-  id,
-  /** Three different two-digit numbers; one is on the sign-in page. */
-  choices: z.array(z.number().int().min(10).max(99)).length(3),
-  /** The app the sign-in is for, when the portal knows it. */
-  app: z.string().max(200).nullable(),
-  /** Browser and system of the sign-in ("Firefox on Windows"), when known. */
-  browser: z.string().max(200).nullable(),
-  /** The address the sign-in came from. */
-  ipAddress: z.string().max(100).nullable(),
-  createdAt: isoDate,
-  expiresAt: isoDate,
-});
+export const pushPromptSchema = lazy(() =>
+  z.object({
+    id,
+    /** Three different two-digit numbers; one is on the sign-in page. */
+    choices: z.array(z.number().int().min(10).max(99)).length(3),
+    /** The app the sign-in is for, when the portal knows it. */
+    app: z.string().max(200).nullable(),
+    /** Browser and system of the sign-in ("Firefox on Windows"), when known. */
+    browser: z.string().max(200).nullable(),
+    /** The address the sign-in came from. */
+    ipAddress: z.string().max(100).nullable(),
+    createdAt: isoDate,
+    expiresAt: isoDate,
+  }),
+);
 export type PushPrompt = z.infer<typeof pushPromptSchema>;
-export const pushPromptsResponseSchema = z.object({
-  prompts: z.array(pushPromptSchema).max(MAX_PENDING_PROMPTS),
-});
+export const pushPromptsResponseSchema = lazy(() =>
+  z.object({
+    prompts: z.array(pushPromptSchema).max(MAX_PENDING_PROMPTS),
+  }),
+);
 
 /** What an approver answers: approve with a number, deny, or "this wasn't me". */
 export const PUSH_DECISIONS = ['approve', 'deny', 'not_me'] as const;
 export type PushDecision = (typeof PUSH_DECISIONS)[number];
 
 /** `POST /me/push/prompts/{id}/answer` */
-export const pushAnswerSchema = z.object({
-  deviceId: id,
-  decision: z.enum(PUSH_DECISIONS),
-  /** The number chosen (approve); null for deny and "this wasn't me". */
-  number: z.number().int().min(10).max(99).nullable(),
-  /** ECDSA P-256 / SHA-256 over {@link pushAnswerMessage}, as WebCrypto gives it (r‖s), base64url. */
-  signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'Not an ECDSA P-256 signature.'),
-});
+export const pushAnswerSchema = lazy(() =>
+  z.object({
+    deviceId: id,
+    decision: z.enum(PUSH_DECISIONS),
+    /** The number chosen (approve); null for deny and "this wasn't me". */
+    number: z.number().int().min(10).max(99).nullable(),
+    /** ECDSA P-256 / SHA-256 over {@link pushAnswerMessage}, as WebCrypto gives it (r‖s), base64url. */
+    signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'Not an ECDSA P-256 signature.'),
+  }),
+);
 export type PushAnswer = z.infer<typeof pushAnswerSchema>;
 
 /** How the portal took an answer. A wrong number refuses the sign-in like a deny. */
-export const pushOutcomeSchema = z.object({
-  outcome: z.enum(['approved', 'denied', 'reported', 'wrong_number']),
-});
+export const pushOutcomeSchema = lazy(() =>
+  z.object({
+    outcome: z.enum(['approved', 'denied', 'reported', 'wrong_number']),
+  }),
+);
 export type PushOutcome = z.infer<typeof pushOutcomeSchema>['outcome'];
 
 /**

@@ -21,6 +21,7 @@
  * does reject when the storage area itself fails.
  */
 import { z } from 'zod';
+import { lazy } from '../contract/lazy.ts';
 import { pushPromptSchema } from '../contract/push.ts';
 import { appSchema, meSchema } from '../contract/schemas.ts';
 import {
@@ -71,7 +72,7 @@ export interface StoredFamily<T> extends StoredFamilyOptions<T> {
   item(id: string): StoredItem<T>;
 }
 
-const envelopeSchema = z.object({ version: z.number().int().min(0), value: z.unknown() });
+const envelopeSchema = lazy(() => z.object({ version: z.number().int().min(0), value: z.unknown() }));
 
 /** Every item defined so far, for {@link clearStoredItems}. */
 const registry: StoredItem<unknown>[] = [];
@@ -173,91 +174,97 @@ export function storedFamilies(): readonly StoredFamily<unknown>[] {
 
 // ---------------------------------------------------------------- items
 
-const epochMs = z.number().int().nonnegative();
+const epochMs = lazy(() => z.number().int().nonnegative());
 
 /** The signed-in session. Tokens: `storage.session` only (A5). */
-export const sessionSchema = z.object({
-  issuer: z.string().url(),
-  clientId: z.string().min(1),
-  accessToken: z.string().min(1),
-  accessTokenExpiresAt: epochMs,
-  refreshToken: z.string().min(1).nullable(),
-  idToken: z.string().min(1).nullable(),
-  user: z.object({ sub: z.string().min(1), name: z.string().nullable(), email: z.string().nullable() }),
-  /**
-   * False when the issuer has no portal API (provider-only mode: apps from
-   * policy, profile from the OpenID claims), as its discovery said at sign-in.
-   * Absent in sessions stored before this field existed: they had the API.
-   */
-  portalApi: z.boolean().optional(),
-  /**
-   * The last authentication proven by a code flow. Never taken from a refresh
-   * (A4): a refresh is not a new authentication.
-   */
-  authentication: z.object({
-    acr: z.string().nullable(),
-    amr: z.array(z.string()),
-    /** Epoch seconds. */
-    authTime: z.number().int().nullable(),
+export const sessionSchema = lazy(() =>
+  z.object({
+    issuer: z.string().url(),
+    clientId: z.string().min(1),
+    accessToken: z.string().min(1),
+    accessTokenExpiresAt: epochMs,
+    refreshToken: z.string().min(1).nullable(),
+    idToken: z.string().min(1).nullable(),
+    user: z.object({ sub: z.string().min(1), name: z.string().nullable(), email: z.string().nullable() }),
+    /**
+     * False when the issuer has no portal API (provider-only mode: apps from
+     * policy, profile from the OpenID claims), as its discovery said at sign-in.
+     * Absent in sessions stored before this field existed: they had the API.
+     */
+    portalApi: z.boolean().optional(),
+    /**
+     * The last authentication proven by a code flow. Never taken from a refresh
+     * (A4): a refresh is not a new authentication.
+     */
+    authentication: z.object({
+      acr: z.string().nullable(),
+      amr: z.array(z.string()),
+      /** Epoch seconds. */
+      authTime: z.number().int().nullable(),
+    }),
   }),
-});
+);
 export type StoredSession = z.infer<typeof sessionSchema>;
 
 export const sessionItem = defineStoredItem<StoredSession | null>({
   ...STORAGE_LOCATIONS.session,
-  schema: sessionSchema.nullable(),
+  schema: lazy(() => sessionSchema.nullable()),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Tokens and the proven authentication of the signed-in employee.',
 });
 
 /** A sign-in, step-up or sign-out started in a tab and not finished yet (C1). */
-export const pendingFlowSchema = z.object({
-  kind: z.enum(['signIn', 'stepUp', 'signOut']),
-  state: z.string().min(16).max(200),
-  nonce: z.string().max(200),
-  codeVerifier: z.string().max(200),
-  issuer: z.string().url(),
-  maxAge: z.number().int().nonnegative().nullable(),
-  acrValues: z.string().max(500).nullable(),
-  /**
-   * A step-up for a second factor (utils/auth/step-up.ts `secondFactor`),
-   * checked by the issuer's assurance rule. Absent: `acrValues` decides.
-   */
-  secondFactor: z.boolean().optional(),
-  /** Epoch ms; flows older than 10 minutes are discarded (C1, C5). */
-  createdAt: epochMs,
-  tabId: z.number().int().nullable(),
-  /** Apps to open once the step-up succeeds, first one in the step-up tab (C6). */
-  launchAppIds: z.array(z.string().max(100)).max(50),
-});
+export const pendingFlowSchema = lazy(() =>
+  z.object({
+    kind: z.enum(['signIn', 'stepUp', 'signOut']),
+    state: z.string().min(16).max(200),
+    nonce: z.string().max(200),
+    codeVerifier: z.string().max(200),
+    issuer: z.string().url(),
+    maxAge: z.number().int().nonnegative().nullable(),
+    acrValues: z.string().max(500).nullable(),
+    /**
+     * A step-up for a second factor (utils/auth/step-up.ts `secondFactor`),
+     * checked by the issuer's assurance rule. Absent: `acrValues` decides.
+     */
+    secondFactor: z.boolean().optional(),
+    /** Epoch ms; flows older than 10 minutes are discarded (C1, C5). */
+    createdAt: epochMs,
+    tabId: z.number().int().nullable(),
+    /** Apps to open once the step-up succeeds, first one in the step-up tab (C6). */
+    launchAppIds: z.array(z.string().max(100)).max(50),
+  }),
+);
 export type PendingFlow = z.infer<typeof pendingFlowSchema>;
 
 export const pendingFlowsItem = defineStoredItem<Record<string, PendingFlow>>({
   ...STORAGE_LOCATIONS.pendingFlows,
-  schema: z.record(z.string(), pendingFlowSchema),
+  schema: lazy(() => z.record(z.string(), pendingFlowSchema)),
   fallback: {},
   clearOn: ['signOut', 'identityChange'],
   description: 'Authorization transactions (state, nonce, PKCE verifier) saved before their tab opens.',
 });
 
 /** What happened to the last launch, for a popup opened afterwards ("cancelled"). */
-export const launchNoticeSchema = z.object({
-  appId: z.string().max(100),
-  appName: z.string().max(200),
-  outcome: z.enum(['opened', 'cancelled', 'failed']),
-  message: z.string().max(500),
-  /** The error's code, so the popup can say why in its own language (absent in older notices). */
-  code: z.string().max(64).optional(),
-  /** The code's message placeholders (utils/errors.ts `params`), e.g. the `acr` a step-up got. */
-  params: z.array(z.string().max(200)).max(4).optional(),
-  at: epochMs,
-});
+export const launchNoticeSchema = lazy(() =>
+  z.object({
+    appId: z.string().max(100),
+    appName: z.string().max(200),
+    outcome: z.enum(['opened', 'cancelled', 'failed']),
+    message: z.string().max(500),
+    /** The error's code, so the popup can say why in its own language (absent in older notices). */
+    code: z.string().max(64).optional(),
+    /** The code's message placeholders (utils/errors.ts `params`), e.g. the `acr` a step-up got. */
+    params: z.array(z.string().max(200)).max(4).optional(),
+    at: epochMs,
+  }),
+);
 export type LaunchNotice = z.infer<typeof launchNoticeSchema>;
 
 export const launchNoticeItem = defineStoredItem<LaunchNotice | null>({
   ...STORAGE_LOCATIONS.launchNotice,
-  schema: launchNoticeSchema.nullable(),
+  schema: lazy(() => launchNoticeSchema.nullable()),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Outcome of the most recent launch, shown once by the popup.',
@@ -270,31 +277,33 @@ export const launchNoticeItem = defineStoredItem<LaunchNotice | null>({
  */
 export const sessionEndedItem = defineStoredItem<{ at: number } | null>({
   ...STORAGE_LOCATIONS.sessionEnded,
-  schema: z.object({ at: epochMs }).nullable(),
+  schema: lazy(() => z.object({ at: epochMs }).nullable()),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'When the portal last ended the session (refused refresh), for the popup to explain.',
 });
 
 /** Non-secret catalog cache so the popup paints instantly and works offline (C3). */
-export const catalogCacheSchema = z.object({
-  issuer: z.string().url(),
-  sub: z.string().min(1),
-  apps: z.array(appSchema).max(10_000),
-  me: meSchema.nullable(),
-  fetchedAt: epochMs,
-  /**
-   * The digest of `apps` (utils/catalog/catalog-delta.ts `catalogVersion`), computed once when the
-   * catalog is stored, so answering a popup does not serialise the whole catalog again (issue 15).
-   * Absent in records stored before it existed: then it is computed when needed.
-   */
-  version: z.string().max(100).optional(),
-});
+export const catalogCacheSchema = lazy(() =>
+  z.object({
+    issuer: z.string().url(),
+    sub: z.string().min(1),
+    apps: z.array(appSchema).max(10_000),
+    me: meSchema.nullable(),
+    fetchedAt: epochMs,
+    /**
+     * The digest of `apps` (utils/catalog/catalog-delta.ts `catalogVersion`), computed once when the
+     * catalog is stored, so answering a popup does not serialise the whole catalog again (issue 15).
+     * Absent in records stored before it existed: then it is computed when needed.
+     */
+    version: z.string().max(100).optional(),
+  }),
+);
 export type CatalogCache = z.infer<typeof catalogCacheSchema>;
 
 export const catalogCacheItem = defineStoredItem<CatalogCache | null>({
   ...STORAGE_LOCATIONS.catalogCache,
-  schema: catalogCacheSchema.nullable(),
+  schema: lazy(() => catalogCacheSchema.nullable()),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Assigned apps and profile summary of the signed-in employee (no tokens).',
@@ -307,16 +316,18 @@ export const catalogCacheItem = defineStoredItem<CatalogCache | null>({
  * the background (utils/catalog/popup-snapshot.ts), read raw by the popup at the same location
  * (./storage-locations.ts), which has no zod.
  */
-export const popupSnapshotSchema = z.object({
-  issuer: z.string().url(),
-  sub: z.string().min(1),
-  state: z.record(z.string(), z.unknown()),
-});
+export const popupSnapshotSchema = lazy(() =>
+  z.object({
+    issuer: z.string().url(),
+    sub: z.string().min(1),
+    state: z.record(z.string(), z.unknown()),
+  }),
+);
 export type PopupSnapshotStored = z.infer<typeof popupSnapshotSchema>;
 
 export const popupSnapshotItem = defineStoredItem<PopupSnapshotStored | null>({
   ...STORAGE_LOCATIONS.popupSnapshot,
-  schema: popupSnapshotSchema.nullable(),
+  schema: lazy(() => popupSnapshotSchema.nullable()),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description:
@@ -330,7 +341,7 @@ export const popupSnapshotItem = defineStoredItem<PopupSnapshotStored | null>({
  */
 export const stateChangedItem = defineStoredItem<number>({
   ...STORAGE_LOCATIONS.stateChanged,
-  schema: z.number().int().nonnegative(),
+  schema: lazy(() => z.number().int().nonnegative()),
   fallback: 0,
   clearOn: [],
   description: 'Time of the last state change the background made on its own (open popups reload).',
@@ -339,7 +350,7 @@ export const stateChangedItem = defineStoredItem<number>({
 /** Whether the last attempt to reach the portal failed with a network error (the toolbar's "unreachable" state). */
 export const portalUnreachableItem = defineStoredItem<boolean>({
   ...STORAGE_LOCATIONS.portalUnreachable,
-  schema: z.boolean(),
+  schema: lazy(() => z.boolean()),
   fallback: false,
   clearOn: ['signOut', 'identityChange'],
   description: 'True after the portal could not be reached, until it answers again (toolbar badge).',
@@ -353,7 +364,9 @@ export const portalUnreachableItem = defineStoredItem<boolean>({
  */
 export const pushPromptsItem = defineStoredItem<{ prompts: PushPromptStored[]; notified: string[] }>({
   ...STORAGE_LOCATIONS.pushPrompts,
-  schema: z.object({ prompts: z.array(pushPromptSchema).max(20), notified: z.array(z.string()).max(50) }),
+  schema: lazy(() =>
+    z.object({ prompts: z.array(pushPromptSchema).max(20), notified: z.array(z.string()).max(50) }),
+  ),
   fallback: { prompts: [], notified: [] },
   clearOn: ['signOut', 'identityChange'],
   description: 'Pending push prompts for this browser and which of them were shown as notifications.',
@@ -367,7 +380,7 @@ export type PushPromptStored = z.infer<typeof pushPromptSchema>;
  */
 export const userSettingsItem = defineStoredItem<unknown>({
   ...STORAGE_LOCATIONS.userSettings,
-  schema: z.unknown(),
+  schema: lazy(() => z.unknown()),
   fallback: undefined,
   clearOn: [],
   description: 'The settings the user chose (portal address, theme, language); policy may override them.',
@@ -380,7 +393,7 @@ export const userSettingsItem = defineStoredItem<unknown>({
  */
 export const launcherPrefsItems = defineStoredFamily<unknown>({
   ...STORAGE_FAMILY_LOCATIONS.launcherPrefs,
-  schema: z.unknown(),
+  schema: lazy(() => z.unknown()),
   fallback: undefined,
   description: 'Favorites, recently used apps and layout, per issuer and subject (non-secret app ids).',
 });

@@ -13,6 +13,7 @@
  *   options page keeps generated private keys to itself (A13).
  */
 import { z } from 'zod';
+import { lazy } from '../../contract/lazy.ts';
 import {
   downloadsResponseSchema,
   mePatchSchema,
@@ -37,20 +38,22 @@ import {
 import { languageTagSchema } from '../portal/language.ts';
 import type { AccountProblemCode } from './errors.ts';
 
-const empty = z.object({}).strict();
-const opaqueId = z.string().min(1).max(100);
+const empty = lazy(() => z.object({}).strict());
+const opaqueId = lazy(() => z.string().min(1).max(100));
 /** A WebAuthn credential id (base64url of up to 1023 bytes). */
-const passkeyId = passkeySchema.shape.id;
+const passkeyId = lazy(() => passkeySchema.shape.id);
 
 /** An expected failure, as it crosses the message channel. */
-export const accountProblemSchema = z.object({
-  code: z.string().max(100) as z.ZodType<AccountProblemCode>,
-  message: z.string().max(2000),
-  fields: z.record(z.string().max(100), z.string().max(500)).optional(),
-  violations: z.array(z.string().max(500)).max(20).optional(),
-  rules: z.array(z.string().max(40)).max(10).optional(),
-  lang: languageTagSchema.optional(),
-});
+export const accountProblemSchema = lazy(() =>
+  z.object({
+    code: z.string().max(100) as z.ZodType<AccountProblemCode>,
+    message: z.string().max(2000),
+    fields: z.record(z.string().max(100), z.string().max(500)).optional(),
+    violations: z.array(z.string().max(500)).max(20).optional(),
+    rules: z.array(z.string().max(40)).max(10).optional(),
+    lang: languageTagSchema.optional(),
+  }),
+);
 
 /** `{ ok: true, value } | { ok: false, problem }` for a change whose value is `value`. */
 export function accountResultSchema<T extends z.ZodType>(value: T) {
@@ -60,122 +63,131 @@ export function accountResultSchema<T extends z.ZodType>(value: T) {
   ]);
 }
 
-const policyValueSchema = z.object({
-  key: z.string().max(100),
-  /** JSON of the effective value, shortened for display. */
-  value: z.string().max(2000),
-  forced: z.boolean(),
-});
+const policyValueSchema = lazy(() =>
+  z.object({
+    key: z.string().max(100),
+    /** JSON of the effective value, shortened for display. */
+    value: z.string().max(2000),
+    forced: z.boolean(),
+  }),
+);
 
 /** What the Settings and About sections show. */
-export const settingsViewSchema = z.object({
-  portalUrl: z.string().max(2048).nullable(),
-  theme: z.enum(['system', 'light', 'dark']),
-  language: z.string().max(35).nullable(),
-  /** Keys the administrator's policy decides (shown locked). */
-  forced: z.array(z.string().max(100)).max(50),
-  /** Options sections to show, in order (policy `optionsSections`). */
-  optionsSections: z.array(z.string().max(50)).max(20),
-  brandName: z.string().max(200),
-  /** Every effective setting, for "Policy in force". */
-  policy: z.array(policyValueSchema).max(50),
-  /**
-   * The step-up assurance rule for the configured portal (policy
-   * `stepUpAssurance`, else the strict default), for "Policy in force".
-   */
-  stepUpRule: z
-    .object({
-      acrValues: z.array(z.string().max(200)).max(10),
-      requireSecondFactorAmr: z.boolean(),
-      acceptAmrWithoutAcr: z.boolean(),
-      /** True when the policy has an entry for this issuer. */
-      fromPolicy: z.boolean(),
-      maxAgeSeconds: z.number().int().nonnegative(),
-    })
-    .optional(),
-  /** Values that were ignored, and why (A11). */
-  problems: z
-    .array(
-      z.object({
-        key: z.string().max(100).nullable(),
-        source: z.enum(['managed', 'user']),
-        message: z.string().max(1000),
-      }),
-    )
-    .max(100),
-});
+export const settingsViewSchema = lazy(() =>
+  z.object({
+    portalUrl: z.string().max(2048).nullable(),
+    theme: z.enum(['system', 'light', 'dark']),
+    language: z.string().max(35).nullable(),
+    /** Keys the administrator's policy decides (shown locked). */
+    forced: z.array(z.string().max(100)).max(50),
+    /** Options sections to show, in order (policy `optionsSections`). */
+    optionsSections: z.array(z.string().max(50)).max(20),
+    brandName: z.string().max(200),
+    /** Every effective setting, for "Policy in force". */
+    policy: z.array(policyValueSchema).max(50),
+    /**
+     * The step-up assurance rule for the configured portal (policy
+     * `stepUpAssurance`, else the strict default), for "Policy in force".
+     */
+    stepUpRule: z
+      .object({
+        acrValues: z.array(z.string().max(200)).max(10),
+        requireSecondFactorAmr: z.boolean(),
+        acceptAmrWithoutAcr: z.boolean(),
+        /** True when the policy has an entry for this issuer. */
+        fromPolicy: z.boolean(),
+        maxAgeSeconds: z.number().int().nonnegative(),
+      })
+      .optional(),
+    /** Values that were ignored, and why (A11). */
+    problems: z
+      .array(
+        z.object({
+          key: z.string().max(100).nullable(),
+          source: z.enum(['managed', 'user']),
+          message: z.string().max(1000),
+        }),
+      )
+      .max(100),
+  }),
+);
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
 /** A change to the user's own settings; `null` resets one to its default. */
-export const settingsPatchSchema = z
-  .object({
-    portalUrl: z.string().trim().max(2048).nullable().optional(),
-    theme: z.enum(['system', 'light', 'dark']).optional(),
-    language: z.string().trim().max(35).nullable().optional(),
-  })
-  .strict();
+export const settingsPatchSchema = lazy(() =>
+  z
+    .object({
+      portalUrl: z.string().trim().max(2048).nullable().optional(),
+      theme: z.enum(['system', 'light', 'dark']).optional(),
+      language: z.string().trim().max(35).nullable().optional(),
+    })
+    .strict(),
+);
 
 /** The account verbs, spread into `protocol` in utils/messaging.ts by the background wiring. */
-export const accountProtocol = {
-  /** `GET /me`: the profile, section by section. */
-  getProfile: { request: empty, response: meSchema },
-  /** `PATCH /me`. */
-  updateProfile: {
-    request: z.object({ patch: mePatchSchema }).strict(),
-    response: accountResultSchema(meSchema),
-  },
-  /** `POST /me/password` (step-up, B11). */
-  changePassword: { request: passwordChangeSchema.strict(), response: accountResultSchema(empty) },
-  /** `GET /password-policy`, for the live checklist (B10). */
-  getPasswordPolicy: { request: empty, response: passwordPolicySchema },
-  /** `POST /password-reset`: the same answer whether or not the account exists (B18). */
-  requestPasswordReset: {
-    request: passwordResetRequestSchema.strict(),
-    response: accountResultSchema(passwordResetAcceptedSchema),
-  },
-  /** `GET /me/mfa`. */
-  getMfa: { request: empty, response: mfaStatusSchema },
-  /** `POST /me/mfa/totp`: a new, inactive secret (B11). */
-  startTotpEnrollment: { request: empty, response: accountResultSchema(totpEnrollmentSchema) },
-  /** `POST /me/mfa/totp/confirm`: activates it; the recovery codes are shown once. */
-  confirmTotpEnrollment: {
-    request: totpConfirmSchema.strict(),
-    response: accountResultSchema(recoveryCodesSchema),
-  },
-  /** `POST /me/mfa/recovery-codes` (step-up). */
-  regenerateRecoveryCodes: { request: empty, response: accountResultSchema(recoveryCodesSchema) },
-  /** `DELETE /me/mfa/totp` (step-up when active). */
-  removeTotp: { request: empty, response: accountResultSchema(empty) },
-  /** `GET /me/passkeys`. */
-  listPasskeys: { request: empty, response: passkeysResponseSchema },
-  /** `POST /me/passkeys/registrations` (step-up): the portal page (same origin as the portal) to open. */
-  startPasskeyRegistration: { request: empty, response: accountResultSchema(passkeyRegistrationSchema) },
-  /** `PATCH /me/passkeys/{id}`. */
-  renamePasskey: {
-    request: z.object({ id: passkeyId, name: passkeyRenameSchema.shape.name }).strict(),
-    response: accountResultSchema(passkeySchema),
-  },
-  /** `DELETE /me/passkeys/{id}` (step-up). */
-  deletePasskey: { request: z.object({ id: passkeyId }).strict(), response: accountResultSchema(empty) },
-  /** `GET /me/ssh-keys`. */
-  listSshKeys: { request: empty, response: sshKeysResponseSchema },
-  /** `POST /me/ssh-keys` (recent sign-in or step-up, B11): a public key only (A13). */
-  addSshKey: { request: sshKeyCreateSchema.strict(), response: accountResultSchema(sshKeySchema) },
-  /** `DELETE /me/ssh-keys/{id}` (recent sign-in or step-up). */
-  deleteSshKey: { request: z.object({ id: opaqueId }).strict(), response: accountResultSchema(empty) },
-  /** `GET /me/sessions`. */
-  listSessions: { request: empty, response: sessionsResponseSchema },
-  /** `DELETE /me/sessions/{id}`. */
-  endSession: { request: z.object({ id: opaqueId }).strict(), response: accountResultSchema(empty) },
-  /** `DELETE /me/sessions?others=true` (after a factor change, B11). */
-  endOtherSessions: { request: empty, response: accountResultSchema(empty) },
-  /** `GET /downloads`. */
-  listDownloads: { request: empty, response: downloadsResponseSchema },
-  /** Effective settings, forced keys and policy problems (utils/policy). */
-  getSettings: { request: empty, response: settingsViewSchema },
-  /** Saves the user's settings; forced keys are refused. */
-  saveSettings: { request: settingsPatchSchema, response: accountResultSchema(settingsViewSchema) },
-} as const;
+export const accountProtocol = lazy(
+  () =>
+    ({
+      /** `GET /me`: the profile, section by section. */
+      getProfile: { request: empty, response: meSchema },
+      /** `PATCH /me`. */
+      updateProfile: {
+        request: z.object({ patch: mePatchSchema }).strict(),
+        response: accountResultSchema(meSchema),
+      },
+      /** `POST /me/password` (step-up, B11). */
+      changePassword: { request: passwordChangeSchema.strict(), response: accountResultSchema(empty) },
+      /** `GET /password-policy`, for the live checklist (B10). */
+      getPasswordPolicy: { request: empty, response: passwordPolicySchema },
+      /** `POST /password-reset`: the same answer whether or not the account exists (B18). */
+      requestPasswordReset: {
+        request: passwordResetRequestSchema.strict(),
+        response: accountResultSchema(passwordResetAcceptedSchema),
+      },
+      /** `GET /me/mfa`. */
+      getMfa: { request: empty, response: mfaStatusSchema },
+      /** `POST /me/mfa/totp`: a new, inactive secret (B11). */
+      startTotpEnrollment: { request: empty, response: accountResultSchema(totpEnrollmentSchema) },
+      /** `POST /me/mfa/totp/confirm`: activates it; the recovery codes are shown once. */
+      confirmTotpEnrollment: {
+        request: totpConfirmSchema.strict(),
+        response: accountResultSchema(recoveryCodesSchema),
+      },
+      /** `POST /me/mfa/recovery-codes` (step-up). */
+      regenerateRecoveryCodes: { request: empty, response: accountResultSchema(recoveryCodesSchema) },
+      /** `DELETE /me/mfa/totp` (step-up when active). */
+      removeTotp: { request: empty, response: accountResultSchema(empty) },
+      /** `GET /me/passkeys`. */
+      listPasskeys: { request: empty, response: passkeysResponseSchema },
+      /** `POST /me/passkeys/registrations` (step-up): the portal page (same origin as the portal) to open. */
+      startPasskeyRegistration: { request: empty, response: accountResultSchema(passkeyRegistrationSchema) },
+      /** `PATCH /me/passkeys/{id}`. */
+      renamePasskey: {
+        request: z.object({ id: passkeyId, name: passkeyRenameSchema.shape.name }).strict(),
+        response: accountResultSchema(passkeySchema),
+      },
+      /** `DELETE /me/passkeys/{id}` (step-up). */
+      deletePasskey: { request: z.object({ id: passkeyId }).strict(), response: accountResultSchema(empty) },
+      /** `GET /me/ssh-keys`. */
+      listSshKeys: { request: empty, response: sshKeysResponseSchema },
+      /** `POST /me/ssh-keys` (recent sign-in or step-up, B11): a public key only (A13). */
+      addSshKey: { request: sshKeyCreateSchema.strict(), response: accountResultSchema(sshKeySchema) },
+      /** `DELETE /me/ssh-keys/{id}` (recent sign-in or step-up). */
+      deleteSshKey: { request: z.object({ id: opaqueId }).strict(), response: accountResultSchema(empty) },
+      /** `GET /me/sessions`. */
+      listSessions: { request: empty, response: sessionsResponseSchema },
+      /** `DELETE /me/sessions/{id}`. */
+      endSession: { request: z.object({ id: opaqueId }).strict(), response: accountResultSchema(empty) },
+      /** `DELETE /me/sessions?others=true` (after a factor change, B11). */
+      endOtherSessions: { request: empty, response: accountResultSchema(empty) },
+      /** `GET /downloads`. */
+      listDownloads: { request: empty, response: downloadsResponseSchema },
+      /** Effective settings, forced keys and policy problems (utils/policy). */
+      getSettings: { request: empty, response: settingsViewSchema },
+      /** Saves the user's settings; forced keys are refused. */
+      saveSettings: { request: settingsPatchSchema, response: accountResultSchema(settingsViewSchema) },
+    }) as const,
+);
 
 export type AccountProtocol = typeof accountProtocol;
 export type AccountVerb = keyof AccountProtocol;

@@ -9,6 +9,7 @@
  * {@link migrateFavorites}, which keeps what is valid and never throws (C8).
  */
 import { z } from 'zod';
+import { lazy } from '../../contract/lazy.ts';
 import { appIdSchema } from '../../contract/schemas.ts';
 import { CatalogError } from './errors.ts';
 import { isDistinct, salvageIds, storedIdList } from './stored-ids.ts';
@@ -20,11 +21,13 @@ export const MAX_FAVORITES = 100;
  * The stored form of favorites. Version history: 0 was a bare array of ids
  * (no `version`); 1 is this object.
  */
-export const favoritesStateSchema = z.object({
-  version: z.literal(1),
-  /** Pinned app ids, in the order the person arranged them. */
-  ids: z.array(appIdSchema).max(MAX_FAVORITES).refine(isDistinct, 'An app is pinned twice.'),
-});
+export const favoritesStateSchema = lazy(() =>
+  z.object({
+    version: z.literal(1),
+    /** Pinned app ids, in the order the person arranged them. */
+    ids: z.array(appIdSchema).max(MAX_FAVORITES).refine(isDistinct, 'An app is pinned twice.'),
+  }),
+);
 export type FavoritesState = z.infer<typeof favoritesStateSchema>;
 
 /** Options shared by the favorites operations. */

@@ -4,6 +4,7 @@
  * through {@link migrateRecents}, which keeps what is valid and never throws (C8).
  */
 import { z } from 'zod';
+import { lazy } from '../../contract/lazy.ts';
 import { appIdSchema } from '../../contract/schemas.ts';
 import { isDistinct, salvageIds, storedIdList } from './stored-ids.ts';
 
@@ -14,11 +15,13 @@ export const MAX_RECENTS = 5;
  * The stored form of recents. Version history: 0 was a bare array of ids
  * (no `version`); 1 is this object.
  */
-export const recentsStateSchema = z.object({
-  version: z.literal(1),
-  /** Launched app ids, newest first, each once. */
-  ids: z.array(appIdSchema).max(MAX_RECENTS).refine(isDistinct, 'An app is listed twice.'),
-});
+export const recentsStateSchema = lazy(() =>
+  z.object({
+    version: z.literal(1),
+    /** Launched app ids, newest first, each once. */
+    ids: z.array(appIdSchema).max(MAX_RECENTS).refine(isDistinct, 'An app is listed twice.'),
+  }),
+);
 export type RecentsState = z.infer<typeof recentsStateSchema>;
 
 /** Nothing launched yet. */

@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import { networkUrlProblem, parseUrl } from '../../contract/addresses.ts';
 import { adminContactSchema } from '../../contract/admin-contact.ts';
+import { lazy } from '../../contract/lazy.ts';
 import { APP_KINDS, appIdSchema } from '../../contract/schemas.ts';
 import { portalAddressProblem } from '../portal/address.ts';
 
@@ -33,12 +34,12 @@ export const OPTIONS_SECTIONS = [
   'sessions',
   'settings',
 ] as const;
-export const optionsSectionSchema = z.enum(OPTIONS_SECTIONS);
+export const optionsSectionSchema = lazy(() => z.enum(OPTIONS_SECTIONS));
 export type OptionsSection = z.infer<typeof optionsSectionSchema>;
 
 /** Colour themes the user may pick. */
 export const THEMES = ['system', 'light', 'dark'] as const;
-export const themeSchema = z.enum(THEMES);
+export const themeSchema = lazy(() => z.enum(THEMES));
 export type Theme = z.infer<typeof themeSchema>;
 
 /** Upper bound for every freshness value, in seconds (one day, like `mfaMaxAgeSeconds` in the portal API). */
@@ -64,33 +65,37 @@ export const MAX_IMAGE_URL_LENGTH = 100_000;
  *
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#IssuerDiscovery issuer form
  */
-export const portalUrlSchema = z
-  .string()
-  .trim()
-  .max(MAX_URL_LENGTH, `The portal address must be at most ${MAX_URL_LENGTH} characters.`)
-  .superRefine((value, ctx) => {
-    const problem = portalAddressProblem(value);
-    if (problem !== null) ctx.addIssue({ code: 'custom', message: `The portal address ${problem.reason}` });
-  });
+export const portalUrlSchema = lazy(() =>
+  z
+    .string()
+    .trim()
+    .max(MAX_URL_LENGTH, `The portal address must be at most ${MAX_URL_LENGTH} characters.`)
+    .superRefine((value, ctx) => {
+      const problem = portalAddressProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: `The portal address ${problem.reason}` });
+    }),
+);
 
 /**
  * Where a policy-defined app opens: `https:` (or loopback `http:`) only, so a
  * policy can never make the launcher open `javascript:`, `data:` or `file:`
  * URLs (A9).
  */
-export const appUrlSchema = z
-  .string()
-  .trim()
-  .max(MAX_URL_LENGTH, `The address must be at most ${MAX_URL_LENGTH} characters.`)
-  .superRefine((value, ctx) => {
-    const url = parseUrl(value);
-    if (url === null) {
-      ctx.addIssue({ code: 'custom', message: 'Not a valid URL (https://app.example.com).' });
-      return;
-    }
-    const problem = networkUrlProblem(url);
-    if (problem !== null) ctx.addIssue({ code: 'custom', message: `The address ${problem}` });
-  });
+export const appUrlSchema = lazy(() =>
+  z
+    .string()
+    .trim()
+    .max(MAX_URL_LENGTH, `The address must be at most ${MAX_URL_LENGTH} characters.`)
+    .superRefine((value, ctx) => {
+      const url = parseUrl(value);
+      if (url === null) {
+        ctx.addIssue({ code: 'custom', message: 'Not a valid URL (https://app.example.com).' });
+        return;
+      }
+      const problem = networkUrlProblem(url);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: `The address ${problem}` });
+    }),
+);
 
 /** Raster and vector image types an icon may be inlined as. */
 const DATA_IMAGE_URL = /^data:image\/(?:png|jpeg|gif|webp|svg\+xml)(?:;base64)?,/i;
@@ -100,41 +105,47 @@ const DATA_IMAGE_URL = /^data:image\/(?:png|jpeg|gif|webp|svg\+xml)(?:;base64)?,
  * `data:image/...` URL. Images render in `<img>`, where even SVG runs no
  * script, so `data:` is safe here though never for navigation.
  */
-export const imageUrlSchema = z
-  .string()
-  .trim()
-  .max(MAX_IMAGE_URL_LENGTH, `The image must be at most ${MAX_IMAGE_URL_LENGTH} characters.`)
-  .superRefine((value, ctx) => {
-    if (DATA_IMAGE_URL.test(value)) return;
-    const url = parseUrl(value);
-    if (url === null) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'Not a valid image URL (https://… or data:image/png;base64,…).',
-      });
-      return;
-    }
-    const problem = networkUrlProblem(url);
-    if (problem !== null) ctx.addIssue({ code: 'custom', message: `The image address ${problem}` });
-  });
+export const imageUrlSchema = lazy(() =>
+  z
+    .string()
+    .trim()
+    .max(MAX_IMAGE_URL_LENGTH, `The image must be at most ${MAX_IMAGE_URL_LENGTH} characters.`)
+    .superRefine((value, ctx) => {
+      if (DATA_IMAGE_URL.test(value)) return;
+      const url = parseUrl(value);
+      if (url === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Not a valid image URL (https://… or data:image/png;base64,…).',
+        });
+        return;
+      }
+      const problem = networkUrlProblem(url);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: `The image address ${problem}` });
+    }),
+);
 
 // ---------------------------------------------------------------- small values
 
 /** An app id, as the portal API bounds it (`appSchema.id`). */
 
 /** `#rrggbb`, returned in lower case so equal colours compare equal. */
-export const colorSchema = z
-  .string()
-  .trim()
-  .regex(/^#[0-9a-fA-F]{6}$/, 'A colour must be written #rrggbb, for example #0b5cad.')
-  .transform((value) => value.toLowerCase());
+export const colorSchema = lazy(() =>
+  z
+    .string()
+    .trim()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'A colour must be written #rrggbb, for example #0b5cad.')
+    .transform((value) => value.toLowerCase()),
+);
 
 /** Seconds a second factor stays fresh enough (RFC 9470 `max_age`). */
-const maxAgeSecondsSchema = z
-  .number()
-  .int('Use a whole number of seconds.')
-  .min(0)
-  .max(MAX_AGE_LIMIT_SECONDS, `At most ${MAX_AGE_LIMIT_SECONDS} seconds (one day).`);
+const maxAgeSecondsSchema = lazy(() =>
+  z
+    .number()
+    .int('Use a whole number of seconds.')
+    .min(0)
+    .max(MAX_AGE_LIMIT_SECONDS, `At most ${MAX_AGE_LIMIT_SECONDS} seconds (one day).`),
+);
 
 /**
  * A single `acr` value. Whitespace separates values in `acr_values`, so a
@@ -142,12 +153,14 @@ const maxAgeSecondsSchema = z
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest acr_values
  */
-export const acrValueSchema = z
-  .string()
-  .trim()
-  .min(1, 'The step-up acr value must not be empty.')
-  .max(200)
-  .regex(/^[\x21-\x7e]+$/, 'The step-up acr value must be one value without spaces, in printable ASCII.');
+export const acrValueSchema = lazy(() =>
+  z
+    .string()
+    .trim()
+    .min(1, 'The step-up acr value must not be empty.')
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'The step-up acr value must be one value without spaces, in printable ASCII.'),
+);
 
 /** Most providers a policy may give a step-up assurance rule for (`stepUpAssurance`). */
 export const MAX_ASSURANCE_RULES = 20;
@@ -162,17 +175,19 @@ export const MAX_ASSURANCE_RULES = 20;
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken acr, amr
  * @see https://www.rfc-editor.org/rfc/rfc8176 amr values
  */
-export const assuranceRuleSchema = z
-  .strictObject({
-    acrValues: z.array(acrValueSchema).max(10, 'At most 10 acr values.').default([]),
-    requireSecondFactorAmr: z.boolean().default(true),
-    acceptAmrWithoutAcr: z.boolean().default(false),
-  })
-  .refine(
-    (rule) => rule.acrValues.length > 0 || rule.acceptAmrWithoutAcr,
-    'A rule needs acrValues, or acceptAmrWithoutAcr: true (amr alone then proves the second factor).',
-  )
-  .transform((rule) => ({ ...rule, acrValues: [...new Set(rule.acrValues)] }));
+export const assuranceRuleSchema = lazy(() =>
+  z
+    .strictObject({
+      acrValues: z.array(acrValueSchema).max(10, 'At most 10 acr values.').default([]),
+      requireSecondFactorAmr: z.boolean().default(true),
+      acceptAmrWithoutAcr: z.boolean().default(false),
+    })
+    .refine(
+      (rule) => rule.acrValues.length > 0 || rule.acceptAmrWithoutAcr,
+      'A rule needs acrValues, or acceptAmrWithoutAcr: true (amr alone then proves the second factor).',
+    )
+    .transform((rule) => ({ ...rule, acrValues: [...new Set(rule.acrValues)] })),
+);
 export type AssuranceRulePolicy = z.output<typeof assuranceRuleSchema>;
 
 /**
@@ -180,21 +195,26 @@ export type AssuranceRulePolicy = z.output<typeof assuranceRuleSchema>;
  *
  * @see https://www.rfc-editor.org/rfc/rfc5646#section-2.1 language tag syntax
  */
-export const languageSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(35, 'A language tag is at most 35 characters.')
-  .transform((value, ctx) => {
-    try {
-      const [canonical] = Intl.getCanonicalLocales(value);
-      if (canonical !== undefined) return canonical;
-    } catch {
-      // RangeError: not a well-formed tag; reported below.
-    }
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a language tag (for example en or de-CH).` });
-    return z.NEVER;
-  });
+export const languageSchema = lazy(() =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(35, 'A language tag is at most 35 characters.')
+    .transform((value, ctx) => {
+      try {
+        const [canonical] = Intl.getCanonicalLocales(value);
+        if (canonical !== undefined) return canonical;
+      } catch {
+        // RangeError: not a well-formed tag; reported below.
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a language tag (for example en or de-CH).`,
+      });
+      return z.NEVER;
+    }),
+);
 
 // ---------------------------------------------------------------- apps
 
@@ -203,27 +223,28 @@ export const languageSchema = z
  * Same fields as the portal's `appSchema` (so the catalog treats both alike)
  * plus the `url` the launcher opens.
  */
-export const policyAppSchema = z.object({
+const policyAppFields = {
   id: appIdSchema,
   /**
    * `oidc` (default), `saml` (the `url` is the provider's IdP-initiated
    * sign-on URL for the app) or `bookmark` (a plain link). All open the `url`,
    * after a step-up when `requiresMfa` says so.
    */
-  kind: z.enum(APP_KINDS).default('oidc'),
-  name: z.string().trim().min(1, 'An app needs a name.').max(200),
+  kind: lazy(() => z.enum(APP_KINDS).default('oidc')),
+  name: lazy(() => z.string().trim().min(1, 'An app needs a name.').max(200)),
   url: appUrlSchema,
-  iconUrl: imageUrlSchema.nullable().default(null),
-  requiresMfa: z.boolean().default(false),
-  mfaMaxAgeSeconds: maxAgeSecondsSchema.nullable().default(null),
-  description: z.string().max(1000).nullable().default(null),
-  category: z.string().max(200).nullable().default(null),
+  iconUrl: lazy(() => imageUrlSchema.nullable().default(null)),
+  requiresMfa: lazy(() => z.boolean().default(false)),
+  mfaMaxAgeSeconds: lazy(() => maxAgeSecondsSchema.nullable().default(null)),
+  description: lazy(() => z.string().max(1000).nullable().default(null)),
+  category: lazy(() => z.string().max(200).nullable().default(null)),
   /** A page with more about the app, shown as the app's "Details" link. */
-  detailsUrl: appUrlSchema.nullable().default(null),
-});
+  detailsUrl: lazy(() => appUrlSchema.nullable().default(null)),
+} as const;
+export const policyAppSchema = lazy(() => z.object(policyAppFields));
 export type PolicyApp = z.output<typeof policyAppSchema>;
 /** The properties an app entry may have (for reporting unknown ones). */
-export const POLICY_APP_KEYS = Object.keys(policyAppSchema.shape) as ReadonlyArray<keyof PolicyApp>;
+export const POLICY_APP_KEYS = Object.keys(policyAppFields) as ReadonlyArray<keyof PolicyApp>;
 
 // ---------------------------------------------------------------- managed policy
 
@@ -234,70 +255,84 @@ export const POLICY_APP_KEYS = Object.keys(policyAppSchema.shape) as ReadonlyArr
  */
 export const managedPolicyFields = {
   portalUrl: portalUrlSchema,
-  clientId: z
-    .string()
-    .trim()
-    .min(1, 'The client id must not be empty.')
-    .max(200)
-    // RFC 6749 Appendix A.1: client_id = *VSCHAR (printable ASCII, space included).
-    .regex(/^[\x20-\x7e]+$/, 'The client id must be printable ASCII.'),
-  brandName: z.string().trim().max(100, 'The brand name must be at most 100 characters.'),
-  brandColor: z.union([z.literal('').transform(() => null), colorSchema]),
-  brandLogoUrl: z.union([z.literal('').transform(() => null), imageUrlSchema]),
-  pinnedApps: z
-    .array(appIdSchema)
-    .max(MAX_PINNED_APPS, `At most ${MAX_PINNED_APPS} pinned apps.`)
-    // Pinning the same app twice means nothing more; keep the first position.
-    .transform((ids) => [...new Set(ids)]),
+  clientId: lazy(() =>
+    z
+      .string()
+      .trim()
+      .min(1, 'The client id must not be empty.')
+      .max(200)
+      // RFC 6749 Appendix A.1: client_id = *VSCHAR (printable ASCII, space included).
+      .regex(/^[\x20-\x7e]+$/, 'The client id must be printable ASCII.'),
+  ),
+  brandName: lazy(() => z.string().trim().max(100, 'The brand name must be at most 100 characters.')),
+  brandColor: lazy(() => z.union([z.literal('').transform(() => null), colorSchema])),
+  brandLogoUrl: lazy(() => z.union([z.literal('').transform(() => null), imageUrlSchema])),
+  pinnedApps: lazy(() =>
+    z
+      .array(appIdSchema)
+      .max(MAX_PINNED_APPS, `At most ${MAX_PINNED_APPS} pinned apps.`)
+      // Pinning the same app twice means nothing more; keep the first position.
+      .transform((ids) => [...new Set(ids)]),
+  ),
   stepUpMaxAgeSeconds: maxAgeSecondsSchema,
-  appStepUpMaxAge: z
-    .record(appIdSchema, maxAgeSecondsSchema)
-    .refine((map) => Object.keys(map).length <= MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`),
-  idleSignOutMinutes: z
-    .number()
-    .int('Use a whole number of minutes.')
-    .min(1, 'Use at least 1 minute (leave the policy unset for no idle sign-out).')
-    .max(IDLE_SIGN_OUT_LIMIT_MINUTES, `At most ${IDLE_SIGN_OUT_LIMIT_MINUTES} minutes (30 days).`),
-  allowUserPortalUrl: z.boolean(),
-  optionsSections: z
-    .array(optionsSectionSchema)
-    .max(OPTIONS_SECTIONS.length * 2)
-    .transform((sections) => [...new Set(sections)]),
+  appStepUpMaxAge: lazy(() =>
+    z
+      .record(appIdSchema, maxAgeSecondsSchema)
+      .refine((map) => Object.keys(map).length <= MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`),
+  ),
+  idleSignOutMinutes: lazy(() =>
+    z
+      .number()
+      .int('Use a whole number of minutes.')
+      .min(1, 'Use at least 1 minute (leave the policy unset for no idle sign-out).')
+      .max(IDLE_SIGN_OUT_LIMIT_MINUTES, `At most ${IDLE_SIGN_OUT_LIMIT_MINUTES} minutes (30 days).`),
+  ),
+  allowUserPortalUrl: lazy(() => z.boolean()),
+  optionsSections: lazy(() =>
+    z
+      .array(optionsSectionSchema)
+      .max(OPTIONS_SECTIONS.length * 2)
+      .transform((sections) => [...new Set(sections)]),
+  ),
   stepUpAcrValue: acrValueSchema,
   /** Whom employees contact when access is denied: an https address or an email (`""` = none). */
-  adminContact: z.union([z.literal('').transform(() => null), adminContactSchema]),
-  stepUpAssurance: z.record(z.string().max(MAX_URL_LENGTH), assuranceRuleSchema).superRefine((rules, ctx) => {
-    const issuers = Object.keys(rules);
-    if (issuers.length > MAX_ASSURANCE_RULES) {
-      ctx.addIssue({ code: 'custom', message: `At most ${MAX_ASSURANCE_RULES} providers.` });
-    }
-    for (const issuer of issuers) {
-      const problem = portalAddressProblem(issuer);
-      if (problem !== null) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [issuer],
-          message: `The key "${issuer.slice(0, 100)}" must be a provider's issuer exactly: it ${problem.reason}`,
-        });
+  adminContact: lazy(() => z.union([z.literal('').transform(() => null), adminContactSchema])),
+  stepUpAssurance: lazy(() =>
+    z.record(z.string().max(MAX_URL_LENGTH), assuranceRuleSchema).superRefine((rules, ctx) => {
+      const issuers = Object.keys(rules);
+      if (issuers.length > MAX_ASSURANCE_RULES) {
+        ctx.addIssue({ code: 'custom', message: `At most ${MAX_ASSURANCE_RULES} providers.` });
       }
-    }
-  }),
-  apps: z
-    .array(policyAppSchema)
-    .max(MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`)
-    .superRefine((apps, ctx) => {
-      const seen = new Set<string>();
-      apps.forEach((app, index) => {
-        if (seen.has(app.id)) {
+      for (const issuer of issuers) {
+        const problem = portalAddressProblem(issuer);
+        if (problem !== null) {
           ctx.addIssue({
             code: 'custom',
-            path: [index, 'id'],
-            message: `The app id "${app.id}" is listed twice.`,
+            path: [issuer],
+            message: `The key "${issuer.slice(0, 100)}" must be a provider's issuer exactly: it ${problem.reason}`,
           });
         }
-        seen.add(app.id);
-      });
+      }
     }),
+  ),
+  apps: lazy(() =>
+    z
+      .array(policyAppSchema)
+      .max(MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`)
+      .superRefine((apps, ctx) => {
+        const seen = new Set<string>();
+        apps.forEach((app, index) => {
+          if (seen.has(app.id)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'id'],
+              message: `The app id "${app.id}" is listed twice.`,
+            });
+          }
+          seen.add(app.id);
+        });
+      }),
+  ),
 } as const;
 
 export type ManagedPolicyKey = keyof typeof managedPolicyFields;
@@ -306,7 +341,7 @@ export type ManagedPolicy = { [K in ManagedPolicyKey]: z.output<(typeof managedP
 export const MANAGED_POLICY_KEYS = Object.keys(managedPolicyFields) as ReadonlyArray<ManagedPolicyKey>;
 
 /** The whole managed object at once (every key optional, unknown keys refused). */
-export const managedPolicySchema = z.strictObject(managedPolicyFields).partial();
+export const managedPolicySchema = lazy(() => z.strictObject(managedPolicyFields).partial());
 
 // ---------------------------------------------------------------- user settings
 
@@ -315,9 +350,9 @@ export const managedPolicySchema = z.strictObject(managedPolicyFields).partial()
  * `storage.local`. `null` clears a setting back to its default.
  */
 export const userSettingsFields = {
-  portalUrl: portalUrlSchema.nullable(),
+  portalUrl: lazy(() => portalUrlSchema.nullable()),
   theme: themeSchema,
-  language: languageSchema.nullable(),
+  language: lazy(() => languageSchema.nullable()),
 } as const;
 
 export type UserSettingKey = keyof typeof userSettingsFields;
@@ -325,4 +360,4 @@ export type UserSettings = { [K in UserSettingKey]: z.output<(typeof userSetting
 export const USER_SETTING_KEYS = Object.keys(userSettingsFields) as ReadonlyArray<UserSettingKey>;
 
 /** The stored user settings object (every key optional, unknown keys refused). */
-export const userSettingsSchema = z.strictObject(userSettingsFields).partial();
+export const userSettingsSchema = lazy(() => z.strictObject(userSettingsFields).partial());

@@ -9,6 +9,7 @@
  * way in and out (C8). This module holds no state and sees no token.
  */
 import { z } from 'zod';
+import { lazy } from '../../contract/lazy.ts';
 import {
   type Download,
   downloadsResponseSchema,
@@ -58,7 +59,7 @@ export type PortalRequest = <T>(
 ) => Promise<T>;
 
 /** The schema of an answer without a body (`204`). */
-export const noContentSchema = z.undefined();
+export const noContentSchema = lazy(() => z.undefined());
 
 /**
  * Creates the account API for one request function.

@@ -13,6 +13,7 @@
  *   with an `AccountError` code.
  */
 import { z } from 'zod';
+import { lazy } from '../../contract/lazy.ts';
 import {
   approverCreateSchema,
   approverSchema,
@@ -21,60 +22,67 @@ import {
 } from '../../contract/push.ts';
 import { accountProblemSchema, accountResultSchema } from '../account/protocol.ts';
 
-const empty = z.object({}).strict();
-const id = z.string().min(1).max(100);
+const empty = lazy(() => z.object({}).strict());
+const id = lazy(() => z.string().min(1).max(100));
 
 /** An approver device as the security centre lists it. */
-export const approverViewSchema = approverSchema.extend({
-  /** True for the device whose key this browser holds. */
-  thisBrowser: z.boolean(),
-});
+export const approverViewSchema = lazy(() =>
+  approverSchema.extend({
+    /** True for the device whose key this browser holds. */
+    thisBrowser: z.boolean(),
+  }),
+);
 export type ApproverView = z.infer<typeof approverViewSchema>;
 
 /** How an answer went: the portal's outcome, or an expected problem (gone, offline, not enrolled…). */
-export const pushAnswerResultSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), outcome: z.enum(['approved', 'denied', 'reported', 'wrong_number']) }),
-  z.object({ ok: z.literal(false), problem: accountProblemSchema }),
-]);
+export const pushAnswerResultSchema = lazy(() =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), outcome: z.enum(['approved', 'denied', 'reported', 'wrong_number']) }),
+    z.object({ ok: z.literal(false), problem: accountProblemSchema }),
+  ]),
+);
 export type PushAnswerResult = z.infer<typeof pushAnswerResultSchema>;
 
 /** The push verbs, spread into `protocol` in utils/messaging.ts. */
-export const pushProtocol = {
-  /** `GET /me/approvers`, with this browser marked; `thisBrowserEnrolled` false offers enrolment. */
-  listApprovers: {
-    request: empty,
-    response: z.object({
-      approvers: z.array(approverViewSchema).max(50),
-      thisBrowserEnrolled: z.boolean(),
-    }),
-  },
-  /** A new device key, registered as `POST /me/approvers` under `name` (step-up, B11). */
-  enrolApprover: {
-    request: z.object({ name: approverCreateSchema.shape.name }).strict(),
-    response: accountResultSchema(approverSchema),
-  },
-  /** `DELETE /me/approvers/{id}`; this browser's own forgets its key too. */
-  removeApprover: { request: z.object({ id }).strict(), response: accountResultSchema(empty) },
-  /** The prompts waiting for this browser (none when it is not an approver). */
-  getPushPrompts: {
-    request: empty,
-    response: z.object({ enrolled: z.boolean(), prompts: z.array(pushPromptSchema).max(20) }),
-  },
-  /** Signs and sends the answer to one prompt (A15). */
-  answerPushPrompt: {
-    request: z
-      .object({
-        id,
-        decision: z.enum(PUSH_DECISIONS),
-        number: z.number().int().min(10).max(99).nullable(),
-      })
-      .strict()
-      .refine((answer) => (answer.decision === 'approve') === (answer.number !== null), {
-        message: 'Approve names a number; deny and "this wasn\'t me" do not.',
-      }),
-    response: pushAnswerResultSchema,
-  },
-} as const;
+export const pushProtocol = lazy(
+  () =>
+    ({
+      /** `GET /me/approvers`, with this browser marked; `thisBrowserEnrolled` false offers enrolment. */
+      listApprovers: {
+        request: empty,
+        response: z.object({
+          approvers: z.array(approverViewSchema).max(50),
+          thisBrowserEnrolled: z.boolean(),
+        }),
+      },
+      /** A new device key, registered as `POST /me/approvers` under `name` (step-up, B11). */
+      enrolApprover: {
+        request: z.object({ name: approverCreateSchema.shape.name }).strict(),
+        response: accountResultSchema(approverSchema),
+      },
+      /** `DELETE /me/approvers/{id}`; this browser's own forgets its key too. */
+      removeApprover: { request: z.object({ id }).strict(), response: accountResultSchema(empty) },
+      /** The prompts waiting for this browser (none when it is not an approver). */
+      getPushPrompts: {
+        request: empty,
+        response: z.object({ enrolled: z.boolean(), prompts: z.array(pushPromptSchema).max(20) }),
+      },
+      /** Signs and sends the answer to one prompt (A15). */
+      answerPushPrompt: {
+        request: z
+          .object({
+            id,
+            decision: z.enum(PUSH_DECISIONS),
+            number: z.number().int().min(10).max(99).nullable(),
+          })
+          .strict()
+          .refine((answer) => (answer.decision === 'approve') === (answer.number !== null), {
+            message: 'Approve names a number; deny and "this wasn\'t me" do not.',
+          }),
+        response: pushAnswerResultSchema,
+      },
+    }) as const,
+);
 
 export type PushProtocol = typeof pushProtocol;
 export type PushVerb = keyof PushProtocol;
