@@ -64,7 +64,7 @@ const databases = new Map<string, string>();
  * database per data folder, so a portal restarted on the same folder finds
  * its data again. Without it, undefined: the portal uses SQLite in the folder.
  */
-async function testDatabaseUrl(dataDir: string): Promise<string | undefined> {
+export async function testDatabaseUrl(dataDir: string): Promise<string | undefined> {
   if (process.env.PORTAL_TEST_DATABASE !== 'postgres') return undefined;
   cluster ??= startPostgres().then((started) => {
     process.once('exit', () => started.stopSync());

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchResponseSchema } from '../../contract/schemas.ts';
-import { listMigrations, POSTGRES_MIGRATIONS_DIR } from '../src/db/database.ts';
+import { listMigrations } from '../src/db/database.ts';
 import { accountSubject, checkLock, recordFailure } from '../src/services/lockout.ts';
 import { verifySecondFactor } from '../src/services/totp.ts';
 import { callApi } from './api-helpers.ts';
@@ -68,7 +68,7 @@ describe('PostgreSQL, two nodes behind nginx', () => {
     expect(nodeA.context.db.dialect).toBe('postgres');
     expect(nodeB.context.db.dialect).toBe('postgres');
     expect(await column(nodeA.context.db, sql`SELECT name FROM schema_migrations ORDER BY name`)).toEqual(
-      listMigrations(POSTGRES_MIGRATIONS_DIR),
+      listMigrations(),
     );
     const [jwksA, jwksB] = await Promise.all(
       [nodeA, nodeB].map(async (node) => (await fetch(`${node.address}/jwks`)).json()),

@@ -4,13 +4,12 @@
  * instance, with forward-only migrations (C9).
  *
  * Contract: {@link openDatabase} resolves to a {@link Database} with every
- * migration of its dialect applied exactly once, in filename order, each
- * inside its own transaction and recorded in `schema_migrations`. Re-opening
- * is idempotent. IDENTITY owns migration numbers 001–049, API 050–099.
- * Every SQLite migration `migrations/NNN-name.sql` has a PostgreSQL twin of the
- * same name in `migrations/postgres/` (a test keeps them paired).
+ * migration (migrations/index.ts: one Kysely schema-builder module each, the
+ * same for both databases) applied exactly once, in order, each inside its
+ * own transaction and recorded in `schema_migrations`. Re-opening is
+ * idempotent. IDENTITY owns migration numbers 001–049, API 050–099.
  *
- * Repositories run their SQL through {@link Database.executor}: inside
+ * Repositories run their queries through {@link Database.executor}: inside
  * {@link Database.transaction} that is the transaction (found through
  * AsyncLocalStorage, so a service calls repositories the same way inside and
  * outside a transaction), otherwise the shared Kysely instance.
@@ -18,45 +17,40 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, type RawBuilder, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { int64 } from './migrations/helpers.ts';
+import { MIGRATIONS, type Migration } from './migrations/index.ts';
+import type { DB } from './schema.ts';
 import { withStatementCache } from './statements.ts';
 
 /** Which database engine a {@link Database} runs on. */
 export type Dialect = 'sqlite' | 'postgres';
 
-// biome-ignore lint/suspicious/noExplicitAny: SQL is written as text (sql``); rows are typed per query.
-export type AnyKysely = Kysely<any>;
+/** The portal's tables (schema.ts) behind Kysely. */
+export type PortalKysely = Kysely<DB>;
 
 /** The portal's database handle (see the module comment). */
 export interface Database {
   dialect: Dialect;
-  kysely: AnyKysely;
+  kysely: PortalKysely;
   /** The executor for the current async context: the open transaction, or {@link kysely}. */
-  executor(): AnyKysely;
+  executor(): PortalKysely;
   /** Runs `fn` in one transaction; repository calls inside it join it. Nested calls join the outer one. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-/** Folder of the SQLite `NNN-name.sql` migration files; their PostgreSQL twins are in `postgres/`. */
-export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
-export const POSTGRES_MIGRATIONS_DIR = path.join(MIGRATIONS_DIR, 'postgres');
+/** Names of the migrations this build applies, in order (`NNN-name`, migrations/index.ts). */
+export function listMigrations(migrations: readonly Migration[] = MIGRATIONS): string[] {
+  return migrations.map((migration) => migration.name);
+}
 
 /** Raised when the database was migrated by a newer portal than this one. */
 export class DatabaseVersionError extends Error {
   override name = 'DatabaseVersionError';
   readonly code = 'database_too_new';
-}
-
-/** Lists migration files (`NNN-*.sql`) in the order they apply. */
-export function listMigrations(dir = MIGRATIONS_DIR): string[] {
-  return fs
-    .readdirSync(dir)
-    .filter((name) => /^\d{3}-[a-z0-9-]+\.sql$/.test(name))
-    .sort();
 }
 
 /** True for a `postgres://` or `postgresql://` connection URL. */
@@ -72,12 +66,11 @@ export function isPostgresUrl(target: string): boolean {
  */
 export async function openDatabase(
   target: string,
-  options: { migrationsDir?: string } = {},
+  options: { migrations?: readonly Migration[] } = {},
 ): Promise<Database> {
-  if (!isPostgresUrl(target)) return openSqlite(target, options.migrationsDir ?? MIGRATIONS_DIR);
-  const db = openPostgres(target);
+  const db = isPostgresUrl(target) ? openPostgres(target) : openSqlite(target);
   try {
-    await migratePostgres(db.kysely, options.migrationsDir ?? POSTGRES_MIGRATIONS_DIR);
+    await migrate(db, options.migrations ?? MIGRATIONS);
   } catch (error) {
     await db.close();
     throw error;
@@ -85,7 +78,7 @@ export async function openDatabase(
   return db;
 }
 
-function openSqlite(file: string, migrationsDir: string): Database {
+function openSqlite(file: string): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const handle = new BetterSqlite3(file);
   // WAL keeps readers and the writer apart and survives crashes (C9); NORMAL is
@@ -95,14 +88,8 @@ function openSqlite(file: string, migrationsDir: string): Database {
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
-  try {
-    migrateSqlite(handle, migrationsDir);
-  } catch (error) {
-    handle.close();
-    throw error;
-  }
   // Kysely's SQLite driver prepares every query; the cache compiles each SQL text once.
-  const kysely = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
+  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return wrap('sqlite', kysely);
 }
 
@@ -120,16 +107,16 @@ function openPostgres(url: string): Database {
   });
   // An idle client that loses its server (restart, failover) must not crash the node.
   pool.on('error', () => {});
-  const kysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return wrap('postgres', kysely);
 }
 
-function wrap(dialect: Dialect, kysely: AnyKysely): Database {
-  const current = new AsyncLocalStorage<Transaction<unknown>>();
+function wrap(dialect: Dialect, kysely: PortalKysely): Database {
+  const current = new AsyncLocalStorage<Transaction<DB>>();
   return {
     dialect,
     kysely,
-    executor: () => (current.getStore() as AnyKysely | undefined) ?? kysely,
+    executor: () => current.getStore() ?? kysely,
     transaction<T>(fn: () => Promise<T>): Promise<T> {
       if (current.getStore()) return fn();
       return kysely.transaction().execute((trx) => current.run(trx, fn));
@@ -156,8 +143,8 @@ export async function run(db: Database, query: RawBuilder<unknown>): Promise<num
 /** Arbitrary number that names the migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK = 4_201_770;
 
-function unknownMigrations(applied: Iterable<string>, files: string[]): void {
-  const unknown = [...applied].filter((name) => !files.includes(name));
+function unknownMigrations(applied: Iterable<string>, known: string[]): void {
+  const unknown = [...applied].filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new DatabaseVersionError(
       `The database was migrated by a newer portal (${unknown.join(', ')}). Run the newer portal or restore a backup.`,
@@ -165,57 +152,46 @@ function unknownMigrations(applied: Iterable<string>, files: string[]): void {
   }
 }
 
-/** SQLite: synchronous, on the raw handle (`exec` runs a whole script). */
-function migrateSqlite(handle: BetterSqlite3.Database, dir: string): void {
-  handle.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    name TEXT PRIMARY KEY,
-    applied_at INTEGER NOT NULL
-  )`);
-  const files = listMigrations(dir);
-  const applied = new Set(
-    handle
-      .prepare('SELECT name FROM schema_migrations')
-      .pluck()
-      .all()
-      .map((name) => String(name)),
-  );
-  unknownMigrations(applied, files);
-  const record = handle.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)');
-  for (const name of files) {
-    if (applied.has(name)) continue;
-    const text = fs.readFileSync(path.join(dir, name), 'utf8');
-    handle.transaction(() => {
-      handle.exec(text);
-      record.run(name, Date.now());
-    })();
-  }
-}
-
-/** PostgreSQL: one connection holds an advisory lock, so nodes starting together migrate once. */
-async function migratePostgres(kysely: AnyKysely, dir: string): Promise<void> {
-  const files = listMigrations(dir);
-  await kysely.connection().execute(async (connection) => {
-    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(connection);
+/**
+ * Applies the pending migrations on one connection. On PostgreSQL that
+ * connection holds an advisory lock, so nodes starting together migrate once
+ * (and two concurrent CREATE TABLE IF NOT EXISTS cannot both fail). Databases
+ * migrated by the `.sql` files of earlier portals recorded `NNN-name.sql`:
+ * those names become `NNN-name` first, so their migrations are not run again.
+ */
+async function migrate(db: Database, migrations: readonly Migration[]): Promise<void> {
+  const known = migrations.map((migration) => migration.name);
+  await db.kysely.connection().execute(async (connection) => {
+    // A session-level advisory lock has no builder form.
+    if (db.dialect === 'postgres') await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(connection);
     try {
-      // Inside the lock: two concurrent CREATE TABLE IF NOT EXISTS can both fail in PostgreSQL.
-      await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`.execute(
-        connection,
-      );
-      const rows = await sql<{ name: string }>`SELECT name FROM schema_migrations`.execute(connection);
-      const applied = new Set(rows.rows.map((row) => row.name));
-      unknownMigrations(applied, files);
-      for (const name of files) {
-        if (applied.has(name)) continue;
-        const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      await connection.schema
+        .createTable('schema_migrations')
+        .ifNotExists()
+        .addColumn('name', 'text', (col) => col.primaryKey())
+        .addColumn('applied_at', int64(db.dialect), (col) => col.notNull())
+        .execute();
+      await connection
+        .updateTable('schema_migrations')
+        .set({ name: sql<string>`substr(name, 1, length(name) - 4)` })
+        .where('name', 'like', '%.sql')
+        .execute();
+      const rows = await connection.selectFrom('schema_migrations').select('name').execute();
+      const applied = new Set(rows.map((row) => row.name));
+      unknownMigrations(applied, known);
+      for (const migration of migrations) {
+        if (applied.has(migration.name)) continue;
         await connection.transaction().execute(async (trx) => {
-          await sql.raw(text).execute(trx);
-          await sql`INSERT INTO schema_migrations (name, applied_at) VALUES (${name}, ${Date.now()})`.execute(
-            trx,
-          );
+          await migration.up(trx, db.dialect);
+          await trx
+            .insertInto('schema_migrations')
+            .values({ name: migration.name, applied_at: Date.now() })
+            .execute();
         });
       }
     } finally {
-      await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.execute(connection);
+      if (db.dialect === 'postgres')
+        await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.execute(connection);
     }
   });
 }

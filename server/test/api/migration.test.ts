@@ -10,7 +10,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AGENT_FILES_DIR } from '../../src/api/downloads-files.ts';
-import { type Database, listMigrations, MIGRATIONS_DIR, openDatabase } from '../../src/db/database.ts';
+import { type Database, listMigrations, openDatabase } from '../../src/db/database.ts';
+import { MIGRATIONS } from '../../src/db/migrations/index.ts';
 import { listDownloads } from '../../src/repo/downloads.ts';
 import { createRepos } from '../../src/repo/index.ts';
 import { insertSshKey, listSshKeys, sshKeyHeldByAnotherUser } from '../../src/repo/ssh-keys.ts';
@@ -27,15 +28,10 @@ function tempDir(): string {
   return dir;
 }
 
-/** A database file migrated with every migration before `before` only (the previous schema). */
-function previousSchema(before: string): { dir: string; file: string; previous: string } {
+/** A database file and the migrations before `before` only (to build the previous schema). */
+function previousSchema(before: string) {
   const dir = tempDir();
-  const previous = path.join(dir, 'previous-migrations');
-  fs.mkdirSync(previous);
-  for (const name of listMigrations().filter((file) => file < before)) {
-    fs.copyFileSync(path.join(MIGRATIONS_DIR, name), path.join(previous, name));
-  }
-  return { dir, file: path.join(dir, 'portal.sqlite'), previous };
+  return { dir, file: path.join(dir, 'portal.sqlite'), previous: MIGRATIONS.filter((m) => m.name < before) };
 }
 
 /** Names of the indexes on a table. */
@@ -52,7 +48,7 @@ const insertCarol = (db: Database) =>
 describe('migration 050', () => {
   it('C9: applies on top of the identity schema and keeps existing users', async () => {
     const { file, previous } = previousSchema('050');
-    const old = await openDatabase(file, { migrationsDir: previous });
+    const old = await openDatabase(file, { migrations: previous });
     await insertCarol(old);
     await old.close();
 
@@ -103,7 +99,7 @@ describe('migration 050', () => {
 describe('migration 070 (launch ticket expiry index)', () => {
   it('C9: applies on top of the previous schema, keeps live tickets, and the purge uses the index', async () => {
     const { file, previous } = previousSchema('070');
-    const old = await openDatabase(file, { migrationsDir: previous });
+    const old = await openDatabase(file, { migrations: previous });
     await insertCarol(old);
     await exec(old, sql`INSERT INTO apps (id, name, created_at) VALUES ('wiki', 'Wiki', 1)`);
     await exec(
@@ -144,7 +140,7 @@ describe('migration 070 (launch ticket expiry index)', () => {
 describe('migrations 060 (app details link) and 061 (SSH key fingerprint index)', () => {
   it('C9: from the 050 schema, existing apps and keys stay, details_url is added empty and can be set', async () => {
     const { file, previous } = previousSchema('060');
-    const old = await openDatabase(file, { migrationsDir: previous });
+    const old = await openDatabase(file, { migrations: previous });
     await insertCarol(old);
     await exec(old, sql`INSERT INTO apps (id, name, created_at) VALUES ('crm', 'CRM', 1)`);
     await insertSshKey(
@@ -194,7 +190,7 @@ describe('migrations 060 (app details link) and 061 (SSH key fingerprint index)'
         listMigrations(),
       );
       expect(listMigrations()).toEqual(
-        expect.arrayContaining(['060-app-details.sql', '061-ssh-key-fingerprint.sql']),
+        expect.arrayContaining(['060-app-details', '061-ssh-key-fingerprint']),
       );
       expect(await column(db, sql`SELECT name FROM pragma_table_info('apps')`)).toContain('details_url');
     } finally {

@@ -3,17 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import {
-  type Database,
-  DatabaseVersionError,
-  listMigrations,
-  MIGRATIONS_DIR,
-  openDatabase,
-  POSTGRES_MIGRATIONS_DIR,
-} from '../../src/db/database.ts';
+import { type Database, DatabaseVersionError, listMigrations, openDatabase } from '../../src/db/database.ts';
+import type { Migration } from '../../src/db/migrations/index.ts';
 
 function tempFile(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'portal-db-')), 'portal.sqlite');
+}
+
+/** A migration that runs `statements` (test-only tables). */
+function migration(name: string, ...statements: string[]): Migration {
+  return {
+    name,
+    up: async (db) => {
+      for (const text of statements) await sql.raw(text).execute(db);
+    },
+  };
 }
 
 async function value(db: Database, text: string): Promise<unknown> {
@@ -28,7 +32,7 @@ describe('openDatabase (SQLite)', () => {
       await sql<{ name: string }>`SELECT name FROM schema_migrations ORDER BY name`.execute(db.kysely)
     ).rows.map((row) => row.name);
     expect(applied).toEqual(listMigrations());
-    expect(applied[0]).toBe('001-initial.sql');
+    expect(applied[0]).toBe('001-initial');
     expect(db.dialect).toBe('sqlite');
     expect(await value(db, 'PRAGMA journal_mode')).toBe('wal');
     expect(await value(db, 'PRAGMA foreign_keys')).toBe(1);
@@ -64,33 +68,30 @@ describe('openDatabase (SQLite)', () => {
   });
 
   it('C9: applies a new migration on top of the previous schema without touching old ones', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-mig-'));
-    fs.writeFileSync(path.join(dir, '001-a.sql'), 'CREATE TABLE a (x INTEGER);');
+    const a = migration('001-a', 'CREATE TABLE a (x INTEGER)');
     const file = tempFile();
-    await (await openDatabase(file, { migrationsDir: dir })).close();
-    fs.writeFileSync(path.join(dir, '002-b.sql'), 'CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (1);');
-    const db = await openDatabase(file, { migrationsDir: dir });
+    await (await openDatabase(file, { migrations: [a] })).close();
+    // Were 001 run again, its CREATE TABLE would fail.
+    const b = migration('002-b', 'CREATE TABLE b (y INTEGER)', 'INSERT INTO a VALUES (1)');
+    const db = await openDatabase(file, { migrations: [a, b] });
     expect(await value(db, 'SELECT COUNT(*) FROM a')).toBe(1);
     await db.close();
   });
 
   it('refuses a database migrated by a newer portal', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-mig-'));
-    fs.writeFileSync(path.join(dir, '001-a.sql'), 'CREATE TABLE a (x INTEGER);');
+    const migrations = [migration('001-a', 'CREATE TABLE a (x INTEGER)')];
     const file = tempFile();
-    const db = await openDatabase(file, { migrationsDir: dir });
-    await sql`INSERT INTO schema_migrations VALUES ('999-future.sql', 0)`.execute(db.kysely);
+    const db = await openDatabase(file, { migrations });
+    await sql`INSERT INTO schema_migrations VALUES ('999-future', 0)`.execute(db.kysely);
     await db.close();
-    await expect(openDatabase(file, { migrationsDir: dir })).rejects.toThrow(DatabaseVersionError);
+    await expect(openDatabase(file, { migrations })).rejects.toThrow(DatabaseVersionError);
   });
 
   it('rolls back a failing migration as a whole', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-mig-'));
-    fs.writeFileSync(path.join(dir, '001-a.sql'), 'CREATE TABLE a (x INTEGER); CREATE TABLE a (x INTEGER);');
     const file = tempFile();
-    await expect(openDatabase(file, { migrationsDir: dir })).rejects.toThrow();
-    fs.writeFileSync(path.join(dir, '001-a.sql'), 'CREATE TABLE a (x INTEGER);');
-    const db = await openDatabase(file, { migrationsDir: dir });
+    const broken = migration('001-a', 'CREATE TABLE a (x INTEGER)', 'CREATE TABLE a (x INTEGER)');
+    await expect(openDatabase(file, { migrations: [broken] })).rejects.toThrow();
+    const db = await openDatabase(file, { migrations: [migration('001-a', 'CREATE TABLE a (x INTEGER)')] });
     expect(await value(db, 'SELECT COUNT(*) FROM schema_migrations')).toBe(1);
     await db.close();
   });
@@ -116,11 +117,14 @@ describe('openDatabase (SQLite)', () => {
   });
 });
 
-describe('migrations on both databases', () => {
-  it('C9: every SQLite migration has a PostgreSQL twin of the same name, and no twin is orphaned', () => {
-    expect(listMigrations(POSTGRES_MIGRATIONS_DIR)).toEqual(listMigrations(MIGRATIONS_DIR));
-    for (const name of listMigrations(POSTGRES_MIGRATIONS_DIR)) {
-      expect(fs.readFileSync(path.join(POSTGRES_MIGRATIONS_DIR, name), 'utf8').trim()).not.toBe('');
-    }
+describe('migration modules', () => {
+  it('C9: every NNN-name.ts module in migrations/ is in the list, in order, and nothing else is', () => {
+    const folder = path.join(import.meta.dirname, '../../src/db/migrations');
+    const modules = fs
+      .readdirSync(folder)
+      .filter((name) => /^\d{3}-[a-z0-9-]+\.ts$/.test(name))
+      .map((name) => name.replace(/\.ts$/, ''))
+      .sort();
+    expect(listMigrations()).toEqual(modules);
   });
 });
