@@ -35,7 +35,7 @@ export async function launchPlainChromium(): Promise<{ browser: Browser; close()
 
 /** The portal's code page of a Team Wiki sign-in in B, in a fresh context (no portal session). */
 export async function codePageInB(
-  h: Pick<Harness, 'portal'>,
+  h: { portal: Pick<Harness['portal'], 'issuer' | 'demoApps'> },
   b: Browser,
   account: { email: string; password: string },
 ): Promise<{ context: BrowserContext; page: Page }> {
@@ -56,7 +56,7 @@ export const sendPromptButton = (page: Page) => page.$('button::-p-text(Send a p
 
 /** The code page of a Team Wiki sign-in in B (a fresh context: no portal session), ready to send a prompt. */
 export async function atCodePageInB(
-  h: Pick<Harness, 'portal'>,
+  h: { portal: Pick<Harness['portal'], 'issuer' | 'demoApps'> },
   b: Browser,
   account: { email: string; password: string },
 ): Promise<{ context: BrowserContext; page: Page; send(): Promise<number> }> {
