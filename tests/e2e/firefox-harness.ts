@@ -1,8 +1,10 @@
 /**
- * End-to-end harness for Firefox: a real reference portal (fresh data folder,
- * random port, demo data) and Debian's Firefox ESR driven by puppeteer-core
- * over WebDriver BiDi, with the built extension (`.output/firefox-mv3`, built
- * here with `wxt build -b firefox --mv3` when missing or stale).
+ * End-to-end harness for Firefox: Debian's Firefox ESR driven by
+ * puppeteer-core over WebDriver BiDi, with the built extension
+ * (`.output/firefox-mv3`, built by ./firefox-build.ts when missing or stale).
+ * {@link startFirefoxHarness} adds a real reference portal (fresh data folder,
+ * random port, demo data); {@link launchFirefoxExtension} leaves the identity
+ * provider to the caller (Glewlwyd in ./glewlwyd-firefox.test.ts).
  *
  * Findings (measured on Firefox ESR 153.8 + puppeteer-core 24.43, Debian 12,
  * headless, root, no network), and what this harness does about each:
@@ -80,47 +82,36 @@
  *   `CONNECT <host>:443` (A14). The harness proves the proxy sees traffic
  *   before the test relies on its silence.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { GECKO_EXTENSION_ID } from '../../contract/constants.ts';
 import { findFirefox } from '../../scripts/firefox.ts';
-import { builtExtensionDir } from '../../scripts/output-dir.ts';
 import type { RunningPortal, StartPortalOptions } from '../../server/src/app.ts';
 import { startTestPortal } from '../../server/test/portal.ts';
+import { ensureFirefoxBuild, FIREFOX_EXTENSION_DIR } from './firefox-build.ts';
 import {
   addFirefoxAuthenticator,
   type FirefoxAuthenticator,
   VIRTUAL_AUTHENTICATOR_PREFS,
 } from './marionette.ts';
 import { fillPortalSignIn, submitCode, totpGenerator } from './portal-pages.ts';
+import { type ProxiedRequest, startRecordingProxy } from './recording-proxy.ts';
 
-export const FIREFOX_EXTENSION_DIR = builtExtensionDir('firefox-mv3');
+export { checkProxyRecords, type ProxiedRequest } from './recording-proxy.ts';
+export { ensureFirefoxBuild, FIREFOX_EXTENSION_DIR };
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-artifacts');
 
-/** One request Firefox tried to send off the machine (through the recording proxy). */
-export interface ProxiedRequest {
-  /** `CONNECT` for TLS, else the HTTP method. */
-  method: string;
-  /** `host:port` for CONNECT, the absolute URL otherwise. */
-  target: string;
-}
-
-export interface FirefoxHarness {
+/** Firefox ESR with the built extension installed, observed (no identity provider attached). */
+export interface FirefoxExtensionBrowser {
   browser: Browser;
-  portal: RunningPortal;
   /** `moz-extension://<pinned uuid>` */
   extensionOrigin: string;
   /** Everything Firefox tried to send to a non-loopback address. */
   proxied: ProxiedRequest[];
   consoleLines: string[];
-  /** The portal's log lines (audit included), for diagnosing a failure. */
-  portalLogs: string[];
   timings: { buildMs: number; firefoxStartMs: number; installMs: number };
   /** Opens `popup.html` in a tab (Firefox's toolbar panel cannot be driven by BiDi). */
   openPopup(): Promise<Page>;
@@ -128,55 +119,37 @@ export interface FirefoxHarness {
   waitForTab(prefix: string, timeoutMs?: number): Promise<Page>;
   /** Waits until the document in `page` is at an address starting with `prefix` (works across extension pages). */
   waitForLocation(page: Page, prefix: string, timeoutMs?: number): Promise<string>;
-  /** A fresh TOTP code for alice (each step is accepted once, B8). */
-  totp(): Promise<string>;
   /** The browser's virtual WebAuthn authenticator, when asked for (marionette.ts). */
   authenticator: FirefoxAuthenticator | null;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export interface FirefoxHarnessOptions {
-  portal?: Partial<StartPortalOptions>;
+/** The extension in Firefox beside a real reference portal. */
+export interface FirefoxHarness extends FirefoxExtensionBrowser {
+  portal: RunningPortal;
+  /** The portal's log lines (audit included), for diagnosing a failure. */
+  portalLogs: string[];
+  /** A fresh TOTP code for alice (each step is accepted once, B8). */
+  totp(): Promise<string>;
+}
+
+export interface FirefoxBrowserOptions {
   /** More Firefox preferences (e.g. a short `extensions.background.idle.timeout`). */
   prefs?: Record<string, unknown>;
   /**
-   * Runs once the portal is up and before Firefox starts, e.g. to write a policies.json naming the
-   * portal's issuer (Firefox reads enterprise policy only at start).
+   * Runs before Firefox starts, e.g. to write a policies.json naming the provider's issuer (Firefox
+   * reads enterprise policy only at start).
    */
-  beforeBrowser?: (portal: RunningPortal) => void | Promise<void>;
+  beforeBrowser?: () => void | Promise<void>;
   /** Add a virtual WebAuthn authenticator to the browser (through Marionette, marionette.ts). */
   virtualAuthenticator?: boolean;
 }
 
-/**
- * An HTTP proxy that records and refuses: Firefox sends every non-loopback
- * request here, nothing is forwarded anywhere.
- */
-async function startRecordingProxy(): Promise<{
-  port: number;
-  requests: ProxiedRequest[];
-  close(): Promise<void>;
-}> {
-  const requests: ProxiedRequest[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push({ method: req.method ?? '', target: req.url ?? '' });
-    res.writeHead(502, { 'content-type': 'text/plain' }).end('Refused by the test proxy.');
-  });
-  server.on('connect', (req: http.IncomingMessage, socket) => {
-    requests.push({ method: 'CONNECT', target: req.url ?? '' });
-    socket.on('error', () => undefined);
-    socket.end('HTTP/1.1 502 Refused by the test proxy\r\n\r\n');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    requests,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+export interface FirefoxHarnessOptions extends Omit<FirefoxBrowserOptions, 'beforeBrowser'> {
+  portal?: Partial<StartPortalOptions>;
+  /** Runs once the portal is up and before Firefox starts ({@link FirefoxBrowserOptions}). */
+  beforeBrowser?: (portal: RunningPortal) => void | Promise<void>;
 }
 
 async function sleep(ms: number): Promise<void> {
@@ -192,51 +165,41 @@ async function currentHref(page: Page): Promise<string | null> {
   }
 }
 
-/** What goes into the extension build; a Firefox build older than any of these is stale. */
-const BUILD_INPUTS = ['wxt.config.ts', 'package.json', 'entrypoints', 'utils', 'components', 'public'];
-
-function newestInputMtime(root: string): number {
-  let newest = 0;
-  for (const input of BUILD_INPUTS) {
-    const full = path.join(root, input);
-    if (!existsSync(full)) continue;
-    const stat = statSync(full);
-    if (!stat.isDirectory()) {
-      newest = Math.max(newest, stat.mtimeMs);
-      continue;
-    }
-    for (const entry of readdirSync(full, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && !/\.test\.tsx?$/.test(entry.name)) {
-        newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-      }
-    }
+/** Starts the reference portal, then Firefox ESR with the built extension installed. */
+export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): Promise<FirefoxHarness> {
+  const portal = await startTestPortal(options.portal);
+  let firefox: FirefoxExtensionBrowser;
+  try {
+    firefox = await launchFirefoxExtension({
+      ...options,
+      beforeBrowser: () => options.beforeBrowser?.(portal),
+    });
+  } catch (error) {
+    await portal.close().catch(() => undefined);
+    rmSync(portal.dataDir, { recursive: true, force: true });
+    throw error;
   }
-  return newest;
+  return {
+    ...firefox,
+    portal,
+    portalLogs: portal.logs,
+    totp: totpGenerator(portal.demo?.alice.totpSecret),
+    async close() {
+      await firefox.close();
+      await portal.close().catch(() => undefined);
+      rmSync(portal.dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
- * Builds `.output/firefox-mv3` when it is missing or older than its sources,
- * so the test never runs yesterday's extension. `npm run test:e2e` builds only
- * the Chromium target. `--mv3`: WXT 0.20 builds Firefox as MV2 by default.
+ * Starts Firefox ESR with the built extension installed and every non-loopback request going to the
+ * recording proxy. Any identity provider is the caller's: {@link startFirefoxHarness} adds the
+ * reference portal.
  */
-export function ensureFirefoxBuild(): void {
-  const root = path.resolve(import.meta.dirname, '../..');
-  const manifest = path.join(FIREFOX_EXTENSION_DIR, 'manifest.json');
-  if (existsSync(manifest) && statSync(manifest).mtimeMs >= newestInputMtime(root)) return;
-  const wxt = path.join(root, 'node_modules', '.bin', 'wxt');
-  try {
-    execFileSync(wxt, ['build', '-b', 'firefox', '--mv3'], { cwd: root, stdio: 'pipe', timeout: 120_000 });
-  } catch (error) {
-    const output = (error as { stdout?: Buffer; stderr?: Buffer }).stdout?.toString() ?? '';
-    throw new Error(`\`wxt build -b firefox --mv3\` failed; fix the build first.\n${output}`, {
-      cause: error,
-    });
-  }
-  if (!existsSync(manifest)) throw new Error(`The Firefox build produced no ${manifest}.`);
-}
-
-/** Starts the portal and Firefox ESR with the built extension installed. */
-export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): Promise<FirefoxHarness> {
+export async function launchFirefoxExtension(
+  options: FirefoxBrowserOptions = {},
+): Promise<FirefoxExtensionBrowser> {
   // Fail loudly (not skip) when the browser or the build is missing.
   const executablePath = findFirefox();
   const buildStarted = Date.now();
@@ -247,14 +210,12 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
   const uuid = randomUUID();
   const extensionOrigin = `moz-extension://${uuid}`;
 
-  const portal = await startTestPortal(options.portal);
-  const { dataDir, logs: portalLogs } = portal;
   const proxy = await startRecordingProxy();
 
   const started = Date.now();
   let browser: Browser;
   try {
-    await options.beforeBrowser?.(portal);
+    await options.beforeBrowser?.();
     browser = await puppeteer.launch({
       browser: 'firefox',
       executablePath,
@@ -285,8 +246,8 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
       },
     });
   } catch (error) {
-    await portal.close().catch(() => undefined);
     await proxy.close();
+    rmSync(profileDir, { recursive: true, force: true });
     throw error;
   }
   const firefoxStartMs = Date.now() - started;
@@ -295,9 +256,7 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
   async function closeAll(): Promise<void> {
     authenticator?.close();
     await browser.close().catch(() => undefined);
-    await portal.close().catch(() => undefined);
     await proxy.close();
-    rmSync(dataDir, { recursive: true, force: true });
     rmSync(profileDir, { recursive: true, force: true });
   }
 
@@ -350,13 +309,11 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
     }
   }
 
-  const harness: FirefoxHarness = {
+  const harness: FirefoxExtensionBrowser = {
     browser,
-    portal,
     extensionOrigin,
     proxied: proxy.requests,
     consoleLines,
-    portalLogs,
     timings: { buildMs, firefoxStartMs, installMs },
     async openPopup() {
       const page = await newTab();
@@ -387,7 +344,6 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
       }
       throw new Error(`The tab did not reach ${prefix} within ${timeoutMs} ms (last at ${href}).`);
     },
-    totp: totpGenerator(portal.demo?.alice.totpSecret),
     authenticator,
     async screenshot(page, name) {
       await page.bringToFront();
@@ -396,22 +352,6 @@ export async function startFirefoxHarness(options: FirefoxHarnessOptions = {}): 
     close: closeAll,
   };
   return harness;
-}
-
-/**
- * Proves the recording proxy sees Firefox's off-machine traffic, so that an
- * empty proxy log later means "nothing was sent", not "nothing was watched".
- */
-export async function checkProxyRecords(harness: FirefoxHarness): Promise<void> {
-  const probeHost = 'proxy-probe.invalid';
-  const page = await harness.browser.newPage();
-  await page.goto(`https://${probeHost}/`, { timeout: 10_000 }).catch(() => undefined);
-  await page.close();
-  if (!harness.proxied.some((request) => request.target.startsWith(probeHost))) {
-    throw new Error(
-      'The recording proxy saw no request for the probe host: the network check would prove nothing.',
-    );
-  }
 }
 
 /** Types into the portal's sign-in pages: email → password (→ code when asked). */

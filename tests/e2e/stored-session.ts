@@ -1,14 +1,22 @@
 /**
  * The launcher's stored session as the e2e tests read and age it: the
- * `session` record in `storage.session`, read in the service worker.
+ * `session` record in `storage.session`, read in the service worker or in an
+ * extension page (Chromium or Firefox).
  */
 import type { WebWorker } from 'puppeteer-core';
 import type { WithChrome } from './harness.ts';
 
-/** The stored session's value (the fields a test names in `T`), or null when signed out. */
-export async function readStoredSession<T>(worker: WebWorker): Promise<T | null> {
-  return worker.evaluate(async () => {
-    const stored = (await (globalThis as unknown as WithChrome).chrome.storage.session.get('session')) as {
+/** The extension's promise-based API inside `evaluate`: `browser` in Firefox, `chrome` in Chromium. */
+type WithStorage = { browser?: WithChrome['chrome']; chrome: WithChrome['chrome'] };
+
+/**
+ * The stored session's value (the fields a test names in `T`), or null when signed out; read in
+ * `context`, the service worker or an extension page.
+ */
+export async function readStoredSession<T>(context: Pick<WebWorker, 'evaluate'>): Promise<T | null> {
+  return context.evaluate(async () => {
+    const g = globalThis as unknown as WithStorage;
+    const stored = (await (g.browser ?? g.chrome).storage.session.get('session')) as {
       session?: { value?: unknown };
     };
     return stored.session?.value ?? null;
