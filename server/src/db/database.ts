@@ -18,7 +18,17 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, type RawBuilder, SqliteDialect, sql, type Transaction } from 'kysely';
+import {
+  type DeleteResult,
+  type InsertResult,
+  Kysely,
+  PostgresDialect,
+  type RawBuilder,
+  SqliteDialect,
+  sql,
+  type Transaction,
+  type UpdateResult,
+} from 'kysely';
 import pg from 'pg';
 import { int64 } from './migrations/helpers.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
@@ -125,7 +135,14 @@ function wrap(dialect: Dialect, kysely: PortalKysely): Database {
   };
 }
 
-/** Rows of a query run on the current executor. */
+/** How many rows a builder write (`executeTakeFirst()` of an insert, update or delete) changed. */
+export function changed(result: InsertResult | UpdateResult | DeleteResult): number {
+  if ('numUpdatedRows' in result) return Number(result.numUpdatedRows);
+  if ('numDeletedRows' in result) return Number(result.numDeletedRows);
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** Rows of a sql`` query run on the current executor. */
 export async function all<T>(db: Database, query: RawBuilder<T>): Promise<T[]> {
   return (await query.execute(db.executor())).rows;
 }

@@ -2,9 +2,12 @@
  * Apps (SSO applications: OIDC relying parties, SAML service providers, or
  * plain bookmarks) and who is assigned to them. SQL only here.
  */
-import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { AppKind } from '../../../contract/schemas.ts';
-import { all, type Database, first, run } from '../db/database.ts';
+import { compileOnce } from '../db/compiled.ts';
+import { changed, type Database } from '../db/database.ts';
+import type { AppsTable } from '../db/schema.ts';
+import { takeNew } from './upsert.ts';
 
 /** An SSO app as the services see it (camelCase over the `apps` row). */
 export interface AppRecord {
@@ -37,25 +40,7 @@ export interface AppRecord {
   createdAt: number;
 }
 
-interface AppRow {
-  id: string;
-  kind: string;
-  url: string | null;
-  name: string;
-  description: string | null;
-  icon_url: string | null;
-  category: string | null;
-  requires_mfa: number;
-  mfa_max_age_seconds: number | null;
-  client_id: string | null;
-  client_secret: string | null;
-  redirect_uris: string;
-  post_logout_redirect_uris: string;
-  initiate_login_uri: string | null;
-  target_link_uris: string;
-  details_url: string | null;
-  created_at: number;
-}
+type AppRow = Selectable<AppsTable>;
 
 function toRecord(row: AppRow): AppRecord {
   return {
@@ -108,69 +93,102 @@ export function newApp(fields: Pick<NewApp, 'id' | 'name'> & Partial<NewApp>): N
 
 /** Repository over `apps` and `app_assignments`. */
 export function createAppsRepo(db: Database, clock: () => number) {
+  // The launch path reads an app and its assignment on every launch: compiled once (db/compiled.ts).
+  const byId = compileOnce<{ id: string }, AppRow>(db, (k, arg) =>
+    k.selectFrom('apps').selectAll().where('id', '=', arg('id')),
+  );
+  const assigned = compileOnce<{ appId: string; userId: string }, { one: number }>(db, (k, arg) =>
+    k
+      .selectFrom('app_assignments')
+      .select((eb) => eb.lit(1).as('one'))
+      .where('app_id', '=', arg('appId'))
+      .where('user_id', '=', arg('userId')),
+  );
   const repo = {
     async findById(id: string): Promise<AppRecord | undefined> {
-      const row = await first(db, sql<AppRow>`SELECT * FROM apps WHERE id = ${id}`);
+      const row = await byId.first({ id });
       return row && toRecord(row);
     },
     async findByClientId(clientId: string): Promise<AppRecord | undefined> {
-      const row = await first(db, sql<AppRow>`SELECT * FROM apps WHERE client_id = ${clientId}`);
+      const row = await db
+        .executor()
+        .selectFrom('apps')
+        .selectAll()
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
       return row && toRecord(row);
     },
     async list(): Promise<AppRecord[]> {
-      return (await all(db, sql<AppRow>`SELECT * FROM apps ORDER BY name`)).map(toRecord);
+      return (await db.executor().selectFrom('apps').selectAll().orderBy('name').execute()).map(toRecord);
     },
     /** Apps assigned to a user, by name. */
     async listForUser(userId: string): Promise<AppRecord[]> {
-      const rows = await all(
-        db,
-        sql<AppRow>`SELECT apps.* FROM apps JOIN app_assignments a ON a.app_id = apps.id
-                    WHERE a.user_id = ${userId} ORDER BY apps.name`,
-      );
+      const rows = await db
+        .executor()
+        .selectFrom('apps')
+        .innerJoin('app_assignments as a', 'a.app_id', 'apps.id')
+        .selectAll('apps')
+        .where('a.user_id', '=', userId)
+        .orderBy('apps.name')
+        .execute();
       return rows.map(toRecord);
     },
     async isAssigned(appId: string, userId: string): Promise<boolean> {
-      const row = await first(
-        db,
-        sql`SELECT 1 AS one FROM app_assignments WHERE app_id = ${appId} AND user_id = ${userId}`,
-      );
-      return row !== undefined;
+      return (await assigned.first({ appId, userId })) !== undefined;
     },
     /** Inserts or replaces an app by id (used by the CLI and seed; keeps assignments). */
     async upsert(app: NewApp): Promise<AppRecord> {
-      await run(
-        db,
-        sql`INSERT INTO apps (id, name, description, icon_url, category, requires_mfa, mfa_max_age_seconds,
-              client_id, client_secret, redirect_uris, post_logout_redirect_uris, initiate_login_uri,
-              target_link_uris, details_url, kind, url, created_at)
-            VALUES (${app.id}, ${app.name}, ${app.description}, ${app.iconUrl}, ${app.category},
-              ${app.requiresMfa ? 1 : 0}, ${app.mfaMaxAgeSeconds}, ${app.clientId}, ${app.clientSecret},
-              ${JSON.stringify(app.redirectUris)}, ${JSON.stringify(app.postLogoutRedirectUris)},
-              ${app.initiateLoginUri}, ${JSON.stringify(app.targetLinkUris)}, ${app.detailsUrl},
-              ${app.kind ?? 'oidc'}, ${app.url ?? null}, ${clock()})
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-              icon_url = excluded.icon_url, category = excluded.category, requires_mfa = excluded.requires_mfa,
-              mfa_max_age_seconds = excluded.mfa_max_age_seconds, client_id = excluded.client_id,
-              client_secret = excluded.client_secret, redirect_uris = excluded.redirect_uris,
-              post_logout_redirect_uris = excluded.post_logout_redirect_uris,
-              initiate_login_uri = excluded.initiate_login_uri, target_link_uris = excluded.target_link_uris,
-              details_url = excluded.details_url, kind = excluded.kind, url = excluded.url`,
-      );
+      // Every column but id and created_at; a stored app takes all of them.
+      const fields = {
+        name: app.name,
+        description: app.description,
+        icon_url: app.iconUrl,
+        category: app.category,
+        requires_mfa: app.requiresMfa ? 1 : 0,
+        mfa_max_age_seconds: app.mfaMaxAgeSeconds,
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        redirect_uris: JSON.stringify(app.redirectUris),
+        post_logout_redirect_uris: JSON.stringify(app.postLogoutRedirectUris),
+        initiate_login_uri: app.initiateLoginUri,
+        target_link_uris: JSON.stringify(app.targetLinkUris),
+        details_url: app.detailsUrl,
+        kind: app.kind ?? 'oidc',
+        url: app.url ?? null,
+      };
+      await db
+        .executor()
+        .insertInto('apps')
+        .values({ id: app.id, ...fields, created_at: clock() })
+        .onConflict((oc) => oc.column('id').doUpdateSet(takeNew(Object.keys(fields))))
+        .execute();
       return (await repo.findById(app.id)) as AppRecord;
     },
     /** Sets or (with null) clears an app's details link; false when no app has this id. */
     async setDetailsUrl(id: string, detailsUrl: string | null): Promise<boolean> {
-      return (await run(db, sql`UPDATE apps SET details_url = ${detailsUrl} WHERE id = ${id}`)) === 1;
+      const result = await db
+        .executor()
+        .updateTable('apps')
+        .set({ details_url: detailsUrl })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return changed(result) === 1;
     },
     async assign(appId: string, userId: string): Promise<void> {
-      await run(
-        db,
-        sql`INSERT INTO app_assignments (app_id, user_id, created_at) VALUES (${appId}, ${userId}, ${clock()})
-            ON CONFLICT DO NOTHING`,
-      );
+      await db
+        .executor()
+        .insertInto('app_assignments')
+        .values({ app_id: appId, user_id: userId, created_at: clock() })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     },
     async unassign(appId: string, userId: string): Promise<void> {
-      await run(db, sql`DELETE FROM app_assignments WHERE app_id = ${appId} AND user_id = ${userId}`);
+      await db
+        .executor()
+        .deleteFrom('app_assignments')
+        .where('app_id', '=', appId)
+        .where('user_id', '=', userId)
+        .execute();
     },
   };
   return repo;

@@ -1,6 +1,8 @@
 /** Audit log rows (B17). SQL only here; services/audit.ts decides what may be written. */
-import { sql } from 'kysely';
-import { all, type Database, run } from '../db/database.ts';
+import type { Insertable } from 'kysely';
+import { compileOnce } from '../db/compiled.ts';
+import type { Database } from '../db/database.ts';
+import type { AuditLogTable } from '../db/schema.ts';
 
 /** One audit entry. */
 export interface AuditRecord {
@@ -14,39 +16,42 @@ export interface AuditRecord {
   details: Record<string, unknown>;
 }
 
-interface AuditRow {
-  id: number;
-  at: number;
-  event: string;
-  user_id: string | null;
-  email: string | null;
-  app_id: string | null;
-  ip: string | null;
-  details: string;
-}
-
 export type AuditRepo = ReturnType<typeof createAuditRepo>;
 
 /** Repository over `audit_log` (append and read only). */
 export function createAuditRepo(db: Database) {
+  // Every launch writes an entry: compiled once (db/compiled.ts).
+  const insert = compileOnce<Required<Omit<Insertable<AuditLogTable>, 'id'>>, never>(db, (k, arg) =>
+    k.insertInto('audit_log').values({
+      at: arg('at'),
+      event: arg('event'),
+      user_id: arg('user_id'),
+      email: arg('email'),
+      app_id: arg('app_id'),
+      ip: arg('ip'),
+      details: arg('details'),
+    }),
+  );
   return {
     async insert(entry: Omit<AuditRecord, 'id'>): Promise<void> {
-      await run(
-        db,
-        sql`INSERT INTO audit_log (at, event, user_id, email, app_id, ip, details)
-            VALUES (${entry.at}, ${entry.event}, ${entry.userId}, ${entry.email}, ${entry.appId}, ${entry.ip},
-              ${JSON.stringify(entry.details)})`,
-      );
+      await insert.run({
+        at: entry.at,
+        event: entry.event,
+        user_id: entry.userId,
+        email: entry.email,
+        app_id: entry.appId,
+        ip: entry.ip,
+        details: JSON.stringify(entry.details),
+      });
     },
     /** Newest first. */
     async list(options: { userId?: string; limit?: number } = {}): Promise<AuditRecord[]> {
-      const limit = options.limit ?? 1000;
-      const rows = await all(
-        db,
-        options.userId
-          ? sql<AuditRow>`SELECT * FROM audit_log WHERE user_id = ${options.userId} ORDER BY id DESC LIMIT ${limit}`
-          : sql<AuditRow>`SELECT * FROM audit_log ORDER BY id DESC LIMIT ${limit}`,
-      );
+      let query = db.executor().selectFrom('audit_log').selectAll();
+      if (options.userId) query = query.where('user_id', '=', options.userId);
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(options.limit ?? 1000)
+        .execute();
       return rows.map((row) => ({
         id: Number(row.id),
         at: row.at,

@@ -1,8 +1,7 @@
 /**
  * SQL for `downloads` (migration 050): the agent builds the admin offers.
  */
-import { sql } from 'kysely';
-import { all, type Database, first } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 
 /** A stored download. Exactly one of `file_name` (served by the portal) and `url` is set. */
 export interface DownloadRow {
@@ -20,10 +19,15 @@ export interface DownloadRow {
 
 /** Every download, in the admin's order. */
 export function listDownloads(db: Database): Promise<DownloadRow[]> {
-  return all(db, sql<DownloadRow>`SELECT * FROM downloads ORDER BY sort_order, id`);
+  return db.executor().selectFrom('downloads').selectAll().orderBy('sort_order').orderBy('id').execute();
 }
 
 /** The download the portal serves as `fileName`, if any. */
 export function findDownloadByFileName(db: Database, fileName: string): Promise<DownloadRow | undefined> {
-  return first(db, sql<DownloadRow>`SELECT * FROM downloads WHERE file_name = ${fileName}`);
+  return db
+    .executor()
+    .selectFrom('downloads')
+    .selectAll()
+    .where('file_name', '=', fileName)
+    .executeTakeFirst();
 }

@@ -1,6 +1,6 @@
 /** Server-side progress of sign-in interactions. SQL only here. */
-import { sql } from 'kysely';
-import { type Database, first, run } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { takeNew } from './upsert.ts';
 
 /** Where one sign-in interaction stands. */
 export interface InteractionProgress {
@@ -14,26 +14,19 @@ export interface InteractionProgress {
   expiresAt: number;
 }
 
-interface ProgressRow {
-  uid: string;
-  csrf: string;
-  email: string | null;
-  user_id: string | null;
-  password_verified: number;
-  second_factor_verified: number;
-  expires_at: number;
-}
-
 export type InteractionProgressRepo = ReturnType<typeof createInteractionProgressRepo>;
 
 /** Repository over `interaction_progress`. */
 export function createInteractionProgressRepo(db: Database) {
   return {
     async get(uid: string, now: number): Promise<InteractionProgress | undefined> {
-      const row = await first(
-        db,
-        sql<ProgressRow>`SELECT * FROM interaction_progress WHERE uid = ${uid} AND expires_at > ${now}`,
-      );
+      const row = await db
+        .executor()
+        .selectFrom('interaction_progress')
+        .selectAll()
+        .where('uid', '=', uid)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
       return (
         row && {
           uid: row.uid,
@@ -47,22 +40,26 @@ export function createInteractionProgressRepo(db: Database) {
       );
     },
     async save(progress: InteractionProgress): Promise<void> {
-      await run(
-        db,
-        sql`INSERT INTO interaction_progress
-              (uid, csrf, email, user_id, password_verified, second_factor_verified, expires_at)
-            VALUES (${progress.uid}, ${progress.csrf}, ${progress.email}, ${progress.userId},
-              ${progress.passwordVerified ? 1 : 0}, ${progress.secondFactorVerified ? 1 : 0}, ${progress.expiresAt})
-            ON CONFLICT (uid) DO UPDATE SET csrf = excluded.csrf, email = excluded.email,
-              user_id = excluded.user_id, password_verified = excluded.password_verified,
-              second_factor_verified = excluded.second_factor_verified, expires_at = excluded.expires_at`,
-      );
+      const row = {
+        csrf: progress.csrf,
+        email: progress.email,
+        user_id: progress.userId,
+        password_verified: progress.passwordVerified ? 1 : 0,
+        second_factor_verified: progress.secondFactorVerified ? 1 : 0,
+        expires_at: progress.expiresAt,
+      };
+      await db
+        .executor()
+        .insertInto('interaction_progress')
+        .values({ uid: progress.uid, ...row })
+        .onConflict((oc) => oc.column('uid').doUpdateSet(takeNew(Object.keys(row))))
+        .execute();
     },
     async delete(uid: string): Promise<void> {
-      await run(db, sql`DELETE FROM interaction_progress WHERE uid = ${uid}`);
+      await db.executor().deleteFrom('interaction_progress').where('uid', '=', uid).execute();
     },
     async purge(now: number): Promise<void> {
-      await run(db, sql`DELETE FROM interaction_progress WHERE expires_at <= ${now}`);
+      await db.executor().deleteFrom('interaction_progress').where('expires_at', '<=', now).execute();
     },
   };
 }

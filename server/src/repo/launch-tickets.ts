@@ -1,6 +1,8 @@
 /** Launch tickets (B14). SQL only here; services/launch.ts owns the rules. */
-import { sql } from 'kysely';
-import { type Database, first, run } from '../db/database.ts';
+import type { Insertable, Selectable } from 'kysely';
+import { compileOnce } from '../db/compiled.ts';
+import type { Database } from '../db/database.ts';
+import type { LaunchTicketsTable } from '../db/schema.ts';
 
 /** A stored launch ticket (by digest). */
 export interface LaunchTicketRecord {
@@ -20,32 +22,55 @@ export interface LaunchTicketRecord {
   authTime: number | null;
 }
 
-interface TicketRow {
-  id_hash: string;
-  user_id: string;
-  app_id: string;
-  target_link_uri: string;
-  created_at: number;
-  expires_at: number;
-  acr: string | null;
-  amr: string | null;
-  auth_time: number | null;
-}
-
 export type LaunchTicketsRepo = ReturnType<typeof createLaunchTicketsRepo>;
 
-/** Repository over `launch_tickets`. */
+/** Repository over `launch_tickets`. Insert and consume run on every launch: compiled once (db/compiled.ts). */
 export function createLaunchTicketsRepo(db: Database) {
+  const insert = compileOnce<Insertable<LaunchTicketsTable>, never>(db, (k, arg) =>
+    k.insertInto('launch_tickets').values({
+      id_hash: arg('id_hash'),
+      user_id: arg('user_id'),
+      app_id: arg('app_id'),
+      target_link_uri: arg('target_link_uri'),
+      created_at: arg('created_at'),
+      expires_at: arg('expires_at'),
+      acr: arg('acr'),
+      amr: arg('amr'),
+      auth_time: arg('auth_time'),
+    }),
+  );
+  const consume = compileOnce<{ idHash: string; now: number }, Selectable<LaunchTicketsTable>>(db, (k, arg) =>
+    k
+      .updateTable('launch_tickets')
+      .set({ consumed_at: arg('now') })
+      .where('id_hash', '=', arg('idHash'))
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', arg('now'))
+      .returning([
+        'id_hash',
+        'user_id',
+        'app_id',
+        'target_link_uri',
+        'created_at',
+        'expires_at',
+        'acr',
+        'amr',
+        'auth_time',
+      ]),
+  );
   return {
     async insert(ticket: LaunchTicketRecord): Promise<void> {
-      await run(
-        db,
-        sql`INSERT INTO launch_tickets (id_hash, user_id, app_id, target_link_uri, created_at, expires_at,
-              acr, amr, auth_time)
-            VALUES (${ticket.idHash}, ${ticket.userId}, ${ticket.appId}, ${ticket.targetLinkUri},
-              ${ticket.createdAt}, ${ticket.expiresAt}, ${ticket.acr}, ${JSON.stringify(ticket.amr)},
-              ${ticket.authTime})`,
-      );
+      await insert.run({
+        id_hash: ticket.idHash,
+        user_id: ticket.userId,
+        app_id: ticket.appId,
+        target_link_uri: ticket.targetLinkUri,
+        created_at: ticket.createdAt,
+        expires_at: ticket.expiresAt,
+        acr: ticket.acr,
+        amr: JSON.stringify(ticket.amr),
+        auth_time: ticket.authTime,
+      });
     },
     /**
      * Consumes a live ticket in one guarded statement, so a replay (even a
@@ -53,12 +78,7 @@ export function createLaunchTicketsRepo(db: Database) {
      * ticket, or undefined.
      */
     async consume(idHash: string, now: number): Promise<LaunchTicketRecord | undefined> {
-      const row = await first(
-        db,
-        sql<TicketRow>`UPDATE launch_tickets SET consumed_at = ${now}
-           WHERE id_hash = ${idHash} AND consumed_at IS NULL AND expires_at > ${now}
-           RETURNING id_hash, user_id, app_id, target_link_uri, created_at, expires_at, acr, amr, auth_time`,
-      );
+      const row = await consume.first({ idHash, now });
       return (
         row && {
           idHash: row.id_hash,
@@ -79,7 +99,7 @@ export function createLaunchTicketsRepo(db: Database) {
      * with its expiry, at most `lifetimes.launchTicket` later.
      */
     async purge(now: number): Promise<void> {
-      await run(db, sql`DELETE FROM launch_tickets WHERE expires_at <= ${now}`);
+      await db.executor().deleteFrom('launch_tickets').where('expires_at', '<=', now).execute();
     },
   };
 }

@@ -2,8 +2,8 @@
  * Failure counters behind throttling and lockout (B9). SQL only here; the
  * policy (thresholds, waits) lives in services/lockout.ts.
  */
-import { sql } from 'kysely';
-import { type Database, first, run } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
+import { takeNew } from './upsert.ts';
 
 /** Failure counter of one subject (account or address). */
 export interface FailureRecord {
@@ -12,14 +12,6 @@ export interface FailureRecord {
   firstFailureAt: number;
   lastFailureAt: number;
   lockedUntil: number | null;
-}
-
-interface FailureRow {
-  subject: string;
-  failures: number;
-  first_failure_at: number;
-  last_failure_at: number;
-  locked_until: number | null;
 }
 
 export type LoginFailuresRepo = ReturnType<typeof createLoginFailuresRepo>;
@@ -31,7 +23,12 @@ export type LoginFailuresRepo = ReturnType<typeof createLoginFailuresRepo>;
 export function createLoginFailuresRepo(db: Database) {
   return {
     async get(subject: string): Promise<FailureRecord | undefined> {
-      const row = await first(db, sql<FailureRow>`SELECT * FROM login_failures WHERE subject = ${subject}`);
+      const row = await db
+        .executor()
+        .selectFrom('login_failures')
+        .selectAll()
+        .where('subject', '=', subject)
+        .executeTakeFirst();
       return (
         row && {
           subject: row.subject,
@@ -43,18 +40,21 @@ export function createLoginFailuresRepo(db: Database) {
       );
     },
     async save(record: FailureRecord): Promise<void> {
-      await run(
-        db,
-        sql`INSERT INTO login_failures (subject, failures, first_failure_at, last_failure_at, locked_until)
-            VALUES (${record.subject}, ${record.failures}, ${record.firstFailureAt}, ${record.lastFailureAt},
-              ${record.lockedUntil})
-            ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures,
-              first_failure_at = excluded.first_failure_at, last_failure_at = excluded.last_failure_at,
-              locked_until = excluded.locked_until`,
-      );
+      const row = {
+        failures: record.failures,
+        first_failure_at: record.firstFailureAt,
+        last_failure_at: record.lastFailureAt,
+        locked_until: record.lockedUntil,
+      };
+      await db
+        .executor()
+        .insertInto('login_failures')
+        .values({ subject: record.subject, ...row })
+        .onConflict((oc) => oc.column('subject').doUpdateSet(takeNew(Object.keys(row))))
+        .execute();
     },
     async clear(subject: string): Promise<void> {
-      await run(db, sql`DELETE FROM login_failures WHERE subject = ${subject}`);
+      await db.executor().deleteFrom('login_failures').where('subject', '=', subject).execute();
     },
   };
 }

@@ -2,8 +2,7 @@
  * TOTP credentials and recovery codes. SQL only here; the rules live in
  * services/totp.ts.
  */
-import { sql } from 'kysely';
-import { type Database, first, run } from '../db/database.ts';
+import { changed, type Database } from '../db/database.ts';
 
 /** A user's TOTP credential. */
 export interface TotpRecord {
@@ -15,21 +14,18 @@ export interface TotpRecord {
   lastStep: number;
 }
 
-interface TotpRow {
-  user_id: string;
-  secret: string;
-  created_at: number;
-  confirmed_at: number | null;
-  last_step: number;
-}
-
 export type MfaRepo = ReturnType<typeof createMfaRepo>;
 
 /** Repository over `totp_credentials` and `recovery_codes`. */
 export function createMfaRepo(db: Database, clock: () => number) {
   return {
     async getTotp(userId: string): Promise<TotpRecord | undefined> {
-      const row = await first(db, sql<TotpRow>`SELECT * FROM totp_credentials WHERE user_id = ${userId}`);
+      const row = await db
+        .executor()
+        .selectFrom('totp_credentials')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       return (
         row && {
           userId: row.user_id,
@@ -42,24 +38,38 @@ export function createMfaRepo(db: Database, clock: () => number) {
     },
     /** Replaces any pending enrollment; refuses (returns false) when a confirmed one exists. */
     async startPending(userId: string, secret: string): Promise<boolean> {
-      const changed = await run(
-        db,
-        sql`INSERT INTO totp_credentials (user_id, secret, created_at) VALUES (${userId}, ${secret}, ${clock()})
-            ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at,
-              last_step = 0
-            WHERE totp_credentials.confirmed_at IS NULL`,
-      );
-      return changed === 1;
+      const result = await db
+        .executor()
+        .insertInto('totp_credentials')
+        .values({ user_id: userId, secret, created_at: clock() })
+        .onConflict((oc) =>
+          oc
+            .column('user_id')
+            .doUpdateSet((eb) => ({
+              secret: eb.ref('excluded.secret'),
+              created_at: eb.ref('excluded.created_at'),
+              last_step: 0,
+            }))
+            .where('totp_credentials.confirmed_at', 'is', null),
+        )
+        .executeTakeFirst();
+      return changed(result) === 1;
     },
     /** Writes a confirmed credential directly (seed, admin import). */
     async setConfirmed(userId: string, secret: string): Promise<void> {
-      await run(
-        db,
-        sql`INSERT INTO totp_credentials (user_id, secret, created_at, confirmed_at)
-            VALUES (${userId}, ${secret}, ${clock()}, ${clock()})
-            ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at,
-              confirmed_at = excluded.confirmed_at, last_step = 0`,
-      );
+      await db
+        .executor()
+        .insertInto('totp_credentials')
+        .values({ user_id: userId, secret, created_at: clock(), confirmed_at: clock() })
+        .onConflict((oc) =>
+          oc.column('user_id').doUpdateSet((eb) => ({
+            secret: eb.ref('excluded.secret'),
+            created_at: eb.ref('excluded.created_at'),
+            confirmed_at: eb.ref('excluded.confirmed_at'),
+            last_step: 0,
+          })),
+        )
+        .execute();
     },
     /**
      * Records `step` as used when it is later than the last accepted one.
@@ -69,55 +79,63 @@ export function createMfaRepo(db: Database, clock: () => number) {
      * statement (B8), so of two concurrent submits only one UPDATE changes a row.
      */
     async acceptStep(userId: string, step: number, pending = false): Promise<boolean> {
-      const changed = await run(
-        db,
-        pending
-          ? sql`UPDATE totp_credentials SET last_step = ${step}
-                WHERE user_id = ${userId} AND last_step < ${step} AND confirmed_at IS NULL`
-          : sql`UPDATE totp_credentials SET last_step = ${step}
-                WHERE user_id = ${userId} AND last_step < ${step} AND confirmed_at IS NOT NULL`,
-      );
-      return changed === 1;
+      const result = await db
+        .executor()
+        .updateTable('totp_credentials')
+        .set({ last_step: step })
+        .where('user_id', '=', userId)
+        .where('last_step', '<', step)
+        .where('confirmed_at', pending ? 'is' : 'is not', null)
+        .executeTakeFirst();
+      return changed(result) === 1;
     },
     async markConfirmed(userId: string): Promise<void> {
-      await run(
-        db,
-        sql`UPDATE totp_credentials SET confirmed_at = ${clock()} WHERE user_id = ${userId} AND confirmed_at IS NULL`,
-      );
+      await db
+        .executor()
+        .updateTable('totp_credentials')
+        .set({ confirmed_at: clock() })
+        .where('user_id', '=', userId)
+        .where('confirmed_at', 'is', null)
+        .execute();
     },
     async deleteTotp(userId: string): Promise<void> {
       await db.transaction(async () => {
-        await run(db, sql`DELETE FROM totp_credentials WHERE user_id = ${userId}`);
-        await run(db, sql`DELETE FROM recovery_codes WHERE user_id = ${userId}`);
+        await db.executor().deleteFrom('totp_credentials').where('user_id', '=', userId).execute();
+        await db.executor().deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
       });
     },
     async replaceRecoveryCodes(userId: string, hashes: string[]): Promise<void> {
       await db.transaction(async () => {
-        await run(db, sql`DELETE FROM recovery_codes WHERE user_id = ${userId}`);
+        await db.executor().deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
         for (const hash of hashes) {
-          await run(
-            db,
-            sql`INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (${userId}, ${hash}, ${clock()})`,
-          );
+          await db
+            .executor()
+            .insertInto('recovery_codes')
+            .values({ user_id: userId, code_hash: hash, created_at: clock() })
+            .execute();
         }
       });
     },
     /** Marks an unused code as used; false if unknown or already used (single use, one statement). */
     async useRecoveryCode(userId: string, hash: string): Promise<boolean> {
-      const changed = await run(
-        db,
-        sql`UPDATE recovery_codes SET used_at = ${clock()}
-            WHERE user_id = ${userId} AND code_hash = ${hash} AND used_at IS NULL`,
-      );
-      return changed === 1;
+      const result = await db
+        .executor()
+        .updateTable('recovery_codes')
+        .set({ used_at: clock() })
+        .where('user_id', '=', userId)
+        .where('code_hash', '=', hash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return changed(result) === 1;
     },
     async countUnusedRecoveryCodes(userId: string): Promise<number> {
-      const row = await first(
-        db,
-        sql<{
-          n: number;
-        }>`SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ${userId} AND used_at IS NULL`,
-      );
+      const row = await db
+        .executor()
+        .selectFrom('recovery_codes')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
       return Number(row?.n ?? 0);
     },
   };

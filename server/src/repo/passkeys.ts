@@ -3,9 +3,11 @@
  * and the single-use ceremony rows of `webauthn_challenges`. The rules (B19,
  * B21) live in services/passkeys.ts.
  */
-import { sql } from 'kysely';
-import { all, type Database, first, run } from '../db/database.ts';
+import type { Selectable } from 'kysely';
+import { changed, type Database } from '../db/database.ts';
+import type { WebauthnCredentialsTable } from '../db/schema.ts';
 import { insertWithinLimit } from './limited-insert.ts';
+import { takeNew } from './upsert.ts';
 
 /** A stored WebAuthn credential. Times are milliseconds since the epoch. */
 export interface PasskeyRecord {
@@ -27,20 +29,7 @@ export interface PasskeyRecord {
   lastUsedAt: number | null;
 }
 
-interface CredentialRow {
-  id: string;
-  user_id: string;
-  public_key: string;
-  counter: number;
-  transports: string;
-  device_type: string;
-  backed_up: number;
-  aaguid: string;
-  attachment: string | null;
-  name: string;
-  created_at: number;
-  last_used_at: number | null;
-}
+type CredentialRow = Selectable<WebauthnCredentialsTable>;
 
 /** One ceremony's challenge (or a registration ticket), bound to `id`. */
 export interface ChallengeRecord {
@@ -50,15 +39,6 @@ export interface ChallengeRecord {
   challenge: string;
   name: string | null;
   expiresAt: number;
-}
-
-interface ChallengeRow {
-  id: string;
-  purpose: string;
-  user_id: string | null;
-  challenge: string;
-  name: string | null;
-  expires_at: number;
 }
 
 function toRecord(row: CredentialRow): PasskeyRecord {
@@ -91,21 +71,32 @@ export type PasskeysRepo = ReturnType<typeof createPasskeysRepo>;
 export function createPasskeysRepo(db: Database) {
   const repo = {
     async list(userId: string): Promise<PasskeyRecord[]> {
-      const rows = await all(
-        db,
-        sql<CredentialRow>`SELECT * FROM webauthn_credentials WHERE user_id = ${userId} ORDER BY created_at, id`,
-      );
+      const rows = await db
+        .executor()
+        .selectFrom('webauthn_credentials')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toRecord);
     },
     async count(userId: string): Promise<number> {
-      const row = await first(
-        db,
-        sql<{ n: number }>`SELECT COUNT(*) AS n FROM webauthn_credentials WHERE user_id = ${userId}`,
-      );
+      const row = await db
+        .executor()
+        .selectFrom('webauthn_credentials')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       return Number(row?.n ?? 0);
     },
     async find(id: string): Promise<PasskeyRecord | undefined> {
-      const row = await first(db, sql<CredentialRow>`SELECT * FROM webauthn_credentials WHERE id = ${id}`);
+      const row = await db
+        .executor()
+        .selectFrom('webauthn_credentials')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row && toRecord(row);
     },
     /** Inserts a credential unless the user already has `limit` of them or the id is taken (B21). */
@@ -137,47 +128,63 @@ export function createPasskeysRepo(db: Database) {
      * signature only one succeeds (B19).
      */
     async recordUse(id: string, userId: string, counter: number, backedUp: boolean, now: number) {
-      const changed = await run(
-        db,
-        sql`UPDATE webauthn_credentials SET counter = ${counter}, backed_up = ${backedUp ? 1 : 0},
-              last_used_at = ${now}
-            WHERE id = ${id} AND user_id = ${userId}
-              AND (counter < ${counter} OR (counter = 0 AND ${counter} = 0))`,
-      );
-      return changed === 1;
+      const result = await db
+        .executor()
+        .updateTable('webauthn_credentials')
+        .set({ counter, backed_up: backedUp ? 1 : 0, last_used_at: now })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        // A new counter of 0 passes only against a stored 0; any other must be larger.
+        .where('counter', counter === 0 ? '=' : '<', counter)
+        .executeTakeFirst();
+      return changed(result) === 1;
     },
     async rename(userId: string, id: string, name: string): Promise<boolean> {
-      return (
-        (await run(
-          db,
-          sql`UPDATE webauthn_credentials SET name = ${name} WHERE id = ${id} AND user_id = ${userId}`,
-        )) === 1
-      );
+      const result = await db
+        .executor()
+        .updateTable('webauthn_credentials')
+        .set({ name })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return changed(result) === 1;
     },
     async remove(userId: string, id: string): Promise<boolean> {
-      return (
-        (await run(db, sql`DELETE FROM webauthn_credentials WHERE id = ${id} AND user_id = ${userId}`)) === 1
-      );
+      const result = await db
+        .executor()
+        .deleteFrom('webauthn_credentials')
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return changed(result) === 1;
     },
 
     /** Stores (or replaces) the challenge bound to `record.id`. */
     async putChallenge(record: ChallengeRecord): Promise<void> {
-      await run(
-        db,
-        sql`INSERT INTO webauthn_challenges (id, purpose, user_id, challenge, name, expires_at)
-            VALUES (${record.id}, ${record.purpose}, ${record.userId}, ${record.challenge}, ${record.name},
-              ${record.expiresAt})
-            ON CONFLICT (id) DO UPDATE SET purpose = excluded.purpose, user_id = excluded.user_id,
-              challenge = excluded.challenge, name = excluded.name, expires_at = excluded.expires_at`,
-      );
+      const row = {
+        purpose: record.purpose,
+        user_id: record.userId,
+        challenge: record.challenge,
+        name: record.name,
+        expires_at: record.expiresAt,
+      };
+      await db
+        .executor()
+        .insertInto('webauthn_challenges')
+        .values({ id: record.id, ...row })
+        .onConflict((oc) => oc.column('id').doUpdateSet(takeNew(Object.keys(row))))
+        .execute();
     },
     /** The live challenge bound to `id`, without using it up (to render a page again). */
     async peekChallenge(id: string, purpose: string, now: number): Promise<ChallengeRecord | undefined> {
-      const row = await first(
-        db,
-        sql<ChallengeRow>`SELECT * FROM webauthn_challenges
-                          WHERE id = ${id} AND purpose = ${purpose} AND expires_at > ${now}`,
-      );
+      const row = await db
+        .executor()
+        .selectFrom('webauthn_challenges')
+        .selectAll()
+        .where('id', '=', id)
+        .where('purpose', '=', purpose)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
       return (
         row && {
           id: row.id,
@@ -197,15 +204,17 @@ export function createPasskeysRepo(db: Database) {
       return db.transaction(async () => {
         const record = await repo.peekChallenge(id, purpose, now);
         if (!record) return undefined;
-        const removed = await run(
-          db,
-          sql`DELETE FROM webauthn_challenges WHERE id = ${id} AND challenge = ${record.challenge}`,
-        );
-        return removed === 1 ? record : undefined;
+        const removed = await db
+          .executor()
+          .deleteFrom('webauthn_challenges')
+          .where('id', '=', id)
+          .where('challenge', '=', record.challenge)
+          .executeTakeFirst();
+        return changed(removed) === 1 ? record : undefined;
       });
     },
     async purgeChallenges(now: number): Promise<void> {
-      await run(db, sql`DELETE FROM webauthn_challenges WHERE expires_at <= ${now}`);
+      await db.executor().deleteFrom('webauthn_challenges').where('expires_at', '<=', now).execute();
     },
   };
   return repo;

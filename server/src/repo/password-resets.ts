@@ -3,8 +3,7 @@
  * The rules (token format, lifetime, throttling) live in
  * `services/password-reset.ts`.
  */
-import { sql } from 'kysely';
-import { type Database, first, run } from '../db/database.ts';
+import { changed, type Database } from '../db/database.ts';
 
 /** A stored reset token (only its hash). Times are milliseconds since the epoch. */
 export interface PasswordResetRow {
@@ -22,35 +21,43 @@ export async function recordResetRequest(
   ip: string | null,
   at: number,
 ): Promise<void> {
-  await run(
-    db,
-    sql`INSERT INTO password_reset_requests (email_hash, ip, at) VALUES (${emailHash}, ${ip}, ${at})`,
-  );
+  await db
+    .executor()
+    .insertInto('password_reset_requests')
+    .values({ email_hash: emailHash, ip, at })
+    .execute();
 }
 
-async function count(db: Database, query: ReturnType<typeof sql<{ n: number }>>): Promise<number> {
-  return Number((await first(db, query))?.n ?? 0);
+/** Requests whose `column` is `value`, since `since`. */
+async function count(
+  db: Database,
+  column: 'email_hash' | 'ip',
+  value: string,
+  since: number,
+): Promise<number> {
+  const row = await db
+    .executor()
+    .selectFrom('password_reset_requests')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where(column, '=', value)
+    .where('at', '>=', since)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Requests for this address since `since`. */
 export function countResetRequestsForEmail(db: Database, emailHash: string, since: number): Promise<number> {
-  return count(
-    db,
-    sql`SELECT COUNT(*) AS n FROM password_reset_requests WHERE email_hash = ${emailHash} AND at >= ${since}`,
-  );
+  return count(db, 'email_hash', emailHash, since);
 }
 
 /** Requests from this client address since `since`. */
 export function countResetRequestsForIp(db: Database, ip: string, since: number): Promise<number> {
-  return count(
-    db,
-    sql`SELECT COUNT(*) AS n FROM password_reset_requests WHERE ip = ${ip} AND at >= ${since}`,
-  );
+  return count(db, 'ip', ip, since);
 }
 
 /** Forgets requests older than `before` (they no longer count for throttling). */
 export async function pruneResetRequests(db: Database, before: number): Promise<void> {
-  await run(db, sql`DELETE FROM password_reset_requests WHERE at < ${before}`);
+  await db.executor().deleteFrom('password_reset_requests').where('at', '<', before).execute();
 }
 
 /** Stores a new reset token hash. */
@@ -58,11 +65,7 @@ export async function insertPasswordReset(
   db: Database,
   row: Omit<PasswordResetRow, 'used_at'>,
 ): Promise<void> {
-  await run(
-    db,
-    sql`INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
-        VALUES (${row.token_hash}, ${row.user_id}, ${row.created_at}, ${row.expires_at})`,
-  );
+  await db.executor().insertInto('password_resets').values(row).execute();
 }
 
 /** A reset token that is unused and not expired at `now`, if any. */
@@ -71,11 +74,14 @@ export function findUsablePasswordReset(
   tokenHash: string,
   now: number,
 ): Promise<PasswordResetRow | undefined> {
-  return first(
-    db,
-    sql<PasswordResetRow>`SELECT * FROM password_resets
-                          WHERE token_hash = ${tokenHash} AND used_at IS NULL AND expires_at > ${now}`,
-  );
+  return db
+    .executor()
+    .selectFrom('password_resets')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
 }
 
 /**
@@ -83,18 +89,24 @@ export function findUsablePasswordReset(
  * expired, so two concurrent submissions (on any node) cannot both set a password.
  */
 export async function consumePasswordReset(db: Database, tokenHash: string, now: number): Promise<boolean> {
-  const changed = await run(
-    db,
-    sql`UPDATE password_resets SET used_at = ${now}
-        WHERE token_hash = ${tokenHash} AND used_at IS NULL AND expires_at > ${now}`,
-  );
-  return changed === 1;
+  const result = await db
+    .executor()
+    .updateTable('password_resets')
+    .set({ used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return changed(result) === 1;
 }
 
 /** Ends every outstanding token of the user (after a reset or a password change). */
 export async function invalidateUserPasswordResets(db: Database, userId: string, now: number): Promise<void> {
-  await run(
-    db,
-    sql`UPDATE password_resets SET used_at = ${now} WHERE user_id = ${userId} AND used_at IS NULL`,
-  );
+  await db
+    .executor()
+    .updateTable('password_resets')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .execute();
 }

@@ -1,11 +1,15 @@
 /** The provider's key sets (`provider_keys`, migration 080). SQL only here; oidc/keys.ts owns the keys. */
-import { sql } from 'kysely';
-import { type Database, first, run } from '../db/database.ts';
+import { changed, type Database } from '../db/database.ts';
 
 /** The stored JSON of a key set, if any. */
 export async function findKeySet(db: Database, name: string): Promise<string | undefined> {
-  return (await first(db, sql<{ value: string }>`SELECT value FROM provider_keys WHERE name = ${name}`))
-    ?.value;
+  const row = await db
+    .executor()
+    .selectFrom('provider_keys')
+    .select('value')
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return row?.value;
 }
 
 /**
@@ -19,11 +23,12 @@ export async function insertKeySetIfAbsent(
   value: string,
   now: number,
 ): Promise<void> {
-  await run(
-    db,
-    sql`INSERT INTO provider_keys (name, value, created_at) VALUES (${name}, ${value}, ${now})
-        ON CONFLICT (name) DO NOTHING`,
-  );
+  await db
+    .executor()
+    .insertInto('provider_keys')
+    .values({ name, value, created_at: now })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
 }
 
 /** Replaces a key set if it is still `expected`; false when someone changed it meanwhile. */
@@ -33,10 +38,12 @@ export async function replaceKeySet(
   expected: string,
   value: string,
 ): Promise<boolean> {
-  return (
-    (await run(
-      db,
-      sql`UPDATE provider_keys SET value = ${value} WHERE name = ${name} AND value = ${expected}`,
-    )) === 1
-  );
+  const result = await db
+    .executor()
+    .updateTable('provider_keys')
+    .set({ value })
+    .where('name', '=', name)
+    .where('value', '=', expected)
+    .executeTakeFirst();
+  return changed(result) === 1;
 }

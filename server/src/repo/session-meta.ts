@@ -1,6 +1,7 @@
 /** Device details of portal sessions (GET /me/sessions). SQL only here. */
-import { sql } from 'kysely';
-import { all, type Database, first, run } from '../db/database.ts';
+import type { Selectable } from 'kysely';
+import type { Database } from '../db/database.ts';
+import type { SessionMetaTable } from '../db/schema.ts';
 
 /** Device details of one portal session. */
 export interface SessionMetaRecord {
@@ -12,14 +13,7 @@ export interface SessionMetaRecord {
   lastSeenAt: number;
 }
 
-interface SessionMetaRow {
-  session_uid: string;
-  user_id: string;
-  user_agent: string | null;
-  ip: string | null;
-  created_at: number;
-  last_seen_at: number;
-}
+type SessionMetaRow = Selectable<SessionMetaTable>;
 
 export type SessionMetaRepo = ReturnType<typeof createSessionMetaRepo>;
 
@@ -36,36 +30,62 @@ export function createSessionMetaRepo(db: Database) {
   return {
     /** Records a sign-in on a session; a new account on the same session uid starts a new record. */
     async touch(entry: Omit<SessionMetaRecord, 'createdAt' | 'lastSeenAt'>, now: number): Promise<void> {
-      await run(
-        db,
-        sql`INSERT INTO session_meta (session_uid, user_id, user_agent, ip, created_at, last_seen_at)
-            VALUES (${entry.sessionUid}, ${entry.userId}, ${entry.userAgent}, ${entry.ip}, ${now}, ${now})
-            ON CONFLICT (session_uid) DO UPDATE SET last_seen_at = excluded.last_seen_at,
-              user_agent = excluded.user_agent, ip = excluded.ip,
-              created_at = CASE WHEN session_meta.user_id = excluded.user_id THEN session_meta.created_at
-                                ELSE excluded.created_at END,
-              user_id = excluded.user_id`,
-      );
+      await db
+        .executor()
+        .insertInto('session_meta')
+        .values({
+          session_uid: entry.sessionUid,
+          user_id: entry.userId,
+          user_agent: entry.userAgent,
+          ip: entry.ip,
+          created_at: now,
+          last_seen_at: now,
+        })
+        .onConflict((oc) =>
+          oc.column('session_uid').doUpdateSet((eb) => ({
+            last_seen_at: eb.ref('excluded.last_seen_at'),
+            user_agent: eb.ref('excluded.user_agent'),
+            ip: eb.ref('excluded.ip'),
+            created_at: eb
+              .case()
+              .when('session_meta.user_id', '=', eb.ref('excluded.user_id'))
+              .then(eb.ref('session_meta.created_at'))
+              .else(eb.ref('excluded.created_at'))
+              .end(),
+            user_id: eb.ref('excluded.user_id'),
+          })),
+        )
+        .execute();
     },
     async seen(sessionUid: string, now: number): Promise<void> {
-      await run(db, sql`UPDATE session_meta SET last_seen_at = ${now} WHERE session_uid = ${sessionUid}`);
+      await db
+        .executor()
+        .updateTable('session_meta')
+        .set({ last_seen_at: now })
+        .where('session_uid', '=', sessionUid)
+        .execute();
     },
     async get(sessionUid: string): Promise<SessionMetaRecord | undefined> {
-      const row = await first(
-        db,
-        sql<SessionMetaRow>`SELECT * FROM session_meta WHERE session_uid = ${sessionUid}`,
-      );
+      const row = await db
+        .executor()
+        .selectFrom('session_meta')
+        .selectAll()
+        .where('session_uid', '=', sessionUid)
+        .executeTakeFirst();
       return row && toRecord(row);
     },
     async listForUser(userId: string): Promise<SessionMetaRecord[]> {
-      const rows = await all(
-        db,
-        sql<SessionMetaRow>`SELECT * FROM session_meta WHERE user_id = ${userId} ORDER BY last_seen_at DESC`,
-      );
+      const rows = await db
+        .executor()
+        .selectFrom('session_meta')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('last_seen_at', 'desc')
+        .execute();
       return rows.map(toRecord);
     },
     async delete(sessionUid: string): Promise<void> {
-      await run(db, sql`DELETE FROM session_meta WHERE session_uid = ${sessionUid}`);
+      await db.executor().deleteFrom('session_meta').where('session_uid', '=', sessionUid).execute();
     },
   };
 }

@@ -2,8 +2,7 @@
  * SQL for `ssh_keys` (migration 050). SQL lives only in `repo/`; the rules
  * (validation, step-up, duplicates as problems) live in `services/ssh-keys.ts`.
  */
-import { sql } from 'kysely';
-import { all, type Database, first, run } from '../db/database.ts';
+import { changed, type Database } from '../db/database.ts';
 import { insertWithinLimit } from './limited-insert.ts';
 
 /** A stored SSH public key. Times are milliseconds since the epoch. */
@@ -20,7 +19,14 @@ export interface SshKeyRow {
 
 /** Keys of one user, oldest first. */
 export function listSshKeys(db: Database, userId: string): Promise<SshKeyRow[]> {
-  return all(db, sql<SshKeyRow>`SELECT * FROM ssh_keys WHERE user_id = ${userId} ORDER BY created_at, id`);
+  return db
+    .executor()
+    .selectFrom('ssh_keys')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** Why {@link insertSshKey} stored nothing. */
@@ -55,14 +61,24 @@ export async function sshKeyHeldByAnotherUser(
   fingerprint: string,
   userId: string,
 ): Promise<boolean> {
-  const row = await first(
-    db,
-    sql`SELECT 1 AS one FROM ssh_keys WHERE fingerprint = ${fingerprint} AND user_id <> ${userId} LIMIT 1`,
-  );
+  const row = await db
+    .executor()
+    .selectFrom('ssh_keys')
+    .select((eb) => eb.lit(1).as('one'))
+    .where('fingerprint', '=', fingerprint)
+    .where('user_id', '<>', userId)
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
 /** Deletes one of the user's keys; false when the user has no key with this id. */
 export async function deleteSshKey(db: Database, userId: string, id: string): Promise<boolean> {
-  return (await run(db, sql`DELETE FROM ssh_keys WHERE user_id = ${userId} AND id = ${id}`)) === 1;
+  const result = await db
+    .executor()
+    .deleteFrom('ssh_keys')
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return changed(result) === 1;
 }

@@ -2,8 +2,10 @@
  * Users table: accounts, password hashes and profile columns. SQL only here.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { all, type Database, first, run } from '../db/database.ts';
+import type { Selectable, Updateable } from 'kysely';
+import { compileOnce } from '../db/compiled.ts';
+import type { Database } from '../db/database.ts';
+import type { UsersTable } from '../db/schema.ts';
 
 /** A portal user as the services see it (camelCase over the `users` row). */
 export interface UserRecord {
@@ -51,7 +53,7 @@ export type UserProfilePatch = Partial<
   >
 >;
 
-const COLUMNS: Record<keyof UserProfilePatch, string> = {
+const COLUMNS: Record<keyof UserProfilePatch, keyof UsersTable> = {
   displayName: 'display_name',
   firstName: 'first_name',
   lastName: 'last_name',
@@ -67,28 +69,7 @@ const COLUMNS: Record<keyof UserProfilePatch, string> = {
   lockedFields: 'locked_fields',
 };
 
-interface UserRow {
-  id: string;
-  email: string;
-  password_hash: string | null;
-  disabled: number;
-  require_mfa: number;
-  created_at: number;
-  password_changed_at: number | null;
-  display_name: string;
-  first_name: string | null;
-  last_name: string | null;
-  phone: string | null;
-  location: string | null;
-  job_title: string | null;
-  department: string | null;
-  manager: string | null;
-  employee_id: string | null;
-  cost_center: string | null;
-  start_date: string | null;
-  photo_url: string | null;
-  locked_fields: string;
-}
+type UserRow = Selectable<UsersTable>;
 
 function toRecord(row: UserRow): UserRecord {
   return {
@@ -131,61 +112,71 @@ export type UsersRepo = ReturnType<typeof createUsersRepo>;
  * (one condition each, so each uses its index).
  */
 export function createUsersRepo(db: Database, clock: () => number) {
-  const emailIs = (email: string) =>
-    db.dialect === 'postgres' ? sql`lower(email) = lower(${email})` : sql`email = ${email}`;
+  // Every launch reads its user: compiled once (db/compiled.ts).
+  const byId = compileOnce<{ id: string }, UserRow>(db, (k, arg) =>
+    k.selectFrom('users').selectAll().where('id', '=', arg('id')),
+  );
+  const byEmail = compileOnce<{ email: string }, UserRow>(db, (k, arg) =>
+    k
+      .selectFrom('users')
+      .selectAll()
+      .where((eb) =>
+        db.dialect === 'postgres'
+          ? eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(arg('email'))]))
+          : eb('email', '=', arg('email')),
+      ),
+  );
+  const update = (id: string, set: Updateable<UsersTable>) =>
+    db.executor().updateTable('users').set(set).where('id', '=', id).execute();
   const repo = {
     async findById(id: string): Promise<UserRecord | undefined> {
-      const row = await first(db, sql<UserRow>`SELECT * FROM users WHERE id = ${id}`);
+      const row = await byId.first({ id });
       return row && toRecord(row);
     },
     async findByEmail(email: string): Promise<UserRecord | undefined> {
-      const row = await first(db, sql<UserRow>`SELECT * FROM users WHERE ${emailIs(email.trim())}`);
+      const row = await byEmail.first({ email: email.trim() });
       return row && toRecord(row);
     },
     async list(): Promise<UserRecord[]> {
-      return (await all(db, sql<UserRow>`SELECT * FROM users ORDER BY email`)).map(toRecord);
+      return (await db.executor().selectFrom('users').selectAll().orderBy('email').execute()).map(toRecord);
     },
     async create(user: NewUser): Promise<UserRecord> {
       const id = randomUUID();
       const now = clock();
       await db.transaction(async () => {
-        await run(
-          db,
-          sql`INSERT INTO users (id, email, password_hash, created_at, password_changed_at, display_name)
-              VALUES (${id}, ${user.email.trim()}, ${user.passwordHash}, ${now},
-                      ${user.passwordHash ? now : null}, ${user.displayName})`,
-        );
+        await db
+          .executor()
+          .insertInto('users')
+          .values({
+            id,
+            email: user.email.trim(),
+            password_hash: user.passwordHash,
+            created_at: now,
+            password_changed_at: user.passwordHash ? now : null,
+            display_name: user.displayName,
+          })
+          .execute();
         if (user.profile) await repo.updateProfile(id, user.profile);
       });
       return (await repo.findById(id)) as UserRecord;
     },
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-      await run(
-        db,
-        sql`UPDATE users SET password_hash = ${passwordHash}, password_changed_at = ${clock()} WHERE id = ${id}`,
-      );
+      await update(id, { password_hash: passwordHash, password_changed_at: clock() });
     },
     async setDisabled(id: string, disabled: boolean): Promise<void> {
-      await run(db, sql`UPDATE users SET disabled = ${disabled ? 1 : 0} WHERE id = ${id}`);
+      await update(id, { disabled: disabled ? 1 : 0 });
     },
     async setRequireMfa(id: string, required: boolean): Promise<void> {
-      await run(db, sql`UPDATE users SET require_mfa = ${required ? 1 : 0} WHERE id = ${id}`);
+      await update(id, { require_mfa: required ? 1 : 0 });
     },
     /** Updates only the given profile columns; `undefined` leaves a column alone. */
     async updateProfile(id: string, patch: UserProfilePatch): Promise<void> {
-      const entries = Object.entries(patch).filter(([, value]) => value !== undefined) as [
-        keyof UserProfilePatch,
-        unknown,
-      ][];
-      if (entries.length === 0) return;
-      // Column names come from the fixed COLUMNS map, never from input.
-      const sets = sql.join(
-        entries.map(
-          ([key, value]) =>
-            sql`${sql.ref(COLUMNS[key])} = ${key === 'lockedFields' ? JSON.stringify(value) : value}`,
-        ),
-      );
-      await run(db, sql`UPDATE users SET ${sets} WHERE id = ${id}`);
+      const set: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(patch) as [keyof UserProfilePatch, unknown][]) {
+        // Column names come from the fixed COLUMNS map, never from input.
+        if (value !== undefined) set[COLUMNS[key]] = key === 'lockedFields' ? JSON.stringify(value) : value;
+      }
+      if (Object.keys(set).length > 0) await update(id, set as Updateable<UsersTable>);
     },
   };
   return repo;
