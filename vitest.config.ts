@@ -56,6 +56,8 @@ export default defineConfig({
             'server/test/postgres-nodes.test.ts',
             'server/test/node-loss.test.ts',
             'server/test/trusted-proxies.test.ts',
+            // SQLite's write-ahead log only.
+            'server/test/db/checkpoints.test.ts',
           ],
           env: { PORTAL_TEST_DATABASE: 'postgres' },
           environment: 'node',

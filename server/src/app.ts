@@ -114,7 +114,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   const stdoutLog = options.logger ? undefined : createBufferedLog(process.stdout);
   const log = options.logger ?? (stdoutLog as BufferedLog).log;
   const clock = options.clock ?? (() => Date.now());
-  const db = await openDatabase(databaseTarget(config));
+  const db = await openDatabase(databaseTarget(config), { backgroundCheckpoints: true });
   const repos = createRepos(db, clock);
   const keys = await loadOrCreateKeys(db, config.dataDir).catch(async (error: unknown) => {
     await db.close();

@@ -30,6 +30,7 @@ import {
   type UpdateResult,
 } from 'kysely';
 import pg from 'pg';
+import { startBackgroundCheckpoints } from './checkpoints.ts';
 import { int64 } from './migrations/helpers.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
 import type { DB } from './schema.ts';
@@ -76,9 +77,13 @@ export function isPostgresUrl(target: string): boolean {
  */
 export async function openDatabase(
   target: string,
-  options: { migrations?: readonly Migration[] } = {},
+  options: {
+    migrations?: readonly Migration[];
+    /** SQLite file: WAL checkpoints in a worker thread (checkpoints.ts); the portal server's setting. */
+    backgroundCheckpoints?: boolean;
+  } = {},
 ): Promise<Database> {
-  const db = isPostgresUrl(target) ? openPostgres(target) : openSqlite(target);
+  const db = isPostgresUrl(target) ? openPostgres(target) : openSqlite(target, options.backgroundCheckpoints);
   try {
     await migrate(db, options.migrations ?? MIGRATIONS);
   } catch (error) {
@@ -88,7 +93,7 @@ export async function openDatabase(
   return db;
 }
 
-function openSqlite(file: string): Database {
+function openSqlite(file: string, backgroundCheckpoints = false): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const handle = new BetterSqlite3(file);
   // WAL keeps readers and the writer apart and survives crashes (C9); NORMAL is
@@ -100,7 +105,17 @@ function openSqlite(file: string): Database {
   handle.pragma('busy_timeout = 5000');
   // Kysely's SQLite driver prepares every query; the cache compiles each SQL text once.
   const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
-  return wrap('sqlite', kysely);
+  const db = wrap('sqlite', kysely);
+  if (!backgroundCheckpoints || file === ':memory:') return db;
+  const checkpoints = startBackgroundCheckpoints(handle, file);
+  return {
+    ...db,
+    // The worker's connection goes first, so the last one to close can checkpoint and remove the log.
+    async close() {
+      await checkpoints.stop();
+      await db.close();
+    },
+  };
 }
 
 /** int8 (COUNT(*), BIGINT milliseconds) as a JS number: every value the portal stores is below 2^53. */
