@@ -31,13 +31,13 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { startBackgroundCheckpoints } from './checkpoints.ts';
+import type { Dialect } from './dialect.ts';
 import { int64 } from './migrations/helpers.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
 import type { DB } from './schema.ts';
 import { withStatementCache } from './statements.ts';
 
-/** Which database engine a {@link Database} runs on. */
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect } from './dialect.ts';
 
 /** The portal's tables (schema.ts) behind Kysely. */
 export type PortalKysely = Kysely<DB>;

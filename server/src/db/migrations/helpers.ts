@@ -4,7 +4,7 @@
  * schema builder, the same for both.
  */
 import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, sql } from 'kysely';
-import type { Dialect } from '../database.ts';
+import type { Dialect } from '../dialect.ts';
 
 /** Kysely as a migration sees it: untyped, since it builds the schema that `DB` (schema.ts) describes only afterwards. */
 // biome-ignore lint/suspicious/noExplicitAny: see above.
