@@ -100,29 +100,30 @@ describe('framing', () => {
       expect(frame.url(), name).toBe('chrome-error://chromewebdata/');
       expect(await frame.$('#email, #app, input[type="password"]'), name).toBeNull();
     }
-    // The extension frame lives in another process (an out-of-process iframe): take the frame
-    // once it is at auth.html, and poll by interval (a frame's animation frames may be throttled).
-    const auth = await attacker.waitForFrame(
-      (frame) => frame.url().startsWith(`${EXTENSION_ORIGIN}/auth.html`),
-      {
-        timeout: 20_000,
-      },
-    );
-    const message = await auth
-      .waitForFunction(
-        () => {
-          const app = document.getElementById('app');
-          return app?.dataset.state === 'error'
-            ? (document.getElementById('message')?.textContent ?? '')
-            : false;
-        },
-        { timeout: 20_000, polling: 250 },
-      )
-      .then(async (handle) => String(await handle.jsonValue()))
-      .catch(async (error: unknown) => {
-        const html = await auth.evaluate(() => document.body.outerHTML).catch(String);
-        throw new Error(`the framed auth page did not refuse: ${auth.url()} ${html}`, { cause: error });
+    // The extension frame lives in another process (an out-of-process iframe), which Chromium may
+    // swap while it loads under load: look the frame up afresh on every poll, and give each look a
+    // short deadline of its own instead of waiting on one frame handle that may have gone.
+    const readState = (frame: Frame) =>
+      frame.evaluate(() => {
+        const app = document.getElementById('app');
+        return app?.dataset.state === 'error'
+          ? (document.getElementById('message')?.textContent ?? '')
+          : null;
       });
+    let message: string | null = null;
+    let seen = 'no frame at auth.html';
+    for (const deadline = Date.now() + 40_000; message === null && Date.now() < deadline; ) {
+      const auth = attacker.frames().find((frame) => frame.url().startsWith(`${EXTENSION_ORIGIN}/auth.html`));
+      if (auth) {
+        seen = auth.url();
+        message = await Promise.race([
+          readState(auth).catch(() => null),
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000)),
+        ]);
+      }
+      if (message === null) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    if (message === null) throw new Error(`the framed auth page did not refuse within 40 s (${seen})`);
     expect(message).toContain('only in its own tab');
 
     // The pending sign-in was not consumed: it still finishes in its own tab.
