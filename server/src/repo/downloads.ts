@@ -1,21 +1,12 @@
 /**
  * SQL for `downloads` (migration 050): the agent builds the admin offers.
  */
+import type { Selectable } from 'kysely';
 import type { Database } from '../db/database.ts';
+import type { DownloadsTable } from '../db/schema.ts';
 
 /** A stored download. Exactly one of `file_name` (served by the portal) and `url` is set. */
-export interface DownloadRow {
-  id: string;
-  name: string;
-  os: 'windows' | 'macos' | 'linux';
-  arch: 'x64' | 'arm64' | 'universal';
-  version: string;
-  file_name: string | null;
-  url: string | null;
-  sha256: string;
-  size_bytes: number;
-  sort_order: number;
-}
+export type DownloadRow = Selectable<DownloadsTable>;
 
 /** Every download, in the admin's order. */
 export function listDownloads(db: Database): Promise<DownloadRow[]> {

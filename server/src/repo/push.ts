@@ -7,47 +7,19 @@
  * 'pending'` / `'approved'` and not expired), so an answer or a sign-in
  * finishing counts once even when raced through two nodes (B15, C10).
  */
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { all, type Database, first, run } from '../db/database.ts';
+import type { ApproverDevicesTable, PushChallengeState, PushChallengesTable } from '../db/schema.ts';
 import { insertWithinLimit } from './limited-insert.ts';
 
 /** A stored approver device. */
-export interface ApproverRow {
-  id: string;
-  user_id: string;
-  name: string;
-  public_key_jwk: string;
-  created_at: number;
-  last_used_at: number | null;
-}
+export type ApproverRow = Selectable<ApproverDevicesTable>;
 
 /** Where a challenge stands (see the migration). */
-export type ChallengeState =
-  | 'pending'
-  | 'approved'
-  | 'denied'
-  | 'reported'
-  | 'wrong_number'
-  | 'withdrawn'
-  | 'used';
+export type ChallengeState = PushChallengeState;
 
-/** A stored push challenge. */
-export interface ChallengeRow {
-  id: string;
-  user_id: string;
-  interaction_uid: string;
-  number: number;
-  /** JSON array of three numbers. */
-  choices: string;
-  app_name: string | null;
-  browser: string | null;
-  ip: string | null;
-  created_at: number;
-  expires_at: number;
-  state: ChallengeState;
-  device_id: string | null;
-  answered_at: number | null;
-}
+/** A stored push challenge (`choices`: JSON array of three numbers). */
+export type ChallengeRow = Selectable<PushChallengesTable>;
 
 /** Why {@link insertApprover} stored nothing. */
 export type ApproverInsertRefusal = 'duplicate' | 'limit';

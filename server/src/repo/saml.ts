@@ -2,8 +2,9 @@
  * SAML service providers and pending AuthnRequests (migration 120). SQL only
  * here; saml/ owns the rules.
  */
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type Database, first, run } from '../db/database.ts';
+import type { SamlRequestsTable } from '../db/schema.ts';
 
 /** NameID formats the portal issues. */
 export const NAME_ID_FORMATS = {
@@ -45,17 +46,8 @@ interface SpRow {
   attributes: string;
 }
 
-interface RequestRow {
-  id_hash: string;
-  app_id: string;
-  request_id: string;
-  acs_url: string;
-  relay_state: string | null;
-  force_authn: number;
-  wants_mfa: number;
-  created_at: number;
-  expires_at: number;
-}
+/** A stored request as read back (its consumption time is not needed). */
+type RequestRow = Omit<Selectable<SamlRequestsTable>, 'consumed_at'>;
 
 function toProvider(row: SpRow): SamlServiceProvider {
   return {

@@ -2,20 +2,13 @@
  * SQL for `ssh_keys` (migration 050). SQL lives only in `repo/`; the rules
  * (validation, step-up, duplicates as problems) live in `services/ssh-keys.ts`.
  */
+import type { Selectable } from 'kysely';
 import { changed, type Database } from '../db/database.ts';
+import type { SshKeysTable } from '../db/schema.ts';
 import { insertWithinLimit } from './limited-insert.ts';
 
 /** A stored SSH public key. Times are milliseconds since the epoch. */
-export interface SshKeyRow {
-  id: string;
-  user_id: string;
-  name: string;
-  type: string;
-  bits: number;
-  fingerprint: string;
-  public_key: string;
-  created_at: number;
-}
+export type SshKeyRow = Selectable<SshKeysTable>;
 
 /** Keys of one user, oldest first. */
 export function listSshKeys(db: Database, userId: string): Promise<SshKeyRow[]> {
