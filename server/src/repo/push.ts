@@ -7,8 +7,8 @@
  * 'pending'` / `'approved'` and not expired), so an answer or a sign-in
  * finishing counts once even when raced through two nodes (B15, C10).
  */
-import { type Selectable, sql } from 'kysely';
-import { all, type Database, first, run } from '../db/database.ts';
+import type { Selectable } from 'kysely';
+import { changed, type Database } from '../db/database.ts';
 import type { ApproverDevicesTable, PushChallengeState, PushChallengesTable } from '../db/schema.ts';
 import { insertWithinLimit } from './limited-insert.ts';
 
@@ -26,23 +26,37 @@ export type ApproverInsertRefusal = 'duplicate' | 'limit';
 
 /** Approver devices of one user, oldest first. */
 export function listApprovers(db: Database, userId: string): Promise<ApproverRow[]> {
-  return all(
-    db,
-    sql<ApproverRow>`SELECT * FROM approver_devices WHERE user_id = ${userId} ORDER BY created_at, id`,
-  );
+  return db
+    .executor()
+    .selectFrom('approver_devices')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** One of the user's devices (undefined when it is not theirs or was removed). */
 export function findApprover(db: Database, userId: string, id: string): Promise<ApproverRow | undefined> {
-  return first(db, sql<ApproverRow>`SELECT * FROM approver_devices WHERE user_id = ${userId} AND id = ${id}`);
+  return db
+    .executor()
+    .selectFrom('approver_devices')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** Whether the user has an approver device. */
 export async function hasApprovers(db: Database, userId: string): Promise<boolean> {
-  return (
-    (await first(db, sql`SELECT 1 AS one FROM approver_devices WHERE user_id = ${userId} LIMIT 1`)) !==
-    undefined
-  );
+  const row = await db
+    .executor()
+    .selectFrom('approver_devices')
+    .select((eb) => eb.lit(1).as('one'))
+    .where('user_id', '=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Inserts a device unless the user has `limit` devices or this key already (B21, {@link insertWithinLimit}). */
@@ -63,12 +77,23 @@ export async function insertApprover(
 
 /** Removes one of the user's devices; false when there is none with this id. */
 export async function deleteApprover(db: Database, userId: string, id: string): Promise<boolean> {
-  return (await run(db, sql`DELETE FROM approver_devices WHERE user_id = ${userId} AND id = ${id}`)) === 1;
+  const result = await db
+    .executor()
+    .deleteFrom('approver_devices')
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return changed(result) === 1;
 }
 
 /** Records a device's last answer. */
 export async function touchApprover(db: Database, id: string, now: number): Promise<void> {
-  await run(db, sql`UPDATE approver_devices SET last_used_at = ${now} WHERE id = ${id}`);
+  await db
+    .executor()
+    .updateTable('approver_devices')
+    .set({ last_used_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**
@@ -93,25 +118,31 @@ export async function insertChallenge(
 
 /** Withdraws the pending challenges of a sign-in (a new one replaces them, or the user chose another factor). */
 export async function withdrawPending(db: Database, interactionUid: string): Promise<void> {
-  await run(
-    db,
-    sql`UPDATE push_challenges SET state = 'withdrawn'
-        WHERE interaction_uid = ${interactionUid} AND state = 'pending'`,
-  );
+  await db
+    .executor()
+    .updateTable('push_challenges')
+    .set({ state: 'withdrawn' })
+    .where('interaction_uid', '=', interactionUid)
+    .where('state', '=', 'pending')
+    .execute();
 }
 
 /** The newest challenge of a sign-in. */
 export function latestChallenge(db: Database, interactionUid: string): Promise<ChallengeRow | undefined> {
-  return first(
-    db,
-    sql<ChallengeRow>`SELECT * FROM push_challenges WHERE interaction_uid = ${interactionUid}
-      ORDER BY created_at DESC, id DESC LIMIT 1`,
-  );
+  return db
+    .executor()
+    .selectFrom('push_challenges')
+    .selectAll()
+    .where('interaction_uid', '=', interactionUid)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** One challenge by id. */
 export function findChallenge(db: Database, id: string): Promise<ChallengeRow | undefined> {
-  return first(db, sql<ChallengeRow>`SELECT * FROM push_challenges WHERE id = ${id}`);
+  return db.executor().selectFrom('push_challenges').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** A user's challenges still waiting for an answer, oldest first. */
@@ -121,12 +152,17 @@ export function pendingChallenges(
   now: number,
   limit: number,
 ): Promise<ChallengeRow[]> {
-  return all(
-    db,
-    sql<ChallengeRow>`SELECT * FROM push_challenges
-      WHERE user_id = ${userId} AND state = 'pending' AND expires_at > ${now}
-      ORDER BY created_at, id LIMIT ${limit}`,
-  );
+  return db
+    .executor()
+    .selectFrom('push_challenges')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('state', '=', 'pending')
+    .where('expires_at', '>', now)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
 
 /** Answers a pending, unexpired challenge of the user once; false when it was not pending (any more). */
@@ -134,12 +170,16 @@ export async function answerChallenge(
   db: Database,
   answer: { id: string; userId: string; state: ChallengeState; deviceId: string; now: number },
 ): Promise<boolean> {
-  const changed = await run(
-    db,
-    sql`UPDATE push_challenges SET state = ${answer.state}, device_id = ${answer.deviceId}, answered_at = ${answer.now}
-        WHERE id = ${answer.id} AND user_id = ${answer.userId} AND state = 'pending' AND expires_at > ${answer.now}`,
-  );
-  return changed === 1;
+  const result = await db
+    .executor()
+    .updateTable('push_challenges')
+    .set({ state: answer.state, device_id: answer.deviceId, answered_at: answer.now })
+    .where('id', '=', answer.id)
+    .where('user_id', '=', answer.userId)
+    .where('state', '=', 'pending')
+    .where('expires_at', '>', answer.now)
+    .executeTakeFirst();
+  return changed(result) === 1;
 }
 
 /** Takes an approved challenge for the sign-in it is bound to, once; false otherwise. */
@@ -147,11 +187,15 @@ export async function useApproved(
   db: Database,
   use: { id: string; interactionUid: string; userId: string; now: number },
 ): Promise<boolean> {
-  const changed = await run(
-    db,
-    sql`UPDATE push_challenges SET state = 'used'
-        WHERE id = ${use.id} AND interaction_uid = ${use.interactionUid} AND user_id = ${use.userId}
-          AND state = 'approved' AND expires_at > ${use.now}`,
-  );
-  return changed === 1;
+  const result = await db
+    .executor()
+    .updateTable('push_challenges')
+    .set({ state: 'used' })
+    .where('id', '=', use.id)
+    .where('interaction_uid', '=', use.interactionUid)
+    .where('user_id', '=', use.userId)
+    .where('state', '=', 'approved')
+    .where('expires_at', '>', use.now)
+    .executeTakeFirst();
+  return changed(result) === 1;
 }

@@ -2,9 +2,10 @@
  * SAML service providers and pending AuthnRequests (migration 120). SQL only
  * here; saml/ owns the rules.
  */
-import { type Selectable, sql } from 'kysely';
-import { type Database, first, run } from '../db/database.ts';
-import type { SamlRequestsTable } from '../db/schema.ts';
+import type { Selectable } from 'kysely';
+import { changed, type Database } from '../db/database.ts';
+import type { SamlRequestsTable, SamlServiceProvidersTable } from '../db/schema.ts';
+import { takeNew } from './upsert.ts';
 
 /** NameID formats the portal issues. */
 export const NAME_ID_FORMATS = {
@@ -38,13 +39,7 @@ export interface SamlRequestRecord {
   expiresAt: number;
 }
 
-interface SpRow {
-  app_id: string;
-  entity_id: string;
-  acs_urls: string;
-  name_id_format: string;
-  attributes: string;
-}
+type SpRow = Selectable<SamlServiceProvidersTable>;
 
 /** A stored request as read back (its consumption time is not needed). */
 type RequestRow = Omit<Selectable<SamlRequestsTable>, 'consumed_at'>;
@@ -65,62 +60,97 @@ export type SamlRepo = ReturnType<typeof createSamlRepo>;
 export function createSamlRepo(db: Database, clock: () => number) {
   return {
     async findByAppId(appId: string): Promise<SamlServiceProvider | undefined> {
-      const row = await first(db, sql<SpRow>`SELECT * FROM saml_service_providers WHERE app_id = ${appId}`);
+      const row = await db
+        .executor()
+        .selectFrom('saml_service_providers')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .executeTakeFirst();
       return row && toProvider(row);
     },
     async findByEntityId(entityId: string): Promise<SamlServiceProvider | undefined> {
-      const row = await first(
-        db,
-        sql<SpRow>`SELECT * FROM saml_service_providers WHERE entity_id = ${entityId}`,
-      );
+      const row = await db
+        .executor()
+        .selectFrom('saml_service_providers')
+        .selectAll()
+        .where('entity_id', '=', entityId)
+        .executeTakeFirst();
       return row && toProvider(row);
     },
-    /** Inserts or replaces an app's SP settings (the app row must exist). */
+    /** Inserts or replaces an app's SP settings (the app row must exist); keeps the first creation time. */
     async upsert(sp: SamlServiceProvider): Promise<void> {
-      await run(
-        db,
-        sql`INSERT INTO saml_service_providers (app_id, entity_id, acs_urls, name_id_format, attributes, created_at)
-            VALUES (${sp.appId}, ${sp.entityId}, ${JSON.stringify(sp.acsUrls)}, ${sp.nameId},
-              ${JSON.stringify(sp.attributes)}, ${clock()})
-            ON CONFLICT (app_id) DO UPDATE SET entity_id = excluded.entity_id, acs_urls = excluded.acs_urls,
-              name_id_format = excluded.name_id_format, attributes = excluded.attributes`,
-      );
+      await db
+        .executor()
+        .insertInto('saml_service_providers')
+        .values({
+          app_id: sp.appId,
+          entity_id: sp.entityId,
+          acs_urls: JSON.stringify(sp.acsUrls),
+          name_id_format: sp.nameId,
+          attributes: JSON.stringify(sp.attributes),
+          created_at: clock(),
+        })
+        .onConflict((oc) =>
+          oc.column('app_id').doUpdateSet(takeNew(['entity_id', 'acs_urls', 'name_id_format', 'attributes'])),
+        )
+        .execute();
     },
     /**
      * Stores a pending AuthnRequest; false when this SP's request ID was seen
      * before (a replayed AuthnRequest, B20).
      */
     async insertRequest(request: SamlRequestRecord): Promise<boolean> {
-      return (
-        (await run(
-          db,
-          sql`INSERT INTO saml_requests (id_hash, app_id, request_id, acs_url, relay_state, force_authn, wants_mfa,
-                created_at, expires_at)
-              VALUES (${request.idHash}, ${request.appId}, ${request.requestId}, ${request.acsUrl},
-                ${request.relayState}, ${request.forceAuthn ? 1 : 0}, ${request.wantsMfa ? 1 : 0},
-                ${request.createdAt}, ${request.expiresAt})
-              ON CONFLICT DO NOTHING`,
-        )) === 1
-      );
+      const result = await db
+        .executor()
+        .insertInto('saml_requests')
+        .values({
+          id_hash: request.idHash,
+          app_id: request.appId,
+          request_id: request.requestId,
+          acs_url: request.acsUrl,
+          relay_state: request.relayState,
+          force_authn: request.forceAuthn ? 1 : 0,
+          wants_mfa: request.wantsMfa ? 1 : 0,
+          created_at: request.createdAt,
+          expires_at: request.expiresAt,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      return changed(result) === 1;
     },
     /** Reads a live, unanswered request (it stays usable until {@link consumeRequest}). */
     async findRequest(idHash: string, now: number): Promise<SamlRequestRecord | undefined> {
-      const row = await first(
-        db,
-        sql<RequestRow>`SELECT * FROM saml_requests
-           WHERE id_hash = ${idHash} AND consumed_at IS NULL AND expires_at > ${now}`,
-      );
+      const row = await db
+        .executor()
+        .selectFrom('saml_requests')
+        .select([
+          'id_hash',
+          'app_id',
+          'request_id',
+          'acs_url',
+          'relay_state',
+          'force_authn',
+          'wants_mfa',
+          'created_at',
+          'expires_at',
+        ])
+        .where('id_hash', '=', idHash)
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
       return row && toRequest(row);
     },
     /** Answers a request once, in one guarded statement (C10); false when it was answered already. */
     async consumeRequest(idHash: string, now: number): Promise<boolean> {
-      return (
-        (await run(
-          db,
-          sql`UPDATE saml_requests SET consumed_at = ${now}
-              WHERE id_hash = ${idHash} AND consumed_at IS NULL AND expires_at > ${now}`,
-        )) === 1
-      );
+      const result = await db
+        .executor()
+        .updateTable('saml_requests')
+        .set({ consumed_at: now })
+        .where('id_hash', '=', idHash)
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return changed(result) === 1;
     },
     /**
      * Drops requests that expired a day ago: until then their (app, ID) pair
@@ -128,7 +158,11 @@ export function createSamlRepo(db: Database, clock: () => number) {
      * IssueInstant the portal accepts has gone stale.
      */
     async purge(now: number): Promise<void> {
-      await run(db, sql`DELETE FROM saml_requests WHERE expires_at <= ${now - 24 * 3600_000}`);
+      await db
+        .executor()
+        .deleteFrom('saml_requests')
+        .where('expires_at', '<=', now - 24 * 3600_000)
+        .execute();
     },
   };
 }
