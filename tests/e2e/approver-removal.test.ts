@@ -6,19 +6,15 @@
  * the enrol form is back, and B's next sign-in no longer offers the prompt —
  * the removal takes effect at once on the portal, not at some later refresh.
  */
-import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, signInThroughPopup, startHarness, waitForNotice } from './harness.ts';
-import { codePageInB, enrolBrowserA, launchPlainChromium, sendPromptButton } from './push-browsers.ts';
+import { describe, expect, it } from 'vitest';
+import { waitForNotice } from './harness.ts';
+import { codePageInB, enrolBrowserA, sendPromptButton, usePushBrowsers } from './push-browsers.ts';
 
-let h: Harness;
-let b: Browser;
-let closeB: () => Promise<void> = async () => undefined;
-let alice: { email: string; password: string; totpSecret: string };
+const browsers = usePushBrowsers();
 
 /** Whether a fresh sign-in in B reaches a code page that offers the push prompt. */
 async function bIsOfferedAPrompt(): Promise<boolean> {
-  const { context, page } = await codePageInB(h, b, alice);
+  const { context, page } = await codePageInB(browsers.h, browsers.b, browsers.alice);
   try {
     return (await sendPromptButton(page)) !== null;
   } finally {
@@ -26,23 +22,9 @@ async function bIsOfferedAPrompt(): Promise<boolean> {
   }
 }
 
-beforeAll(async () => {
-  h = await startHarness();
-  const demo = h.portal.demo?.alice;
-  if (!demo) throw new Error('no demo data');
-  alice = demo;
-  await signInThroughPopup(h, alice);
-  ({ browser: b, close: closeB } = await launchPlainChromium());
-});
-
-afterAll(async () => {
-  await closeB();
-  await h?.close();
-});
-
 describe('approver removal from the security centre', () => {
   it('A15: removing this browser from the list ends its approvals at once: B is no longer offered a prompt', async () => {
-    const options = await enrolBrowserA(h);
+    const options = await enrolBrowserA(browsers.h);
     await options.waitForSelector('[data-testid="approver-this-browser"]');
     expect(await bIsOfferedAPrompt()).toBe(true);
 

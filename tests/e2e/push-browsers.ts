@@ -8,8 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll } from 'vitest';
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
-import { type Harness, openOptionsPage, waitForNotice } from './harness.ts';
+import { type Harness, openOptionsPage, signInThroughPopup, startHarness, waitForNotice } from './harness.ts';
 import { fillPortalSignIn } from './portal-pages.ts';
 
 /** Browser B: plain Chromium, no extension, a profile of its own (removed on close). */
@@ -31,6 +32,37 @@ export async function launchPlainChromium(): Promise<{ browser: Browser; close()
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** What {@link usePushBrowsers} starts: A (the harness, alice signed in), B, and alice's demo account. */
+export interface PushBrowsers {
+  h: Harness;
+  b: Browser;
+  alice: { email: string; password: string; totpSecret: string };
+}
+
+/**
+ * A test file's two browsers, started in `beforeAll` and closed in `afterAll`:
+ * the harness with alice signed in through the popup (and A enrolled as her
+ * approver when `enrolA`), and browser B. Read the fields inside tests and hooks.
+ */
+export function usePushBrowsers(options: { enrolA?: boolean } = {}): PushBrowsers {
+  const started = {} as PushBrowsers;
+  let closeB: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    started.h = await startHarness();
+    const alice = started.h.portal.demo?.alice;
+    if (!alice) throw new Error('no demo data');
+    started.alice = alice;
+    await signInThroughPopup(started.h, alice);
+    if (options.enrolA) await (await enrolBrowserA(started.h)).close();
+    ({ browser: started.b, close: closeB } = await launchPlainChromium());
+  }, 120_000);
+  afterAll(async () => {
+    await closeB();
+    await started.h?.close();
+  });
+  return started;
 }
 
 /** The portal's code page of a Team Wiki sign-in in B, in a fresh context (no portal session). */

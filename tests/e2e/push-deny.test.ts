@@ -7,40 +7,16 @@
  * TOTP code lets it in. (A file of its own: push.test.ts already spends most
  * of the per-person prompt allowance.)
  */
-import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enterCode, type Harness, signInThroughPopup, startHarness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { enterCode } from './harness.ts';
 import { totpGenerator } from './portal-pages.ts';
-import {
-  atCodePageInB,
-  enrolBrowserA,
-  launchPlainChromium,
-  notificationIds,
-  sendPromptButton,
-} from './push-browsers.ts';
+import { atCodePageInB, notificationIds, sendPromptButton, usePushBrowsers } from './push-browsers.ts';
 
-let h: Harness;
-let b: Browser;
-let closeB: () => Promise<void> = async () => undefined;
-let alice: { email: string; password: string; totpSecret: string };
-
-beforeAll(async () => {
-  h = await startHarness();
-  const demo = h.portal.demo?.alice;
-  if (!demo) throw new Error('no demo data');
-  alice = demo;
-  await signInThroughPopup(h, alice);
-  await (await enrolBrowserA(h)).close();
-  ({ browser: b, close: closeB } = await launchPlainChromium());
-});
-
-afterAll(async () => {
-  await closeB();
-  await h?.close();
-});
+const browsers = usePushBrowsers({ enrolA: true });
 
 describe('push approvals: Deny', () => {
   it("B15: Deny in A refuses B's sign-in; B is told, may send again or use a code, and a code lets it in", async () => {
+    const { h, b, alice } = browsers;
     const { context, page, send } = await atCodePageInB(h, b, alice);
     await send();
     const popup = await h.openPopup();
