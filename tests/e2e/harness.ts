@@ -69,6 +69,8 @@ export interface HarnessOptions {
   extraExtensions?: string[];
   /** Another build of the launcher to load instead of {@link EXTENSION_DIR} ({@link ExtensionBrowserOptions}). */
   extensionDir?: string;
+  /** More environment for the browser ({@link ExtensionBrowserOptions}). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -141,6 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       beforeBrowser: () => options.beforeBrowser?.(portal),
       extraExtensions: options.extraExtensions,
       extensionDir: options.extensionDir,
+      env: options.env,
       ...(options.configurePortal === false ? {} : { portalUrl: portal.issuer }),
     });
   } catch (error) {
@@ -168,6 +171,8 @@ export interface ExtensionBrowserOptions {
   extraExtensions?: string[];
   /** Another build of the launcher (same id) to load instead of {@link EXTENSION_DIR}, e.g. a copy with another manifest. */
   extensionDir?: string;
+  /** Variables added to the browser's environment, e.g. the DBUS_SESSION_BUS_ADDRESS of a test's desktop. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -192,6 +197,7 @@ export async function launchExtensionBrowser(
     headless: true,
     pipe: true,
     enableExtensions: [extensionDir, ...(options.extraExtensions ?? [])],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     // chromiumArgs supplies --headless=new itself; puppeteer's own default flags stay.
     args: chromiumArgs({
       userDataDir: profileDir,
