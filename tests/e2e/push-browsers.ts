@@ -115,6 +115,18 @@ export async function enrolBrowserA(h: Harness): Promise<Page> {
   return options;
 }
 
+/** The outcome line of a prompt in A's popup once its answer is sent ("Approved…", "Denied…"). */
+export async function promptOutcome(popup: Page): Promise<string> {
+  const handle = await popup.waitForFunction(
+    () => {
+      const text = document.querySelector('[data-testid="push-outcome"]')?.textContent ?? '';
+      return text && !text.startsWith('Sending') ? text : null;
+    },
+    { timeout: 20_000 },
+  );
+  return (await handle.jsonValue()) as string;
+}
+
 /** The notification ids A's background shows now. */
 export async function notificationIds(h: Harness): Promise<string[]> {
   const worker = await h.worker();

@@ -24,7 +24,12 @@ import {
   waitForNotice,
 } from './harness.ts';
 import { JWT } from './portal-pages.ts';
-import { atCodePageInB, launchPlainChromium, notificationIds as notificationIdsOf } from './push-browsers.ts';
+import {
+  atCodePageInB,
+  launchPlainChromium,
+  notificationIds as notificationIdsOf,
+  promptOutcome,
+} from './push-browsers.ts';
 
 let h: Harness;
 let b: Browser;
@@ -66,17 +71,6 @@ async function popupWithPrompt(promptId: string): Promise<Page> {
     timeout: 20_000,
   });
   return popup;
-}
-
-async function outcomeText(popup: Page): Promise<string> {
-  const handle = await popup.waitForFunction(
-    () => {
-      const text = document.querySelector('[data-testid="push-outcome"]')?.textContent ?? '';
-      return text && !text.startsWith('Sending') ? text : null;
-    },
-    { timeout: 20_000 },
-  );
-  return (await handle.jsonValue()) as string;
 }
 
 beforeAll(async () => {
@@ -140,7 +134,7 @@ describe('push approvals, two browsers', () => {
 
     await popup.focus(`.push-number[data-number="${number}"]`);
     await popup.keyboard.press('Enter');
-    expect(await outcomeText(popup)).toContain('Approved');
+    expect(await promptOutcome(popup)).toContain('Approved');
 
     await page.waitForFunction(
       (prefix: string) => location.href.startsWith(prefix),
@@ -191,7 +185,7 @@ describe('push approvals, two browsers', () => {
       number,
     );
     await popup.click(`.push-number[data-number="${wrong[0]}"]`);
-    expect(await outcomeText(popup)).toContain('That was not the number on the sign-in page');
+    expect(await promptOutcome(popup)).toContain('That was not the number on the sign-in page');
     await page.waitForSelector('[role="alert"]::-p-text(The sign-in was refused on your launcher)', {
       timeout: 20_000,
     });
@@ -206,7 +200,7 @@ describe('push approvals, two browsers', () => {
     const promptId = await waitForNotification();
     const popup = await popupWithPrompt(promptId);
     await popup.click('[data-testid="push-not-me"]');
-    expect(await outcomeText(popup)).toContain('Reported');
+    expect(await promptOutcome(popup)).toContain('Reported');
     await popup.waitForSelector('[data-testid="push-outcome"] button::-p-text(Change password)');
     expect(await accessibilityViolations(popup)).toEqual([]);
     await page.waitForSelector('h1::-p-text(Sign-in stopped)', { timeout: 20_000 });
