@@ -10,7 +10,14 @@ import path from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll } from 'vitest';
 import { chromiumArgs, findBrowser } from '../../scripts/browser.ts';
-import { type Harness, openOptionsPage, signInThroughPopup, startHarness, waitForNotice } from './harness.ts';
+import {
+  type Harness,
+  type HarnessOptions,
+  openOptionsPage,
+  signInThroughPopup,
+  startHarness,
+  waitForNotice,
+} from './harness.ts';
 import { fillPortalSignIn } from './portal-pages.ts';
 
 /** Browser B: plain Chromium, no extension, a profile of its own (removed on close). */
@@ -46,11 +53,17 @@ export interface PushBrowsers {
  * the harness with alice signed in through the popup (and A enrolled as her
  * approver when `enrolA`), and browser B. Read the fields inside tests and hooks.
  */
-export function usePushBrowsers(options: { enrolA?: boolean } = {}): PushBrowsers {
+export function usePushBrowsers(
+  options: {
+    enrolA?: boolean;
+    /** A's harness options, read when it starts (after the file's earlier `beforeAll` hooks). */
+    harness?: () => HarnessOptions;
+  } = {},
+): PushBrowsers {
   const started = {} as PushBrowsers;
   let closeB: () => Promise<void> = async () => undefined;
   beforeAll(async () => {
-    started.h = await startHarness();
+    started.h = await startHarness(options.harness?.());
     const alice = started.h.portal.demo?.alice;
     if (!alice) throw new Error('no demo data');
     started.alice = alice;

@@ -11,7 +11,7 @@
  * (A file of its own, with its own portal: push.test.ts spends most of the
  * per-person prompt allowance.)
  */
-import type { Browser, Page, Target } from 'puppeteer-core';
+import type { Page, Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DesktopCall,
@@ -19,14 +19,19 @@ import {
   type DesktopNotifications,
   startDesktopNotifications,
 } from './desktop-notifications.ts';
-import { EXTENSION_ORIGIN, type Harness, signInThroughPopup, startHarness } from './harness.ts';
-import { atCodePageInB, enrolBrowserA, launchPlainChromium, promptOutcome } from './push-browsers.ts';
+import { EXTENSION_ORIGIN } from './harness.ts';
+import { atCodePageInB, promptOutcome, usePushBrowsers } from './push-browsers.ts';
 
 let desktop: DesktopNotifications;
-let h: Harness;
-let b: Browser;
-let closeB: () => Promise<void> = async () => undefined;
-let alice: { email: string; password: string; totpSecret: string };
+// The desktop first: Chromium looks for a notification server once, at start. (afterAll hooks run
+// in reverse order, so the desktop stops after the browsers.)
+beforeAll(async () => {
+  desktop = await startDesktopNotifications();
+});
+afterAll(async () => {
+  await desktop?.close();
+});
+const browsers = usePushBrowsers({ enrolA: true, harness: () => ({ env: desktop.env }) });
 
 /** What the launcher's prompt notification says (en): its title, and the place and app in the body. */
 const TITLE = 'Approve this sign-in?';
@@ -66,32 +71,14 @@ async function landsInTeamWiki(page: Page): Promise<void> {
   await page.waitForFunction(
     (prefix: string) => location.href.startsWith(prefix),
     { timeout: 20_000, polling: 100 },
-    h.portal.demoApps.wiki,
+    browsers.h.portal.demoApps.wiki,
   );
   await page.waitForSelector('[data-testid="signed-in"]');
 }
 
-beforeAll(async () => {
-  // The desktop first: Chromium looks for a notification server once, at start.
-  desktop = await startDesktopNotifications();
-  h = await startHarness({ env: desktop.env });
-  const demo = h.portal.demo?.alice;
-  if (!demo) throw new Error('no demo data');
-  alice = demo;
-  await (await signInThroughPopup(h, alice)).popup.close();
-  await (await enrolBrowserA(h)).close();
-  ({ browser: b, close: closeB } = await launchPlainChromium());
-}, 120_000);
-
-afterAll(async () => {
-  await closeB();
-  await h?.close();
-  await desktop?.close();
-});
-
 describe('push prompts on the desktop', () => {
   it('B15: the desktop shows "Sign-in to Team Wiki from … — approve?"; a click opens the prompt with three numbers; the right one lets B in', async () => {
-    const { context, page, send } = await atCodePageInB(h, b, alice);
+    const { context, page, send } = await atCodePageInB(browsers.h, browsers.b, browsers.alice);
     const number = await send();
     const shown = await nextPromptNotification();
     expect(shown.body).toMatch(BODY);
@@ -99,8 +86,8 @@ describe('push prompts on the desktop', () => {
     expect(shown.actions).toContain('default');
     expect(shown.expireTimeout).toBe(0);
 
-    const before = new Set(h.browser.targets());
-    const opened = h.browser.waitForTarget(
+    const before = new Set(browsers.h.browser.targets());
+    const opened = browsers.h.browser.waitForTarget(
       (target: Target) => !before.has(target) && target.url().startsWith(`${EXTENSION_ORIGIN}/popup.html`),
       { timeout: 20_000 },
     );
@@ -125,10 +112,10 @@ describe('push prompts on the desktop', () => {
   });
 
   it('B15: a prompt answered in the popup, not clicked, is withdrawn from the desktop (CloseNotification)', async () => {
-    const { context, page, send } = await atCodePageInB(h, b, alice);
+    const { context, page, send } = await atCodePageInB(browsers.h, browsers.b, browsers.alice);
     const number = await send();
     const shown = await nextPromptNotification();
-    const popup = await h.openPopup();
+    const popup = await browsers.h.openPopup();
     expect(await promptNumbers(popup)).toContain(number);
     expect(await choose(popup, number)).toContain('Approved');
     await desktop.waitFor(closed(shown.id), 10_000);
