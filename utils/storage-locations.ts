@@ -48,6 +48,7 @@ export const STORAGE_LOCATIONS = {
   portalUnreachable: { area: 'session', key: 'portalUnreachable', version: 1 },
   pushPrompts: { area: 'session', key: 'pushPrompts', version: 1 },
   catalogCache: { area: 'idb', key: 'catalog', version: 1 },
+  catalogSummary: { area: 'session', key: 'catalogSummary', version: 1 },
   /** The user's own settings (utils/policy owns and salvages the format). */
   userSettings: { area: 'local', key: 'settings', version: null },
 } as const satisfies Record<string, StorageLocation>;

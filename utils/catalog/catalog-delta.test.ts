@@ -87,4 +87,14 @@ describe('catalog memory (background)', () => {
     const signedOut: LauncherState = { ...state, status: 'signedOut', apps: null, catalogVersion: undefined };
     expect(memory.answerForPage(signedOut, 'v1')).toBe(signedOut);
   });
+
+  it('a state the launcher answered without apps for the version the page holds says "nothing changed", valid on the wire', () => {
+    const memory = createCatalogMemory();
+    const held: LauncherState = { ...signedIn([], 'v1'), apps: null };
+    const answer = memory.answerForPage(held, 'v1');
+    expect(answer.catalogDelta).toEqual({ base: 'v1', order: null, changed: [] });
+    expect(protocol.getState.response.parse(answer)).toEqual(answer);
+    // Not for another version: the page's catalog would be taken for this one.
+    expect(memory.answerForPage(held, 'v0')).toBe(held);
+  });
 });

@@ -75,17 +75,19 @@ export function createCatalogMemory() {
     /**
      * `state` for a page that holds the catalog `known`: `apps` null and a
      * `catalogDelta` when this memory has `known` (the catalog is remembered
-     * either way), else `state` itself.
+     * either way) or `state` has no apps for that very version, else `state` itself.
      */
     answerForPage(state: LauncherState, known: string | undefined): LauncherState {
       const version = state.catalogVersion;
-      if (!state.apps || !version) return state;
+      if (!version) return state;
+      const unchanged: CatalogDelta = { base: version, order: null, changed: [] };
+      // The launcher left the apps out: the page holds this version (utils/launcher/launcher.ts).
+      if (!state.apps) return known === version ? { ...state, catalogDelta: unchanged } : state;
       catalogs.delete(version);
       catalogs.set(version, state.apps);
       while (catalogs.size > REMEMBERED) catalogs.delete(catalogs.keys().next().value as string);
       // The usual case, the page holds the current catalog: nothing to compare app by app.
-      if (known === version)
-        return { ...state, apps: null, catalogDelta: { base: known, order: null, changed: [] } };
+      if (known === version) return { ...state, apps: null, catalogDelta: unchanged };
       const base = known === undefined ? undefined : catalogs.get(known);
       if (!known || !base) return state;
       return { ...state, apps: null, catalogDelta: catalogDeltaFrom(known, base, state.apps) };

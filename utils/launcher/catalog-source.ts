@@ -11,7 +11,7 @@
 import type { z } from 'zod';
 import type { PortalApp } from '../../contract/schemas.ts';
 import { catalogVersion } from '../catalog/catalog-delta.ts';
-import type { CatalogCache, StoredSession } from '../storage.ts';
+import type { CatalogCache, CatalogSummary, StoredSession } from '../storage.ts';
 import type { CatalogStore, Log } from './ports.ts';
 
 /** A problem the popup shows beside the apps (`appsProblem`). */
@@ -51,6 +51,13 @@ export interface CatalogSource {
 export interface CatalogCacheAccess {
   /** The cached catalog when it belongs to this session's issuer and subject. */
   forSession(stored: StoredSession): Promise<CatalogCache | null>;
+  /**
+   * The cached catalog's summary (owner, version, profile; no apps) when it belongs to this
+   * session, so a page that holds that version is answered without reading the catalog (issue 15).
+   * Null when there is none yet, e.g. a catalog stored before summaries existed: the next full read
+   * ({@link forSession}) writes it.
+   */
+  summaryFor(stored: StoredSession): Promise<CatalogSummary | null>;
   /** A cached app by id, whoever's cache it is (names in notices only). */
   app(appId: string): Promise<PortalApp | null>;
   /**
@@ -60,12 +67,58 @@ export interface CatalogCacheAccess {
   save(cache: CatalogCache): Promise<CatalogCache>;
 }
 
-/** The cache over a {@link CatalogStore}; read failures count as "no cache". */
+/** The summary of a versioned catalog record: what a page holding that catalog is answered from. */
+export function summaryOf(cache: CatalogCache): CatalogSummary | null {
+  if (!cache.version) return null;
+  const me = cache.me && {
+    displayName: cache.me.displayName,
+    email: cache.me.email,
+    initials: cache.me.initials,
+    jobTitle: cache.me.jobTitle,
+  };
+  return { issuer: cache.issuer, sub: cache.sub, version: cache.version, me };
+}
+
+const ownedBy = (record: { issuer: string; sub: string }, stored: StoredSession) =>
+  record.issuer === stored.issuer && record.sub === stored.user.sub;
+
+/**
+ * The cache over a {@link CatalogStore}; read failures count as "no cache". The summary follows the
+ * catalog: removed before a catalog is written and written after it was, so it never names a
+ * version the store does not hold; its writes are queued in the order they were asked for.
+ */
 export function createCatalogCache(store: CatalogStore, log: Log): CatalogCacheAccess {
+  let summaryWrites: Promise<unknown> = Promise.resolve();
+  /** The version this worker last wrote or confirmed as the summary (memory; null: unknown). */
+  let summarized: string | null = null;
+  const queueSummary = (write: () => Promise<void>) => {
+    const queued = summaryWrites.then(write).catch((error: unknown) => {
+      summarized = null;
+      log(`catalog summary not written: ${String(error)}`);
+    });
+    summaryWrites = queued;
+    return queued;
+  };
+  const writeSummary = (record: CatalogCache) => {
+    const summary = summaryOf(record);
+    if (!summary) return Promise.resolve();
+    const key = `${summary.issuer}\n${summary.sub}\n${summary.version}`;
+    if (summarized === key) return Promise.resolve();
+    summarized = key;
+    return queueSummary(() => store.summary.set(summary));
+  };
   return {
     async forSession(stored) {
       const cache = await store.get().catch(() => null);
-      return cache && cache.issuer === stored.issuer && cache.sub === stored.user.sub ? cache : null;
+      if (!cache || !ownedBy(cache, stored)) return null;
+      // A catalog stored before summaries (or by another worker's lost write): summarise it now.
+      void writeSummary(cache);
+      return cache;
+    },
+    async summaryFor(stored) {
+      await summaryWrites;
+      const summary = await store.summary.get().catch(() => null);
+      return summary && ownedBy(summary, stored) ? summary : null;
     },
     async app(appId) {
       const cache = await store.get().catch(() => null);
@@ -73,7 +126,16 @@ export function createCatalogCache(store: CatalogStore, log: Log): CatalogCacheA
     },
     async save(cache) {
       const record = { ...cache, version: await catalogVersion(cache.apps) };
-      await store.set(record).catch((error: unknown) => log(`catalog cache not saved: ${String(error)}`));
+      summarized = null;
+      await queueSummary(() => store.summary.remove());
+      const saved = await store.set(record).then(
+        () => true,
+        (error: unknown) => {
+          log(`catalog cache not saved: ${String(error)}`);
+          return false;
+        },
+      );
+      if (saved) await writeSummary(record);
       return record;
     },
   };

@@ -56,7 +56,7 @@ export function createLauncherHandlers(options: LauncherHandlersOptions): Launch
   const catalogs = createCatalogMemory();
   return {
     getState: updating(async ({ refresh, catalogVersion }) => {
-      const state = await launcher.getState(refresh ?? false);
+      const state = await launcher.getState(refresh ?? false, catalogVersion);
       if (refresh) await noteCatalogRefresh(state);
       return catalogs.answerForPage(await forPopup(state), catalogVersion);
     }),

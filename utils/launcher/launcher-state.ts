@@ -7,7 +7,7 @@ import { AuthError } from '../auth/errors.ts';
 import { initialsOf } from '../auth/profile.ts';
 import type { LauncherState } from '../messaging.ts';
 import { PortalApiError } from '../portal/api-client.ts';
-import type { CatalogCache, LaunchNotice, StoredSession } from '../storage.ts';
+import type { CatalogCache, CatalogSummary, LaunchNotice, StoredSession } from '../storage.ts';
 import type { CatalogListing, CatalogProblem } from './catalog-source.ts';
 import type { LauncherSettings } from './ports.ts';
 
@@ -31,6 +31,15 @@ export type SessionStanding =
       /** Why the catalog could not be refreshed ({@link problemOf}), or null. */
       refreshProblem: CatalogProblem | null;
       portalApi: boolean;
+    }
+  | {
+      status: 'signedIn';
+      user: StoredSession['user'];
+      /**
+       * The page holds the current catalog of the portal API, summarised here: the state names its
+       * version and carries no apps (issue 15).
+       */
+      held: CatalogSummary;
     };
 
 /** What one `getState` read. */
@@ -62,24 +71,40 @@ export function buildLauncherState({ settings, notice, session }: LauncherStateI
       ...(session.problem ? { appsProblem: session.problem } : {}),
     };
   }
-  const { catalog, user } = session;
-  const name = catalog?.me?.displayName ?? user.name ?? user.email ?? 'Signed in';
+  if ('held' in session) {
+    const { held } = session;
+    return {
+      ...base,
+      status: 'signedIn',
+      user: userOf(session.user, held.me),
+      apps: null,
+      catalogVersion: held.version,
+      capabilities: { portalApi: true },
+    };
+  }
+  const { catalog } = session;
   return {
     ...base,
     status: 'signedIn',
-    user: {
-      name,
-      email: catalog?.me?.email ?? user.email,
-      initials: catalog?.me?.initials || initialsOf(name),
-      // Here, from the cache already read, so the popup's answer needs no second catalog read.
-      jobTitle: catalog?.me?.jobTitle ?? null,
-    },
+    // The job title too, from the cache already read, so the popup's answer needs no second catalog read.
+    user: userOf(session.user, catalog?.me ?? null),
     apps: session.listing.apps,
     // The version stored with the catalog, when the list is that catalog (the portal's; not the policy's).
     ...(catalog?.version && session.listing.apps === catalog.apps ? { catalogVersion: catalog.version } : {}),
     // A failed refresh says more than an empty list's explanation.
     appsProblem: session.refreshProblem ?? session.listing.problem,
     capabilities: { portalApi: session.portalApi },
+  };
+}
+
+/** The popup's account line: the portal's profile when the catalog has one, else the sign-in claims. */
+function userOf(user: StoredSession['user'], me: CatalogSummary['me']): NonNullable<LauncherState['user']> {
+  const name = me?.displayName ?? user.name ?? user.email ?? 'Signed in';
+  return {
+    name,
+    email: me?.email ?? user.email,
+    initials: me?.initials || initialsOf(name),
+    jobTitle: me?.jobTitle ?? null,
   };
 }
 

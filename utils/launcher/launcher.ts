@@ -41,6 +41,7 @@ import { createPortalApi, type PortalApi } from '../portal/api-client.ts';
 import { portalAnswers } from '../portal/probe.ts';
 import {
   catalogCacheItem,
+  catalogSummaryItem,
   clearStoredItems,
   launchNoticeItem,
   type PendingFlow,
@@ -100,7 +101,11 @@ export function createLauncher(options: LauncherOptions) {
   };
   const tabs = options.tabs;
   const cache = createCatalogCache(
-    options.catalog ?? { get: () => catalogCacheItem.get(), set: (value) => catalogCacheItem.set(value) },
+    options.catalog ?? {
+      get: () => catalogCacheItem.get(),
+      set: (value) => catalogCacheItem.set(value),
+      summary: catalogSummaryItem,
+    },
     log,
   );
 
@@ -217,8 +222,12 @@ export function createLauncher(options: LauncherOptions) {
     for (const appId of flow.launchAppIds) await launches.fail(appId, error);
   }
 
-  /** What the popup shows; `refresh` reads the catalog afresh instead of the cache. */
-  async function getState(refresh = false): Promise<LauncherState> {
+  /**
+   * What the popup shows; `refresh` reads the catalog afresh instead of the cache. A page that
+   * holds the current catalog (its version `held`) gets the state without apps, answered from the
+   * catalog's summary: the catalog itself is not read (issue 15).
+   */
+  async function getState(refresh = false, held?: string): Promise<LauncherState> {
     const settings = await options.settings.load();
     const notice = await launchNoticeItem.get();
     const build = (standing: SessionStanding) => buildLauncherState({ settings, notice, session: standing });
@@ -229,6 +238,10 @@ export function createLauncher(options: LauncherOptions) {
     if (!stored) return signedOut();
 
     const source = sourceFor(stored, settings);
+    if (!refresh && held && source.portalApi) {
+      const summary = await cache.summaryFor(stored);
+      if (summary?.version === held) return build({ status: 'signedIn', user: stored.user, held: summary });
+    }
     let catalog = await cache.forSession(stored);
     let refreshProblem: CatalogProblem | null = null;
     if (refresh || !catalog) {

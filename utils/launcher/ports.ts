@@ -8,7 +8,7 @@ import type { AssuranceRule } from '../auth/step-up.ts';
 import type { PolicyStore } from '../policy/policy-store.ts';
 import type { PolicyResult } from '../policy/resolve.ts';
 import type { PolicyApp } from '../policy/schema.ts';
-import type { CatalogCache } from '../storage.ts';
+import type { CatalogCache, CatalogSummary } from '../storage.ts';
 
 /** The tab operations the launcher needs (the background passes `browser.tabs`). */
 export interface TabsPort {
@@ -62,6 +62,12 @@ export interface SettingsPort {
 export interface CatalogStore {
   get(): Promise<CatalogCache | null>;
   set(value: CatalogCache): Promise<void>;
+  /** Its summary without the apps (`storage.session` in the extension; utils/storage.ts `catalogSummaryItem`). */
+  summary: {
+    get(): Promise<CatalogSummary | null>;
+    set(value: CatalogSummary): Promise<void>;
+    remove(): Promise<void>;
+  };
 }
 
 /** How the launcher reaches the portal API with the session's tokens (the session refreshes them). */

@@ -17,7 +17,7 @@ import {
   fakePortal,
 } from '../../auth/__tests__/fake-portal.ts';
 import type { PolicyApp } from '../../policy/schema.ts';
-import type { CatalogCache } from '../../storage.ts';
+import { type CatalogCache, catalogSummaryItem } from '../../storage.ts';
 import { createLauncher, type Launcher } from '../launcher.ts';
 import type { LauncherSettings } from '../ports.ts';
 
@@ -35,6 +35,8 @@ export interface LauncherEnv {
   clock: number;
   /** The in-memory catalog cache. */
   catalog: CatalogCache | null;
+  /** How often the launcher read the catalog cache. */
+  catalogReads: number;
   /** Overrides the configured portal address (A11 tests). */
   configuredIssuer: string | null;
   /** Policy `apps` (used when the issuer has no portal API). */
@@ -72,10 +74,15 @@ export function useLauncherEnv(): LauncherEnv {
       onLaunched: (appId) => env.onLaunched(appId),
       onStateChange: () => void env.stateChanges.push({ tabsRemoved: env.tabs.removed.length }),
       catalog: {
-        get: async () => env.catalog,
+        get: async () => {
+          env.catalogReads += 1;
+          return env.catalog;
+        },
         set: async (value) => {
           env.catalog = value;
         },
+        // The extension's own item (fake storage.session), so sign-out clears it as it does there.
+        summary: catalogSummaryItem,
       },
       tabs: {
         create: async (url) => {
@@ -145,6 +152,7 @@ export function useLauncherEnv(): LauncherEnv {
     env.tabs = { created: [], updated: [], removed: [] };
     env.clock = Date.now();
     env.catalog = null;
+    env.catalogReads = 0;
     env.configuredIssuer = null;
     env.policyApps = [];
     env.launched = [];
