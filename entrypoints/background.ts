@@ -1,7 +1,8 @@
 /**
  * Background service worker: wiring only. It creates the services, installs
  * the redirect rules (A14), registers the message handlers (A6) and the tab,
- * alarm and policy listeners. All logic lives in utils/.
+ * alarm and policy listeners. All logic lives in utils/. Start-up work waits
+ * for the first answer (utils/startup-jobs.ts).
  *
  * Listeners are registered synchronously in `main`, so an event (a message
  * from the auth page, a closed tab) restarts a stopped worker and is
@@ -30,6 +31,7 @@ import { createPolicyStore } from '../utils/policy/policy-store.ts';
 import { createAccountApi } from '../utils/portal/account-api.ts';
 import { probePortal } from '../utils/portal/probe.ts';
 import { createPushService } from '../utils/push/push-service.ts';
+import { createStartupJobs } from '../utils/startup-jobs.ts';
 import { createToolbarService } from '../utils/toolbar/toolbar-service.ts';
 
 export default defineBackground(() => {
@@ -77,18 +79,32 @@ export default defineBackground(() => {
     log: (message) => console.warn(`Portal Launcher: ${message}`),
   });
 
-  void installRedirectRules(
-    browser.declarativeNetRequest,
-    [redirectUri, postLogoutRedirectUri],
-    browser.runtime.getURL('/auth.html'),
-  ).catch((error: unknown) => console.error('Portal Launcher: redirect rules not installed.', error));
+  // Start-up work no event waits for runs after the first answer, so a popup that woke the worker
+  // is answered first (issue 15). Listeners are still all registered below, synchronously (C1).
+  const startup = createStartupJobs();
+  startup.add(() =>
+    installRedirectRules(
+      browser.declarativeNetRequest,
+      [redirectUri, postLogoutRedirectUri],
+      browser.runtime.getURL('/auth.html'),
+    ).catch((error: unknown) => console.error('Portal Launcher: redirect rules not installed.', error)),
+  );
 
-  registerMessageHandlers(browser.runtime, {
-    ...account,
-    ...push.handlers,
-    ...createLauncherHandlers({ launcher, forPopup: popupView.forPopup, prefs, updating: toolbar.updating }),
-    probePortal: ({ portalUrl }) => probePortal(portalUrl),
-  });
+  registerMessageHandlers(
+    browser.runtime,
+    {
+      ...account,
+      ...push.handlers,
+      ...createLauncherHandlers({
+        launcher,
+        forPopup: popupView.forPopup,
+        prefs,
+        updating: toolbar.updating,
+      }),
+      probePortal: ({ portalUrl }) => probePortal(portalUrl),
+    },
+    startup.answered,
+  );
 
   // Listeners: the toolbar's minute alarm and the push alarm, notification clicks, closed flow tabs
   // (C5), policy changes (A11).
@@ -99,10 +115,10 @@ export default defineBackground(() => {
   browser.notifications.onClicked.addListener((id) => void push.handleNotificationClick(id));
   browser.tabs.onRemoved.addListener((tabId) => void launcher.handleTabRemoved(tabId));
   popupOwner.watch();
-  void popupOwner.reconcile();
   policy.watch(onPolicyChange({ launcher, refreshToolbar: toolbar.refresh }));
-  toolbar.refresh();
-  void push.refresh();
+  startup.add(() => popupOwner.reconcile());
+  startup.add(toolbar.refresh);
+  startup.add(() => push.refresh());
 
   // Surface unexpected (non-AuthError) failures once, without token material.
   self.addEventListener('unhandledrejection', (event) => {

@@ -374,11 +374,13 @@ export async function dispatchMessage(
 
 /**
  * Registers the background's handlers on `runtime.onMessage`. Only the
- * background calls this.
+ * background calls this. `onAnswered` is told after each answer was handed
+ * to the browser (utils/startup-jobs.ts waits for the first).
  */
 export function registerMessageHandlers(
   runtime: Pick<Runtime, 'onMessage' | 'id' | 'getURL'>,
   handlers: Handlers,
+  onAnswered?: () => void,
 ): void {
   const own: OwnExtension = { id: runtime.id, baseUrl: runtime.getURL('/') };
   runtime.onMessage.addListener(
@@ -386,7 +388,10 @@ export function registerMessageHandlers(
       if (!isMessageEnvelope(message)) return false;
       // sendResponse + `return true` keeps the channel open in every browser
       // (returning a promise is not supported by all Chromium versions).
-      void dispatchMessage(handlers, message, sender, own).then(sendResponse);
+      void dispatchMessage(handlers, message, sender, own).then((reply) => {
+        sendResponse(reply);
+        onAnswered?.();
+      });
       return true;
     },
   );
