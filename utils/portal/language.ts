@@ -16,17 +16,21 @@
  * @see https://www.rfc-editor.org/rfc/rfc5646#section-2.1 RFC 5646 §2.1 (language tag syntax)
  */
 import { z } from 'zod';
+import { lazy } from '../../contract/lazy.ts';
 
 /**
  * A BCP 47 language tag, checked for shape only (RFC 5646 §2.1: a 2–8 letter
  * primary subtag, then subtags of 1–8 letters or digits), at most 35
  * characters (the length RFC 5646 §4.4.1 says every implementation must
- * accept). Enough to compare primary subtags; no registry lookup.
+ * accept). Enough to compare primary subtags; no registry lookup. Built on
+ * first use, not when the background starts (contract/lazy.ts).
  */
-export const languageTagSchema = z
-  .string()
-  .max(35)
-  .regex(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/, 'Not a language tag.');
+export const languageTagSchema = lazy(() =>
+  z
+    .string()
+    .max(35)
+    .regex(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/, 'Not a language tag.'),
+);
 
 /** `tag` as a valid language tag, or null (`de_AT` from `@@ui_locale` becomes `de-AT`). */
 function normalizeTag(tag: string): string | null {
