@@ -13,23 +13,29 @@
  * - The `alarms` fallback (every 30 s) wakes the page; it connects again and
  *   polls once, and the prompt reaches the popup. So in Firefox a prompt can
  *   take up to about 30 s to show while the page is suspended.
+ * - The system notification: headless Firefox has no desktop notification
+ *   service, so this Firefox shows its own alert windows
+ *   (`alerts.useSystemBackend` false, ./firefox-alerts.ts); the test reads
+ *   the words a person sees there and clicks the alert. The click opens the
+ *   launcher's popup page on the prompt (the toolbar popup when Firefox's
+ *   window has the focus, else a window of its own).
  * - Before the fix in utils/push/prompt-inbox.ts, an open popup and the
  *   background asked the portal for the list ~60 times a second: Firefox
  *   reports every storage.session write as a change, even of an equal value.
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  completePortalSignIn,
-  connectPortal,
-  type FirefoxHarness,
-  openExtensionPage,
-  startFirefoxHarness,
-  waitForApps,
-} from './firefox-harness.ts';
+import { alertShown, clickAlert, FIREFOX_ALERT_PREFS, waitForAlert } from './firefox-alerts.ts';
+import { backgroundSuspended, enrolFirefoxA, signInFirefoxA } from './firefox-approver.ts';
+import { type FirefoxHarness, startFirefoxHarness } from './firefox-harness.ts';
 import { atCodePageInB, launchPlainChromium } from './push-browsers.ts';
 
-type WithBrowser = { browser: { extension: { getBackgroundPage(): object | null } } };
+type WithBrowser = {
+  browser: {
+    extension: { getViews(): Window[] };
+    notifications: { getAll(): Promise<Record<string, { title: string; message: string }>> };
+  };
+};
 
 let h: FirefoxHarness;
 let b: Browser;
@@ -44,10 +50,10 @@ const alice = () => {
   return demo;
 };
 
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms.`);
+    if (Date.now() > deadline) throw new Error(`Not within ${timeoutMs} ms: ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -55,18 +61,14 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
 beforeAll(async () => {
   h = await startFirefoxHarness({
     // Six seconds instead of Firefox's 30 make the suspension happen within the test's time.
-    prefs: { 'extensions.background.idle.timeout': 6000 },
+    prefs: { 'extensions.background.idle.timeout': 6000, ...FIREFOX_ALERT_PREFS },
     portal: {
       onRequest: ({ method, url }) => {
         if (url.startsWith('/api/v1/me/push')) apiRequests.push(`${method} ${url.split('?')[0]}`);
       },
     },
   });
-  popup = await h.openPopup();
-  await connectPortal(h, popup);
-  await popup.click('button::-p-text(Sign in)');
-  await completePortalSignIn(await h.waitForTab(h.portal.issuer), alice());
-  await waitForApps(popup);
+  popup = await signInFirefoxA(h);
   ({ browser: b, close: closeB } = await launchPlainChromium());
 });
 
@@ -77,30 +79,49 @@ afterAll(async () => {
 
 describe('push approvals in Firefox ESR, two browsers', () => {
   it('A15: the security centre (moz-extension:// tab) enrols Firefox as "Firefox on Linux"', async () => {
-    const options = await openExtensionPage(h, 'options.html#mfa');
-    await options.waitForSelector('[data-testid="approver-enrol"]', { timeout: 20_000 });
-    expect(await options.$eval('#approver-name', (el) => (el as HTMLInputElement).value)).toBe(
-      'Firefox on Linux',
-    );
-    await options.click('[data-testid="approver-enrol"] button[type="submit"]');
-    await options.waitForSelector('[data-testid="approver-this-browser"]', { timeout: 20_000 });
-    await options.close();
+    expect(await enrolFirefoxA(h)).toBe('Firefox on Linux');
   });
 
-  it('B15/A15: with the event page suspended, the alarm wakes it and the popup shows the prompt; the right number lets B into Team Wiki with amr naming the push', async () => {
-    await waitUntil(
-      () =>
-        popup.evaluate(
-          () => (globalThis as unknown as WithBrowser).browser.extension.getBackgroundPage() === null,
-        ),
-      20_000,
-    );
+  it("B15/A15: with the event page suspended, the alarm wakes it; the system notification names Team Wiki and B's browser, and clicking it opens the prompt; the right number lets B into Team Wiki with amr naming the push", async () => {
+    await waitUntil(() => backgroundSuspended(popup), 20_000, 'the event page is suspended');
     const inB = await atCodePageInB(h, b, alice());
     const number = await inB.send();
-    // Up to one alarm period (30 s) plus the wake-up.
-    const prompt = await popup.waitForSelector('[data-testid="push-prompt"]', { timeout: 45_000 });
-    expect(prompt).not.toBeNull();
+    // Up to one alarm period (30 s) plus the wake-up; the alert then stays 20 s.
+    const alert = await waitForAlert(h.browser, 45_000);
+    const prompt = await popup.waitForSelector('[data-testid="push-prompt"]', { timeout: 10_000 });
+    const promptId = await prompt?.evaluate((el) => el.getAttribute('data-prompt-id'));
     expect(apiRequests).toContain('GET /api/v1/me/push/prompts');
+    const summary = await popup.$eval('[data-testid="push-prompt-what"]', (el) => el.textContent ?? '');
+    expect(summary).toMatch(/^Sign-in to Team Wiki from Chrome \d+ on Linux, \d{1,2}:\d{2}/);
+    expect(alert.title).toBe('Approve this sign-in?');
+    expect(alert.message).toBe(`${summary} — approve?`);
+    const shown = await popup.evaluate(() =>
+      (globalThis as unknown as WithBrowser).browser.notifications.getAll(),
+    );
+    expect(shown[`push:${promptId}`]).toMatchObject({ title: alert.title, message: alert.message });
+
+    await clickAlert(h.browser, alert);
+    await waitUntil(async () => !(await alertShown(h.browser, alert)), 10_000, 'the clicked alert closes');
+    // A popup.html view other than this tab opens with the prompt (toolbar popup or its own window).
+    const openedWithPrompt = () =>
+      popup.evaluate(
+        (id) =>
+          (globalThis as unknown as WithBrowser).browser.extension
+            .getViews()
+            .some(
+              (view) =>
+                view !== window &&
+                view.location.pathname === '/popup.html' &&
+                view.document.querySelector(`[data-testid="push-prompt"][data-prompt-id="${id}"]`) !== null,
+            ),
+        promptId,
+      );
+    await waitUntil(openedWithPrompt, 15_000, 'the click opens popup.html on the prompt');
+    const afterClick = await popup.evaluate(() =>
+      (globalThis as unknown as WithBrowser).browser.notifications.getAll(),
+    );
+    expect(Object.keys(afterClick)).not.toContain(`push:${promptId}`);
+
     const choices = await popup.$$eval('.push-number', (buttons) =>
       buttons.map((n) => Number(n.textContent)),
     );
