@@ -34,3 +34,15 @@ export function lazy<T extends object>(build: () => T): T {
     getPrototypeOf: () => Reflect.getPrototypeOf(value()),
   });
 }
+
+/**
+ * A record whose entries are each built on their first use ({@link lazy}):
+ * the keys are known at once, without building any entry (a map of message
+ * verbs, where one message needs only its own schemas).
+ */
+export function lazyEach<T extends Record<string, () => object>>(
+  builders: T,
+): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const entries = Object.entries(builders).map(([key, build]) => [key, lazy(build)]);
+  return Object.fromEntries(entries) as { readonly [K in keyof T]: ReturnType<T[K]> };
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import type { AccountVerb } from './account/protocol.ts';
 import { AuthError } from './auth/errors.ts';
+import { MESSAGE_CHANNEL } from './message-channel.ts';
 import {
   dispatchMessage,
   type Handlers,
@@ -230,5 +231,54 @@ describe('round trip', () => {
     await expect(sendMessage(runtime as never, 'getState', {})).rejects.toMatchObject({
       code: 'background_unavailable',
     });
+  });
+});
+
+describe('registerMessageHandlers: onAnswered (issue 15: start-up jobs wait for it)', () => {
+  it('is told once every message received so far was answered, not after the first of several', async () => {
+    let listener: ((m: unknown, s: Sender, r: (v: unknown) => void) => boolean) | undefined;
+    const runtime = {
+      id: own.id,
+      getURL: (path: string) => `${own.baseUrl}${path.replace(/^\//, '')}`,
+      onMessage: {
+        addListener: (added: typeof listener) => {
+          listener = added;
+        },
+      },
+    };
+    let releaseState = () => {};
+    const slowState = new Promise<void>((resolve) => {
+      releaseState = resolve;
+    });
+    const answered: string[] = [];
+    let settled = 0;
+    registerMessageHandlers(
+      runtime as never,
+      {
+        ...handlers,
+        getState: async (request, sender) => {
+          await slowState;
+          return handlers.getState(request, sender);
+        },
+      },
+      () => {
+        settled += 1;
+      },
+    );
+    const send = (name: string, payload: object) =>
+      new Promise<void>((resolve) => {
+        listener?.({ channel: MESSAGE_CHANNEL, name, payload }, popup, () => {
+          answered.push(name);
+          resolve();
+        });
+      });
+    const state = send('getState', {});
+    await send('dismissNotice', {});
+    expect(answered).toEqual(['dismissNotice']);
+    expect(settled).toBe(0);
+    releaseState();
+    await state;
+    expect(answered).toEqual(['dismissNotice', 'getState']);
+    expect(settled).toBe(1);
   });
 });

@@ -16,7 +16,7 @@
  */
 import type { Browser, browser } from 'wxt/browser';
 import { z } from 'zod';
-import { lazy } from '../contract/lazy.ts';
+import { lazy, lazyEach } from '../contract/lazy.ts';
 import { appIdSchema, appSchema } from '../contract/schemas.ts';
 import { accountProtocol } from './account/protocol.ts';
 import { isCodedError } from './errors.ts';
@@ -68,7 +68,6 @@ export const launcherStateSchema = lazy(() =>
     apps: z.array(appSchema).max(10_000).nullable(),
     /** Why `apps` could not be refreshed (the cached list, if any, is still shown). */
     appsProblem: problemSchema.nullable(),
-    /** The outcome of the last launch the popup has not shown yet. */
     /** The last launch's outcome, as stored (utils/storage.ts): the popup shows it once. */
     notice: launchNoticeSchema.nullable(),
     /** Signed out because the portal ended the session (not by the user): the popup says so. */
@@ -165,84 +164,86 @@ const stepUpFailureSchema = lazy(() =>
 );
 export type StepUpFailureWire = z.infer<typeof stepUpFailureSchema>;
 
-/** The protocol: verb-first names → request and response schemas. */
-export const protocol = lazy(
-  () =>
-    ({
-      /** Popup: the state to render; `refresh` re-fetches apps and profile from the portal. */
-      getState: {
-        request: z
+/**
+ * The protocol: verb-first names → request and response schemas, each verb's built on its first
+ * message (contract/lazy.ts `lazyEach`): a woken worker builds only what it is asked (issue 15).
+ */
+export const protocol = {
+  ...lazyEach({
+    /** Popup: the state to render; `refresh` re-fetches apps and profile from the portal. */
+    getState: () => ({
+      request: z
+        .object({
+          refresh: z.boolean().optional(),
+          /** The catalog the page holds (its `catalogVersion`): the answer then carries a `catalogDelta`. */
+          catalogVersion: z.string().max(100).optional(),
+        })
+        .strict(),
+      response: launcherStateSchema,
+    }),
+    /** Popup first run: the employee typed the portal address. */
+    setPortalUrl: () => ({
+      request: z.object({ portalUrl: z.string().trim().min(1).max(2000) }).strict(),
+      response: launcherStateSchema,
+    }),
+    /**
+     * Popup first run: is the typed address an identity portal? Asked before `setPortalUrl`, from the
+     * background (it holds the host permission); the outcome is a value, never an error
+     * (utils/portal/probe.ts).
+     */
+    probePortal: () => ({
+      request: z.object({ portalUrl: z.string().trim().min(1).max(2000) }).strict(),
+      response: z.discriminatedUnion('code', [
+        z.object({ code: z.literal('ok'), issuer: z.string().max(2000) }),
+        z.object({ code: z.enum(['invalid_address', 'https_required']) }),
+        z.object({ code: z.enum(['no_answer', 'unreadable', 'not_a_portal']), host: z.string().max(300) }),
+      ]),
+    }),
+    /** Popup: open the sign-in tab; resolves once signed in. */
+    signIn: () => ({ request: empty, response: launcherStateSchema }),
+    /** Popup: revoke tokens, end the portal session, clear state. */
+    signOut: () => ({ request: empty, response: launcherStateSchema }),
+    /** Popup: open an app by id (A9), with step-up in a tab when needed. */
+    launchApp: () => ({ request: z.object({ appId: appIdSchema }).strict(), response: launchResultSchema }),
+    /** Popup: pin, unpin or move a favorite, or choose the layout; answers the stored result. */
+    changePrefs: () => ({
+      request: z.discriminatedUnion('action', [
+        z.object({ action: z.enum(['pin', 'unpin']), appId: appIdSchema }).strict(),
+        z
           .object({
-            refresh: z.boolean().optional(),
-            /** The catalog the page holds (its `catalogVersion`): the answer then carries a `catalogDelta`. */
-            catalogVersion: z.string().max(100).optional(),
+            action: z.literal('move'),
+            appId: appIdSchema,
+            toIndex: z.number().int().min(0).max(100),
           })
           .strict(),
-        response: launcherStateSchema,
-      },
-      /** Popup first run: the employee typed the portal address. */
-      setPortalUrl: {
-        request: z.object({ portalUrl: z.string().trim().min(1).max(2000) }).strict(),
-        response: launcherStateSchema,
-      },
-      /**
-       * Popup first run: is the typed address an identity portal? Asked before `setPortalUrl`, from the
-       * background (it holds the host permission); the outcome is a value, never an error
-       * (utils/portal/probe.ts).
-       */
-      probePortal: {
-        request: z.object({ portalUrl: z.string().trim().min(1).max(2000) }).strict(),
-        response: z.discriminatedUnion('code', [
-          z.object({ code: z.literal('ok'), issuer: z.string().max(2000) }),
-          z.object({ code: z.enum(['invalid_address', 'https_required']) }),
-          z.object({ code: z.enum(['no_answer', 'unreadable', 'not_a_portal']), host: z.string().max(300) }),
-        ]),
-      },
-      /** Popup: open the sign-in tab; resolves once signed in. */
-      signIn: { request: empty, response: launcherStateSchema },
-      /** Popup: revoke tokens, end the portal session, clear state. */
-      signOut: { request: empty, response: launcherStateSchema },
-      /** Popup: open an app by id (A9), with step-up in a tab when needed. */
-      launchApp: { request: z.object({ appId: appIdSchema }).strict(), response: launchResultSchema },
-      /** Popup: pin, unpin or move a favorite, or choose the layout; answers the stored result. */
-      changePrefs: {
-        request: z.discriminatedUnion('action', [
-          z.object({ action: z.enum(['pin', 'unpin']), appId: appIdSchema }).strict(),
-          z
-            .object({
-              action: z.literal('move'),
-              appId: appIdSchema,
-              toIndex: z.number().int().min(0).max(100),
-            })
-            .strict(),
-          z.object({ action: z.literal('view'), view: z.enum(['grid', 'list']) }).strict(),
-        ]),
-        response: launcherPrefsSchema,
-      },
-      /** Popup: the notice was shown; forget it. */
-      dismissNotice: { request: empty, response: z.object({}) },
-      /** Auth page: the redirect it was loaded with (caught before the network, A14). */
-      completeAuthorization: {
-        request: z.object({ url: z.string().url().max(8000) }).strict(),
-        response: z.object({
-          kind: z.enum(['signIn', 'stepUp', 'signOut']),
-          /** What the page should say while the background moves the tab on. */
-          message: z.string().max(500),
-          /** Set when a step-up for an app was denied or cancelled: the page offers Try again. */
-          failure: stepUpFailureSchema.optional(),
-        }),
-      },
-      /**
-       * Auth page: Try again after a step-up for `appId` did not succeed: the step-up starts again in
-       * the page's own tab, and the app opens there once it succeeds. Resolves once the tab moved on.
-       */
-      retryStepUp: { request: z.object({ appId: appIdSchema }).strict(), response: z.object({}) },
-      /** Options page: the security centre's verbs (utils/account/protocol.ts). */
-      ...accountProtocol,
-      /** Options page and popup: push approvals (utils/push/protocol.ts). */
-      ...pushProtocol,
-    }) as const,
-);
+        z.object({ action: z.literal('view'), view: z.enum(['grid', 'list']) }).strict(),
+      ]),
+      response: launcherPrefsSchema,
+    }),
+    /** Popup: the notice was shown; forget it. */
+    dismissNotice: () => ({ request: empty, response: z.object({}) }),
+    /** Auth page: the redirect it was loaded with (caught before the network, A14). */
+    completeAuthorization: () => ({
+      request: z.object({ url: z.string().url().max(8000) }).strict(),
+      response: z.object({
+        kind: z.enum(['signIn', 'stepUp', 'signOut']),
+        /** What the page should say while the background moves the tab on. */
+        message: z.string().max(500),
+        /** Set when a step-up for an app was denied or cancelled: the page offers Try again. */
+        failure: stepUpFailureSchema.optional(),
+      }),
+    }),
+    /**
+     * Auth page: Try again after a step-up for `appId` did not succeed: the step-up starts again in
+     * the page's own tab, and the app opens there once it succeeds. Resolves once the tab moved on.
+     */
+    retryStepUp: () => ({ request: z.object({ appId: appIdSchema }).strict(), response: z.object({}) }),
+  }),
+  /** Options page: the security centre's verbs (utils/account/protocol.ts). */
+  ...accountProtocol,
+  /** Options page and popup: push approvals (utils/push/protocol.ts). */
+  ...pushProtocol,
+};
 
 export type Protocol = typeof protocol;
 export type MessageName = keyof Protocol;
@@ -260,9 +261,8 @@ export interface OwnExtension {
 }
 
 /**
- * A6: only this extension's own pages may talk to the background. Content
- * scripts (none exist, but a future one would have a web page's URL), other
- * extensions and web pages are refused.
+ * A6: only this extension's own pages may talk to the background. Content scripts (none exist,
+ * but a future one would have a web page's URL), other extensions and web pages are refused.
  */
 export function isTrustedSender(sender: Sender | undefined, own: OwnExtension): boolean {
   if (!sender || sender.id !== own.id) return false;
@@ -373,24 +373,26 @@ export async function dispatchMessage(
 }
 
 /**
- * Registers the background's handlers on `runtime.onMessage`. Only the
- * background calls this. `onAnswered` is told after each answer was handed
- * to the browser (utils/startup-jobs.ts waits for the first).
+ * Registers the background's handlers on `runtime.onMessage`; background only. `onAnswered` is told
+ * whenever every message received so far was answered (utils/startup-jobs.ts waits for that).
  */
 export function registerMessageHandlers(
   runtime: Pick<Runtime, 'onMessage' | 'id' | 'getURL'>,
   handlers: Handlers,
   onAnswered?: () => void,
 ): void {
+  let unanswered = 0;
   const own: OwnExtension = { id: runtime.id, baseUrl: runtime.getURL('/') };
   runtime.onMessage.addListener(
     (message: unknown, sender: Sender, sendResponse: (reply: unknown) => void) => {
       if (!isMessageEnvelope(message)) return false;
-      // sendResponse + `return true` keeps the channel open in every browser
-      // (returning a promise is not supported by all Chromium versions).
+      // sendResponse + `return true` keeps the channel open in every browser (not all Chromium
+      // versions support returning a promise).
+      unanswered += 1;
       void dispatchMessage(handlers, message, sender, own).then((reply) => {
         sendResponse(reply);
-        onAnswered?.();
+        unanswered -= 1;
+        if (unanswered === 0) onAnswered?.();
       });
       return true;
     },

@@ -13,7 +13,7 @@
  *   options page keeps generated private keys to itself (A13).
  */
 import { z } from 'zod';
-import { lazy } from '../../contract/lazy.ts';
+import { lazy, lazyEach } from '../../contract/lazy.ts';
 import {
   downloadsResponseSchema,
   mePatchSchema,
@@ -125,69 +125,75 @@ export const settingsPatchSchema = lazy(() =>
 );
 
 /** The account verbs, spread into `protocol` in utils/messaging.ts by the background wiring. */
-export const accountProtocol = lazy(
-  () =>
-    ({
-      /** `GET /me`: the profile, section by section. */
-      getProfile: { request: empty, response: meSchema },
-      /** `PATCH /me`. */
-      updateProfile: {
-        request: z.object({ patch: mePatchSchema }).strict(),
-        response: accountResultSchema(meSchema),
-      },
-      /** `POST /me/password` (step-up, B11). */
-      changePassword: { request: passwordChangeSchema.strict(), response: accountResultSchema(empty) },
-      /** `GET /password-policy`, for the live checklist (B10). */
-      getPasswordPolicy: { request: empty, response: passwordPolicySchema },
-      /** `POST /password-reset`: the same answer whether or not the account exists (B18). */
-      requestPasswordReset: {
-        request: passwordResetRequestSchema.strict(),
-        response: accountResultSchema(passwordResetAcceptedSchema),
-      },
-      /** `GET /me/mfa`. */
-      getMfa: { request: empty, response: mfaStatusSchema },
-      /** `POST /me/mfa/totp`: a new, inactive secret (B11). */
-      startTotpEnrollment: { request: empty, response: accountResultSchema(totpEnrollmentSchema) },
-      /** `POST /me/mfa/totp/confirm`: activates it; the recovery codes are shown once. */
-      confirmTotpEnrollment: {
-        request: totpConfirmSchema.strict(),
-        response: accountResultSchema(recoveryCodesSchema),
-      },
-      /** `POST /me/mfa/recovery-codes` (step-up). */
-      regenerateRecoveryCodes: { request: empty, response: accountResultSchema(recoveryCodesSchema) },
-      /** `DELETE /me/mfa/totp` (step-up when active). */
-      removeTotp: { request: empty, response: accountResultSchema(empty) },
-      /** `GET /me/passkeys`. */
-      listPasskeys: { request: empty, response: passkeysResponseSchema },
-      /** `POST /me/passkeys/registrations` (step-up): the portal page (same origin as the portal) to open. */
-      startPasskeyRegistration: { request: empty, response: accountResultSchema(passkeyRegistrationSchema) },
-      /** `PATCH /me/passkeys/{id}`. */
-      renamePasskey: {
-        request: z.object({ id: passkeyId, name: passkeyRenameSchema.shape.name }).strict(),
-        response: accountResultSchema(passkeySchema),
-      },
-      /** `DELETE /me/passkeys/{id}` (step-up). */
-      deletePasskey: { request: z.object({ id: passkeyId }).strict(), response: accountResultSchema(empty) },
-      /** `GET /me/ssh-keys`. */
-      listSshKeys: { request: empty, response: sshKeysResponseSchema },
-      /** `POST /me/ssh-keys` (recent sign-in or step-up, B11): a public key only (A13). */
-      addSshKey: { request: sshKeyCreateSchema.strict(), response: accountResultSchema(sshKeySchema) },
-      /** `DELETE /me/ssh-keys/{id}` (recent sign-in or step-up). */
-      deleteSshKey: { request: z.object({ id: opaqueId }).strict(), response: accountResultSchema(empty) },
-      /** `GET /me/sessions`. */
-      listSessions: { request: empty, response: sessionsResponseSchema },
-      /** `DELETE /me/sessions/{id}`. */
-      endSession: { request: z.object({ id: opaqueId }).strict(), response: accountResultSchema(empty) },
-      /** `DELETE /me/sessions?others=true` (after a factor change, B11). */
-      endOtherSessions: { request: empty, response: accountResultSchema(empty) },
-      /** `GET /downloads`. */
-      listDownloads: { request: empty, response: downloadsResponseSchema },
-      /** Effective settings, forced keys and policy problems (utils/policy). */
-      getSettings: { request: empty, response: settingsViewSchema },
-      /** Saves the user's settings; forced keys are refused. */
-      saveSettings: { request: settingsPatchSchema, response: accountResultSchema(settingsViewSchema) },
-    }) as const,
-);
+export const accountProtocol = lazyEach({
+  /** `GET /me`: the profile, section by section. */
+  getProfile: () => ({ request: empty, response: meSchema }),
+  /** `PATCH /me`. */
+  updateProfile: () => ({
+    request: z.object({ patch: mePatchSchema }).strict(),
+    response: accountResultSchema(meSchema),
+  }),
+  /** `POST /me/password` (step-up, B11). */
+  changePassword: () => ({ request: passwordChangeSchema.strict(), response: accountResultSchema(empty) }),
+  /** `GET /password-policy`, for the live checklist (B10). */
+  getPasswordPolicy: () => ({ request: empty, response: passwordPolicySchema }),
+  /** `POST /password-reset`: the same answer whether or not the account exists (B18). */
+  requestPasswordReset: () => ({
+    request: passwordResetRequestSchema.strict(),
+    response: accountResultSchema(passwordResetAcceptedSchema),
+  }),
+  /** `GET /me/mfa`. */
+  getMfa: () => ({ request: empty, response: mfaStatusSchema }),
+  /** `POST /me/mfa/totp`: a new, inactive secret (B11). */
+  startTotpEnrollment: () => ({ request: empty, response: accountResultSchema(totpEnrollmentSchema) }),
+  /** `POST /me/mfa/totp/confirm`: activates it; the recovery codes are shown once. */
+  confirmTotpEnrollment: () => ({
+    request: totpConfirmSchema.strict(),
+    response: accountResultSchema(recoveryCodesSchema),
+  }),
+  /** `POST /me/mfa/recovery-codes` (step-up). */
+  regenerateRecoveryCodes: () => ({ request: empty, response: accountResultSchema(recoveryCodesSchema) }),
+  /** `DELETE /me/mfa/totp` (step-up when active). */
+  removeTotp: () => ({ request: empty, response: accountResultSchema(empty) }),
+  /** `GET /me/passkeys`. */
+  listPasskeys: () => ({ request: empty, response: passkeysResponseSchema }),
+  /** `POST /me/passkeys/registrations` (step-up): the portal page (same origin as the portal) to open. */
+  startPasskeyRegistration: () => ({
+    request: empty,
+    response: accountResultSchema(passkeyRegistrationSchema),
+  }),
+  /** `PATCH /me/passkeys/{id}`. */
+  renamePasskey: () => ({
+    request: z.object({ id: passkeyId, name: passkeyRenameSchema.shape.name }).strict(),
+    response: accountResultSchema(passkeySchema),
+  }),
+  /** `DELETE /me/passkeys/{id}` (step-up). */
+  deletePasskey: () => ({
+    request: z.object({ id: passkeyId }).strict(),
+    response: accountResultSchema(empty),
+  }),
+  /** `GET /me/ssh-keys`. */
+  listSshKeys: () => ({ request: empty, response: sshKeysResponseSchema }),
+  /** `POST /me/ssh-keys` (recent sign-in or step-up, B11): a public key only (A13). */
+  addSshKey: () => ({ request: sshKeyCreateSchema.strict(), response: accountResultSchema(sshKeySchema) }),
+  /** `DELETE /me/ssh-keys/{id}` (recent sign-in or step-up). */
+  deleteSshKey: () => ({
+    request: z.object({ id: opaqueId }).strict(),
+    response: accountResultSchema(empty),
+  }),
+  /** `GET /me/sessions`. */
+  listSessions: () => ({ request: empty, response: sessionsResponseSchema }),
+  /** `DELETE /me/sessions/{id}`. */
+  endSession: () => ({ request: z.object({ id: opaqueId }).strict(), response: accountResultSchema(empty) }),
+  /** `DELETE /me/sessions?others=true` (after a factor change, B11). */
+  endOtherSessions: () => ({ request: empty, response: accountResultSchema(empty) }),
+  /** `GET /downloads`. */
+  listDownloads: () => ({ request: empty, response: downloadsResponseSchema }),
+  /** Effective settings, forced keys and policy problems (utils/policy). */
+  getSettings: () => ({ request: empty, response: settingsViewSchema }),
+  /** Saves the user's settings; forced keys are refused. */
+  saveSettings: () => ({ request: settingsPatchSchema, response: accountResultSchema(settingsViewSchema) }),
+});
 
 export type AccountProtocol = typeof accountProtocol;
 export type AccountVerb = keyof AccountProtocol;

@@ -13,7 +13,7 @@
  *   with an `AccountError` code.
  */
 import { z } from 'zod';
-import { lazy } from '../../contract/lazy.ts';
+import { lazy, lazyEach } from '../../contract/lazy.ts';
 import {
   approverCreateSchema,
   approverSchema,
@@ -44,45 +44,42 @@ export const pushAnswerResultSchema = lazy(() =>
 export type PushAnswerResult = z.infer<typeof pushAnswerResultSchema>;
 
 /** The push verbs, spread into `protocol` in utils/messaging.ts. */
-export const pushProtocol = lazy(
-  () =>
-    ({
-      /** `GET /me/approvers`, with this browser marked; `thisBrowserEnrolled` false offers enrolment. */
-      listApprovers: {
-        request: empty,
-        response: z.object({
-          approvers: z.array(approverViewSchema).max(50),
-          thisBrowserEnrolled: z.boolean(),
-        }),
-      },
-      /** A new device key, registered as `POST /me/approvers` under `name` (step-up, B11). */
-      enrolApprover: {
-        request: z.object({ name: approverCreateSchema.shape.name }).strict(),
-        response: accountResultSchema(approverSchema),
-      },
-      /** `DELETE /me/approvers/{id}`; this browser's own forgets its key too. */
-      removeApprover: { request: z.object({ id }).strict(), response: accountResultSchema(empty) },
-      /** The prompts waiting for this browser (none when it is not an approver). */
-      getPushPrompts: {
-        request: empty,
-        response: z.object({ enrolled: z.boolean(), prompts: z.array(pushPromptSchema).max(20) }),
-      },
-      /** Signs and sends the answer to one prompt (A15). */
-      answerPushPrompt: {
-        request: z
-          .object({
-            id,
-            decision: z.enum(PUSH_DECISIONS),
-            number: z.number().int().min(10).max(99).nullable(),
-          })
-          .strict()
-          .refine((answer) => (answer.decision === 'approve') === (answer.number !== null), {
-            message: 'Approve names a number; deny and "this wasn\'t me" do not.',
-          }),
-        response: pushAnswerResultSchema,
-      },
-    }) as const,
-);
+export const pushProtocol = lazyEach({
+  /** `GET /me/approvers`, with this browser marked; `thisBrowserEnrolled` false offers enrolment. */
+  listApprovers: () => ({
+    request: empty,
+    response: z.object({
+      approvers: z.array(approverViewSchema).max(50),
+      thisBrowserEnrolled: z.boolean(),
+    }),
+  }),
+  /** A new device key, registered as `POST /me/approvers` under `name` (step-up, B11). */
+  enrolApprover: () => ({
+    request: z.object({ name: approverCreateSchema.shape.name }).strict(),
+    response: accountResultSchema(approverSchema),
+  }),
+  /** `DELETE /me/approvers/{id}`; this browser's own forgets its key too. */
+  removeApprover: () => ({ request: z.object({ id }).strict(), response: accountResultSchema(empty) }),
+  /** The prompts waiting for this browser (none when it is not an approver). */
+  getPushPrompts: () => ({
+    request: empty,
+    response: z.object({ enrolled: z.boolean(), prompts: z.array(pushPromptSchema).max(20) }),
+  }),
+  /** Signs and sends the answer to one prompt (A15). */
+  answerPushPrompt: () => ({
+    request: z
+      .object({
+        id,
+        decision: z.enum(PUSH_DECISIONS),
+        number: z.number().int().min(10).max(99).nullable(),
+      })
+      .strict()
+      .refine((answer) => (answer.decision === 'approve') === (answer.number !== null), {
+        message: 'Approve names a number; deny and "this wasn\'t me" do not.',
+      }),
+    response: pushAnswerResultSchema,
+  }),
+});
 
 export type PushProtocol = typeof pushProtocol;
 export type PushVerb = keyof PushProtocol;
