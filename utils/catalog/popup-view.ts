@@ -52,11 +52,16 @@ export function createPopupView(options: PopupViewOptions) {
   return {
     /** Completes the launcher's state for the popup and publishes it as the snapshot. */
     async forPopup(state: LauncherState): Promise<LauncherState> {
-      const settings = await options.settings();
-      const stored = state.status === 'signedIn' ? await sessionItem.get().catch(() => null) : null;
+      // Side by side where they do not depend on each other (a woken worker waits on each, issue 15).
+      const [settings, stored] = await Promise.all([
+        options.settings(),
+        state.status === 'signedIn' ? sessionItem.get().catch(() => null) : null,
+      ]);
       const owner = stored ? { issuer: stored.issuer, sub: stored.user.sub } : null;
-      const prefs = await options.prefs.load(owner);
-      const marker = owner && state.status === 'signedIn' ? await ownerMarker(owner) : null;
+      const [prefs, marker] = await Promise.all([
+        options.prefs.load(owner),
+        owner && state.status === 'signedIn' ? ownerMarker(owner) : null,
+      ]);
       const result: LauncherState = {
         // state.user carries the job title, from the catalog cache the launcher already read and checked.
         ...state,

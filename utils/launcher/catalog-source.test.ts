@@ -13,7 +13,7 @@ import { testApp } from '../portal/__tests__/apps.ts';
 import type { PortalApi } from '../portal/api-client.ts';
 import { PortalApiError, StepUpRequiredError } from '../portal/api-client.ts';
 import type { CatalogCache, CatalogSummary, StoredSession } from '../storage.ts';
-import { type CatalogCacheAccess, createCatalogCache, sameCatalog } from './catalog-source.ts';
+import { type CatalogCacheAccess, createCatalogCache, ownedBy, sameCatalog } from './catalog-source.ts';
 import { createPolicySource } from './policy-source.ts';
 import { createPortalSource } from './portal-source.ts';
 import type { LauncherSettings } from './ports.ts';
@@ -140,9 +140,12 @@ describe('catalog summary (issue 15: a popup holding the current catalog is answ
       version: saved.version,
       me: { displayName: 'Alice Example', email: 'alice@example.com', initials: 'AE', jobTitle: 'Engineer' },
     });
-    expect(await cache.summaryFor(stored)).toEqual(box.summary);
-    // Another person's summary is never answered.
-    expect(await cache.summaryFor({ ...stored, user: { ...stored.user, sub: 'bob' } })).toBeNull();
+    expect(await cache.summary()).toEqual(box.summary);
+    // Whose it is: never another person's.
+    expect(ownedBy(box.summary as CatalogSummary, stored)).toBe(true);
+    expect(ownedBy(box.summary as CatalogSummary, { ...stored, user: { ...stored.user, sub: 'bob' } })).toBe(
+      false,
+    );
   });
 
   it('a catalog that failed to store leaves no summary naming it (the old one is removed first)', async () => {
@@ -151,22 +154,22 @@ describe('catalog summary (issue 15: a popup holding the current catalog is answ
     box.failWrites = true;
     await cache.save(cacheOf('alice', [testApp('crm')]));
     expect(box.summary).toBeNull();
-    expect(await cache.summaryFor(stored)).toBeNull();
+    expect(await cache.summary()).toBeNull();
   });
 
   it('an older record (without a summary) is summarised by its next full read; an unversioned one never', async () => {
     const version = await catalogVersion([testApp('wiki')]);
     const { box, cache } = memoryCache({ ...cacheOf('alice'), version });
-    expect(await cache.summaryFor(stored)).toBeNull();
+    expect(await cache.summary()).toBeNull();
     await cache.forSession(stored);
-    expect((await cache.summaryFor(stored))?.version).toBe(version);
+    expect((await cache.summary())?.version).toBe(version);
     // Read again: already summarised, not written twice.
     await cache.forSession(stored);
     expect(box.summaryWrites).toEqual([`set ${version}`]);
 
     const unversioned = memoryCache(cacheOf('alice'));
     await unversioned.cache.forSession(stored);
-    expect(await unversioned.cache.summaryFor(stored)).toBeNull();
+    expect(await unversioned.cache.summary()).toBeNull();
   });
 });
 

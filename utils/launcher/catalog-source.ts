@@ -52,12 +52,12 @@ export interface CatalogCacheAccess {
   /** The cached catalog when it belongs to this session's issuer and subject. */
   forSession(stored: StoredSession): Promise<CatalogCache | null>;
   /**
-   * The cached catalog's summary (owner, version, profile; no apps) when it belongs to this
-   * session, so a page that holds that version is answered without reading the catalog (issue 15).
+   * The cached catalog's summary (owner, version, profile; no apps), so a page that holds that
+   * version is answered without reading the catalog (issue 15); whose it is, {@link ownedBy} says.
    * Null when there is none yet, e.g. a catalog stored before summaries existed: the next full read
    * ({@link forSession}) writes it.
    */
-  summaryFor(stored: StoredSession): Promise<CatalogSummary | null>;
+  summary(): Promise<CatalogSummary | null>;
   /** A cached app by id, whoever's cache it is (names in notices only). */
   app(appId: string): Promise<PortalApp | null>;
   /**
@@ -79,7 +79,8 @@ export function summaryOf(cache: CatalogCache): CatalogSummary | null {
   return { issuer: cache.issuer, sub: cache.sub, version: cache.version, me };
 }
 
-const ownedBy = (record: { issuer: string; sub: string }, stored: StoredSession) =>
+/** Whether a cached record (catalog or summary) is this session's: same issuer and subject. */
+export const ownedBy = (record: { issuer: string; sub: string }, stored: StoredSession) =>
   record.issuer === stored.issuer && record.sub === stored.user.sub;
 
 /**
@@ -115,10 +116,9 @@ export function createCatalogCache(store: CatalogStore, log: Log): CatalogCacheA
       void writeSummary(cache);
       return cache;
     },
-    async summaryFor(stored) {
+    async summary() {
       await summaryWrites;
-      const summary = await store.summary.get().catch(() => null);
-      return summary && ownedBy(summary, stored) ? summary : null;
+      return store.summary.get().catch(() => null);
     },
     async app(appId) {
       const cache = await store.get().catch(() => null);

@@ -53,6 +53,7 @@ import {
   type CatalogProblem,
   type CatalogSource,
   createCatalogCache,
+  ownedBy,
   sameCatalog,
 } from './catalog-source.ts';
 import { createFlowStore } from './flow-store.ts';
@@ -228,19 +229,21 @@ export function createLauncher(options: LauncherOptions) {
    * catalog's summary: the catalog itself is not read (issue 15).
    */
   async function getState(refresh = false, held?: string): Promise<LauncherState> {
-    const settings = await options.settings.load();
-    const notice = await launchNoticeItem.get();
+    // Independent reads side by side: each is a round trip to the browser (a woken worker waits on them).
+    const [settings, notice] = await Promise.all([options.settings.load(), launchNoticeItem.get()]);
     const build = (standing: SessionStanding) => buildLauncherState({ settings, notice, session: standing });
     if (!settings.portalUrl) return build({ status: 'unconfigured' });
     const signedOut = async (problem?: CatalogProblem) =>
       build({ status: 'signedOut', sessionEnded: (await sessionEndedItem.get()) !== null, problem });
-    const stored = await signIn.currentSession(settings);
+    const [stored, summary] = await Promise.all([
+      signIn.currentSession(settings),
+      !refresh && held ? cache.summary() : null,
+    ]);
     if (!stored) return signedOut();
 
     const source = sourceFor(stored, settings);
-    if (!refresh && held && source.portalApi) {
-      const summary = await cache.summaryFor(stored);
-      if (summary?.version === held) return build({ status: 'signedIn', user: stored.user, held: summary });
+    if (summary && source.portalApi && summary.version === held && ownedBy(summary, stored)) {
+      return build({ status: 'signedIn', user: stored.user, held: summary });
     }
     let catalog = await cache.forSession(stored);
     let refreshProblem: CatalogProblem | null = null;
