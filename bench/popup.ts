@@ -22,12 +22,13 @@
  * marks `portal-launcher:ask` and `portal-launcher:background-answer`; a failed first ask is waited
  * out, as the person does) against the minimal page's ping to its answer.
  * Each figure: median, and p10–p90 as the spread. Every wait has a timeout: a round that times out
- * counts as missing (NaN), it never hangs the run. Options: `--apps N`, `--rounds N`, `--trace DIR`
+ * counts as missing (NaN), it never hangs the run. Options: `--apps N`, `--rounds N`, `--floor` (also
+ * times a copy of our worker answering a plain ping: what our bundle costs to wake), `--trace DIR`
  * (also writes Chromium traces of one warm and one cold popup, with CPU samples, to DIR: open them in
  * DevTools' Performance panel, or read the popup's main thread and the worker's thread from the JSON).
  * The machine may be shared: the figures are rough; compare the ratios, which come from one run.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     apps: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '20' },
     trace: { type: 'string' },
+    floor: { type: 'boolean', default: false },
   },
 });
 const APP_COUNT = Number(values.apps);
@@ -270,6 +272,36 @@ function writeMinimalExtension(): string {
   return dir;
 }
 
+/**
+ * `--floor`: a copy of the built extension (another id) whose worker also answers a plain ping at
+ * once, so its stopped worker's ping costs starting our worker and evaluating our whole bundle with
+ * its top-level wiring, and nothing of getState: the floor of the cold wake for a bundle of our size.
+ */
+function writeBundleFloorExtension(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-floor-'));
+  cpSync(EXTENSION_DIR, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  delete manifest.key;
+  manifest.name = 'Bundle floor';
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  appendFileSync(
+    path.join(dir, 'background.js'),
+    '\nchrome.runtime.onMessage.addListener((m, s, reply) => { if (m === "ping") { reply("pong"); } });\n',
+  );
+  writeFileSync(
+    path.join(dir, 'ping.html'),
+    '<!doctype html><meta charset="utf-8"><title>Ping</title><p>Ping</p><script src="ping.js"></script>\n',
+  );
+  writeFileSync(
+    path.join(dir, 'ping.js'),
+    'const t0 = performance.now(); chrome.runtime.sendMessage("ping").then(() => { window.__reply = performance.now() - t0; });\n',
+  );
+  return dir;
+}
+
 /** The popup's JavaScript and CSS, gzipped (as tests/unit/bundle-size.test.ts counts them). */
 function popupGzipBytes(): number {
   const html = readFileSync(path.join(EXTENSION_DIR, 'popup.html'), 'utf8');
@@ -288,7 +320,8 @@ writeFileSync(
   '<!doctype html><meta charset="utf-8"><title>Blank</title><p>Portal Launcher</p>\n',
 );
 const minimalDir = writeMinimalExtension();
-const h = await startHarness({ extraExtensions: [minimalDir] });
+const floorDir = values.floor ? writeBundleFloorExtension() : null;
+const h = await startHarness({ extraExtensions: floorDir ? [minimalDir, floorDir] : [minimalDir] });
 try {
   const alice = h.portal.demo?.alice;
   if (!alice) throw new Error('The portal has no demo data.');
@@ -344,10 +377,21 @@ try {
   // from being measured before). Puppeteer's own auto-attach lets a restarted worker run at once.
   await worker.client.detach().catch(() => undefined);
   const minimalTarget = await h.browser.waitForTarget(
-    (t) => t.type() === 'service_worker' && !t.url().startsWith(EXTENSION_ORIGIN),
+    (t) =>
+      t.type() === 'service_worker' && !t.url().startsWith(EXTENSION_ORIGIN) && t.url().endsWith('/sw.js'),
     { timeout: WAIT_MS },
   );
   const pingUrl = `chrome-extension://${new URL(minimalTarget.url()).host}/ping.html`;
+  const floorTarget = floorDir
+    ? await h.browser.waitForTarget(
+        (t) =>
+          t.type() === 'service_worker' &&
+          !t.url().startsWith(EXTENSION_ORIGIN) &&
+          t.url().endsWith('/background.js'),
+        { timeout: WAIT_MS },
+      )
+    : null;
+  const floorPingUrl = floorTarget && `chrome-extension://${new URL(floorTarget.url()).host}/ping.html`;
 
   const page = await h.browser.newPage();
   await page.setViewport({ width: 380, height: 560 });
@@ -366,11 +410,16 @@ try {
   const cold: PopupTimes[] = [];
   const blank: number[] = [];
   const ping: number[] = [];
+  const floorPing: number[] = [];
   const keystroke: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Cold first: the minimal worker's ping and the popup, each after every worker was stopped.
     await stopWorkers(page);
     ping.push(await timePing(page, pingUrl));
+    if (floorPingUrl) {
+      await stopWorkers(page);
+      floorPing.push(await timePing(page, floorPingUrl));
+    }
     await stopWorkers(page);
     cold.push(await timePopup(page, popupAddress));
     // Warm: the launcher's worker is running now (the cold popup woke it). It used to come right
@@ -435,6 +484,7 @@ try {
   line('minimal extension, stopped worker: ping', ping);
   line('popup, warm worker: getState', warm.map(answerTime));
   line('cold wake / minimal worker (goal ≤ 1.5×)', cold.map(answerTime), ping);
+  if (floorPingUrl) line('--floor: our bundle, stopped worker: ping', floorPing, ping);
   console.log('Search:');
   line('first keystroke to results frame (index incl.)', keystroke);
   console.log(`Popup JS + CSS gzipped: ${(popupGzipBytes() / 1024).toFixed(1)} KB (budget 30 KB)`);
@@ -445,4 +495,5 @@ try {
   await h.close();
   rmSync(BLANK_FILE, { force: true });
   rmSync(minimalDir, { recursive: true, force: true });
+  if (floorDir) rmSync(floorDir, { recursive: true, force: true });
 }
