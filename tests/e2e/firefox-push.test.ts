@@ -5,14 +5,17 @@
  * that signs in to Team Wiki and presses "Send a prompt to my launcher".
  *
  * Findings (Firefox ESR 153, headless, 2 shared cores):
- * - The portal's event stream does not keep Firefox's event page awake: with
- *   `extensions.background.idle.timeout` at 6 s the page is suspended 4–6 s
- *   after enrolling, and the portal logs the stream's premature close. Reading
- *   a fetch body and calling an extension API are no activity for Firefox's
- *   idle timer. Real Firefox gives 30 s, the same cut, later.
- * - The `alarms` fallback (every 30 s) wakes the page; it connects again and
- *   polls once, and the prompt reaches the popup. So in Firefox a prompt can
- *   take up to about 30 s to show while the page is suspended.
+ * - The event stream keeps Firefox's event page awake only because its
+ *   idle timeout (30 s) is longer than the portal's comment beat (20 s):
+ *   each chunk's keep-alive (`runtime.getPlatformInfo`) is a parent API call,
+ *   which resets the idle timer (ExtensionParent.sys.mjs, "parentapicall").
+ *   Measured with a 30 s and a 25 s timeout: awake for 100 s and 80 s, one
+ *   stream, prompts on screen in ~0.2 s; with 15 s the stream was cut and
+ *   opened again on every 30 s alarm (bench/push.ts --firefox measures both).
+ * - This test sets the timeout to 6 s so that the page is suspended (as after
+ *   a broken stream) within the test's time: the `alarms` fallback (every
+ *   30 s) wakes the page; it connects again and polls once, and the prompt
+ *   reaches the popup. So a suspended page shows a prompt up to ~30 s late.
  * - The system notification: headless Firefox has no desktop notification
  *   service, so this Firefox shows its own alert windows
  *   (`alerts.useSystemBackend` false, ./firefox-alerts.ts); the test reads
@@ -60,7 +63,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, w
 
 beforeAll(async () => {
   h = await startFirefoxHarness({
-    // Six seconds instead of Firefox's 30 make the suspension happen within the test's time.
+    // Six seconds instead of Firefox's 30 (and under the stream's 20 s beat): the page is suspended.
     prefs: { 'extensions.background.idle.timeout': 6000, ...FIREFOX_ALERT_PREFS },
     portal: {
       onRequest: ({ method, url }) => {
