@@ -304,7 +304,7 @@ export function OptionsApp() {
             <AboutSection view={settings} />
             {providerOnly ? (
               <p class="card" data-testid="provider-kind">
-                Provider: standard OpenID Connect (no portal API)
+                {ot('options_providerKind')}
               </p>
             ) : null}
           </>
