@@ -109,11 +109,14 @@ function firstLine(
   });
 }
 
+/** Stops `child`: SIGTERM, then SIGKILL if it is still there after 5 s (an afterAll must not hang). */
 async function stop(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  const late = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
+  clearTimeout(late);
 }
 
 export async function startDesktopNotifications(): Promise<DesktopNotifications> {
@@ -161,7 +164,13 @@ function connect(
   };
   if (!server.stdout || !server.stdin) throw new Error('The fake notification server has no pipes.');
   readline.createInterface({ input: server.stdout }).on('line', (line) => {
-    const event = JSON.parse(line) as DesktopCall | { done: string; id: number } | { error: string };
+    let event: DesktopCall | { done: string; id: number } | { error: string };
+    try {
+      event = JSON.parse(line);
+    } catch {
+      // Not one of the server's lines (a stray print): kept as an error, not thrown in a stream handler.
+      event = { error: `The fake notification server wrote ${JSON.stringify(line)}` };
+    }
     if ('call' in event) calls.push(event);
     else replies.push(event);
     wake();
