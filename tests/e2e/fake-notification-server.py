@@ -8,6 +8,14 @@ signal, as from GNOME Shell, KDE or dunst. This server owns the name,
 answers like a desktop, writes every call it receives to stdout as one JSON
 line, and on a line on stdin does what a person's click makes a desktop do.
 
+Why a server of our own rather than a real one (Debian's notification-daemon
+or dunst): those draw their popups on an X display (Xvfb, one more process to
+start and stop) and give a test nothing to read back: no record of each
+Notify's summary, body, actions, hints and expire timeout, none of
+CloseNotification, and no way to click notification N from a script. The
+test needs exactly those calls and the one ActionInvoked signal, which is all
+this file implements: the specification's server side, with no drawing.
+
 Why Python with dbus-python and GLib (Debian's python3-dbus, python3-gi):
 they are the freedesktop.org reference binding, packaged and kept by Debian,
 on this machine already; no npm D-Bus library is as well kept (dbus-next's
