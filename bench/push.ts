@@ -23,7 +23,7 @@
  * (the built `.output/firefox-mv3`, built when stale), twice: alice signs in
  * from the popup (a tab) and enrols from the security centre. Time 1 ends
  * when Firefox's alert window with the notification is on screen (its own
- * alert windows, polled every 100 ms, ../tests/e2e/firefox-alerts.ts);
+ * alert windows, polled every 200 ms, ../tests/e2e/firefox-alerts.ts);
  * time 2 as in Chromium, the number chosen in the popup tab.
  * - "stream": Firefox's own idle timeout (30 s). Before each round the bench
  *   waits 31–51 s, longer than the idle timeout, so only the event stream
