@@ -78,6 +78,8 @@ export async function waitForAlert(
   seen: ReadonlySet<string> = new Set(),
 ): Promise<FirefoxAlert> {
   const deadline = Date.now() + timeoutMs;
+  // A window that closes while it is read fails the read; the last such failure is told on timeout.
+  let lastFailure = '';
   while (Date.now() < deadline) {
     for (const context of await alertContexts(browser)) {
       if (seen.has(context)) continue;
@@ -86,13 +88,16 @@ export async function waitForAlert(
         context,
         `JSON.stringify({ title: document.getElementById('alertTitleLabel')?.value ?? '',
           message: document.getElementById('alertTextLabel')?.textContent ?? '' })`,
-      ).catch(() => null);
+      ).catch((error: unknown) => {
+        lastFailure = ` (last read of an alert window failed: ${String(error)})`;
+        return null;
+      });
       const { title, message } = JSON.parse(String(words ?? '{}')) as { title?: string; message?: string };
       if (title) return { context, title, message: message ?? '' };
     }
     await sleep(200);
   }
-  throw new Error(`No Firefox alert window within ${timeoutMs} ms.`);
+  throw new Error(`No Firefox alert window within ${timeoutMs} ms${lastFailure}.`);
 }
 
 /** Whether the alert window is still on screen. */
