@@ -285,6 +285,12 @@ function writeBundleFloorExtension(): string {
     unknown
   >;
   delete manifest.key;
+  // Without the redirect rules' permission and host: the copy must not catch the real one's sign-in.
+  delete manifest.host_permissions;
+  delete manifest.web_accessible_resources;
+  manifest.permissions = (manifest.permissions as string[]).filter(
+    (name) => !name.startsWith('declarativeNetRequest'),
+  );
   manifest.name = 'Bundle floor';
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   appendFileSync(
