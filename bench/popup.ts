@@ -28,7 +28,7 @@
  * DevTools' Performance panel, or read the popup's main thread and the worker's thread from the JSON).
  * The machine may be shared: the figures are rough; compare the ratios, which come from one run.
  */
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -272,12 +272,19 @@ function writeMinimalExtension(): string {
   return dir;
 }
 
+/** The floors `--floor` times: a copy of our worker with its wiring (`main`), and one without. */
+const FLOORS = [
+  { label: '--floor: our bundle + wiring, stopped: ping', worker: 'background.js', wiring: true },
+  { label: '--floor: our bundle, no wiring, stopped: ping', worker: 'bundle-only.js', wiring: false },
+] as const;
+
 /**
  * `--floor`: a copy of the built extension (another id) whose worker also answers a plain ping at
- * once, so its stopped worker's ping costs starting our worker and evaluating our whole bundle with
- * its top-level wiring, and nothing of getState: the floor of the cold wake for a bundle of our size.
+ * once, so its stopped worker's ping costs starting our worker and evaluating our whole bundle (with
+ * its top-level wiring, or with the `main()` call removed), and nothing of getState: the floor of
+ * the cold wake for a bundle of our size.
  */
-function writeBundleFloorExtension(): string {
+function writeBundleFloorExtension({ worker, wiring }: (typeof FLOORS)[number]): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-floor-'));
   cpSync(EXTENSION_DIR, dir, { recursive: true });
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<
@@ -292,10 +299,18 @@ function writeBundleFloorExtension(): string {
     (name) => !name.startsWith('declarativeNetRequest'),
   );
   manifest.name = 'Bundle floor';
+  manifest.background = { service_worker: worker };
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-  appendFileSync(
-    path.join(dir, 'background.js'),
-    '\nchrome.runtime.onMessage.addListener((m, s, reply) => { if (m === "ping") { reply("pong"); } });\n',
+  let code = readFileSync(path.join(dir, 'background.js'), 'utf8');
+  if (!wiring) {
+    // WXT ends the bundle with `result = definition.main()`; without it only the modules evaluate.
+    const main = /(\w+)=(\w+)\.main\(\)/;
+    if (!main.test(code)) throw new Error("--floor: the background's main() call was not found.");
+    code = code.replace(main, '$1=void 0');
+  }
+  writeFileSync(
+    path.join(dir, worker),
+    `${code}\nchrome.runtime.onMessage.addListener((m, s, reply) => { if (m === "ping") { reply("pong"); } });\n`,
   );
   writeFileSync(
     path.join(dir, 'ping.html'),
@@ -326,8 +341,8 @@ writeFileSync(
   '<!doctype html><meta charset="utf-8"><title>Blank</title><p>Portal Launcher</p>\n',
 );
 const minimalDir = writeMinimalExtension();
-const floorDir = values.floor ? writeBundleFloorExtension() : null;
-const h = await startHarness({ extraExtensions: floorDir ? [minimalDir, floorDir] : [minimalDir] });
+const floorDirs = values.floor ? FLOORS.map(writeBundleFloorExtension) : [];
+const h = await startHarness({ extraExtensions: [minimalDir, ...floorDirs] });
 try {
   const alice = h.portal.demo?.alice;
   if (!alice) throw new Error('The portal has no demo data.');
@@ -388,16 +403,17 @@ try {
     { timeout: WAIT_MS },
   );
   const pingUrl = `chrome-extension://${new URL(minimalTarget.url()).host}/ping.html`;
-  const floorTarget = floorDir
-    ? await h.browser.waitForTarget(
-        (t) =>
-          t.type() === 'service_worker' &&
-          !t.url().startsWith(EXTENSION_ORIGIN) &&
-          t.url().endsWith('/background.js'),
-        { timeout: WAIT_MS },
-      )
-    : null;
-  const floorPingUrl = floorTarget && `chrome-extension://${new URL(floorTarget.url()).host}/ping.html`;
+  const floorPingUrls: string[] = [];
+  for (const floor of values.floor ? FLOORS : []) {
+    const target = await h.browser.waitForTarget(
+      (t) =>
+        t.type() === 'service_worker' &&
+        !t.url().startsWith(EXTENSION_ORIGIN) &&
+        t.url().endsWith(`/${floor.worker}`),
+      { timeout: WAIT_MS },
+    );
+    floorPingUrls.push(`chrome-extension://${new URL(target.url()).host}/ping.html`);
+  }
 
   const page = await h.browser.newPage();
   await page.setViewport({ width: 380, height: 560 });
@@ -416,15 +432,15 @@ try {
   const cold: PopupTimes[] = [];
   const blank: number[] = [];
   const ping: number[] = [];
-  const floorPing: number[] = [];
+  const floorPings: number[][] = floorPingUrls.map(() => []);
   const keystroke: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Cold first: the minimal worker's ping and the popup, each after every worker was stopped.
     await stopWorkers(page);
     ping.push(await timePing(page, pingUrl));
-    if (floorPingUrl) {
+    for (const [index, url] of floorPingUrls.entries()) {
       await stopWorkers(page);
-      floorPing.push(await timePing(page, floorPingUrl));
+      floorPings[index]?.push(await timePing(page, url));
     }
     await stopWorkers(page);
     cold.push(await timePopup(page, popupAddress));
@@ -490,7 +506,8 @@ try {
   line('minimal extension, stopped worker: ping', ping);
   line('popup, warm worker: getState', warm.map(answerTime));
   line('cold wake / minimal worker (goal ≤ 1.5×)', cold.map(answerTime), ping);
-  if (floorPingUrl) line('--floor: our bundle, stopped worker: ping', floorPing, ping);
+  for (const [index, floor] of (values.floor ? FLOORS : []).entries())
+    line(floor.label, floorPings[index] ?? [], ping);
   console.log('Search:');
   line('first keystroke to results frame (index incl.)', keystroke);
   console.log(`Popup JS + CSS gzipped: ${(popupGzipBytes() / 1024).toFixed(1)} KB (budget 30 KB)`);
@@ -501,5 +518,5 @@ try {
   await h.close();
   rmSync(BLANK_FILE, { force: true });
   rmSync(minimalDir, { recursive: true, force: true });
-  if (floorDir) rmSync(floorDir, { recursive: true, force: true });
+  for (const dir of floorDirs) rmSync(dir, { recursive: true, force: true });
 }
