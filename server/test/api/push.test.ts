@@ -9,6 +9,7 @@
  */
 import { webcrypto } from 'node:crypto';
 import { sql } from 'kysely';
+import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACR_MFA } from '../../../contract/constants.ts';
 import {
@@ -154,6 +155,46 @@ async function finish(s: Elsewhere) {
   return (await exchangeCode(t, await discover(t.issuer), result.location as string, s.started)).claims;
 }
 
+interface PromptStream {
+  /** The next `prompts` event's list (keep-alive comments and other events are skipped). */
+  next(): Promise<Awaited<ReturnType<typeof prompts>>>;
+  close(): void;
+}
+
+/** `GET /me/push/stream` as the launcher's background opens it (server-sent events). */
+async function openPromptStream(token: string): Promise<PromptStream> {
+  const abort = new AbortController();
+  const response = await fetch(`${t.issuer}/api/v1/me/push/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: abort.signal,
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const reader = (response.body as ReadableStream<Uint8Array>)
+    .pipeThrough(new TextDecoderStream())
+    .getReader();
+  let buffer = '';
+  return {
+    async next() {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(event)?.[1];
+          if (/^event: prompts$/m.test(event) && data)
+            return pushPromptsResponseSchema.parse(JSON.parse(data)).prompts;
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffer += value;
+      }
+    },
+    close: () => abort.abort(),
+  };
+}
+
 async function auditEvents(userId: string): Promise<string[]> {
   return (await t.context.repos.audit.list({ userId, limit: 200 })).map((entry) => entry.event);
 }
@@ -250,43 +291,55 @@ describe('push prompts', () => {
   it('B15: the server-sent event stream delivers the prompt and withdraws it when answered', async () => {
     const user = await employee();
     const device = await enrol(user.token);
-    const abort = new AbortController();
-    const response = await fetch(`${t.issuer}/api/v1/me/push/stream`, {
-      headers: { authorization: `Bearer ${user.token}` },
-      signal: abort.signal,
-    });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = (response.body as ReadableStream<Uint8Array>)
-      .pipeThrough(new TextDecoderStream())
-      .getReader();
-    let buffer = '';
-    const nextPrompts = async () => {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(event)?.[1];
-          if (/^event: prompts$/m.test(event) && data)
-            return pushPromptsResponseSchema.parse(JSON.parse(data)).prompts;
-          continue;
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        buffer += value;
-      }
-    };
+    const stream = await openPromptStream(user.token);
     try {
-      expect(await nextPrompts()).toEqual([]);
+      expect(await stream.next()).toEqual([]);
       const elsewhere = await signInElsewhere(user);
       const number = await sendPrompt(elsewhere);
-      const [prompt] = await nextPrompts();
+      const [prompt] = await stream.next();
       expect(prompt?.choices).toContain(number);
       await answer(user.token, device, prompt?.id as string, number, 'approve');
-      expect(await nextPrompts()).toEqual([]);
+      expect(await stream.next()).toEqual([]);
     } finally {
-      abort.abort();
+      stream.close();
+    }
+  });
+
+  it('B15: the prompt goes to every approver of the person and is withdrawn from all when one answers', async () => {
+    const user = await employee();
+    // Two launchers (two sign-ins, two tokens), each enrolled with its own key and listening.
+    const laptop = { token: user.token, device: await enrol(user.token, 'Chrome on Linux') };
+    // The second sign-in uses the next TOTP step: each step is taken once (B8).
+    t.clock.advance(31_000);
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(user.totpSecret) }).generate({
+      timestamp: t.clock.now(),
+    });
+    const secondToken = (await signIn(t, { ...user, totp, acrValues: ACR_MFA })).access_token;
+    const desktop = { token: secondToken, device: await enrol(secondToken, 'Firefox on Windows') };
+    const streams = [await openPromptStream(laptop.token), await openPromptStream(desktop.token)];
+    try {
+      for (const stream of streams) expect(await stream.next()).toEqual([]);
+      const number = await sendPrompt(await signInElsewhere(user));
+      const [onLaptop] = await (streams[0] as PromptStream).next();
+      const [onDesktop] = await (streams[1] as PromptStream).next();
+      expect(onLaptop?.id).toBeDefined();
+      expect(onDesktop?.id).toBe(onLaptop?.id);
+      // The desktop answers; the laptop's stream drops the prompt at once.
+      const answered = await answer(
+        desktop.token,
+        desktop.device,
+        onDesktop?.id as string,
+        number,
+        'approve',
+      );
+      expect(answered.status, answered.text).toBe(200);
+      expect(await (streams[0] as PromptStream).next()).toEqual([]);
+      expect(await (streams[1] as PromptStream).next()).toEqual([]);
+      // And the laptop can no longer answer it.
+      const late = await answer(laptop.token, laptop.device, onLaptop?.id as string, number, 'approve');
+      expect(late.status).toBe(409);
+    } finally {
+      for (const stream of streams) stream.close();
     }
   });
 
