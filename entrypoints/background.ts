@@ -1,8 +1,8 @@
 /**
  * Background service worker: wiring only. It creates the services, installs
  * the redirect rules (A14), registers the message handlers (A6) and the tab,
- * alarm and policy listeners. All logic lives in utils/. Start-up work waits
- * for the first answer (utils/startup-jobs.ts).
+ * alarm and policy listeners. All logic lives in utils/. Start-up work other
+ * than the redirect rules waits for the first answer (utils/startup-jobs.ts).
  *
  * Listeners are registered synchronously in `main`, so an event (a message
  * from the auth page, a closed tab) restarts a stopped worker and is
@@ -79,16 +79,18 @@ export default defineBackground(() => {
     log: (message) => console.warn(`Portal Launcher: ${message}`),
   });
 
-  // Start-up work no event waits for runs after the first answer, so a popup that woke the worker
-  // is answered first (issue 15). Listeners are still all registered below, synchronously (C1).
+  // The redirect rules (A14) go in at once, not with the deferred jobs below: the worker may have
+  // been started by an update or a browser start while a sign-in's redirect is on its way. Session
+  // rules outlive worker restarts, not those; one DNR call costs the first answer next to nothing.
+  void installRedirectRules(
+    browser.declarativeNetRequest,
+    [redirectUri, postLogoutRedirectUri],
+    browser.runtime.getURL('/auth.html'),
+  ).catch((error: unknown) => console.error('Portal Launcher: redirect rules not installed.', error));
+
+  // Other start-up work no event waits for runs after the first answer, so a popup that woke the
+  // worker is answered first (issue 15). Listeners are still all registered below, synchronously (C1).
   const startup = createStartupJobs();
-  startup.add(() =>
-    installRedirectRules(
-      browser.declarativeNetRequest,
-      [redirectUri, postLogoutRedirectUri],
-      browser.runtime.getURL('/auth.html'),
-    ).catch((error: unknown) => console.error('Portal Launcher: redirect rules not installed.', error)),
-  );
 
   registerMessageHandlers(
     browser.runtime,
@@ -114,6 +116,8 @@ export default defineBackground(() => {
   });
   browser.notifications.onClicked.addListener((id) => void push.handleNotificationClick(id));
   browser.tabs.onRemoved.addListener((tabId) => void launcher.handleTabRemoved(tabId));
+  // A browser start wakes the worker, so the rules and the toolbar are in place before any click.
+  browser.runtime.onStartup.addListener(() => undefined);
   popupOwner.watch();
   policy.watch(onPolicyChange({ launcher, refreshToolbar: toolbar.refresh }));
   startup.add(() => popupOwner.reconcile());

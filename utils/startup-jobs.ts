@@ -1,7 +1,7 @@
 /**
  * The background's start-up work that no event waits for (issue 15): the
- * redirect rules, the toolbar, the push connection and the popup's address
- * are brought up to date each time the worker starts, but a popup that woke
+ * toolbar, the push connection and the popup's address are brought up to
+ * date each time the worker starts, but a popup that woke
  * the worker waits for its first answer meanwhile. They therefore run once
  * that first answer went out ({@link StartupJobs.answered}), or after
  * `idleMs` when no message woke the worker (an alarm, a closed tab, a
@@ -9,7 +9,8 @@
  *
  * Contract: only work is deferred, never a listener: every listener is still
  * registered synchronously at start (C1), so no event is lost. Each job runs
- * exactly once; a failing job is logged and does not stop the others.
+ * exactly once; a failing job is logged and does not stop the others. The
+ * redirect rules (A14) are not such work: background.ts installs them at once.
  */
 
 export interface StartupJobsOptions {
