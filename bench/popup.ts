@@ -245,6 +245,18 @@ async function tracePopups(page: Page, address: string, dir: string): Promise<vo
   }
 }
 
+/** The page that pings its extension's worker (`runtime.sendMessage`) and keeps the ms to its answer. */
+function writePingPage(dir: string): void {
+  writeFileSync(
+    path.join(dir, 'ping.html'),
+    '<!doctype html><meta charset="utf-8"><title>Ping</title><p>Ping</p><script src="ping.js"></script>\n',
+  );
+  writeFileSync(
+    path.join(dir, 'ping.js'),
+    'const t0 = performance.now(); chrome.runtime.sendMessage("ping").then(() => { window.__reply = performance.now() - t0; });\n',
+  );
+}
+
 /** A minimal MV3 extension: a worker that answers any message, and a page that pings it. */
 function writeMinimalExtension(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-minimal-extension-'));
@@ -261,14 +273,7 @@ function writeMinimalExtension(): string {
     path.join(dir, 'sw.js'),
     'chrome.runtime.onMessage.addListener((m, s, reply) => { reply("pong"); });\n',
   );
-  writeFileSync(
-    path.join(dir, 'ping.html'),
-    '<!doctype html><meta charset="utf-8"><title>Ping</title><p>Ping</p><script src="ping.js"></script>\n',
-  );
-  writeFileSync(
-    path.join(dir, 'ping.js'),
-    'const t0 = performance.now(); chrome.runtime.sendMessage("ping").then(() => { window.__reply = performance.now() - t0; });\n',
-  );
+  writePingPage(dir);
   return dir;
 }
 
@@ -312,14 +317,7 @@ function writeBundleFloorExtension({ worker, wiring }: (typeof FLOORS)[number]):
     path.join(dir, worker),
     `${code}\nchrome.runtime.onMessage.addListener((m, s, reply) => { if (m === "ping") { reply("pong"); } });\n`,
   );
-  writeFileSync(
-    path.join(dir, 'ping.html'),
-    '<!doctype html><meta charset="utf-8"><title>Ping</title><p>Ping</p><script src="ping.js"></script>\n',
-  );
-  writeFileSync(
-    path.join(dir, 'ping.js'),
-    'const t0 = performance.now(); chrome.runtime.sendMessage("ping").then(() => { window.__reply = performance.now() - t0; });\n',
-  );
+  writePingPage(dir);
   return dir;
 }
 
