@@ -101,7 +101,11 @@ describe('a popup holding the current catalog (issue 15)', () => {
       { id: 'mail', name: 'Mail', url: 'https://mail.example.test/' },
     ] as typeof env.policyApps;
     const launcher = await env.signedIn();
-    const state = await launcher.getState(false, 'any-version');
+    // The policy catalog is stored and summarised too: ask with its real version.
+    const version = env.catalog?.version;
+    expect(version).toBeTruthy();
+    expect((await catalogSummaryItem.get())?.version).toBe(version);
+    const state = await launcher.getState(false, version);
     expect(state.apps?.map((app) => app.id)).toEqual(['mail']);
   });
 });
