@@ -12,67 +12,12 @@ import type { PolicyApp } from '../policy/schema.ts';
 import { testApp } from '../portal/__tests__/apps.ts';
 import type { PortalApi } from '../portal/api-client.ts';
 import { PortalApiError, StepUpRequiredError } from '../portal/api-client.ts';
-import type { CatalogCache, CatalogSummary, StoredSession } from '../storage.ts';
-import { type CatalogCacheAccess, createCatalogCache, ownedBy, sameCatalog } from './catalog-source.ts';
+import type { CatalogCache } from '../storage.ts';
+import { cacheOf, ISSUER, memoryCache, memorySummary, NOW, stored } from './__tests__/memory-catalog.ts';
+import { type CatalogCacheAccess, createCatalogCache, sameCatalog } from './catalog-source.ts';
 import { createPolicySource } from './policy-source.ts';
 import { createPortalSource } from './portal-source.ts';
 import type { LauncherSettings } from './ports.ts';
-
-const ISSUER = 'https://portal.example.test';
-const NOW = 1_700_000_000_000;
-const stored: StoredSession = {
-  issuer: ISSUER,
-  clientId: 'portal-launcher',
-  accessToken: 'at',
-  accessTokenExpiresAt: NOW + 60_000,
-  refreshToken: null,
-  idToken: null,
-  user: { sub: 'alice', name: 'Alice Example', email: 'alice@example.com' },
-  authentication: { acr: ACR_MFA, amr: ['pwd', 'otp'], authTime: NOW / 1000 - 200 },
-};
-const cacheOf = (sub: string, apps = [testApp('wiki')]): CatalogCache => ({
-  issuer: ISSUER,
-  sub,
-  apps,
-  me: null,
-  fetchedAt: 1,
-});
-
-function memorySummary(box: { summary: CatalogSummary | null; summaryWrites: string[] }) {
-  return {
-    get: async () => box.summary,
-    set: async (value: CatalogSummary) => {
-      box.summaryWrites.push(`set ${value.version}`);
-      box.summary = value;
-    },
-    remove: async () => {
-      box.summaryWrites.push('remove');
-      box.summary = null;
-    },
-  };
-}
-
-function memoryCache(initial: CatalogCache | null = null) {
-  const box = {
-    value: initial,
-    summary: null as CatalogSummary | null,
-    summaryWrites: [] as string[],
-    logged: [] as string[],
-    failWrites: false,
-  };
-  const cache = createCatalogCache(
-    {
-      get: async () => box.value,
-      set: async (value) => {
-        if (box.failWrites) throw new Error('quota');
-        box.value = value;
-      },
-      summary: memorySummary(box),
-    },
-    (message) => box.logged.push(message),
-  );
-  return { box, cache };
-}
 
 describe('catalog cache', () => {
   it("is read only for the session's issuer and subject; app names come from any cache", async () => {
@@ -115,61 +60,6 @@ describe('catalog cache', () => {
     const { version: _v, ...unversioned } = saved;
     expect(sameCatalog(unversioned, saved)).toBe(true);
     expect(sameCatalog(unversioned, other)).toBe(false);
-  });
-});
-
-describe('catalog summary (issue 15: a popup holding the current catalog is answered without reading it)', () => {
-  const me = meSchema.parse({
-    id: 'u-alice',
-    email: 'alice@example.com',
-    displayName: 'Alice Example',
-    initials: 'AE',
-    jobTitle: 'Engineer',
-    photoUrl: null,
-    mfa: { totp: true },
-    sections: [],
-  });
-
-  it('is written after the catalog it sums up, with owner, version and the profile line only', async () => {
-    const { box, cache } = memoryCache();
-    const saved = await cache.save({ ...cacheOf('alice'), me });
-    expect(box.summaryWrites).toEqual(['remove', `set ${saved.version}`]);
-    expect(box.summary).toEqual({
-      issuer: ISSUER,
-      sub: 'alice',
-      version: saved.version,
-      me: { displayName: 'Alice Example', email: 'alice@example.com', initials: 'AE', jobTitle: 'Engineer' },
-    });
-    expect(await cache.summary()).toEqual(box.summary);
-    // Whose it is: never another person's.
-    expect(ownedBy(box.summary as CatalogSummary, stored)).toBe(true);
-    expect(ownedBy(box.summary as CatalogSummary, { ...stored, user: { ...stored.user, sub: 'bob' } })).toBe(
-      false,
-    );
-  });
-
-  it('a catalog that failed to store leaves no summary naming it (the old one is removed first)', async () => {
-    const { box, cache } = memoryCache();
-    await cache.save(cacheOf('alice'));
-    box.failWrites = true;
-    await cache.save(cacheOf('alice', [testApp('crm')]));
-    expect(box.summary).toBeNull();
-    expect(await cache.summary()).toBeNull();
-  });
-
-  it('an older record (without a summary) is summarised by its next full read; an unversioned one never', async () => {
-    const version = await catalogVersion([testApp('wiki')]);
-    const { box, cache } = memoryCache({ ...cacheOf('alice'), version });
-    expect(await cache.summary()).toBeNull();
-    await cache.forSession(stored);
-    expect((await cache.summary())?.version).toBe(version);
-    // Read again: already summarised, not written twice.
-    await cache.forSession(stored);
-    expect(box.summaryWrites).toEqual([`set ${version}`]);
-
-    const unversioned = memoryCache(cacheOf('alice'));
-    await unversioned.cache.forSession(stored);
-    expect(await unversioned.cache.summary()).toBeNull();
   });
 });
 

@@ -83,42 +83,68 @@ export function summaryOf(cache: CatalogCache): CatalogSummary | null {
 export const ownedBy = (record: { issuer: string; sub: string }, stored: StoredSession) =>
   record.issuer === stored.issuer && record.sub === stored.user.sub;
 
+/** Whether two summaries say the same (the stored one went through its schema: key order may differ). */
+function sameSummary(a: CatalogSummary | null, b: CatalogSummary): boolean {
+  const line = (s: CatalogSummary) =>
+    JSON.stringify([
+      s.issuer,
+      s.sub,
+      s.version,
+      s.me && [s.me.displayName, s.me.email, s.me.initials, s.me.jobTitle],
+    ]);
+  return a !== null && line(a) === line(b);
+}
+
 /**
- * The cache over a {@link CatalogStore}; read failures count as "no cache". The summary follows the
- * catalog: removed before a catalog is written and written after it was, so it never names a
- * version the store does not hold; its writes are queued in the order they were asked for.
+ * The cache over a {@link CatalogStore}; read failures count as "no cache". The summary never names
+ * a catalog the store does not hold: every write (catalog and summary) goes through one queue; a
+ * changed catalog is written only after the old summary was removed (else not at all); a summary of
+ * a record read before a catalog write is dropped, and one that landed when its catalog was gone
+ * (sign-out or identity change cleared the storage meanwhile) is removed again. An unchanged summary
+ * is neither removed nor written again.
  */
 export function createCatalogCache(store: CatalogStore, log: Log): CatalogCacheAccess {
-  let summaryWrites: Promise<unknown> = Promise.resolve();
-  /** The version this worker last wrote or confirmed as the summary (memory; null: unknown). */
-  let summarized: string | null = null;
-  const queueSummary = (write: () => Promise<void>) => {
-    const queued = summaryWrites.then(write).catch((error: unknown) => {
-      summarized = null;
-      log(`catalog summary not written: ${String(error)}`);
-    });
-    summaryWrites = queued;
+  let writes: Promise<void> = Promise.resolve();
+  /** Counts catalog writes (at their start and end): a summary of a record read before one is dropped. */
+  let catalogWrites = 0;
+  const queue = (task: () => Promise<void>) => {
+    const queued = writes.then(task);
+    writes = queued;
     return queued;
   };
-  const writeSummary = (record: CatalogCache) => {
-    const summary = summaryOf(record);
-    if (!summary) return Promise.resolve();
-    const key = `${summary.issuer}\n${summary.sub}\n${summary.version}`;
-    if (summarized === key) return Promise.resolve();
-    summarized = key;
-    return queueSummary(() => store.summary.set(summary));
+  const storedSummary = () => store.summary.get().catch(() => null);
+  /** Whether the store holds the catalog this summary sums up (a failed read: not known, so no). */
+  const holds = async (summary: CatalogSummary) => {
+    const current = await store.get().catch(() => null);
+    return current !== null && sameSummary(summaryOf(current), summary);
+  };
+  const putSummary = async (summary: CatalogSummary) => {
+    try {
+      await store.summary.set(summary);
+      if (!(await holds(summary))) await store.summary.remove();
+    } catch (error) {
+      log(`catalog summary not written: ${String(error)}`);
+    }
   };
   return {
     async forSession(stored) {
+      const before = catalogWrites;
       const cache = await store.get().catch(() => null);
       if (!cache || !ownedBy(cache, stored)) return null;
-      // A catalog stored before summaries (or by another worker's lost write): summarise it now.
-      void writeSummary(cache);
+      // A catalog stored before summaries (or by a lost write): summarise it, unless a catalog was
+      // written since it was read (that write summarised its own).
+      const summary = summaryOf(cache);
+      if (summary) {
+        void queue(async () => {
+          if (catalogWrites !== before || sameSummary(await storedSummary(), summary)) return;
+          await putSummary(summary);
+        });
+      }
       return cache;
     },
     async summary() {
-      await summaryWrites;
-      return store.summary.get().catch(() => null);
+      await writes;
+      return storedSummary();
     },
     async app(appId) {
       const cache = await store.get().catch(() => null);
@@ -126,16 +152,30 @@ export function createCatalogCache(store: CatalogStore, log: Log): CatalogCacheA
     },
     async save(cache) {
       const record = { ...cache, version: await catalogVersion(cache.apps) };
-      summarized = null;
-      await queueSummary(() => store.summary.remove());
-      const saved = await store.set(record).then(
-        () => true,
-        (error: unknown) => {
+      const summary = summaryOf(record) as CatalogSummary;
+      await queue(async () => {
+        // Same version and profile line as the stored summary: the summary stays as it is.
+        const unchanged = sameSummary(await storedSummary(), summary);
+        if (!unchanged) {
+          try {
+            await store.summary.remove();
+          } catch (error) {
+            // The old summary would call the old catalog current: keep that catalog instead.
+            log(`catalog cache not saved (its old summary could not be removed): ${String(error)}`);
+            return;
+          }
+        }
+        catalogWrites += 1;
+        try {
+          await store.set(record);
+        } catch (error) {
           log(`catalog cache not saved: ${String(error)}`);
-          return false;
-        },
-      );
-      if (saved) await writeSummary(record);
+          return;
+        } finally {
+          catalogWrites += 1;
+        }
+        if (!unchanged) await putSummary(summary);
+      });
       return record;
     },
   };
