@@ -96,8 +96,15 @@ export class GlewlwydFlow {
     return readStoredSession<StoredSessionView>(this.popup);
   }
 
-  /** The next TOTP code, noting when Glewlwyd took it. */
+  /**
+   * The next TOTP code, noting when Glewlwyd took it. Glewlwyd takes a code within its own 30 s
+   * step only (`totp-window` 30, settings.ts): a code made in a step's last seconds can reach it
+   * after the step ended on a loaded machine (CI saw "Authentication error" once), so in those
+   * seconds this waits for the next step, as a person watching their app would.
+   */
   codeAtGlewlwyd = async (): Promise<string> => {
+    const left = 30_000 - (Date.now() % 30_000);
+    if (left < 6_000) await sleep(left + 250);
     const code = await this.totp();
     this.otpAcceptedAt = Date.now();
     return code;
