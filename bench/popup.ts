@@ -32,7 +32,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { crc32, deflateSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
 import type { PortalApp } from '../contract/schemas.ts';
 import {
@@ -42,6 +42,7 @@ import {
   startHarness,
   waitForApps,
 } from '../tests/e2e/harness.ts';
+import { pngDataUrl } from '../tests/e2e/png.ts';
 import { catalogVersion } from '../utils/catalog/catalog-delta.ts';
 
 const { values } = parseArgs({
@@ -65,37 +66,6 @@ const NAMES = [
   (i: number) => `経費精算・出張申請ワークフローシステム 第${i}版`,
 ];
 const CATEGORIES = ['Engineering', 'Finance', 'Personal', 'الموارد البشرية', '営業', null];
-
-/** A 32 × 32 RGB PNG with a little noise (so it does not compress to nothing), as a data URL. */
-function pngDataUrl(seed: number): string {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(32, 0);
-  header.writeUInt32BE(32, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = Buffer.alloc(32 * (1 + 32 * 3));
-  let state = seed + 1;
-  for (let y = 0; y < 32; y++) {
-    for (let x = 0; x < 32 * 3; x++) {
-      state = (state * 1103515245 + 12345) & 0x7fffffff;
-      rows[y * (1 + 32 * 3) + 1 + x] = ((seed * 37 + x * 3) & 0xff) ^ (state & 0x1f);
-    }
-  }
-  const png = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-  return `data:image/png;base64,${png.toString('base64')}`;
-}
 
 function fakeApps(count: number): PortalApp[] {
   const icons = Array.from({ length: 40 }, (_, i) => pngDataUrl(i));

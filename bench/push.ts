@@ -41,15 +41,11 @@ import { webcrypto } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'puppeteer-core';
 import { ACR_MFA } from '../contract/constants.ts';
-import {
-  approverSchema,
-  PUSH_PROMPTS_PER_WINDOW,
-  pushAnswerMessage,
-  pushPromptsResponseSchema,
-} from '../contract/push.ts';
+import { approverSchema, PUSH_PROMPTS_PER_WINDOW, pushAnswerMessage } from '../contract/push.ts';
 import type { RunningPortal } from '../server/src/app.ts';
 import { HttpClient, parseForms, textByTestId } from '../server/test/http.ts';
 import { createTestUser, startTestPortal } from '../server/test/portal.ts';
+import { openPromptStream } from '../server/test/push-stream.ts';
 import { buildAuthorizationUrl, pageKind, signIn } from '../server/test/sign-in.ts';
 import { FIREFOX_ALERT_PREFS, waitForAlert } from '../tests/e2e/firefox-alerts.ts';
 import { backgroundSuspended, enrolFirefoxA, signInFirefoxA } from '../tests/e2e/firefox-approver.ts';
@@ -106,29 +102,8 @@ async function main(): Promise<void> {
       });
       const deviceId = approverSchema.parse(JSON.parse(enrolled.text)).id;
 
-      const abort = new AbortController();
-      const stream = await fetch(`${t.issuer}/api/v1/me/push/stream`, {
-        headers: { authorization: `Bearer ${token}` },
-        signal: abort.signal,
-      });
-      const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
-      const nextPrompts = async () => {
-        for (;;) {
-          const end = buffer.indexOf('\n\n');
-          if (end >= 0) {
-            const event = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = /^data: (.*)$/m.exec(event)?.[1];
-            if (data) return pushPromptsResponseSchema.parse(JSON.parse(data)).prompts;
-            continue;
-          }
-          const { value, done } = await reader.read();
-          if (done) throw new Error('stream ended');
-          buffer += decoder.decode(value, { stream: true });
-        }
-      };
+      const stream = await openPromptStream(t.issuer, token);
+      const nextPrompts = stream.next;
       await nextPrompts(); // the empty list on connect
 
       // Browser B, at its second factor.
@@ -184,7 +159,7 @@ async function main(): Promise<void> {
       });
       if (answered.status !== 200) throw new Error(`answer refused: ${answered.text}`);
       toContinue.push((await pageWatch) - approvedAt);
-      abort.abort();
+      stream.close();
     }
   } finally {
     await t.close();

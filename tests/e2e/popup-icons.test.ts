@@ -4,37 +4,13 @@
  * this proves they still arrive: an app with a PNG data-URL icon shows that
  * image, decoded at its size, and an app without one keeps its initials tile.
  */
-import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, signInThroughPopup, startHarness } from './harness.ts';
+import { pngDataUrl } from './png.ts';
 
 let h: Harness;
 
-/** A 2 × 2 opaque PNG (any valid raster will do), as a data URL. */
-function tinyPng(): string {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(2, 0);
-  header.writeUInt32BE(2, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = Buffer.from([0, 200, 30, 30, 30, 200, 30, 0, 30, 30, 200, 200, 200, 30]);
-  const png = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-  return `data:image/png;base64,${png.toString('base64')}`;
-}
-
-const ICON = tinyPng();
+const ICON = pngDataUrl(7);
 
 beforeAll(async () => {
   h = await startHarness();
@@ -64,7 +40,7 @@ describe('popup icons', () => {
       icon,
     );
     expect(await popup.$eval(icon, (img) => (img as HTMLImageElement).getAttribute('src'))).toBe(ICON);
-    expect(await popup.$eval(icon, (img) => (img as HTMLImageElement).naturalWidth)).toBe(2);
+    expect(await popup.$eval(icon, (img) => (img as HTMLImageElement).naturalWidth)).toBe(32);
     // Its box has its size in the markup, so the image arriving shifts nothing.
     const [width, height] = await popup.$eval(icon, (img) => [
       img.getAttribute('width'),

@@ -26,6 +26,7 @@ import { callApi, signInBeforeAuthenticator } from '../api-helpers.ts';
 import { column } from '../db-helpers.ts';
 import { HttpClient, type HttpResult, parseForms, textByTestId } from '../http.ts';
 import { createTestUser, startTestPortal, type TestPortal } from '../portal.ts';
+import { openPromptStream as openStream, type PromptStream } from '../push-stream.ts';
 import { buildAuthorizationUrl, discover, exchangeCode, pageKind, signIn } from '../sign-in.ts';
 
 const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
@@ -155,44 +156,12 @@ async function finish(s: Elsewhere) {
   return (await exchangeCode(t, await discover(t.issuer), result.location as string, s.started)).claims;
 }
 
-interface PromptStream {
-  /** The next `prompts` event's list (keep-alive comments and other events are skipped). */
-  next(): Promise<Awaited<ReturnType<typeof prompts>>>;
-  close(): void;
-}
-
-/** `GET /me/push/stream` as the launcher's background opens it (server-sent events). */
+/** The push stream of a launcher's token, checked to be an event stream. */
 async function openPromptStream(token: string): Promise<PromptStream> {
-  const abort = new AbortController();
-  const response = await fetch(`${t.issuer}/api/v1/me/push/stream`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: abort.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toContain('text/event-stream');
-  const reader = (response.body as ReadableStream<Uint8Array>)
-    .pipeThrough(new TextDecoderStream())
-    .getReader();
-  let buffer = '';
-  return {
-    async next() {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(event)?.[1];
-          if (/^event: prompts$/m.test(event) && data)
-            return pushPromptsResponseSchema.parse(JSON.parse(data)).prompts;
-          continue;
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        buffer += value;
-      }
-    },
-    close: () => abort.abort(),
-  };
+  const stream = await openStream(t.issuer, token);
+  expect(stream.response.status).toBe(200);
+  expect(stream.response.headers.get('content-type')).toContain('text/event-stream');
+  return stream;
 }
 
 async function auditEvents(userId: string): Promise<string[]> {
