@@ -278,37 +278,43 @@ describe('push prompts', () => {
     const user = await employee();
     // Two launchers (two sign-ins, two tokens), each enrolled with its own key and listening.
     const laptop = { token: user.token, device: await enrol(user.token, 'Chrome on Linux') };
-    // The second sign-in uses the next TOTP step: each step is taken once (B8).
+    // The second sign-in uses the next TOTP step: each step is taken once (B8). The portal's
+    // clock goes back at the end: left 31 s ahead, it refuses a code made on real time in the last
+    // second of a step (two steps apart, outside its ±1 window), which later tests' sign-ins hit.
     t.clock.advance(31_000);
-    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(user.totpSecret) }).generate({
-      timestamp: t.clock.now(),
-    });
-    const secondToken = (await signIn(t, { ...user, totp, acrValues: ACR_MFA })).access_token;
-    const desktop = { token: secondToken, device: await enrol(secondToken, 'Firefox on Windows') };
-    const streams = [await openPromptStream(laptop.token), await openPromptStream(desktop.token)];
     try {
-      for (const stream of streams) expect(await stream.next()).toEqual([]);
-      const number = await sendPrompt(await signInElsewhere(user));
-      const [onLaptop] = await (streams[0] as PromptStream).next();
-      const [onDesktop] = await (streams[1] as PromptStream).next();
-      expect(onLaptop?.id).toBeDefined();
-      expect(onDesktop?.id).toBe(onLaptop?.id);
-      // The desktop answers; the laptop's stream drops the prompt at once.
-      const answered = await answer(
-        desktop.token,
-        desktop.device,
-        onDesktop?.id as string,
-        number,
-        'approve',
-      );
-      expect(answered.status, answered.text).toBe(200);
-      expect(await (streams[0] as PromptStream).next()).toEqual([]);
-      expect(await (streams[1] as PromptStream).next()).toEqual([]);
-      // And the laptop can no longer answer it.
-      const late = await answer(laptop.token, laptop.device, onLaptop?.id as string, number, 'approve');
-      expect(late.status).toBe(409);
+      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(user.totpSecret) }).generate({
+        timestamp: t.clock.now(),
+      });
+      const secondToken = (await signIn(t, { ...user, totp, acrValues: ACR_MFA })).access_token;
+      const desktop = { token: secondToken, device: await enrol(secondToken, 'Firefox on Windows') };
+      const streams = [await openPromptStream(laptop.token), await openPromptStream(desktop.token)];
+      try {
+        for (const stream of streams) expect(await stream.next()).toEqual([]);
+        const number = await sendPrompt(await signInElsewhere(user));
+        const [onLaptop] = await (streams[0] as PromptStream).next();
+        const [onDesktop] = await (streams[1] as PromptStream).next();
+        expect(onLaptop?.id).toBeDefined();
+        expect(onDesktop?.id).toBe(onLaptop?.id);
+        // The desktop answers; the laptop's stream drops the prompt at once.
+        const answered = await answer(
+          desktop.token,
+          desktop.device,
+          onDesktop?.id as string,
+          number,
+          'approve',
+        );
+        expect(answered.status, answered.text).toBe(200);
+        expect(await (streams[0] as PromptStream).next()).toEqual([]);
+        expect(await (streams[1] as PromptStream).next()).toEqual([]);
+        // And the laptop can no longer answer it.
+        const late = await answer(laptop.token, laptop.device, onLaptop?.id as string, number, 'approve');
+        expect(late.status).toBe(409);
+      } finally {
+        for (const stream of streams) stream.close();
+      }
     } finally {
-      for (const stream of streams) stream.close();
+      t.clock.advance(-31_000);
     }
   });
 
