@@ -28,13 +28,11 @@ import {
 } from './message-channel.ts';
 import { pushProtocol } from './push/protocol.ts';
 import { launchNoticeSchema } from './storage.ts';
+// A8 (no JIT under the MV3 CSP) and zod's English messages for the errors below.
+import './zod-config.ts';
 
 /** The channel's error, thrown by the pages' client (utils/messaging-client.ts) and by handlers. */
 export { MessageError } from './message-channel.ts';
-
-// A8: extension pages run under the default MV3 CSP (no eval). zod's JIT would
-// probe `new Function` and get refused; turn it off so there is no violation.
-z.config({ jitless: true });
 
 const problemSchema = lazy(() => z.object({ code: z.string().max(100), message: z.string().max(1000) }));
 

@@ -36,6 +36,8 @@ import {
 } from './errors.ts';
 import { containsPrivateKey, PRIVATE_KEY_MESSAGE } from './private-key.ts';
 import type { AccountProtocol, AccountRequest, AccountResponse, SettingsView } from './protocol.ts';
+// zod's English messages: the options page shows them beside the form's fields.
+import '../zod-config.ts';
 
 /** Runs `run`; on an RFC 9470 challenge, verifies the user in a tab and runs it once more. */
 export type WithStepUp = <T>(reason: string, run: () => Promise<T>) => Promise<T>;

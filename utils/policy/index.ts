@@ -57,6 +57,9 @@ export {
   type UserSettings,
 } from './schema';
 
+// zod's English messages: a refused setting's reason reaches the person.
+import '../zod-config.ts';
+
 /** The `storage.local` key holding the user's settings (`userSettingsItem` in utils/storage.ts). */
 export const USER_SETTINGS_STORAGE_KEY = userSettingsItem.key;
 
