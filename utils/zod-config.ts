@@ -1,7 +1,8 @@
 /**
  * zod's global settings in the extension, loaded by each module that parses
  * where the default CSP applies or that shows zod's messages to a person
- * (utils/messaging.ts, utils/account/handlers.ts, utils/policy/index.ts).
+ * (utils/messaging.ts, utils/account/handlers.ts, utils/policy/resolve.ts and
+ * utils/policy/index.ts).
  *
  * - A8: extension pages and the worker run under the default MV3 CSP (no
  *   eval). zod's JIT would probe `new Function` and be refused; it is off.

@@ -7,7 +7,7 @@
  * hostile value) and never throws: every value it cannot use becomes a
  * {@link PolicyProblem} and the next source down applies instead (A11, C8).
  */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { ACR_MFA, LAUNCHER_CLIENT_ID } from '../../contract/constants';
 import {
   type AssuranceRulePolicy,
@@ -23,6 +23,9 @@ import {
   type UserSettings,
   userSettingsFields,
 } from './schema';
+
+// zod's English messages: the admin-facing problems below quote them (zod/mini loads no locale).
+import '../zod-config.ts';
 
 /** The effective configuration every part of the extension reads. */
 export interface Settings {
@@ -178,7 +181,7 @@ export function resolveSettings(sources: PolicySources): PolicyResult {
 function readSource(
   raw: unknown,
   source: PolicySource,
-  fields: Record<string, z.ZodType>,
+  fields: Record<string, z.core.$ZodType>,
   problems: PolicyProblem[],
 ): Record<string, unknown> {
   const valid: Record<string, unknown> = {};
@@ -205,7 +208,7 @@ function readSource(
     }
     // A user setting set to null means "back to the default", not an error.
     if (source === 'user' && value === null) continue;
-    const result = (fields[key] as z.ZodType).safeParse(value);
+    const result = z.safeParse(fields[key] as z.core.$ZodType, value);
     if (result.success) {
       valid[key] = result.data;
       if (source === 'managed' && key === 'apps') reportUnknownAppProperties(value, problems);
@@ -226,7 +229,12 @@ function readSource(
 const ADMIN_REMEDY = 'Ask your administrator to correct the policy.';
 const USER_REMEDY = 'Set it again in Settings.';
 
-function invalidValueMessage(key: string, source: PolicySource, value: unknown, error: z.ZodError): string {
+function invalidValueMessage(
+  key: string,
+  source: PolicySource,
+  value: unknown,
+  error: z.core.$ZodError,
+): string {
   const details = error.issues
     .slice(0, 3)
     .map((issue) => {

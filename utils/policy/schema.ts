@@ -17,7 +17,7 @@
  * Keep `public/managed_schema.json` in step with {@link managedPolicyFields}:
  * a unit test compares their key sets.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { networkUrlProblem, parseUrl } from '../../contract/addresses.ts';
 import { adminContactSchema } from '../../contract/admin-contact.ts';
 import { lazy } from '../../contract/lazy.ts';
@@ -66,14 +66,14 @@ export const MAX_IMAGE_URL_LENGTH = 100_000;
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#IssuerDiscovery issuer form
  */
 export const portalUrlSchema = lazy(() =>
-  z
-    .string()
-    .trim()
-    .max(MAX_URL_LENGTH, `The portal address must be at most ${MAX_URL_LENGTH} characters.`)
-    .superRefine((value, ctx) => {
+  z.string().check(
+    z.trim(),
+    z.maxLength(MAX_URL_LENGTH, `The portal address must be at most ${MAX_URL_LENGTH} characters.`),
+    z.superRefine((value, ctx) => {
       const problem = portalAddressProblem(value);
       if (problem !== null) ctx.addIssue({ code: 'custom', message: `The portal address ${problem.reason}` });
     }),
+  ),
 );
 
 /**
@@ -82,11 +82,10 @@ export const portalUrlSchema = lazy(() =>
  * URLs (A9).
  */
 export const appUrlSchema = lazy(() =>
-  z
-    .string()
-    .trim()
-    .max(MAX_URL_LENGTH, `The address must be at most ${MAX_URL_LENGTH} characters.`)
-    .superRefine((value, ctx) => {
+  z.string().check(
+    z.trim(),
+    z.maxLength(MAX_URL_LENGTH, `The address must be at most ${MAX_URL_LENGTH} characters.`),
+    z.superRefine((value, ctx) => {
       const url = parseUrl(value);
       if (url === null) {
         ctx.addIssue({ code: 'custom', message: 'Not a valid URL (https://app.example.com).' });
@@ -95,6 +94,7 @@ export const appUrlSchema = lazy(() =>
       const problem = networkUrlProblem(url);
       if (problem !== null) ctx.addIssue({ code: 'custom', message: `The address ${problem}` });
     }),
+  ),
 );
 
 /** Raster and vector image types an icon may be inlined as. */
@@ -106,11 +106,10 @@ const DATA_IMAGE_URL = /^data:image\/(?:png|jpeg|gif|webp|svg\+xml)(?:;base64)?,
  * script, so `data:` is safe here though never for navigation.
  */
 export const imageUrlSchema = lazy(() =>
-  z
-    .string()
-    .trim()
-    .max(MAX_IMAGE_URL_LENGTH, `The image must be at most ${MAX_IMAGE_URL_LENGTH} characters.`)
-    .superRefine((value, ctx) => {
+  z.string().check(
+    z.trim(),
+    z.maxLength(MAX_IMAGE_URL_LENGTH, `The image must be at most ${MAX_IMAGE_URL_LENGTH} characters.`),
+    z.superRefine((value, ctx) => {
       if (DATA_IMAGE_URL.test(value)) return;
       const url = parseUrl(value);
       if (url === null) {
@@ -123,6 +122,7 @@ export const imageUrlSchema = lazy(() =>
       const problem = networkUrlProblem(url);
       if (problem !== null) ctx.addIssue({ code: 'custom', message: `The image address ${problem}` });
     }),
+  ),
 );
 
 // ---------------------------------------------------------------- small values
@@ -131,20 +131,28 @@ export const imageUrlSchema = lazy(() =>
 
 /** `#rrggbb`, returned in lower case so equal colours compare equal. */
 export const colorSchema = lazy(() =>
-  z
-    .string()
-    .trim()
-    .regex(/^#[0-9a-fA-F]{6}$/, 'A colour must be written #rrggbb, for example #0b5cad.')
-    .transform((value) => value.toLowerCase()),
+  z.pipe(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.regex(/^#[0-9a-fA-F]{6}$/, 'A colour must be written #rrggbb, for example #0b5cad.'),
+      ),
+    z.transform((value) => value.toLowerCase()),
+  ),
 );
 
 /** Seconds a second factor stays fresh enough (RFC 9470 `max_age`). */
 const maxAgeSecondsSchema = lazy(() =>
+  // z.int() as a check, as classic `.int(message)` was: a standalone z.int(message) would also
+  // give its message to a value that is no number at all.
   z
     .number()
-    .int('Use a whole number of seconds.')
-    .min(0)
-    .max(MAX_AGE_LIMIT_SECONDS, `At most ${MAX_AGE_LIMIT_SECONDS} seconds (one day).`),
+    .check(
+      z.int('Use a whole number of seconds.'),
+      z.gte(0),
+      z.lte(MAX_AGE_LIMIT_SECONDS, `At most ${MAX_AGE_LIMIT_SECONDS} seconds (one day).`),
+    ),
 );
 
 /**
@@ -156,10 +164,15 @@ const maxAgeSecondsSchema = lazy(() =>
 export const acrValueSchema = lazy(() =>
   z
     .string()
-    .trim()
-    .min(1, 'The step-up acr value must not be empty.')
-    .max(200)
-    .regex(/^[\x21-\x7e]+$/, 'The step-up acr value must be one value without spaces, in printable ASCII.'),
+    .check(
+      z.trim(),
+      z.minLength(1, 'The step-up acr value must not be empty.'),
+      z.maxLength(200),
+      z.regex(
+        /^[\x21-\x7e]+$/,
+        'The step-up acr value must be one value without spaces, in printable ASCII.',
+      ),
+    ),
 );
 
 /** Most providers a policy may give a step-up assurance rule for (`stepUpAssurance`). */
@@ -176,17 +189,24 @@ export const MAX_ASSURANCE_RULES = 20;
  * @see https://www.rfc-editor.org/rfc/rfc8176 amr values
  */
 export const assuranceRuleSchema = lazy(() =>
-  z
-    .strictObject({
-      acrValues: z.array(acrValueSchema).max(10, 'At most 10 acr values.').default([]),
-      requireSecondFactorAmr: z.boolean().default(true),
-      acceptAmrWithoutAcr: z.boolean().default(false),
-    })
-    .refine(
-      (rule) => rule.acrValues.length > 0 || rule.acceptAmrWithoutAcr,
-      'A rule needs acrValues, or acceptAmrWithoutAcr: true (amr alone then proves the second factor).',
-    )
-    .transform((rule) => ({ ...rule, acrValues: [...new Set(rule.acrValues)] })),
+  z.pipe(
+    z
+      .strictObject({
+        acrValues: z._default(z.array(acrValueSchema).check(z.maxLength(10, 'At most 10 acr values.')), []),
+        requireSecondFactorAmr: z._default(z.boolean(), true),
+        acceptAmrWithoutAcr: z._default(z.boolean(), false),
+      })
+      .check(
+        z.refine(
+          (rule) => rule.acrValues.length > 0 || rule.acceptAmrWithoutAcr,
+          'A rule needs acrValues, or acceptAmrWithoutAcr: true (amr alone then proves the second factor).',
+        ),
+      ),
+    z.transform((rule) => ({
+      ...rule,
+      acrValues: [...new Set(rule.acrValues)],
+    })),
+  ),
 );
 export type AssuranceRulePolicy = z.output<typeof assuranceRuleSchema>;
 
@@ -196,24 +216,24 @@ export type AssuranceRulePolicy = z.output<typeof assuranceRuleSchema>;
  * @see https://www.rfc-editor.org/rfc/rfc5646#section-2.1 language tag syntax
  */
 export const languageSchema = lazy(() =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(35, 'A language tag is at most 35 characters.')
-    .transform((value, ctx) => {
+  z.pipe(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(35, 'A language tag is at most 35 characters.')),
+    z.transform((value, ctx) => {
       try {
         const [canonical] = Intl.getCanonicalLocales(value);
         if (canonical !== undefined) return canonical;
       } catch {
         // RangeError: not a well-formed tag; reported below.
       }
-      ctx.addIssue({
+      // A mini transform has no ctx.addIssue: the issue goes on the list as classic's addIssue put it.
+      ctx.issues.push({
         code: 'custom',
         message: `"${value}" is not a language tag (for example en or de-CH).`,
+        input: value,
       });
       return z.NEVER;
     }),
+  ),
 );
 
 // ---------------------------------------------------------------- apps
@@ -230,16 +250,16 @@ const policyAppFields = {
    * sign-on URL for the app) or `bookmark` (a plain link). All open the `url`,
    * after a step-up when `requiresMfa` says so.
    */
-  kind: lazy(() => z.enum(APP_KINDS).default('oidc')),
-  name: lazy(() => z.string().trim().min(1, 'An app needs a name.').max(200)),
+  kind: lazy(() => z._default(z.enum(APP_KINDS), 'oidc')),
+  name: lazy(() => z.string().check(z.trim(), z.minLength(1, 'An app needs a name.'), z.maxLength(200))),
   url: appUrlSchema,
-  iconUrl: lazy(() => imageUrlSchema.nullable().default(null)),
-  requiresMfa: lazy(() => z.boolean().default(false)),
-  mfaMaxAgeSeconds: lazy(() => maxAgeSecondsSchema.nullable().default(null)),
-  description: lazy(() => z.string().max(1000).nullable().default(null)),
-  category: lazy(() => z.string().max(200).nullable().default(null)),
+  iconUrl: lazy(() => z._default(z.nullable(imageUrlSchema), null)),
+  requiresMfa: lazy(() => z._default(z.boolean(), false)),
+  mfaMaxAgeSeconds: lazy(() => z._default(z.nullable(maxAgeSecondsSchema), null)),
+  description: lazy(() => z._default(z.nullable(z.string().check(z.maxLength(1000))), null)),
+  category: lazy(() => z._default(z.nullable(z.string().check(z.maxLength(200))), null)),
   /** A page with more about the app, shown as the app's "Details" link. */
-  detailsUrl: lazy(() => appUrlSchema.nullable().default(null)),
+  detailsUrl: lazy(() => z._default(z.nullable(appUrlSchema), null)),
 } as const;
 export const policyAppSchema = lazy(() => z.object(policyAppFields));
 export type PolicyApp = z.output<typeof policyAppSchema>;
@@ -247,6 +267,13 @@ export type PolicyApp = z.output<typeof policyAppSchema>;
 export const POLICY_APP_KEYS = Object.keys(policyAppFields) as ReadonlyArray<keyof PolicyApp>;
 
 // ---------------------------------------------------------------- managed policy
+
+/** `""` read as `null`: the branch of a union where an admin forces "none". */
+const emptyAsNull = () =>
+  z.pipe(
+    z.literal(''),
+    z.transform(() => null),
+  );
 
 /**
  * One schema per managed policy key. An empty string is a real value where
@@ -256,70 +283,77 @@ export const POLICY_APP_KEYS = Object.keys(policyAppFields) as ReadonlyArray<key
 export const managedPolicyFields = {
   portalUrl: portalUrlSchema,
   clientId: lazy(() =>
-    z
-      .string()
-      .trim()
-      .min(1, 'The client id must not be empty.')
-      .max(200)
+    z.string().check(
+      z.trim(),
+      z.minLength(1, 'The client id must not be empty.'),
+      z.maxLength(200),
       // RFC 6749 Appendix A.1: client_id = *VSCHAR (printable ASCII, space included).
-      .regex(/^[\x20-\x7e]+$/, 'The client id must be printable ASCII.'),
+      z.regex(/^[\x20-\x7e]+$/, 'The client id must be printable ASCII.'),
+    ),
   ),
-  brandName: lazy(() => z.string().trim().max(100, 'The brand name must be at most 100 characters.')),
-  brandColor: lazy(() => z.union([z.literal('').transform(() => null), colorSchema])),
-  brandLogoUrl: lazy(() => z.union([z.literal('').transform(() => null), imageUrlSchema])),
+  brandName: lazy(() =>
+    z.string().check(z.trim(), z.maxLength(100, 'The brand name must be at most 100 characters.')),
+  ),
+  brandColor: lazy(() => z.union([emptyAsNull(), colorSchema])),
+  brandLogoUrl: lazy(() => z.union([emptyAsNull(), imageUrlSchema])),
   pinnedApps: lazy(() =>
-    z
-      .array(appIdSchema)
-      .max(MAX_PINNED_APPS, `At most ${MAX_PINNED_APPS} pinned apps.`)
+    z.pipe(
+      z.array(appIdSchema).check(z.maxLength(MAX_PINNED_APPS, `At most ${MAX_PINNED_APPS} pinned apps.`)),
       // Pinning the same app twice means nothing more; keep the first position.
-      .transform((ids) => [...new Set(ids)]),
+      z.transform((ids) => [...new Set(ids)]),
+    ),
   ),
   stepUpMaxAgeSeconds: maxAgeSecondsSchema,
   appStepUpMaxAge: lazy(() =>
     z
       .record(appIdSchema, maxAgeSecondsSchema)
-      .refine((map) => Object.keys(map).length <= MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`),
+      .check(
+        z.refine((map) => Object.keys(map).length <= MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`),
+      ),
   ),
   idleSignOutMinutes: lazy(() =>
     z
       .number()
-      .int('Use a whole number of minutes.')
-      .min(1, 'Use at least 1 minute (leave the policy unset for no idle sign-out).')
-      .max(IDLE_SIGN_OUT_LIMIT_MINUTES, `At most ${IDLE_SIGN_OUT_LIMIT_MINUTES} minutes (30 days).`),
+      .check(
+        z.int('Use a whole number of minutes.'),
+        z.gte(1, 'Use at least 1 minute (leave the policy unset for no idle sign-out).'),
+        z.lte(IDLE_SIGN_OUT_LIMIT_MINUTES, `At most ${IDLE_SIGN_OUT_LIMIT_MINUTES} minutes (30 days).`),
+      ),
   ),
   allowUserPortalUrl: lazy(() => z.boolean()),
   optionsSections: lazy(() =>
-    z
-      .array(optionsSectionSchema)
-      .max(OPTIONS_SECTIONS.length * 2)
-      .transform((sections) => [...new Set(sections)]),
+    z.pipe(
+      z.array(optionsSectionSchema).check(z.maxLength(OPTIONS_SECTIONS.length * 2)),
+      z.transform((sections) => [...new Set(sections)]),
+    ),
   ),
   stepUpAcrValue: acrValueSchema,
   /** Whom employees contact when access is denied: an https address or an email (`""` = none). */
-  adminContact: lazy(() => z.union([z.literal('').transform(() => null), adminContactSchema])),
+  adminContact: lazy(() => z.union([emptyAsNull(), adminContactSchema])),
   stepUpAssurance: lazy(() =>
-    z.record(z.string().max(MAX_URL_LENGTH), assuranceRuleSchema).superRefine((rules, ctx) => {
-      const issuers = Object.keys(rules);
-      if (issuers.length > MAX_ASSURANCE_RULES) {
-        ctx.addIssue({ code: 'custom', message: `At most ${MAX_ASSURANCE_RULES} providers.` });
-      }
-      for (const issuer of issuers) {
-        const problem = portalAddressProblem(issuer);
-        if (problem !== null) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [issuer],
-            message: `The key "${issuer.slice(0, 100)}" must be a provider's issuer exactly: it ${problem.reason}`,
-          });
+    z.record(z.string().check(z.maxLength(MAX_URL_LENGTH)), assuranceRuleSchema).check(
+      z.superRefine((rules, ctx) => {
+        const issuers = Object.keys(rules);
+        if (issuers.length > MAX_ASSURANCE_RULES) {
+          ctx.addIssue({ code: 'custom', message: `At most ${MAX_ASSURANCE_RULES} providers.` });
         }
-      }
-    }),
+        for (const issuer of issuers) {
+          const problem = portalAddressProblem(issuer);
+          if (problem !== null) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [issuer],
+              message: `The key "${issuer.slice(0, 100)}" must be a provider's issuer exactly: it ${problem.reason}`,
+            });
+          }
+        }
+      }),
+    ),
   ),
   apps: lazy(() =>
-    z
-      .array(policyAppSchema)
-      .max(MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`)
-      .superRefine((apps, ctx) => {
+    z.array(policyAppSchema).check(
+      z.maxLength(MAX_POLICY_APPS, `At most ${MAX_POLICY_APPS} apps.`),
+      z.superRefine((apps, ctx) => {
         const seen = new Set<string>();
         apps.forEach((app, index) => {
           if (seen.has(app.id)) {
@@ -332,6 +366,7 @@ export const managedPolicyFields = {
           seen.add(app.id);
         });
       }),
+    ),
   ),
 } as const;
 
@@ -341,7 +376,7 @@ export type ManagedPolicy = { [K in ManagedPolicyKey]: z.output<(typeof managedP
 export const MANAGED_POLICY_KEYS = Object.keys(managedPolicyFields) as ReadonlyArray<ManagedPolicyKey>;
 
 /** The whole managed object at once (every key optional, unknown keys refused). */
-export const managedPolicySchema = lazy(() => z.strictObject(managedPolicyFields).partial());
+export const managedPolicySchema = lazy(() => z.partial(z.strictObject(managedPolicyFields)));
 
 // ---------------------------------------------------------------- user settings
 
@@ -350,9 +385,9 @@ export const managedPolicySchema = lazy(() => z.strictObject(managedPolicyFields
  * `storage.local`. `null` clears a setting back to its default.
  */
 export const userSettingsFields = {
-  portalUrl: lazy(() => portalUrlSchema.nullable()),
+  portalUrl: lazy(() => z.nullable(portalUrlSchema)),
   theme: themeSchema,
-  language: lazy(() => languageSchema.nullable()),
+  language: lazy(() => z.nullable(languageSchema)),
 } as const;
 
 export type UserSettingKey = keyof typeof userSettingsFields;
@@ -360,4 +395,4 @@ export type UserSettings = { [K in UserSettingKey]: z.output<(typeof userSetting
 export const USER_SETTING_KEYS = Object.keys(userSettingsFields) as ReadonlyArray<UserSettingKey>;
 
 /** The stored user settings object (every key optional, unknown keys refused). */
-export const userSettingsSchema = lazy(() => z.strictObject(userSettingsFields).partial());
+export const userSettingsSchema = lazy(() => z.partial(z.strictObject(userSettingsFields)));
