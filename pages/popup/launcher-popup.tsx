@@ -89,6 +89,8 @@ export function LauncherPopup() {
   const [state, setState] = useState<LauncherState | null>(firstScreen);
   // Whether the background has answered: from then on its answers are the only source.
   const answered = useRef(false);
+  // The same, for rendering: sign-in requests are asked for once the launcher's state is in (below).
+  const [backgroundAnswered, setBackgroundAnswered] = useState(false);
   // The whole catalog the popup holds: the background then answers only what changed (issue 15).
   // A first screen that holds a whole (small) catalog names it at once.
   const held = useRef<HeldCatalog | null>(heldCatalogOf(state));
@@ -127,6 +129,7 @@ export function LauncherPopup() {
       applyDocumentLocale(document);
       applyTheme(next.launcher?.theme);
       answered.current = true;
+      setBackgroundAnswered(true);
       // The same catalog again (the usual refresh): keep what is shown, render nothing again.
       setState((current) => mergeAnswer(current, next));
       setLoadError(null);
@@ -339,8 +342,11 @@ export function LauncherPopup() {
           </section>
         ) : (
           <>
-            {/* Sign-in requests first: someone is waiting on them (issue 13). None in provider-only mode. */}
-            {state.capabilities?.portalApi === false ? null : (
+            {/* Sign-in requests first: someone is waiting on them (issue 13). None in provider-only mode.
+                Asked for once the background has answered the launcher's state: a worker the popup
+                woke handles one question at a time, and the state paints the whole popup (issue 15;
+                asked first, the prompts' device-key read delayed the state's answer). */}
+            {!backgroundAnswered || state.capabilities?.portalApi === false ? null : (
               <PushPrompts onOpenPage={(page) => openTab(browser.runtime.getURL(page as '/options.html'))} />
             )}
             {state.appsProblem && offline === null ? (
