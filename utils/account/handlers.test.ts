@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import * as z from 'zod/mini';
 import { ACR_MFA } from '../../contract/constants.ts';
 import type { SshKey } from '../../contract/schemas.ts';
 import { AuthError } from '../auth/errors.ts';
-import type { AccountApi } from '../portal/account-api.ts';
+import { type AccountApi, createAccountApi } from '../portal/account-api.ts';
 import { PortalApiError, StepUpRequiredError } from '../portal/api-client.ts';
 import { AccountError } from './errors.ts';
 import { createAccountHandlers, type WithStepUp } from './handlers.ts';
@@ -283,6 +284,38 @@ describe('account handlers', () => {
     expect(await handlers.updateProfile({ patch: { phone: 'x' } })).toMatchObject({
       ok: false,
       problem: { code: 'validation_failed', fields: { phone: 'Enter a phone number.' } },
+    });
+  });
+
+  it('a body refused by its schema is validation_failed, with the first English message per field', async () => {
+    // The contract's schemas (as the real account API parses the body before sending it)…
+    const unsent = createAccountApi(async () => {
+      throw new Error('nothing is sent');
+    });
+    // …and a zod/mini schema, whose error is a core `$ZodError`, not classic zod's `ZodError`.
+    const mini = z.object({ phone: z.string().check(z.maxLength(3)), title: z.string() });
+    const fake = fakeApi();
+    fake.answer('addSshKey', () => unsent.addSshKey({ name: ' ', publicKey: '' }));
+    fake.answer('updateMe', () => mini.parse({ phone: '12345', title: 1 }));
+    const handlers = createAccountHandlers({ api: fake.api, withStepUp: fakeStepUp().withStepUp });
+    expect(await handlers.addSshKey({ name: 'laptop', publicKey: PUBLIC_KEY })).toEqual({
+      ok: false,
+      problem: {
+        code: 'validation_failed',
+        message: 'Some values are not valid. Correct them and try again.',
+        fields: { name: 'Give the key a name.', publicKey: 'Paste a public key.' },
+      },
+    });
+    expect(await handlers.updateProfile({ patch: {} })).toEqual({
+      ok: false,
+      problem: {
+        code: 'validation_failed',
+        message: 'Some values are not valid. Correct them and try again.',
+        fields: {
+          phone: 'Too big: expected string to have <=3 characters',
+          title: 'Invalid input: expected string, received number',
+        },
+      },
     });
   });
 

@@ -15,7 +15,7 @@
  *   `step_up_failed`, never retried again.
  */
 
-import { ZodError } from 'zod';
+import * as z from 'zod/mini';
 import { AuthError } from '../auth/errors.ts';
 import { assuranceRuleFor } from '../auth/step-up.ts';
 import {
@@ -130,7 +130,8 @@ export function toAccountProblem(error: unknown): AccountProblem | null {
       error.code === 'forced' ? 'forced' : error.code === 'storage' ? 'storage_failed' : 'invalid_setting';
     return { code, message: error.message, ...(error.key ? { fields: { [error.key]: error.message } } : {}) };
   }
-  if (error instanceof ZodError) {
+  // Classic and mini schemas both fail with a core `$ZodError` (mini's is not a classic `ZodError`).
+  if (error instanceof z.core.$ZodError) {
     const fields: Record<string, string> = {};
     for (const issue of error.issues) {
       const key = String(issue.path[0] ?? 'form');
