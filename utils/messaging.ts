@@ -15,7 +15,7 @@
  * - Responses never carry tokens (A5): the schemas below have no field for one.
  */
 import type { Browser, browser } from 'wxt/browser';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy, lazyEach } from '../contract/lazy.ts';
 import { appIdSchema, appSchema } from '../contract/schemas.ts';
 import { accountProtocol } from './account/protocol.ts';
@@ -34,13 +34,15 @@ import './zod-config.ts';
 /** The channel's error, thrown by the pages' client (utils/messaging-client.ts) and by handlers. */
 export { MessageError } from './message-channel.ts';
 
-const problemSchema = lazy(() => z.object({ code: z.string().max(100), message: z.string().max(1000) }));
+const problemSchema = lazy(() =>
+  z.object({ code: z.string().check(z.maxLength(100)), message: z.string().check(z.maxLength(1000)) }),
+);
 
 /** The launcher's per-person preferences as the popup sees them (utils/catalog/prefs owns the stored form). */
 export const launcherPrefsSchema = lazy(() =>
   z.object({
-    favorites: z.array(appIdSchema).max(100),
-    recents: z.array(appIdSchema).max(5),
+    favorites: z.array(appIdSchema).check(z.maxLength(100)),
+    recents: z.array(appIdSchema).check(z.maxLength(5)),
     view: z.enum(['grid', 'list']),
   }),
 );
@@ -50,38 +52,38 @@ export type LauncherPrefsWire = z.infer<typeof launcherPrefsSchema>;
 export const launcherStateSchema = lazy(() =>
   z.object({
     status: z.enum(['unconfigured', 'signedOut', 'signedIn']),
-    portalUrl: z.string().nullable(),
+    portalUrl: z.nullable(z.string()),
     /** True when the admin set the portal address (managed policy): the popup cannot change it. */
     portalUrlForced: z.boolean(),
     /** True when the admin's policy set a portal address that was refused as invalid (A11). */
-    portalUrlRefused: z.boolean().optional(),
-    user: z
-      .object({
-        name: z.string().max(200),
-        email: z.string().max(254).nullable(),
-        initials: z.string().max(4),
-        jobTitle: z.string().max(200).nullable().optional(),
-      })
-      .nullable(),
-    apps: z.array(appSchema).max(10_000).nullable(),
+    portalUrlRefused: z.optional(z.boolean()),
+    user: z.nullable(
+      z.object({
+        name: z.string().check(z.maxLength(200)),
+        email: z.nullable(z.string().check(z.maxLength(254))),
+        initials: z.string().check(z.maxLength(4)),
+        jobTitle: z.optional(z.nullable(z.string().check(z.maxLength(200)))),
+      }),
+    ),
+    apps: z.nullable(z.array(appSchema).check(z.maxLength(10_000))),
     /** Why `apps` could not be refreshed (the cached list, if any, is still shown). */
-    appsProblem: problemSchema.nullable(),
+    appsProblem: z.nullable(problemSchema),
     /** The last launch's outcome, as stored (utils/storage.ts): the popup shows it once. */
-    notice: launchNoticeSchema.nullable(),
+    notice: z.nullable(launchNoticeSchema),
     /** Signed out because the portal ended the session (not by the user): the popup says so. */
-    sessionEnded: z.boolean().optional(),
+    sessionEnded: z.optional(z.boolean()),
     /**
      * What the signed-in provider can do. `portalApi: false`: a plain OpenID
      * provider (apps from policy, read-only profile from its claims), so pages
      * hide profile editing, password, MFA, SSH keys, downloads and sessions.
      * Absent while signed out (not known yet).
      */
-    capabilities: z.object({ portalApi: z.boolean() }).optional(),
+    capabilities: z.optional(z.object({ portalApi: z.boolean() })),
     /**
      * A digest of `apps` (utils/catalog/catalog-delta.ts): the popup keeps what it shows when an
      * answer carries the catalog it already has, instead of rendering all tiles again (issue 15).
      */
-    catalogVersion: z.string().max(100).optional(),
+    catalogVersion: z.optional(z.string().check(z.maxLength(100))),
     /**
      * Sent instead of `apps` (then null) to a page that said which catalog it holds (`getState`'s
      * `catalogVersion`): what changed from that one (`base`) to this one, so the catalog and its icons
@@ -89,38 +91,38 @@ export const launcherStateSchema = lazy(() =>
      * app id in order, null when the ids and their order are the base's; `changed`: the apps that are
      * new or differ. Nothing changed: no `changed` apps and `order` null.
      */
-    catalogDelta: z
-      .object({
-        base: z.string().max(100),
-        order: z.array(appIdSchema).max(10_000).nullable(),
-        changed: z.array(appSchema).max(10_000),
-      })
-      .optional(),
+    catalogDelta: z.optional(
+      z.object({
+        base: z.string().check(z.maxLength(100)),
+        order: z.nullable(z.array(appIdSchema).check(z.maxLength(10_000))),
+        changed: z.array(appSchema).check(z.maxLength(10_000)),
+      }),
+    ),
     /** What the launcher view needs from policy and the session (no tokens, A5). */
-    launcher: z
-      .object({
-        brandName: z.string().max(100),
-        brandColor: z.string().max(20).nullable(),
+    launcher: z.optional(
+      z.object({
+        brandName: z.string().check(z.maxLength(100)),
+        brandColor: z.nullable(z.string().check(z.maxLength(20))),
         /** Policy `pinnedApps`: shown first, not unpinnable. */
-        pinnedApps: z.array(z.string().max(100)).max(100),
+        pinnedApps: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(100)),
         /** Epoch seconds of the session's last proven second factor (`auth_time` with the MFA `acr`), or null. */
-        mfaAuthTime: z.number().int().nullable(),
-        stepUpMaxAgeSeconds: z.number().int().min(0),
-        appStepUpMaxAge: z.record(z.string().max(100), z.number().int().min(0)),
+        mfaAuthTime: z.nullable(z.int()),
+        stepUpMaxAgeSeconds: z.int().check(z.gte(0)),
+        appStepUpMaxAge: z.record(z.string().check(z.maxLength(100)), z.int().check(z.gte(0))),
         /** The signed-in person's favorites, recents and layout (kept per issuer + subject). */
         prefs: launcherPrefsSchema,
         /** Policy or user `language` (BCP 47), or null to follow the browser. */
-        language: z.string().max(35).nullable(),
+        language: z.nullable(z.string().check(z.maxLength(35))),
         /** The Settings theme (`system` follows the browser), so the popup matches the options page. */
-        theme: z.enum(['system', 'light', 'dark']).optional(),
+        theme: z.optional(z.enum(['system', 'light', 'dark'])),
         /**
          * Who the popup's first-screen snapshot belongs to (a digest of issuer and subject, never shown):
          * the popup stores its first screen under it and paints it only when its own address names the
          * same owner (utils/catalog/first-screen.ts).
          */
-        owner: z.string().max(100).optional(),
-      })
-      .optional(),
+        owner: z.optional(z.string().check(z.maxLength(100))),
+      }),
+    ),
   }),
 );
 export type LauncherState = z.infer<typeof launcherStateSchema>;
@@ -133,7 +135,7 @@ export const launchResultSchema = lazy(() =>
 );
 export type LaunchResult = z.infer<typeof launchResultSchema>;
 
-const empty = lazy(() => z.object({}).strict());
+const empty = lazy(() => z.strictObject({}));
 
 /**
  * A step-up for an app that did not succeed, for the step-up tab's "Try again" page
@@ -141,23 +143,20 @@ const empty = lazy(() => z.object({}).strict());
  */
 const stepUpFailureSchema = lazy(() =>
   z.object({
-    code: z.string().max(64),
-    message: z.string().max(500),
+    code: z.string().check(z.maxLength(64)),
+    message: z.string().check(z.maxLength(500)),
     /** The code's message placeholders (a refused step-up names the `acr` it got and the one required). */
-    params: z.array(z.string().max(200)).max(4).optional(),
+    params: z.optional(z.array(z.string().check(z.maxLength(200))).check(z.maxLength(4))),
     appId: appIdSchema,
-    appName: z.string().max(200),
+    appName: z.string().check(z.maxLength(200)),
     /** Whom to contact (policy `adminContact` or the portal's); null hides the link. */
-    contact: z
-      .object({
+    contact: z.nullable(
+      z.object({
         kind: z.enum(['url', 'email']),
-        href: z
-          .string()
-          .max(2100)
-          .regex(/^(https?:|mailto:)/),
-        text: z.string().max(2048),
-      })
-      .nullable(),
+        href: z.string().check(z.maxLength(2100), z.regex(/^(https?:|mailto:)/)),
+        text: z.string().check(z.maxLength(2048)),
+      }),
+    ),
   }),
 );
 export type StepUpFailureWire = z.infer<typeof stepUpFailureSchema>;
@@ -170,18 +169,16 @@ export const protocol = {
   ...lazyEach({
     /** Popup: the state to render; `refresh` re-fetches apps and profile from the portal. */
     getState: () => ({
-      request: z
-        .object({
-          refresh: z.boolean().optional(),
-          /** The catalog the page holds (its `catalogVersion`): the answer then carries a `catalogDelta`. */
-          catalogVersion: z.string().max(100).optional(),
-        })
-        .strict(),
+      request: z.strictObject({
+        refresh: z.optional(z.boolean()),
+        /** The catalog the page holds (its `catalogVersion`): the answer then carries a `catalogDelta`. */
+        catalogVersion: z.optional(z.string().check(z.maxLength(100))),
+      }),
       response: launcherStateSchema,
     }),
     /** Popup first run: the employee typed the portal address. */
     setPortalUrl: () => ({
-      request: z.object({ portalUrl: z.string().trim().min(1).max(2000) }).strict(),
+      request: z.strictObject({ portalUrl: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) }),
       response: launcherStateSchema,
     }),
     /**
@@ -190,11 +187,14 @@ export const protocol = {
      * (utils/portal/probe.ts).
      */
     probePortal: () => ({
-      request: z.object({ portalUrl: z.string().trim().min(1).max(2000) }).strict(),
+      request: z.strictObject({ portalUrl: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) }),
       response: z.discriminatedUnion('code', [
-        z.object({ code: z.literal('ok'), issuer: z.string().max(2000) }),
+        z.object({ code: z.literal('ok'), issuer: z.string().check(z.maxLength(2000)) }),
         z.object({ code: z.enum(['invalid_address', 'https_required']) }),
-        z.object({ code: z.enum(['no_answer', 'unreadable', 'not_a_portal']), host: z.string().max(300) }),
+        z.object({
+          code: z.enum(['no_answer', 'unreadable', 'not_a_portal']),
+          host: z.string().check(z.maxLength(300)),
+        }),
       ]),
     }),
     /** Popup: open the sign-in tab; resolves once signed in. */
@@ -202,19 +202,17 @@ export const protocol = {
     /** Popup: revoke tokens, end the portal session, clear state. */
     signOut: () => ({ request: empty, response: launcherStateSchema }),
     /** Popup: open an app by id (A9), with step-up in a tab when needed. */
-    launchApp: () => ({ request: z.object({ appId: appIdSchema }).strict(), response: launchResultSchema }),
+    launchApp: () => ({ request: z.strictObject({ appId: appIdSchema }), response: launchResultSchema }),
     /** Popup: pin, unpin or move a favorite, or choose the layout; answers the stored result. */
     changePrefs: () => ({
       request: z.discriminatedUnion('action', [
-        z.object({ action: z.enum(['pin', 'unpin']), appId: appIdSchema }).strict(),
-        z
-          .object({
-            action: z.literal('move'),
-            appId: appIdSchema,
-            toIndex: z.number().int().min(0).max(100),
-          })
-          .strict(),
-        z.object({ action: z.literal('view'), view: z.enum(['grid', 'list']) }).strict(),
+        z.strictObject({ action: z.enum(['pin', 'unpin']), appId: appIdSchema }),
+        z.strictObject({
+          action: z.literal('move'),
+          appId: appIdSchema,
+          toIndex: z.int().check(z.gte(0), z.lte(100)),
+        }),
+        z.strictObject({ action: z.literal('view'), view: z.enum(['grid', 'list']) }),
       ]),
       response: launcherPrefsSchema,
     }),
@@ -222,20 +220,20 @@ export const protocol = {
     dismissNotice: () => ({ request: empty, response: z.object({}) }),
     /** Auth page: the redirect it was loaded with (caught before the network, A14). */
     completeAuthorization: () => ({
-      request: z.object({ url: z.string().url().max(8000) }).strict(),
+      request: z.strictObject({ url: z.url().check(z.maxLength(8000)) }),
       response: z.object({
         kind: z.enum(['signIn', 'stepUp', 'signOut']),
         /** What the page should say while the background moves the tab on. */
-        message: z.string().max(500),
+        message: z.string().check(z.maxLength(500)),
         /** Set when a step-up for an app was denied or cancelled: the page offers Try again. */
-        failure: stepUpFailureSchema.optional(),
+        failure: z.optional(stepUpFailureSchema),
       }),
     }),
     /**
      * Auth page: Try again after a step-up for `appId` did not succeed: the step-up starts again in
      * the page's own tab, and the app opens there once it succeeds. Resolves once the tab moved on.
      */
-    retryStepUp: () => ({ request: z.object({ appId: appIdSchema }).strict(), response: z.object({}) }),
+    retryStepUp: () => ({ request: z.strictObject({ appId: appIdSchema }), response: z.object({}) }),
   }),
   /** Options page: the security centre's verbs (utils/account/protocol.ts). */
   ...accountProtocol,

@@ -10,7 +10,7 @@
  * service worker (C1): see {@link RESUMABLE}.
  */
 import { browser } from 'wxt/browser';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { AccountProblem, AccountProblemCode, AccountResult } from '../../utils/account/errors.ts';
 import type { AccountProtocol, AccountResponse, AccountVerb } from '../../utils/account/protocol.ts';
 import { MessageError, sendMessage } from '../../utils/messaging-client.ts';

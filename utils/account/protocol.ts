@@ -12,7 +12,7 @@
  * - No schema has a field for a token (A5), and none for a private key: the
  *   options page keeps generated private keys to itself (A13).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy, lazyEach } from '../../contract/lazy.ts';
 import {
   downloadsResponseSchema,
@@ -38,25 +38,25 @@ import {
 import { languageTagSchema } from '../portal/language.ts';
 import type { AccountProblemCode } from './errors.ts';
 
-const empty = lazy(() => z.object({}).strict());
-const opaqueId = lazy(() => z.string().min(1).max(100));
+const empty = lazy(() => z.strictObject({}));
+const opaqueId = lazy(() => z.string().check(z.minLength(1), z.maxLength(100)));
 /** A WebAuthn credential id (base64url of up to 1023 bytes). */
 const passkeyId = lazy(() => passkeySchema.shape.id);
 
 /** An expected failure, as it crosses the message channel. */
 export const accountProblemSchema = lazy(() =>
   z.object({
-    code: z.string().max(100) as z.ZodType<AccountProblemCode>,
-    message: z.string().max(2000),
-    fields: z.record(z.string().max(100), z.string().max(500)).optional(),
-    violations: z.array(z.string().max(500)).max(20).optional(),
-    rules: z.array(z.string().max(40)).max(10).optional(),
-    lang: languageTagSchema.optional(),
+    code: z.string().check(z.maxLength(100)) as z.ZodMiniType<AccountProblemCode>,
+    message: z.string().check(z.maxLength(2000)),
+    fields: z.optional(z.record(z.string().check(z.maxLength(100)), z.string().check(z.maxLength(500)))),
+    violations: z.optional(z.array(z.string().check(z.maxLength(500))).check(z.maxLength(20))),
+    rules: z.optional(z.array(z.string().check(z.maxLength(40))).check(z.maxLength(10))),
+    lang: z.optional(languageTagSchema),
   }),
 );
 
 /** `{ ok: true, value } | { ok: false, problem }` for a change whose value is `value`. */
-export function accountResultSchema<T extends z.ZodType>(value: T) {
+export function accountResultSchema<T extends z.core.$ZodType>(value: T) {
   return z.discriminatedUnion('ok', [
     z.object({ ok: z.literal(true), value }),
     z.object({ ok: z.literal(false), problem: accountProblemSchema }),
@@ -65,9 +65,9 @@ export function accountResultSchema<T extends z.ZodType>(value: T) {
 
 const policyValueSchema = lazy(() =>
   z.object({
-    key: z.string().max(100),
+    key: z.string().check(z.maxLength(100)),
     /** JSON of the effective value, shortened for display. */
-    value: z.string().max(2000),
+    value: z.string().check(z.maxLength(2000)),
     forced: z.boolean(),
   }),
 );
@@ -75,53 +75,51 @@ const policyValueSchema = lazy(() =>
 /** What the Settings and About sections show. */
 export const settingsViewSchema = lazy(() =>
   z.object({
-    portalUrl: z.string().max(2048).nullable(),
+    portalUrl: z.nullable(z.string().check(z.maxLength(2048))),
     theme: z.enum(['system', 'light', 'dark']),
-    language: z.string().max(35).nullable(),
+    language: z.nullable(z.string().check(z.maxLength(35))),
     /** Keys the administrator's policy decides (shown locked). */
-    forced: z.array(z.string().max(100)).max(50),
+    forced: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(50)),
     /** Options sections to show, in order (policy `optionsSections`). */
-    optionsSections: z.array(z.string().max(50)).max(20),
-    brandName: z.string().max(200),
+    optionsSections: z.array(z.string().check(z.maxLength(50))).check(z.maxLength(20)),
+    brandName: z.string().check(z.maxLength(200)),
     /** Every effective setting, for "Policy in force". */
-    policy: z.array(policyValueSchema).max(50),
+    policy: z.array(policyValueSchema).check(z.maxLength(50)),
     /**
      * The step-up assurance rule for the configured portal (policy
      * `stepUpAssurance`, else the strict default), for "Policy in force".
      */
-    stepUpRule: z
-      .object({
-        acrValues: z.array(z.string().max(200)).max(10),
+    stepUpRule: z.optional(
+      z.object({
+        acrValues: z.array(z.string().check(z.maxLength(200))).check(z.maxLength(10)),
         requireSecondFactorAmr: z.boolean(),
         acceptAmrWithoutAcr: z.boolean(),
         /** True when the policy has an entry for this issuer. */
         fromPolicy: z.boolean(),
-        maxAgeSeconds: z.number().int().nonnegative(),
-      })
-      .optional(),
+        maxAgeSeconds: z.int().check(z.nonnegative()),
+      }),
+    ),
     /** Values that were ignored, and why (A11). */
     problems: z
       .array(
         z.object({
-          key: z.string().max(100).nullable(),
+          key: z.nullable(z.string().check(z.maxLength(100))),
           source: z.enum(['managed', 'user']),
-          message: z.string().max(1000),
+          message: z.string().check(z.maxLength(1000)),
         }),
       )
-      .max(100),
+      .check(z.maxLength(100)),
   }),
 );
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
 /** A change to the user's own settings; `null` resets one to its default. */
 export const settingsPatchSchema = lazy(() =>
-  z
-    .object({
-      portalUrl: z.string().trim().max(2048).nullable().optional(),
-      theme: z.enum(['system', 'light', 'dark']).optional(),
-      language: z.string().trim().max(35).nullable().optional(),
-    })
-    .strict(),
+  z.strictObject({
+    portalUrl: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(2048)))),
+    theme: z.optional(z.enum(['system', 'light', 'dark'])),
+    language: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(35)))),
+  }),
 );
 
 /** The account verbs, spread into `protocol` in utils/messaging.ts by the background wiring. */
@@ -130,16 +128,19 @@ export const accountProtocol = lazyEach({
   getProfile: () => ({ request: empty, response: meSchema }),
   /** `PATCH /me`. */
   updateProfile: () => ({
-    request: z.object({ patch: mePatchSchema }).strict(),
+    request: z.strictObject({ patch: mePatchSchema }),
     response: accountResultSchema(meSchema),
   }),
   /** `POST /me/password` (step-up, B11). */
-  changePassword: () => ({ request: passwordChangeSchema.strict(), response: accountResultSchema(empty) }),
+  changePassword: () => ({
+    request: z.strictObject(passwordChangeSchema.shape),
+    response: accountResultSchema(empty),
+  }),
   /** `GET /password-policy`, for the live checklist (B10). */
   getPasswordPolicy: () => ({ request: empty, response: passwordPolicySchema }),
   /** `POST /password-reset`: the same answer whether or not the account exists (B18). */
   requestPasswordReset: () => ({
-    request: passwordResetRequestSchema.strict(),
+    request: z.strictObject(passwordResetRequestSchema.shape),
     response: accountResultSchema(passwordResetAcceptedSchema),
   }),
   /** `GET /me/mfa`. */
@@ -148,7 +149,7 @@ export const accountProtocol = lazyEach({
   startTotpEnrollment: () => ({ request: empty, response: accountResultSchema(totpEnrollmentSchema) }),
   /** `POST /me/mfa/totp/confirm`: activates it; the recovery codes are shown once. */
   confirmTotpEnrollment: () => ({
-    request: totpConfirmSchema.strict(),
+    request: z.strictObject(totpConfirmSchema.shape),
     response: accountResultSchema(recoveryCodesSchema),
   }),
   /** `POST /me/mfa/recovery-codes` (step-up). */
@@ -164,27 +165,30 @@ export const accountProtocol = lazyEach({
   }),
   /** `PATCH /me/passkeys/{id}`. */
   renamePasskey: () => ({
-    request: z.object({ id: passkeyId, name: passkeyRenameSchema.shape.name }).strict(),
+    request: z.strictObject({ id: passkeyId, name: passkeyRenameSchema.shape.name }),
     response: accountResultSchema(passkeySchema),
   }),
   /** `DELETE /me/passkeys/{id}` (step-up). */
   deletePasskey: () => ({
-    request: z.object({ id: passkeyId }).strict(),
+    request: z.strictObject({ id: passkeyId }),
     response: accountResultSchema(empty),
   }),
   /** `GET /me/ssh-keys`. */
   listSshKeys: () => ({ request: empty, response: sshKeysResponseSchema }),
   /** `POST /me/ssh-keys` (recent sign-in or step-up, B11): a public key only (A13). */
-  addSshKey: () => ({ request: sshKeyCreateSchema.strict(), response: accountResultSchema(sshKeySchema) }),
+  addSshKey: () => ({
+    request: z.strictObject(sshKeyCreateSchema.shape),
+    response: accountResultSchema(sshKeySchema),
+  }),
   /** `DELETE /me/ssh-keys/{id}` (recent sign-in or step-up). */
   deleteSshKey: () => ({
-    request: z.object({ id: opaqueId }).strict(),
+    request: z.strictObject({ id: opaqueId }),
     response: accountResultSchema(empty),
   }),
   /** `GET /me/sessions`. */
   listSessions: () => ({ request: empty, response: sessionsResponseSchema }),
   /** `DELETE /me/sessions/{id}`. */
-  endSession: () => ({ request: z.object({ id: opaqueId }).strict(), response: accountResultSchema(empty) }),
+  endSession: () => ({ request: z.strictObject({ id: opaqueId }), response: accountResultSchema(empty) }),
   /** `DELETE /me/sessions?others=true` (after a factor change, B11). */
   endOtherSessions: () => ({ request: empty, response: accountResultSchema(empty) }),
   /** `GET /downloads`. */

@@ -8,7 +8,7 @@
  * Also the catalog cache both sources write: non-secret, per issuer and
  * subject, so the popup paints at once and works offline (C3).
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { PortalApp } from '../../contract/schemas.ts';
 import { catalogVersion } from '../catalog/catalog-delta.ts';
 import type { CatalogCache, CatalogSummary, StoredSession } from '../storage.ts';
@@ -44,7 +44,7 @@ export interface CatalogSource {
   /** Whether a step-up for an app may name it to the portal's page (`launch_app`). */
   readonly namesAppsToPortal: boolean;
   /** One account request (utils/portal/account-api.ts builds on it). */
-  request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T>;
+  request<T>(method: string, path: string, schema: z.core.$ZodType<T>, body?: unknown): Promise<T>;
 }
 
 /** The catalog cache, read for one session and written without failing the operation. */

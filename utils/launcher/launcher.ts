@@ -31,7 +31,7 @@
  *   opens the policy app's URL (after the same step-up when the app needs
  *   MFA). Nothing is sent to `/api/v1` in that mode.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AuthError, isAuthError } from '../auth/errors.ts';
 import { createOidcClient, type OidcClient } from '../auth/oidc.ts';
 import { createSessionManager } from '../auth/session.ts';
@@ -304,7 +304,7 @@ export function createLauncher(options: LauncherOptions) {
   async function portalRequest<T>(
     method: string,
     path: string,
-    schema: z.ZodType<T>,
+    schema: z.core.$ZodType<T>,
     body?: unknown,
   ): Promise<T> {
     const { settings, session: stored } = await signIn.requireSession();

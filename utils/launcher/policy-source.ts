@@ -9,6 +9,7 @@
  * operation, never a cache, so an app the admin removed can no longer be
  * opened and a policy change shows at once.
  */
+import * as z from 'zod/mini';
 import type { Me } from '../../contract/schemas.ts';
 import { AuthError, isAuthError } from '../auth/errors.ts';
 import type { OidcClient } from '../auth/oidc.ts';
@@ -113,7 +114,7 @@ export function createPolicySource(options: PolicySourceOptions): CatalogSource 
     async request(method, path, schema) {
       if (method === 'GET' && path === '/me') {
         const me = (await cache.forSession(stored))?.me ?? (await fetch()).me;
-        if (me) return schema.parse(me);
+        if (me) return z.parse(schema, me);
         throw new PortalApiError(
           'not_found',
           'Your identity provider shares no profile with Portal Launcher. See your profile at your provider.',

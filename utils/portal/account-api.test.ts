@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { createAccountApi, type PortalRequest } from './account-api.ts';
 import { createPortalApi, PortalApiError, StepUpRequiredError } from './api-client.ts';
 
@@ -15,11 +15,11 @@ function fakeRequest(answers: Record<string, unknown>): { request: PortalRequest
   const request = async <T>(
     method: string,
     path: string,
-    schema: z.ZodType<T>,
+    schema: z.core.$ZodType<T>,
     body?: unknown,
   ): Promise<T> => {
     calls.push({ method, path, body });
-    return schema.parse(answers[`${method} ${path}`]);
+    return z.parse(schema, answers[`${method} ${path}`]);
   };
   return { request, calls };
 }

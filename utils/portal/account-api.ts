@@ -8,7 +8,7 @@
  * `StepUpRequiredError`). Bodies are validated with the shared schemas on the
  * way in and out (C8). This module holds no state and sees no token.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy } from '../../contract/lazy.ts';
 import {
   type Download,
@@ -54,7 +54,7 @@ import {
 export type PortalRequest = <T>(
   method: string,
   path: string,
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
   body?: unknown,
 ) => Promise<T>;
 

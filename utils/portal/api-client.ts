@@ -8,7 +8,7 @@
  * zod schemas (C8). Only the background uses this module: it sees tokens.
  */
 import * as oauth from 'oauth4webapi';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { API_BASE_PATH } from '../../contract/constants.ts';
 import type { ProblemCode } from '../../contract/problems.ts';
 import {
@@ -155,7 +155,12 @@ export function createPortalApi(options: PortalApiOptions) {
     }
   }
 
-  async function request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    schema: z.core.$ZodType<T>,
+    body?: unknown,
+  ): Promise<T> {
     let { response, challenges } = await send(await options.getAccessToken(), method, path, body);
     if (response.status === 401) {
       const stepUp = stepUpChallenge(challenges);
@@ -185,7 +190,7 @@ export function createPortalApi(options: PortalApiOptions) {
         cause: error,
       });
     }
-    const parsed = schema.safeParse(json);
+    const parsed = z.safeParse(schema, json);
     if (!parsed.success) {
       throw new PortalApiError(
         'invalid_response',

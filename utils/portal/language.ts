@@ -15,7 +15,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-8.5 RFC 9110 §8.5 (Content-Language)
  * @see https://www.rfc-editor.org/rfc/rfc5646#section-2.1 RFC 5646 §2.1 (language tag syntax)
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy } from '../../contract/lazy.ts';
 
 /**
@@ -26,10 +26,7 @@ import { lazy } from '../../contract/lazy.ts';
  * first use, not when the background starts (contract/lazy.ts).
  */
 export const languageTagSchema = lazy(() =>
-  z
-    .string()
-    .max(35)
-    .regex(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/, 'Not a language tag.'),
+  z.string().check(z.maxLength(35), z.regex(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/, 'Not a language tag.')),
 );
 
 /** `tag` as a valid language tag, or null (`de_AT` from `@@ui_locale` becomes `de-AT`). */

@@ -12,7 +12,7 @@
  * - Changes answer an `AccountResult` (utils/account/protocol.ts); reads fail
  *   with an `AccountError` code.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy, lazyEach } from '../../contract/lazy.ts';
 import {
   approverCreateSchema,
@@ -22,12 +22,12 @@ import {
 } from '../../contract/push.ts';
 import { accountProblemSchema, accountResultSchema } from '../account/protocol.ts';
 
-const empty = lazy(() => z.object({}).strict());
-const id = lazy(() => z.string().min(1).max(100));
+const empty = lazy(() => z.strictObject({}));
+const id = lazy(() => z.string().check(z.minLength(1), z.maxLength(100)));
 
 /** An approver device as the security centre lists it. */
 export const approverViewSchema = lazy(() =>
-  approverSchema.extend({
+  z.extend(approverSchema, {
     /** True for the device whose key this browser holds. */
     thisBrowser: z.boolean(),
   }),
@@ -49,34 +49,35 @@ export const pushProtocol = lazyEach({
   listApprovers: () => ({
     request: empty,
     response: z.object({
-      approvers: z.array(approverViewSchema).max(50),
+      approvers: z.array(approverViewSchema).check(z.maxLength(50)),
       thisBrowserEnrolled: z.boolean(),
     }),
   }),
   /** A new device key, registered as `POST /me/approvers` under `name` (step-up, B11). */
   enrolApprover: () => ({
-    request: z.object({ name: approverCreateSchema.shape.name }).strict(),
+    request: z.strictObject({ name: approverCreateSchema.shape.name }),
     response: accountResultSchema(approverSchema),
   }),
   /** `DELETE /me/approvers/{id}`; this browser's own forgets its key too. */
-  removeApprover: () => ({ request: z.object({ id }).strict(), response: accountResultSchema(empty) }),
+  removeApprover: () => ({ request: z.strictObject({ id }), response: accountResultSchema(empty) }),
   /** The prompts waiting for this browser (none when it is not an approver). */
   getPushPrompts: () => ({
     request: empty,
-    response: z.object({ enrolled: z.boolean(), prompts: z.array(pushPromptSchema).max(20) }),
+    response: z.object({ enrolled: z.boolean(), prompts: z.array(pushPromptSchema).check(z.maxLength(20)) }),
   }),
   /** Signs and sends the answer to one prompt (A15). */
   answerPushPrompt: () => ({
     request: z
-      .object({
+      .strictObject({
         id,
         decision: z.enum(PUSH_DECISIONS),
-        number: z.number().int().min(10).max(99).nullable(),
+        number: z.nullable(z.int().check(z.gte(10), z.lte(99))),
       })
-      .strict()
-      .refine((answer) => (answer.decision === 'approve') === (answer.number !== null), {
-        message: 'Approve names a number; deny and "this wasn\'t me" do not.',
-      }),
+      .check(
+        z.refine((answer) => (answer.decision === 'approve') === (answer.number !== null), {
+          message: 'Approve names a number; deny and "this wasn\'t me" do not.',
+        }),
+      ),
     response: pushAnswerResultSchema,
   }),
 });
