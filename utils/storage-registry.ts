@@ -4,7 +4,7 @@
  * declared in ./storage.ts, the one registry (CONVENTIONS.md), which
  * re-exports everything here; the contract is written there.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy } from '../contract/lazy.ts';
 import { readRaw, removeRaw, type StorageAreaName, writeRaw } from './storage-locations.ts';
 
@@ -15,7 +15,7 @@ export type ClearEvent = 'signOut' | 'identityChange';
 export interface StoredItemOptions<T> {
   key: string;
   area: StorageAreaName;
-  schema: z.ZodType<T>;
+  schema: z.core.$ZodType<T>;
   /**
    * Bumped when the stored shape changes; older values go through
    * `migrations`. `null`: stored plain, without the `{ version, value }`
@@ -47,7 +47,7 @@ export interface StoredFamily<T> extends StoredFamilyOptions<T> {
   item(id: string): StoredItem<T>;
 }
 
-const envelopeSchema = lazy(() => z.object({ version: z.number().int().min(0), value: z.unknown() }));
+const envelopeSchema = lazy(() => z.object({ version: z.int().check(z.gte(0)), value: z.unknown() }));
 
 /** Every item defined so far, for {@link clearStoredItems}. */
 const registry: StoredItem<unknown>[] = [];
@@ -67,7 +67,7 @@ function createItem<T>(options: StoredItemOptions<T>): StoredItem<T> {
       return options.fallback;
     },
     async set(value) {
-      const parsed = options.schema.parse(value);
+      const parsed = z.parse(options.schema, value);
       const stored = options.version === null ? parsed : { version: options.version, value: parsed };
       await writeRaw(options.area, options.key, stored);
     },
@@ -107,7 +107,7 @@ export function defineStoredFamily<T>(options: StoredFamilyOptions<T>): StoredFa
 
 function migrate<T>(options: StoredItemOptions<T>, raw: unknown): { ok: true; value: T } | { ok: false } {
   if (options.version === null) {
-    const parsed = options.schema.safeParse(raw);
+    const parsed = z.safeParse(options.schema, raw);
     return parsed.success ? { ok: true, value: parsed.data } : { ok: false };
   }
   const envelope = envelopeSchema.safeParse(raw);
@@ -122,7 +122,7 @@ function migrate<T>(options: StoredItemOptions<T>, raw: unknown): { ok: true; va
       return { ok: false };
     }
   }
-  const parsed = options.schema.safeParse(value);
+  const parsed = z.safeParse(options.schema, value);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false };
 }
 

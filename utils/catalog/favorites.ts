@@ -8,7 +8,7 @@
  * a {@link CatalogError}. Stored values of any shape go through
  * {@link migrateFavorites}, which keeps what is valid and never throws (C8).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy } from '../../contract/lazy.ts';
 import { appIdSchema } from '../../contract/schemas.ts';
 import { CatalogError } from './errors.ts';
@@ -25,7 +25,9 @@ export const favoritesStateSchema = lazy(() =>
   z.object({
     version: z.literal(1),
     /** Pinned app ids, in the order the person arranged them. */
-    ids: z.array(appIdSchema).max(MAX_FAVORITES).refine(isDistinct, 'An app is pinned twice.'),
+    ids: z
+      .array(appIdSchema)
+      .check(z.maxLength(MAX_FAVORITES), z.refine(isDistinct, 'An app is pinned twice.')),
   }),
 );
 export type FavoritesState = z.infer<typeof favoritesStateSchema>;

@@ -3,7 +3,7 @@
  * newest first. Pure functions over plain data; stored values of any shape go
  * through {@link migrateRecents}, which keeps what is valid and never throws (C8).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy } from '../../contract/lazy.ts';
 import { appIdSchema } from '../../contract/schemas.ts';
 import { isDistinct, salvageIds, storedIdList } from './stored-ids.ts';
@@ -19,7 +19,9 @@ export const recentsStateSchema = lazy(() =>
   z.object({
     version: z.literal(1),
     /** Launched app ids, newest first, each once. */
-    ids: z.array(appIdSchema).max(MAX_RECENTS).refine(isDistinct, 'An app is listed twice.'),
+    ids: z
+      .array(appIdSchema)
+      .check(z.maxLength(MAX_RECENTS), z.refine(isDistinct, 'An app is listed twice.')),
   }),
 );
 export type RecentsState = z.infer<typeof recentsStateSchema>;
