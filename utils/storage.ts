@@ -20,7 +20,7 @@
  * its schema or cannot be migrated is dropped and the fallback returned. It
  * does reject when the storage area itself fails.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy } from '../contract/lazy.ts';
 import { pushPromptSchema } from '../contract/push.ts';
 import { appSchema, meSchema } from '../contract/schemas.ts';
@@ -43,33 +43,37 @@ export {
 
 // ---------------------------------------------------------------- items
 
-const epochMs = lazy(() => z.number().int().nonnegative());
+const epochMs = lazy(() => z.int().check(z.nonnegative()));
 
 /** The signed-in session. Tokens: `storage.session` only (A5). */
 export const sessionSchema = lazy(() =>
   z.object({
-    issuer: z.string().url(),
-    clientId: z.string().min(1),
-    accessToken: z.string().min(1),
+    issuer: z.url(),
+    clientId: z.string().check(z.minLength(1)),
+    accessToken: z.string().check(z.minLength(1)),
     accessTokenExpiresAt: epochMs,
-    refreshToken: z.string().min(1).nullable(),
-    idToken: z.string().min(1).nullable(),
-    user: z.object({ sub: z.string().min(1), name: z.string().nullable(), email: z.string().nullable() }),
+    refreshToken: z.nullable(z.string().check(z.minLength(1))),
+    idToken: z.nullable(z.string().check(z.minLength(1))),
+    user: z.object({
+      sub: z.string().check(z.minLength(1)),
+      name: z.nullable(z.string()),
+      email: z.nullable(z.string()),
+    }),
     /**
      * False when the issuer has no portal API (provider-only mode: apps from
      * policy, profile from the OpenID claims), as its discovery said at sign-in.
      * Absent in sessions stored before this field existed: they had the API.
      */
-    portalApi: z.boolean().optional(),
+    portalApi: z.optional(z.boolean()),
     /**
      * The last authentication proven by a code flow. Never taken from a refresh
      * (A4): a refresh is not a new authentication.
      */
     authentication: z.object({
-      acr: z.string().nullable(),
+      acr: z.nullable(z.string()),
       amr: z.array(z.string()),
       /** Epoch seconds. */
-      authTime: z.number().int().nullable(),
+      authTime: z.nullable(z.int()),
     }),
   }),
 );
@@ -77,7 +81,7 @@ export type StoredSession = z.infer<typeof sessionSchema>;
 
 export const sessionItem = defineStoredItem<StoredSession | null>({
   ...STORAGE_LOCATIONS.session,
-  schema: lazy(() => sessionSchema.nullable()),
+  schema: lazy(() => z.nullable(sessionSchema)),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Tokens and the proven authentication of the signed-in employee.',
@@ -87,22 +91,22 @@ export const sessionItem = defineStoredItem<StoredSession | null>({
 export const pendingFlowSchema = lazy(() =>
   z.object({
     kind: z.enum(['signIn', 'stepUp', 'signOut']),
-    state: z.string().min(16).max(200),
-    nonce: z.string().max(200),
-    codeVerifier: z.string().max(200),
-    issuer: z.string().url(),
-    maxAge: z.number().int().nonnegative().nullable(),
-    acrValues: z.string().max(500).nullable(),
+    state: z.string().check(z.minLength(16), z.maxLength(200)),
+    nonce: z.string().check(z.maxLength(200)),
+    codeVerifier: z.string().check(z.maxLength(200)),
+    issuer: z.url(),
+    maxAge: z.nullable(z.int().check(z.nonnegative())),
+    acrValues: z.nullable(z.string().check(z.maxLength(500))),
     /**
      * A step-up for a second factor (utils/auth/step-up.ts `secondFactor`),
      * checked by the issuer's assurance rule. Absent: `acrValues` decides.
      */
-    secondFactor: z.boolean().optional(),
+    secondFactor: z.optional(z.boolean()),
     /** Epoch ms; flows older than 10 minutes are discarded (C1, C5). */
     createdAt: epochMs,
-    tabId: z.number().int().nullable(),
+    tabId: z.nullable(z.int()),
     /** Apps to open once the step-up succeeds, first one in the step-up tab (C6). */
-    launchAppIds: z.array(z.string().max(100)).max(50),
+    launchAppIds: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(50)),
   }),
 );
 export type PendingFlow = z.infer<typeof pendingFlowSchema>;
@@ -118,14 +122,14 @@ export const pendingFlowsItem = defineStoredItem<Record<string, PendingFlow>>({
 /** What happened to the last launch, for a popup opened afterwards ("cancelled"). */
 export const launchNoticeSchema = lazy(() =>
   z.object({
-    appId: z.string().max(100),
-    appName: z.string().max(200),
+    appId: z.string().check(z.maxLength(100)),
+    appName: z.string().check(z.maxLength(200)),
     outcome: z.enum(['opened', 'cancelled', 'failed']),
-    message: z.string().max(500),
+    message: z.string().check(z.maxLength(500)),
     /** The error's code, so the popup can say why in its own language (absent in older notices). */
-    code: z.string().max(64).optional(),
+    code: z.optional(z.string().check(z.maxLength(64))),
     /** The code's message placeholders (utils/errors.ts `params`), e.g. the `acr` a step-up got. */
-    params: z.array(z.string().max(200)).max(4).optional(),
+    params: z.optional(z.array(z.string().check(z.maxLength(200))).check(z.maxLength(4))),
     at: epochMs,
   }),
 );
@@ -133,7 +137,7 @@ export type LaunchNotice = z.infer<typeof launchNoticeSchema>;
 
 export const launchNoticeItem = defineStoredItem<LaunchNotice | null>({
   ...STORAGE_LOCATIONS.launchNotice,
-  schema: lazy(() => launchNoticeSchema.nullable()),
+  schema: lazy(() => z.nullable(launchNoticeSchema)),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Outcome of the most recent launch, shown once by the popup.',
@@ -146,7 +150,7 @@ export const launchNoticeItem = defineStoredItem<LaunchNotice | null>({
  */
 export const sessionEndedItem = defineStoredItem<{ at: number } | null>({
   ...STORAGE_LOCATIONS.sessionEnded,
-  schema: lazy(() => z.object({ at: epochMs }).nullable()),
+  schema: lazy(() => z.nullable(z.object({ at: epochMs }))),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'When the portal last ended the session (refused refresh), for the popup to explain.',
@@ -155,24 +159,24 @@ export const sessionEndedItem = defineStoredItem<{ at: number } | null>({
 /** Non-secret catalog cache so the popup paints instantly and works offline (C3). */
 export const catalogCacheSchema = lazy(() =>
   z.object({
-    issuer: z.string().url(),
-    sub: z.string().min(1),
-    apps: z.array(appSchema).max(10_000),
-    me: meSchema.nullable(),
+    issuer: z.url(),
+    sub: z.string().check(z.minLength(1)),
+    apps: z.array(appSchema).check(z.maxLength(10_000)),
+    me: z.nullable(meSchema),
     fetchedAt: epochMs,
     /**
      * The digest of `apps` (utils/catalog/catalog-delta.ts `catalogVersion`), computed once when the
      * catalog is stored, so answering a popup does not serialise the whole catalog again (issue 15).
      * Absent in records stored before it existed: then it is computed when needed.
      */
-    version: z.string().max(100).optional(),
+    version: z.optional(z.string().check(z.maxLength(100))),
   }),
 );
 export type CatalogCache = z.infer<typeof catalogCacheSchema>;
 
 export const catalogCacheItem = defineStoredItem<CatalogCache | null>({
   ...STORAGE_LOCATIONS.catalogCache,
-  schema: lazy(() => catalogCacheSchema.nullable()),
+  schema: lazy(() => z.nullable(catalogCacheSchema)),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Assigned apps and profile summary of the signed-in employee (no tokens).',
@@ -181,17 +185,17 @@ export const catalogCacheItem = defineStoredItem<CatalogCache | null>({
 /** The catalog cache without its apps: a popup holding the current catalog is answered from it (issue 15). */
 export const catalogSummarySchema = lazy(() =>
   z.object({
-    issuer: z.string().url(),
-    sub: z.string().min(1),
-    version: z.string().min(1).max(100),
-    me: meSchema.pick({ displayName: true, email: true, initials: true, jobTitle: true }).nullable(),
+    issuer: z.url(),
+    sub: z.string().check(z.minLength(1)),
+    version: z.string().check(z.minLength(1), z.maxLength(100)),
+    me: z.nullable(z.pick(meSchema, { displayName: true, email: true, initials: true, jobTitle: true })),
   }),
 );
 export type CatalogSummary = z.infer<typeof catalogSummarySchema>;
 
 export const catalogSummaryItem = defineStoredItem<CatalogSummary | null>({
   ...STORAGE_LOCATIONS.catalogSummary,
-  schema: lazy(() => catalogSummarySchema.nullable()),
+  schema: lazy(() => z.nullable(catalogSummarySchema)),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description: 'Owner, version and profile summary of the catalog cache, without its apps.',
@@ -206,8 +210,8 @@ export const catalogSummaryItem = defineStoredItem<CatalogSummary | null>({
  */
 export const popupSnapshotSchema = lazy(() =>
   z.object({
-    issuer: z.string().url(),
-    sub: z.string().min(1),
+    issuer: z.url(),
+    sub: z.string().check(z.minLength(1)),
     state: z.record(z.string(), z.unknown()),
   }),
 );
@@ -215,7 +219,7 @@ export type PopupSnapshotStored = z.infer<typeof popupSnapshotSchema>;
 
 export const popupSnapshotItem = defineStoredItem<PopupSnapshotStored | null>({
   ...STORAGE_LOCATIONS.popupSnapshot,
-  schema: lazy(() => popupSnapshotSchema.nullable()),
+  schema: lazy(() => z.nullable(popupSnapshotSchema)),
   fallback: null,
   clearOn: ['signOut', 'identityChange'],
   description:
@@ -229,7 +233,7 @@ export const popupSnapshotItem = defineStoredItem<PopupSnapshotStored | null>({
  */
 export const stateChangedItem = defineStoredItem<number>({
   ...STORAGE_LOCATIONS.stateChanged,
-  schema: lazy(() => z.number().int().nonnegative()),
+  schema: lazy(() => z.int().check(z.nonnegative())),
   fallback: 0,
   clearOn: [],
   description: 'Time of the last state change the background made on its own (open popups reload).',
@@ -253,7 +257,10 @@ export const portalUnreachableItem = defineStoredItem<boolean>({
 export const pushPromptsItem = defineStoredItem<{ prompts: PushPromptStored[]; notified: string[] }>({
   ...STORAGE_LOCATIONS.pushPrompts,
   schema: lazy(() =>
-    z.object({ prompts: z.array(pushPromptSchema).max(20), notified: z.array(z.string()).max(50) }),
+    z.object({
+      prompts: z.array(pushPromptSchema).check(z.maxLength(20)),
+      notified: z.array(z.string()).check(z.maxLength(50)),
+    }),
   ),
   fallback: { prompts: [], notified: [] },
   clearOn: ['signOut', 'identityChange'],
