@@ -167,6 +167,20 @@ export function LauncherView(props: LauncherViewProps) {
     props.onTogglePin(app, pinStateOf(app) !== 'favorite').catch(report);
   }
 
+  // The tiles' callbacks stay the same functions from render to render, calling the latest
+  // handlers: a tile renders again only when its props change (./app-item.tsx).
+  const latest = useRef({ launch, togglePin, openDetails: props.onOpenDetails });
+  latest.current = { launch, togglePin, openDetails: props.onOpenDetails };
+  const tileCallbacks = useMemo(
+    () => ({
+      onLaunch: (app: PortalApp) => latest.current.launch(app),
+      onTogglePin: (app: PortalApp) => latest.current.togglePin(app),
+      onOpenDetails: (app: PortalApp) => latest.current.openDetails(app),
+      onFocusTile: (app: PortalApp) => setActiveId(app.id),
+    }),
+    [],
+  );
+
   function tiles(): HTMLButtonElement[] {
     return Array.from(tilesRef.current?.querySelectorAll<HTMLButtonElement>('button[data-app-id]') ?? []);
   }
@@ -296,10 +310,7 @@ export function LauncherView(props: LauncherViewProps) {
                     tabbable={app.id === tabbableId}
                     busy={props.busyAppId === app.id}
                     selected={results !== null && position === 0}
-                    onLaunch={launch}
-                    onOpenDetails={props.onOpenDetails}
-                    onTogglePin={togglePin}
-                    onFocusTile={(focused) => setActiveId(focused.id)}
+                    {...tileCallbacks}
                   />
                 ))}
               </ul>
