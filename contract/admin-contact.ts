@@ -10,7 +10,7 @@
  * can never be a `javascript:` or `data:` link; an email address becomes a
  * `mailto:` link. Anything else is refused with a sentence saying why.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { networkUrlProblem, parseUrl } from './addresses.ts';
 import { lazy } from './lazy.ts';
 
@@ -57,20 +57,20 @@ export function adminContactLink(value: string | null | undefined): AdminContact
 
 /** A contact setting: trimmed, and refused with {@link adminContactProblem}'s sentence when invalid. */
 export const adminContactSchema = lazy(() =>
-  z
-    .string()
-    .trim()
-    .superRefine((value, ctx) => {
+  z.string().check(
+    z.trim(),
+    z.superRefine((value, ctx) => {
       const problem = adminContactProblem(value);
       if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     }),
+  ),
 );
 
 /** `GET /api/v1/support`: public, so the launcher can show it even when a sign-in failed. */
 export const supportResponseSchema = lazy(() =>
   z.object({
     /** The portal's `PORTAL_ADMIN_CONTACT`, or null when none is set. */
-    adminContact: adminContactSchema.nullable(),
+    adminContact: z.nullable(adminContactSchema),
   }),
 );
 export type SupportResponse = z.infer<typeof supportResponseSchema>;

@@ -5,7 +5,7 @@
  *
  * Framework-free: both sides import it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy } from './lazy.ts';
 
 /** A prompt lives at most this long (B15: ≤ 2 minutes). */
@@ -18,10 +18,10 @@ export const MAX_APPROVERS_PER_USER = 20;
 /** Pending prompts of one person at a time (at most one per sign-in, and few sign-ins at once). */
 export const MAX_PENDING_PROMPTS = 20;
 
-const id = lazy(() => z.string().min(1).max(100));
+const id = lazy(() => z.string().check(z.minLength(1), z.maxLength(100)));
 const isoDate = lazy(() => z.iso.datetime({ offset: true }));
 /** One coordinate of a P-256 point: 32 bytes, base64url without padding. */
-const coordinate = lazy(() => z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'Not a P-256 coordinate.'));
+const coordinate = lazy(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Not a P-256 coordinate.')));
 
 /**
  * The public half of an approver's ECDSA P-256 key as a JWK (RFC 7518 §6.2.1).
@@ -34,7 +34,7 @@ export const approverPublicKeySchema = lazy(() =>
     crv: z.literal('P-256'),
     x: coordinate,
     y: coordinate,
-    d: z.undefined({ error: 'This is a private key; send only the public key.' }).optional(),
+    d: z.optional(z.undefined({ error: 'This is a private key; send only the public key.' })),
   }),
 );
 export type ApproverPublicKey = z.infer<typeof approverPublicKeySchema>;
@@ -42,7 +42,7 @@ export type ApproverPublicKey = z.infer<typeof approverPublicKeySchema>;
 /** `POST /me/approvers` */
 export const approverCreateSchema = lazy(() =>
   z.object({
-    name: z.string().trim().min(1, 'Give the device a name.').max(100),
+    name: z.string().check(z.trim(), z.minLength(1, 'Give the device a name.'), z.maxLength(100)),
     publicKey: approverPublicKeySchema,
   }),
 );
@@ -51,15 +51,15 @@ export type ApproverCreate = z.infer<typeof approverCreateSchema>;
 export const approverSchema = lazy(() =>
   z.object({
     id,
-    name: z.string().max(200),
+    name: z.string().check(z.maxLength(200)),
     createdAt: isoDate,
-    lastUsedAt: isoDate.nullable(),
+    lastUsedAt: z.nullable(isoDate),
   }),
 );
 export type Approver = z.infer<typeof approverSchema>;
 export const approversResponseSchema = lazy(() =>
   z.object({
-    approvers: z.array(approverSchema).max(MAX_APPROVERS_PER_USER),
+    approvers: z.array(approverSchema).check(z.maxLength(MAX_APPROVERS_PER_USER)),
   }),
 );
 
@@ -68,13 +68,13 @@ export const pushPromptSchema = lazy(() =>
   z.object({
     id,
     /** Three different two-digit numbers; one is on the sign-in page. */
-    choices: z.array(z.number().int().min(10).max(99)).length(3),
+    choices: z.array(z.int().check(z.gte(10), z.lte(99))).check(z.length(3)),
     /** The app the sign-in is for, when the portal knows it. */
-    app: z.string().max(200).nullable(),
+    app: z.nullable(z.string().check(z.maxLength(200))),
     /** Browser and system of the sign-in ("Firefox on Windows"), when known. */
-    browser: z.string().max(200).nullable(),
+    browser: z.nullable(z.string().check(z.maxLength(200))),
     /** The address the sign-in came from. */
-    ipAddress: z.string().max(100).nullable(),
+    ipAddress: z.nullable(z.string().check(z.maxLength(100))),
     createdAt: isoDate,
     expiresAt: isoDate,
   }),
@@ -82,7 +82,7 @@ export const pushPromptSchema = lazy(() =>
 export type PushPrompt = z.infer<typeof pushPromptSchema>;
 export const pushPromptsResponseSchema = lazy(() =>
   z.object({
-    prompts: z.array(pushPromptSchema).max(MAX_PENDING_PROMPTS),
+    prompts: z.array(pushPromptSchema).check(z.maxLength(MAX_PENDING_PROMPTS)),
   }),
 );
 
@@ -96,9 +96,9 @@ export const pushAnswerSchema = lazy(() =>
     deviceId: id,
     decision: z.enum(PUSH_DECISIONS),
     /** The number chosen (approve); null for deny and "this wasn't me". */
-    number: z.number().int().min(10).max(99).nullable(),
+    number: z.nullable(z.int().check(z.gte(10), z.lte(99))),
     /** ECDSA P-256 / SHA-256 over {@link pushAnswerMessage}, as WebCrypto gives it (r‖s), base64url. */
-    signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'Not an ECDSA P-256 signature.'),
+    signature: z.string().check(z.regex(/^[A-Za-z0-9_-]{86}$/, 'Not an ECDSA P-256 signature.')),
   }),
 );
 export type PushAnswer = z.infer<typeof pushAnswerSchema>;

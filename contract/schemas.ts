@@ -6,7 +6,7 @@
  * Schemas are strict about shape and bounded in size, so a malformed or
  * oversized body is a clear validation error, never a crash.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isNetworkUrl } from './addresses.ts';
 import {
   MAX_PASSKEYS_PER_USER,
@@ -17,9 +17,12 @@ import {
 import { lazy } from './lazy.ts';
 import type { ProblemCode } from './problems.ts';
 
-const shortText = lazy(() => z.string().max(200));
-const id = lazy(() => z.string().min(1).max(100));
+const shortText = lazy(() => z.string().check(z.maxLength(200)));
+const id = lazy(() => z.string().check(z.minLength(1), z.maxLength(100)));
 const isoDate = lazy(() => z.iso.datetime({ offset: true }));
+/** A web address a tab may open (./addresses.ts), or null (also when absent); built where used. */
+const networkUrlOrNull = (message: string) =>
+  z._default(z.nullable(z.string().check(z.maxLength(2048), z.refine(isNetworkUrl, message))), null);
 
 // ---------------------------------------------------------------- errors
 
@@ -35,8 +38,8 @@ export type PasswordRule = (typeof PASSWORD_RULES)[number];
  */
 export const passwordViolationSchema = lazy(() =>
   z.object({
-    rule: z.string().max(40),
-    message: z.string().max(500),
+    rule: z.string().check(z.maxLength(40)),
+    message: z.string().check(z.maxLength(500)),
   }),
 );
 export type PasswordViolation = z.infer<typeof passwordViolationSchema>;
@@ -50,27 +53,27 @@ export type PasswordViolation = z.infer<typeof passwordViolationSchema>;
  */
 export const problemSchema = lazy(() =>
   z.object({
-    type: z.string().max(500).default('about:blank'),
-    title: z.string().max(500),
-    status: z.number().int().min(100).max(599),
-    detail: z.string().max(2000).optional(),
-    instance: z.string().max(500).optional(),
+    type: z._default(z.string().check(z.maxLength(500)), 'about:blank'),
+    title: z.string().check(z.maxLength(500)),
+    status: z.int().check(z.gte(100), z.lte(599)),
+    detail: z.optional(z.string().check(z.maxLength(2000))),
+    instance: z.optional(z.string().check(z.maxLength(500))),
     /** Machine-readable code the UI branches on ({@link ProblemCode}, or another portal's own). */
-    code: (z.string().max(100) as z.ZodType<ProblemCode | (string & {})>).optional(),
+    code: z.optional(z.string().check(z.maxLength(100)) as z.ZodMiniType<ProblemCode | (string & {})>),
     /** Field name → message, for validation failures. */
-    errors: z.record(z.string().max(100), z.string().max(500)).optional(),
+    errors: z.optional(z.record(z.string().check(z.maxLength(100)), z.string().check(z.maxLength(500)))),
     /**
      * RFC 9457 §3.2 extension member of `password_policy` problems: the rules the
      * new password breaks ({@link PASSWORD_RULES}; a newer portal may name others).
      */
     // Lenient: a portal that sends something else here loses only this member, never the problem.
-    rules: z.array(z.string().max(40)).max(10).optional().catch(undefined),
+    rules: z.catch(z.optional(z.array(z.string().check(z.maxLength(40))).check(z.maxLength(10))), undefined),
     /**
      * Extension member of `password_policy` problems: each broken rule with its
      * sentence, in the problem's language (absent from older portals, whose
      * clients show `errors.newPassword` instead).
      */
-    violations: z.array(passwordViolationSchema).max(10).optional().catch(undefined),
+    violations: z.catch(z.optional(z.array(passwordViolationSchema).check(z.maxLength(10))), undefined),
   }),
 );
 export type Problem = z.infer<typeof problemSchema>;
@@ -98,10 +101,10 @@ export const profileFieldSchema = lazy(() =>
   z.object({
     name: profileFieldNameSchema,
     label: shortText,
-    value: z.string().max(500).nullable(),
+    value: z.nullable(z.string().check(z.maxLength(500))),
     editable: z.boolean(),
     /** Why the field is read-only, when it is ("Your administrator manages this field"). */
-    lockedReason: shortText.optional(),
+    lockedReason: z.optional(shortText),
   }),
 );
 export type ProfileField = z.infer<typeof profileFieldSchema>;
@@ -110,7 +113,7 @@ export const profileSectionSchema = lazy(() =>
   z.object({
     id: z.enum(['details', 'personal', 'employment']),
     title: shortText,
-    fields: z.array(profileFieldSchema).max(50),
+    fields: z.array(profileFieldSchema).check(z.maxLength(50)),
   }),
 );
 
@@ -118,13 +121,13 @@ export const profileSectionSchema = lazy(() =>
 export const meSchema = lazy(() =>
   z.object({
     id,
-    email: z.email().max(254),
+    email: z.email().check(z.maxLength(254)),
     displayName: shortText,
-    initials: z.string().max(4),
-    jobTitle: shortText.nullable(),
-    photoUrl: z.url().max(2000).nullable(),
+    initials: z.string().check(z.maxLength(4)),
+    jobTitle: z.nullable(shortText),
+    photoUrl: z.nullable(z.url().check(z.maxLength(2000))),
     mfa: z.object({ totp: z.boolean() }),
-    sections: z.array(profileSectionSchema).max(10),
+    sections: z.array(profileSectionSchema).check(z.maxLength(10)),
   }),
 );
 export type Me = z.infer<typeof meSchema>;
@@ -132,8 +135,8 @@ export type Me = z.infer<typeof meSchema>;
 /** `PATCH /me`: only the fields being changed; `null` clears a field. */
 export const mePatchSchema = lazy(() =>
   z
-    .partialRecord(profileFieldNameSchema, z.string().trim().max(500).nullable())
-    .refine((patch) => Object.keys(patch).length > 0, 'Nothing to update.'),
+    .partialRecord(profileFieldNameSchema, z.nullable(z.string().check(z.trim(), z.maxLength(500))))
+    .check(z.refine((patch) => Object.keys(patch).length > 0, 'Nothing to update.')),
 );
 export type MePatch = z.infer<typeof mePatchSchema>;
 
@@ -148,11 +151,13 @@ export type MePatch = z.infer<typeof mePatchSchema>;
 export const appIdSchema = lazy(() =>
   z
     .string()
-    .min(1, 'An app id must not be empty.')
-    .max(100, 'An app id must be at most 100 characters.')
-    .regex(
-      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
-      'An app id is a short identifier (letters, digits, ".", "_" and "-", starting with a letter or digit), not a URL.',
+    .check(
+      z.minLength(1, 'An app id must not be empty.'),
+      z.maxLength(100, 'An app id must be at most 100 characters.'),
+      z.regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+        'An app id is a short identifier (letters, digits, ".", "_" and "-", starting with a letter or digit), not a URL.',
+      ),
     ),
 );
 
@@ -168,47 +173,41 @@ export const appSchema = lazy(() =>
   z.object({
     id: appIdSchema,
     /** Absent in catalogs of older portals and caches: `oidc`. */
-    kind: z.enum(APP_KINDS).default('oidc'),
-    name: shortText.min(1),
-    description: z.string().max(1000).nullable(),
+    kind: z._default(z.enum(APP_KINDS), 'oidc'),
+    name: shortText.check(z.minLength(1)),
+    description: z.nullable(z.string().check(z.maxLength(1000))),
     /** `https:` or `data:image/...` URL, or null for the generated initials tile. */
-    iconUrl: z.string().max(100_000).nullable(),
-    category: shortText.nullable(),
+    iconUrl: z.nullable(z.string().check(z.maxLength(100_000))),
+    category: z.nullable(shortText),
     requiresMfa: z.boolean(),
     /** How recent the second factor must be for this app, when `requiresMfa`. */
-    mfaMaxAgeSeconds: z.number().int().min(0).max(86_400).nullable(),
+    mfaMaxAgeSeconds: z.nullable(z.int().check(z.gte(0), z.lte(86_400))),
     /**
      * A page the admin attached with more about the app (how to get access,
      * who owns it), shown as a "Details" link. `https:` (loopback `http:` in
      * development). Absent in catalogs cached by older versions: null.
      */
-    detailsUrl: z
-      .string()
-      .max(2048)
-      .refine(isNetworkUrl, 'A details link must be an https:// address.')
-      .nullable()
-      .default(null),
+    detailsUrl: networkUrlOrNull('A details link must be an https:// address.'),
     /** Where a `bookmark` opens (https, or loopback http in development); null for other kinds. */
-    url: z
-      .string()
-      .max(2048)
-      .refine(isNetworkUrl, 'A bookmark must be an https:// address.')
-      .nullable()
-      .default(null),
+    url: networkUrlOrNull('A bookmark must be an https:// address.'),
   }),
 );
 export type PortalApp = z.infer<typeof appSchema>;
 
 /** `GET /me/apps` (with an `ETag`). */
-export const appsResponseSchema = lazy(() => z.object({ apps: z.array(appSchema).max(10_000) }));
+export const appsResponseSchema = lazy(() =>
+  z.object({ apps: z.array(appSchema).check(z.maxLength(10_000)) }),
+);
 export type AppsResponse = z.infer<typeof appsResponseSchema>;
 /** `GET /me/apps` as a client first reads it: the envelope only, each entry checked on its own (C8). */
-export const lenientAppsResponseSchema = lazy(() => z.object({ apps: z.array(z.unknown()).max(10_000) }));
+export const lenientAppsResponseSchema = lazy(() =>
+  z.object({ apps: z.array(z.unknown()).check(z.maxLength(10_000)) }),
+);
 
 /** `POST /apps/{id}/launch` */
 export const launchResponseSchema = lazy(() =>
   z.object({
-    url: z.url().max(4000),
+    url: z.url().check(z.maxLength(4000)),
     expiresAt: isoDate,
   }),
 );
@@ -219,8 +218,8 @@ export type LaunchResponse = z.infer<typeof launchResponseSchema>;
 /** The password policy, exposed so a UI can show it as a checklist (B10). */
 export const passwordPolicySchema = lazy(() =>
   z.object({
-    minLength: z.number().int().min(8),
-    maxLength: z.number().int().min(64),
+    minLength: z.int().check(z.gte(8)),
+    maxLength: z.int().check(z.gte(64)),
     checksCommonPasswords: z.boolean(),
   }),
 );
@@ -229,16 +228,20 @@ export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
 /** `POST /me/password` */
 export const passwordChangeSchema = lazy(() =>
   z.object({
-    currentPassword: z.string().min(1).max(1024),
-    newPassword: z.string().min(1).max(1024),
+    currentPassword: z.string().check(z.minLength(1), z.maxLength(1024)),
+    newPassword: z.string().check(z.minLength(1), z.maxLength(1024)),
   }),
 );
 export type PasswordChange = z.infer<typeof passwordChangeSchema>;
 
 /** `POST /password-reset` (unauthenticated; always 202). */
-export const passwordResetRequestSchema = lazy(() => z.object({ email: z.string().trim().max(254) }));
+export const passwordResetRequestSchema = lazy(() =>
+  z.object({ email: z.string().check(z.trim(), z.maxLength(254)) }),
+);
 /** `POST /password-reset` answer: the same 202 body whether or not the address is known (B18). */
-export const passwordResetAcceptedSchema = lazy(() => z.object({ message: z.string().max(500) }));
+export const passwordResetAcceptedSchema = lazy(() =>
+  z.object({ message: z.string().check(z.maxLength(500)) }),
+);
 
 // ---------------------------------------------------------------- MFA
 
@@ -249,9 +252,9 @@ export const mfaStatusSchema = lazy(() =>
       enabled: z.boolean(),
       /** An enrollment started but not confirmed yet is inactive (B11). */
       pending: z.boolean(),
-      enrolledAt: isoDate.nullable(),
+      enrolledAt: z.nullable(isoDate),
     }),
-    recoveryCodesRemaining: z.number().int().min(0),
+    recoveryCodesRemaining: z.int().check(z.gte(0)),
   }),
 );
 export type MfaStatus = z.infer<typeof mfaStatusSchema>;
@@ -259,22 +262,19 @@ export type MfaStatus = z.infer<typeof mfaStatusSchema>;
 /** `POST /me/mfa/totp`: a new, unconfirmed secret. */
 export const totpEnrollmentSchema = lazy(() =>
   z.object({
-    otpauthUri: z.string().startsWith('otpauth://totp/').max(2000),
-    secret: z
-      .string()
-      .regex(/^[A-Z2-7]+=*$/)
-      .max(200),
+    otpauthUri: z.string().check(z.startsWith('otpauth://totp/'), z.maxLength(2000)),
+    secret: z.string().check(z.regex(/^[A-Z2-7]+=*$/), z.maxLength(200)),
   }),
 );
 export type TotpEnrollment = z.infer<typeof totpEnrollmentSchema>;
 
 /** `POST /me/mfa/totp/confirm` */
 export const totpConfirmSchema = lazy(() =>
-  z.object({ code: z.string().regex(/^\d{6}$/, 'Enter the 6-digit code.') }),
+  z.object({ code: z.string().check(z.regex(/^\d{6}$/, 'Enter the 6-digit code.')) }),
 );
 export const recoveryCodesSchema = lazy(() =>
   z.object({
-    recoveryCodes: z.array(z.string().max(40)).length(RECOVERY_CODE_COUNT),
+    recoveryCodes: z.array(z.string().check(z.maxLength(40))).check(z.length(RECOVERY_CODE_COUNT)),
   }),
 );
 export type RecoveryCodes = z.infer<typeof recoveryCodesSchema>;
@@ -286,22 +286,22 @@ export const sshKeySchema = lazy(() =>
     id,
     name: shortText,
     type: z.enum(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ssh-rsa']),
-    bits: z.number().int().positive(),
+    bits: z.int().check(z.positive()),
     /** `SHA256:` + unpadded base64, as `ssh-keygen -l` prints it. */
-    fingerprint: z.string().startsWith('SHA256:').max(100),
+    fingerprint: z.string().check(z.startsWith('SHA256:'), z.maxLength(100)),
     createdAt: isoDate,
   }),
 );
 export type SshKey = z.infer<typeof sshKeySchema>;
 export const sshKeysResponseSchema = lazy(() =>
-  z.object({ keys: z.array(sshKeySchema).max(MAX_SSH_KEYS_PER_USER) }),
+  z.object({ keys: z.array(sshKeySchema).check(z.maxLength(MAX_SSH_KEYS_PER_USER)) }),
 );
 
 /** `POST /me/ssh-keys` */
 export const sshKeyCreateSchema = lazy(() =>
   z.object({
-    name: z.string().trim().min(1, 'Give the key a name.').max(100),
-    publicKey: z.string().trim().min(1, 'Paste a public key.').max(20_000),
+    name: z.string().check(z.trim(), z.minLength(1, 'Give the key a name.'), z.maxLength(100)),
+    publicKey: z.string().check(z.trim(), z.minLength(1, 'Paste a public key.'), z.maxLength(20_000)),
   }),
 );
 export type SshKeyCreate = z.infer<typeof sshKeyCreateSchema>;
@@ -312,39 +312,44 @@ export type SshKeyCreate = z.infer<typeof sshKeyCreateSchema>;
 export const passkeySchema = lazy(() =>
   z.object({
     /** The credential id, base64url (up to 1023 bytes). */
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/)
-      .max(1400),
+    id: z.string().check(z.regex(/^[A-Za-z0-9_-]+$/), z.maxLength(1400)),
     name: shortText,
     /** Built into the device (`platform`), a security key or phone (`roaming`), or not reported. */
-    kind: z.enum(['platform', 'roaming']).nullable(),
+    kind: z.nullable(z.enum(['platform', 'roaming'])),
     /** The authenticator may sync it to the user's other devices (backup eligible). */
     syncable: z.boolean(),
     /** It is synced (backed up) now. */
     synced: z.boolean(),
     createdAt: isoDate,
-    lastUsedAt: isoDate.nullable(),
+    lastUsedAt: z.nullable(isoDate),
   }),
 );
 export type Passkey = z.infer<typeof passkeySchema>;
 export const passkeysResponseSchema = lazy(() =>
   z.object({
-    passkeys: z.array(passkeySchema).max(MAX_PASSKEYS_PER_USER),
+    passkeys: z.array(passkeySchema).check(z.maxLength(MAX_PASSKEYS_PER_USER)),
     /** Whether the portal allows passkeys (the admin's `PORTAL_MFA_FACTORS`). */
     allowed: z.boolean(),
-    limit: z.number().int().positive(),
+    limit: z.int().check(z.positive()),
   }),
 );
 export type PasskeysResponse = z.infer<typeof passkeysResponseSchema>;
 /** `PATCH /me/passkeys/{id}` */
 export const passkeyRenameSchema = lazy(() =>
   z.object({
-    name: z.string().trim().min(1, 'Give the passkey a name.').max(64, 'Use at most 64 characters.'),
+    name: z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(1, 'Give the passkey a name.'),
+        z.maxLength(64, 'Use at most 64 characters.'),
+      ),
   }),
 );
 /** `POST /me/passkeys/registrations`: the single-use page (≤ 60 s) where the browser creates it. */
-export const passkeyRegistrationSchema = lazy(() => z.object({ url: z.url().max(2000), expiresAt: isoDate }));
+export const passkeyRegistrationSchema = lazy(() =>
+  z.object({ url: z.url().check(z.maxLength(2000)), expiresAt: isoDate }),
+);
 export type PasskeyRegistration = z.infer<typeof passkeyRegistrationSchema>;
 
 // ---------------------------------------------------------------- sessions
@@ -353,10 +358,10 @@ export const sessionSchema = lazy(() =>
   z.object({
     id,
     /** Browser and short version, e.g. "Chrome 156"; null when the portal could not tell. */
-    browser: shortText.nullable(),
+    browser: z.nullable(shortText),
     /** Operating system, e.g. "Windows 10"; null when unknown (and from portals that do not send it). */
-    os: shortText.nullable().default(null),
-    ipAddress: z.string().max(100).nullable(),
+    os: z._default(z.nullable(shortText), null),
+    ipAddress: z.nullable(z.string().check(z.maxLength(100))),
     createdAt: isoDate,
     lastSeenAt: isoDate,
     /** The session the request came from. */
@@ -366,7 +371,7 @@ export const sessionSchema = lazy(() =>
 export type PortalSession = z.infer<typeof sessionSchema>;
 export const sessionsResponseSchema = lazy(() =>
   z.object({
-    sessions: z.array(sessionSchema).max(MAX_SESSIONS_PER_USER),
+    sessions: z.array(sessionSchema).check(z.maxLength(MAX_SESSIONS_PER_USER)),
   }),
 );
 
@@ -378,14 +383,16 @@ export const downloadSchema = lazy(() =>
     name: shortText,
     os: z.enum(['windows', 'macos', 'linux']),
     arch: z.enum(['x64', 'arm64', 'universal']),
-    version: z.string().max(50),
-    url: z.url().max(2000),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
-    sizeBytes: z.number().int().nonnegative(),
+    version: z.string().check(z.maxLength(50)),
+    url: z.url().check(z.maxLength(2000)),
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    sizeBytes: z.int().check(z.nonnegative()),
   }),
 );
 export type Download = z.infer<typeof downloadSchema>;
-export const downloadsResponseSchema = lazy(() => z.object({ downloads: z.array(downloadSchema).max(100) }));
+export const downloadsResponseSchema = lazy(() =>
+  z.object({ downloads: z.array(downloadSchema).check(z.maxLength(100)) }),
+);
 
 /** `GET /password-policy` (unauthenticated), also embedded in the reset page. */
 export const passwordPolicyResponseSchema = passwordPolicySchema;

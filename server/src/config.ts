@@ -109,7 +109,7 @@ export const configSchema = z.object({
   portalApi: booleanFromEnv.or(z.boolean()).default(true),
   smtpUrl: z.url({ protocol: /^smtps?$/ }).optional(),
   /** Whom users contact when access is denied: an https address or an email (`GET /api/v1/support`). */
-  adminContact: adminContactSchema.optional(),
+  adminContact: z.optional(adminContactSchema),
   /** Minimum password length (NIST SP 800-63B: at least 8). */
   passwordMinLength: z.coerce.number().int().min(8).max(128).default(8),
   lockout: z

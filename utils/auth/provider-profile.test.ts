@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { appSchema } from '../../contract/schemas.ts';
 import { policyAppSchema } from '../policy/schema.ts';
 import {
@@ -31,7 +32,7 @@ describe('provider-only catalog and profile', () => {
     });
     const [entry] = catalogAppsFromPolicy([app]);
     expect(entry?.url).toBeNull();
-    expect(appSchema.strict().parse(entry)).toEqual({
+    expect(z.strictObject(appSchema.shape).parse(entry)).toEqual({
       id: 'payroll',
       kind: 'oidc',
       url: null,

@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import parse from 'co-body';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ApiProblem, validationProblem } from './problem.ts';
 
 /** Largest accepted request body (bytes). The biggest legitimate body is an RSA SSH key. */
@@ -95,7 +95,7 @@ export async function readFormBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
 }
 
 /** Validates a parsed body with a shared schema; a mismatch is a 422 with field errors. */
-export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+export function parseBody<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw validationProblem(result.error);
   return result.data;

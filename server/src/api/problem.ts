@@ -98,7 +98,10 @@ export function notFound(what: string): ApiProblem {
  * show each message next to its input. Nested paths are joined with dots;
  * problems about the whole body use the key `_`.
  */
-export function validationProblem(error: z.ZodError, detail = 'Some fields are not valid.'): ApiProblem {
+export function validationProblem(
+  error: z.core.$ZodError,
+  detail = 'Some fields are not valid.',
+): ApiProblem {
   const errors: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.length > 0 ? issue.path.map(String).join('.').slice(0, 100) : '_';

@@ -9,7 +9,7 @@
  * shared schema does not describe.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { PortalContext } from '../context.ts';
 import type { UserRecord } from '../repo/users.ts';
 import type { AccessToken } from './auth.ts';
@@ -55,7 +55,7 @@ export interface RouteResult<T> {
   stream?: NodeJS.ReadableStream;
 }
 
-interface RouteBase<BS extends z.ZodType | undefined, RS extends z.ZodType | undefined> {
+interface RouteBase<BS extends z.ZodMiniType | undefined, RS extends z.ZodMiniType | undefined> {
   method: HttpMethod;
   /** Pattern below the API base, `:name` for parameters. */
   path: string;
@@ -67,12 +67,14 @@ interface RouteBase<BS extends z.ZodType | undefined, RS extends z.ZodType | und
   etag?: boolean;
 }
 
-type BodyOf<BS> = BS extends z.ZodType ? z.output<BS> : undefined;
-type ResponseOf<RS> = RS extends z.ZodType ? z.input<RS> : never;
+type BodyOf<BS> = BS extends z.ZodMiniType ? z.output<BS> : undefined;
+type ResponseOf<RS> = RS extends z.ZodMiniType ? z.input<RS> : never;
 
 /** A route that needs a bearer access token. */
-export interface AuthedRouteDefinition<BS extends z.ZodType | undefined, RS extends z.ZodType | undefined>
-  extends RouteBase<BS, RS> {
+export interface AuthedRouteDefinition<
+  BS extends z.ZodMiniType | undefined,
+  RS extends z.ZodMiniType | undefined,
+> extends RouteBase<BS, RS> {
   auth: true;
   handler: (
     c: AuthedRouteContext<BodyOf<BS>>,
@@ -80,8 +82,10 @@ export interface AuthedRouteDefinition<BS extends z.ZodType | undefined, RS exte
 }
 
 /** A route anyone may call (password policy, reset request). */
-export interface PublicRouteDefinition<BS extends z.ZodType | undefined, RS extends z.ZodType | undefined>
-  extends RouteBase<BS, RS> {
+export interface PublicRouteDefinition<
+  BS extends z.ZodMiniType | undefined,
+  RS extends z.ZodMiniType | undefined,
+> extends RouteBase<BS, RS> {
   auth: false;
   handler: (
     c: PublicRouteContext<BodyOf<BS>>,
@@ -93,16 +97,16 @@ export interface ApiRoute {
   method: HttpMethod;
   path: string;
   auth: boolean;
-  body?: z.ZodType;
-  response?: z.ZodType;
+  body?: z.ZodMiniType;
+  response?: z.ZodMiniType;
   etag?: boolean;
   handler: (c: AuthedRouteContext<unknown>) => Promise<RouteResult<unknown>> | RouteResult<unknown>;
 }
 
 /** Declares a route; the generic parameters tie the handler's types to the schemas. */
 export function defineRoute<
-  BS extends z.ZodType | undefined = undefined,
-  RS extends z.ZodType | undefined = undefined,
+  BS extends z.ZodMiniType | undefined = undefined,
+  RS extends z.ZodMiniType | undefined = undefined,
 >(definition: AuthedRouteDefinition<BS, RS> | PublicRouteDefinition<BS, RS>): ApiRoute {
   return definition as unknown as ApiRoute;
 }

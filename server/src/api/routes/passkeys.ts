@@ -14,6 +14,7 @@ import { SENSITIVE_CHANGE_MAX_AGE } from '../../../../contract/constants.ts';
 import {
   passkeyRegistrationSchema,
   passkeyRenameSchema,
+  passkeySchema,
   passkeysResponseSchema,
 } from '../../../../contract/schemas.ts';
 import type { PasskeyRecord } from '../../repo/passkeys.ts';
@@ -105,7 +106,7 @@ export const passkeyRoutes = [
     path: '/me/passkeys/:id',
     auth: true,
     body: passkeyRenameSchema,
-    response: passkeysResponseSchema.shape.passkeys.element,
+    response: passkeySchema,
     handler: async ({ portal, user, body, request }) => {
       const id = request.params.id as string;
       if (!(await portal.repos.passkeys.rename(user.id, id, body.name.replace(/\s+/g, ' '))))
