@@ -342,10 +342,8 @@ export function LauncherPopup() {
           </section>
         ) : (
           <>
-            {/* Sign-in requests first: someone is waiting on them (issue 13). None in provider-only mode.
-                Asked for once the background has answered the launcher's state: a worker the popup
-                woke handles one question at a time, and the state paints the whole popup (issue 15;
-                asked first, the prompts' device-key read delayed the state's answer). */}
+            {/* Sign-in requests first (issue 13; none in provider-only mode), asked for once the state
+                is in: asked first, they delayed a woken worker's answer to it (issue 15). */}
             {!backgroundAnswered || state.capabilities?.portalApi === false ? null : (
               <PushPrompts onOpenPage={(page) => openTab(browser.runtime.getURL(page as '/options.html'))} />
             )}
