@@ -1,6 +1,6 @@
 /** Values built on first use (issue 15: the background builds only the schemas it needs). */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy, lazyEach } from './lazy.ts';
 
 describe('lazy values', () => {
@@ -14,6 +14,14 @@ describe('lazy values', () => {
     expect(schema.safeParse({ name: 'x' }).success).toBe(true);
     expect(schema.safeParse({ name: 1 }).success).toBe(false);
     expect(builds).toBe(1);
+  });
+
+  it('a lazy schema works inside zod/mini wrappers and checks, as the contract uses it', () => {
+    const shortText = lazy(() => z.string().check(z.maxLength(3)));
+    const field = z.object({ label: z.nullable(shortText), name: shortText.check(z.minLength(1)) });
+    expect(field.parse({ label: null, name: 'abc' })).toEqual({ label: null, name: 'abc' });
+    expect(field.safeParse({ label: 'abcd', name: 'a' }).success).toBe(false);
+    expect(field.safeParse({ label: 'a', name: '' }).success).toBe(false);
   });
 
   it('a record of lazy entries lists its keys without building any, and builds only the entry used', () => {
