@@ -25,6 +25,7 @@ import { AccountCard } from './account-card.tsx';
 import { hasErrorMessage, localizedError } from './error-messages.ts';
 import { LauncherView } from './launcher-view.tsx';
 import {
+  afterFirstPaint,
   type HeldCatalog,
   heldCatalogOf,
   initialLauncherState,
@@ -67,16 +68,8 @@ function applyTheme(theme: 'system' | 'light' | 'dark' | undefined): void {
   else document.documentElement.dataset.theme = theme;
 }
 
-/**
- * Resolves once the first frame is out: the task after the next animation frame (which runs just
- * before that frame's paint), or after 100 ms in a page that draws no frames (a background tab).
- */
-function afterFirstPaint(): Promise<void> {
-  return new Promise((resolve) => {
-    requestAnimationFrame(() => setTimeout(resolve, 0));
-    setTimeout(resolve, 100);
-  });
-}
+/** How long a popup showing its first screen waits for the background before painting its cache. */
+const ANSWER_GRACE_MS = 100;
 
 /** The first-screen snapshot, with its theme applied before the first frame. */
 function firstScreen(): LauncherState | null {
@@ -158,21 +151,25 @@ export function LauncherPopup() {
   }, []);
 
   useEffect(() => {
-    // Paint from the stored snapshot and catalog cache at once, unless the background answered first
-    // (it is the authority: its answer always replaces this one).
+    // The background's cached answer (no network), then fresh from the portal.
+    const answer = load(false);
+    void answer.then(() => load(true));
+    // Paint from the catalog cache unless the background answered first (it is the authority). With
+    // a first screen shown, its answer (usually within a few ms) is given a moment: the catalog then
+    // renders once, not twice, and the answer is not held behind that render (issue 15).
+    const shown = state !== null;
     void early.then(async (cached) => {
       // Timeline marks for bench/popup.ts (cheap; visible in the browser's performance tools too).
       performance.mark('portal-launcher:cache-read');
       if (!cached) return;
       await chooseLanguage(cached.launcher?.language ?? null);
       applyDocumentLocale(document);
+      if (shown) await Promise.race([answer, new Promise((done) => setTimeout(done, ANSWER_GRACE_MS))]);
       if (answered.current) return;
       applyTheme(cached.launcher?.theme);
       // The whole catalog the first screen already shows (same version): nothing renders again.
       setState((current) => mergeAnswer(current, cached));
     });
-    // The background's cached answer (no network), then fresh from the portal.
-    void load(false).then(() => load(true));
   }, [early, load]);
 
   // The next popup's first screen, once this one's frame is out (./popup-state.ts).

@@ -10,7 +10,8 @@
  *   for the next popup;
  * - {@link resolveAnswer}: an answer that carries only what changed from the
  *   catalog the popup holds (`catalogDelta`) gets its apps back
- *   (utils/catalog/catalog-delta.ts).
+ *   (utils/catalog/catalog-delta.ts);
+ * - {@link afterFirstPaint}: when the first frame is out.
  */
 import { browser } from 'wxt/browser';
 import type { PortalApp } from '../../contract/schemas.ts';
@@ -24,6 +25,17 @@ import {
 } from '../../utils/catalog/first-screen.ts';
 import type { LauncherState } from '../../utils/messaging.ts';
 import { buildSections } from './sections.ts';
+
+/**
+ * Resolves once the first frame is out: the task after the next animation frame (which runs just
+ * before that frame's paint), or after 100 ms in a page that draws no frames (a background tab).
+ */
+export function afterFirstPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+  });
+}
 
 /** The first screen stored for the person the popup's address names, or null. */
 export function initialLauncherState(): LauncherState | null {
