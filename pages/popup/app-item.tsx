@@ -93,24 +93,14 @@ export class AppItem extends Component<AppItemProps> {
   }
 }
 
-/** The props a tile compares: all of them, the MFA state by value (it is rebuilt on every render). */
-const COMPARED: readonly (keyof AppItemProps)[] = [
-  'app',
-  'view',
-  'highlights',
-  'pin',
-  'tabbable',
-  'busy',
-  'selected',
-  'onLaunch',
-  'onOpenDetails',
-  'onTogglePin',
-  'onFocusTile',
-];
-
-/** Whether a tile with props `a` shows the same as with props `b` (the callbacks must be stable). */
+/**
+ * Whether a tile with props `a` shows the same as with props `b`: every prop the same (so a prop added
+ * later is compared too; the callbacks must be stable), the MFA state by value (it is rebuilt on
+ * every render).
+ */
 export function sameAppItem(a: AppItemProps, b: AppItemProps): boolean {
-  if (COMPARED.some((key) => a[key] !== b[key])) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof AppItemProps)[]);
+  for (const key of keys) if (key !== 'mfa' && a[key] !== b[key]) return false;
   if (a.mfa.kind !== b.mfa.kind) return false;
   return a.mfa.kind !== 'verified' || a.mfa.minutesLeft === (b.mfa as typeof a.mfa).minutesLeft;
 }
