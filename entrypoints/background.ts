@@ -46,7 +46,7 @@ export default defineBackground(() => {
   const prefs = createPrefsService({ pinnedApps: async () => (await settings()).pinnedApps });
   // Who the popup's first-screen snapshot may be shown to: named in the popup's address (issue 15).
   const popupOwner = createPopupOwner();
-  const popupView = createPopupView({ settings, prefs, popupOwner });
+  const popupView = createPopupView({ settings, prefs, popupOwner, session: () => launcher.storedSession() });
   const launcher = createLauncher({
     redirectUri,
     postLogoutRedirectUri,

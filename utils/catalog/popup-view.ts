@@ -44,18 +44,25 @@ export interface PopupViewOptions {
   prefs: PrefsService;
   /** Names the signed-in person in the popup's address (./first-screen-owner.ts); none in tests. */
   popupOwner?: Pick<PopupOwner, 'set'>;
+  /** The stored session the state was built from (the launcher keeps it); read from storage when absent. */
+  session?(): Promise<StoredSession | null>;
   now?: () => number;
 }
 
 export function createPopupView(options: PopupViewOptions) {
   const now = options.now ?? Date.now;
+  // Snapshot writes, one after another in the order of the answers (a later answer's snapshot is never
+  // overwritten by an earlier one's). Not awaited by the answer: only the next popup reads it.
+  let published: Promise<void> = Promise.resolve();
   return {
+    /** Resolves once every snapshot write queued so far is done (tests). */
+    published: (): Promise<void> => published,
     /** Completes the launcher's state for the popup and publishes it as the snapshot. */
     async forPopup(state: LauncherState): Promise<LauncherState> {
       // Side by side where they do not depend on each other (a woken worker waits on each, issue 15).
       const [settings, stored] = await Promise.all([
         options.settings(),
-        state.status === 'signedIn' ? sessionItem.get().catch(() => null) : null,
+        state.status === 'signedIn' ? (options.session?.() ?? sessionItem.get()).catch(() => null) : null,
       ]);
       const owner = stored ? { issuer: stored.issuer, sub: stored.user.sub } : null;
       const [prefs, marker] = await Promise.all([
@@ -74,7 +81,7 @@ export function createPopupView(options: PopupViewOptions) {
       };
       // The address first: a popup opened from now on may paint this person's first screen.
       await options.popupOwner?.set(marker);
-      await publishPopupSnapshot(result, owner);
+      published = published.then(() => publishPopupSnapshot(result, owner));
       return result;
     },
   };

@@ -108,15 +108,41 @@ describe('popup view', () => {
     await sessionItem.set(session(mfa));
     const prefs = service();
     await prefs.change({ action: 'pin', appId: 'wiki' });
-    const result = await createPopupView({ settings: async () => settings, prefs, now: () => NOW }).forPopup(
-      signedInState,
-    );
+    const view = createPopupView({ settings: async () => settings, prefs, now: () => NOW });
+    const result = await view.forPopup(signedInState);
     expect(result.launcher).toMatchObject({
       brandName: 'Acme',
       mfaAuthTime: mfa.authTime,
       prefs: { favorites: ['wiki'], recents: [], view: 'grid' },
     });
+    // Written after the answer (only the next popup reads it).
+    await view.published();
     expect((await popupSnapshotItem.get())?.sub).toBe('alice');
+  });
+
+  it('takes the session the launcher kept, without reading storage again', async () => {
+    // Nothing in storage.session: the MFA time can only come from the session given.
+    const view = createPopupView({
+      settings: async () => settings,
+      prefs: service(),
+      session: async () => session(mfa),
+      now: () => NOW,
+    });
+    const result = await view.forPopup(signedInState);
+    expect(result.launcher?.mfaAuthTime).toBe(mfa.authTime);
+  });
+
+  it('writes the snapshots in the order of the answers', async () => {
+    await sessionItem.set(session(mfa));
+    let brand = 0;
+    const view = createPopupView({
+      settings: async () => ({ ...settings, brandName: `Acme ${++brand}` }),
+      prefs: service(),
+      now: () => NOW,
+    });
+    await Promise.all([view.forPopup(signedInState), view.forPopup(signedInState)]);
+    await view.published();
+    expect((await popupSnapshotItem.get())?.state.launcher).toMatchObject({ brandName: 'Acme 2' });
   });
 
   it('signed out: default prefs and no snapshot', async () => {
@@ -125,6 +151,7 @@ describe('popup view', () => {
     const result = await view.forPopup({ ...signedInState, status: 'signedOut', user: null, apps: null });
     expect(result.launcher?.prefs).toEqual({ favorites: [], recents: [], view: 'grid' });
     expect(result.launcher?.mfaAuthTime).toBeNull();
+    await view.published();
     expect(await popupSnapshotItem.get()).toBeNull();
   });
 

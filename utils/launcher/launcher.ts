@@ -229,16 +229,20 @@ export function createLauncher(options: LauncherOptions) {
    * catalog's summary: the catalog itself is not read (issue 15).
    */
   async function getState(refresh = false, held?: string): Promise<LauncherState> {
-    // Independent reads side by side: each is a round trip to the browser (a woken worker waits on them).
-    const [settings, notice] = await Promise.all([options.settings.load(), launchNoticeItem.get()]);
+    // Independent reads side by side: each is a round trip to the browser, and a woken worker waits
+    // on them. The session is read here too (the session manager keeps it), so the owner check below
+    // needs no second round trip.
+    const [settings, notice, summary] = await Promise.all([
+      options.settings.load(),
+      launchNoticeItem.get(),
+      !refresh && held ? cache.summary() : null,
+      session.load(),
+    ]);
     const build = (standing: SessionStanding) => buildLauncherState({ settings, notice, session: standing });
     if (!settings.portalUrl) return build({ status: 'unconfigured' });
     const signedOut = async (problem?: CatalogProblem) =>
       build({ status: 'signedOut', sessionEnded: (await sessionEndedItem.get()) !== null, problem });
-    const [stored, summary] = await Promise.all([
-      signIn.currentSession(settings),
-      !refresh && held ? cache.summary() : null,
-    ]);
+    const stored = await signIn.currentSession(settings);
     if (!stored) return signedOut();
 
     const source = sourceFor(stored, settings);
@@ -334,6 +338,8 @@ export function createLauncher(options: LauncherOptions) {
 
   return {
     getState,
+    /** The stored session as the launcher last read it (no round trip when it has), or null. */
+    storedSession: (): Promise<StoredSession | null> => session.load(),
     setPortalUrl,
     signIn: async (): Promise<LauncherState> => {
       await signIn.signIn(await options.settings.load());
