@@ -23,7 +23,9 @@
  * out, as the person does) against the minimal page's ping to its answer.
  * Each figure: median, and p10–p90 as the spread. Every wait has a timeout: a round that times out
  * counts as missing (NaN), it never hangs the run. Options: `--apps N`, `--rounds N`, `--floor` (also
- * times a copy of our worker answering a plain ping: what our bundle costs to wake), `--trace DIR`
+ * times a copy of our worker answering a plain ping: what our bundle costs to wake; and the first
+ * screen's own markup as a static page with no script: what painting it costs however it is made),
+ * `--trace DIR`
  * (also writes Chromium traces of one warm and one cold popup, with CPU samples, to DIR: open them in
  * DevTools' Performance panel, or read the popup's main thread and the worker's thread from the JSON).
  * The machine may be shared: the figures are rough; compare the ratios, which come from one run.
@@ -160,6 +162,45 @@ async function timeBlank(page: Page, url: string): Promise<number> {
     check();
   })`) as Promise<number>;
   return withTimeout(fcp, Number.NaN);
+}
+
+/**
+ * `--floor`: the first screen's markup as a static page (popup.html with the tiles the popup rendered
+ * in `#app`, its stylesheet, and no script): when the browser paints the 12th name. What painting
+ * this first screen costs with no script at all, the floor of any way of producing it.
+ */
+async function timeStaticFirstScreen(page: Page, url: string): Promise<number> {
+  await page.goto('about:blank');
+  await page.goto(url, { timeout: WAIT_MS });
+  const painted = page.evaluate(`new Promise((resolve) => {
+    const started = performance.now();
+    const check = () => {
+      const names = [...window.__namePaints].sort((a, b) => a - b);
+      if (names.length >= ${FIRST_SCREEN} || performance.now() - started > ${WAIT_MS}) resolve(names[${FIRST_SCREEN - 1}] ?? NaN);
+      else requestAnimationFrame(check);
+    };
+    check();
+  })`) as Promise<number>;
+  return withTimeout(painted, Number.NaN);
+}
+
+/** Writes the static first-screen page (see {@link timeStaticFirstScreen}) from the popup's own markup. */
+async function writeStaticFirstScreen(page: Page, address: string): Promise<void> {
+  await page.goto(`${EXTENSION_ORIGIN}${address}`, { timeout: WAIT_MS });
+  await page.waitForSelector('[data-app-id]', { timeout: WAIT_MS });
+  const markup = (await page.evaluate(`(() => {
+    const app = document.getElementById('app').cloneNode(true);
+    for (const tile of [...app.querySelectorAll('[data-app-id]')].slice(${FIRST_SCREEN}))
+      (tile.closest('li') ?? tile).remove();
+    return app.innerHTML;
+  })()`)) as string;
+  const popup = readFileSync(path.join(EXTENSION_DIR, 'popup.html'), 'utf8');
+  writeFileSync(
+    STATIC_FIRST_SCREEN_FILE,
+    popup
+      .replace(/<script[^>]*><\/script>/, '')
+      .replace('<div id="app"></div>', `<div id="app">${markup}</div>`),
+  );
 }
 
 /** Stops every service worker (the launcher's and the minimal extension's) through DevTools. */
@@ -304,6 +345,7 @@ function popupGzipBytes(): number {
 }
 
 const BLANK_FILE = path.join(EXTENSION_DIR, 'bench-blank.html');
+const STATIC_FIRST_SCREEN_FILE = path.join(EXTENSION_DIR, 'bench-static-first-screen.html');
 writeFileSync(
   BLANK_FILE,
   '<!doctype html><meta charset="utf-8"><title>Blank</title><p>Portal Launcher</p>\n',
@@ -393,6 +435,7 @@ try {
   }
   await timeBlank(page, `${EXTENSION_ORIGIN}/bench-blank.html`);
   await timePing(page, pingUrl);
+  if (values.floor) await writeStaticFirstScreen(page, popupAddress);
 
   if (values.trace) await tracePopups(page, popupAddress, values.trace);
 
@@ -402,6 +445,7 @@ try {
   const ping: number[] = [];
   const floorPings: number[][] = floorPingUrls.map(() => []);
   const keystroke: number[] = [];
+  const staticFirstScreen: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Cold first: the minimal worker's ping and the popup, each after every worker was stopped.
     await stopWorkers(page);
@@ -416,6 +460,10 @@ try {
     // after the ping's stop, so the "warm" popup woke a stopped worker too.
     warm.push(await timePopup(page, popupAddress));
     blank.push(await timeBlank(page, `${EXTENSION_ORIGIN}/bench-blank.html`));
+    if (values.floor)
+      staticFirstScreen.push(
+        await timeStaticFirstScreen(page, `${EXTENSION_ORIGIN}/bench-static-first-screen.html`),
+      );
     // Search: the first keystroke, index build included (it is built at the first keystroke if sooner than 200 ms).
     keystroke.push(
       await withTimeout(
@@ -465,6 +513,7 @@ try {
     warm.map((t) => t.all),
     blank,
   );
+  if (values.floor) line('floor: first screen as static HTML, no script / blank', staticFirstScreen, blank);
   line(
     'stopped worker: first screen / blank',
     cold.map((t) => t.firstScreen),
@@ -485,6 +534,7 @@ try {
 } finally {
   await h.close();
   rmSync(BLANK_FILE, { force: true });
+  rmSync(STATIC_FIRST_SCREEN_FILE, { force: true });
   rmSync(minimalDir, { recursive: true, force: true });
   for (const dir of floorDirs) rmSync(dir, { recursive: true, force: true });
 }
