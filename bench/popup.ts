@@ -149,19 +149,28 @@ async function timePopup(page: Page, address: string): Promise<PopupTimes> {
   return withTimeout(measured, NO_TIMES);
 }
 
-async function timeBlank(page: Page, url: string): Promise<number> {
+/**
+ * Opens `url` (after about:blank) and, every frame, evaluates `value` in the page (a JavaScript
+ * expression); resolves with the first value that is not `undefined`, or NaN after the timeout.
+ */
+async function timePaint(page: Page, url: string, value: string): Promise<number> {
   await page.goto('about:blank');
   await page.goto(url, { timeout: WAIT_MS });
-  const fcp = page.evaluate(`new Promise((resolve) => {
+  const painted = page.evaluate(`new Promise((resolve) => {
     const started = performance.now();
     const check = () => {
-      const entry = performance.getEntriesByName('first-contentful-paint')[0];
-      if (entry || performance.now() - started > ${WAIT_MS}) resolve(entry?.startTime ?? NaN);
+      const value = ${value};
+      if (value !== undefined || performance.now() - started > ${WAIT_MS}) resolve(value ?? NaN);
       else requestAnimationFrame(check);
     };
     check();
   })`) as Promise<number>;
-  return withTimeout(fcp, Number.NaN);
+  return withTimeout(painted, Number.NaN);
+}
+
+/** A page's first contentful paint. */
+function timeBlank(page: Page, url: string): Promise<number> {
+  return timePaint(page, url, `performance.getEntriesByName('first-contentful-paint')[0]?.startTime`);
 }
 
 /**
@@ -169,19 +178,8 @@ async function timeBlank(page: Page, url: string): Promise<number> {
  * in `#app`, its stylesheet, and no script): when the browser paints the 12th name. What painting
  * this first screen costs with no script at all, the floor of any way of producing it.
  */
-async function timeStaticFirstScreen(page: Page, url: string): Promise<number> {
-  await page.goto('about:blank');
-  await page.goto(url, { timeout: WAIT_MS });
-  const painted = page.evaluate(`new Promise((resolve) => {
-    const started = performance.now();
-    const check = () => {
-      const names = [...window.__namePaints].sort((a, b) => a - b);
-      if (names.length >= ${FIRST_SCREEN} || performance.now() - started > ${WAIT_MS}) resolve(names[${FIRST_SCREEN - 1}] ?? NaN);
-      else requestAnimationFrame(check);
-    };
-    check();
-  })`) as Promise<number>;
-  return withTimeout(painted, Number.NaN);
+function timeStaticFirstScreen(page: Page, url: string): Promise<number> {
+  return timePaint(page, url, `[...window.__namePaints].sort((a, b) => a - b)[${FIRST_SCREEN - 1}]`);
 }
 
 /** Writes the static first-screen page (see {@link timeStaticFirstScreen}) from the popup's own markup. */
