@@ -24,7 +24,8 @@
  * Each figure: median, and p10–p90 as the spread. Every wait has a timeout: a round that times out
  * counts as missing (NaN), it never hangs the run. Options: `--apps N`, `--rounds N`, `--floor` (also
  * times a copy of our worker answering a plain ping: what our bundle costs to wake; and the first
- * screen's own markup as a static page with no script: what painting it costs however it is made),
+ * screen's own markup as a static page with no script: what painting it costs however it is made;
+ * and a page whose one line a tiny script file writes: what any script-made page pays),
  * `--trace DIR`
  * (also writes Chromium traces of one warm and one cold popup, with CPU samples, to DIR: open them in
  * DevTools' Performance panel, or read the popup's main thread and the worker's thread from the JSON).
@@ -344,10 +345,20 @@ function popupGzipBytes(): number {
 
 const BLANK_FILE = path.join(EXTENSION_DIR, 'bench-blank.html');
 const STATIC_FIRST_SCREEN_FILE = path.join(EXTENSION_DIR, 'bench-static-first-screen.html');
+// `--floor`: a page whose one line is written by a tiny module script (the floor of any page whose
+// content comes from a script file: one subresource, next to nothing to run).
+const TINY_SCRIPT_FILES = {
+  'bench-tiny-script.html':
+    '<!doctype html><meta charset="utf-8"><title>Tiny</title><script type="module" src="/bench-tiny-script.js"></script><body></body>\n',
+  'bench-tiny-script.js': "document.body.append('Portal Launcher');\n",
+};
 writeFileSync(
   BLANK_FILE,
   '<!doctype html><meta charset="utf-8"><title>Blank</title><p>Portal Launcher</p>\n',
 );
+if (values.floor)
+  for (const [name, text] of Object.entries(TINY_SCRIPT_FILES))
+    writeFileSync(path.join(EXTENSION_DIR, name), text);
 const minimalDir = writeMinimalExtension();
 const floorDirs = values.floor ? FLOORS.map(writeBundleFloorExtension) : [];
 const h = await startHarness({ extraExtensions: [minimalDir, ...floorDirs] });
@@ -444,6 +455,7 @@ try {
   const floorPings: number[][] = floorPingUrls.map(() => []);
   const keystroke: number[] = [];
   const staticFirstScreen: number[] = [];
+  const tinyScript: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Cold first: the minimal worker's ping and the popup, each after every worker was stopped.
     await stopWorkers(page);
@@ -458,10 +470,12 @@ try {
     // after the ping's stop, so the "warm" popup woke a stopped worker too.
     warm.push(await timePopup(page, popupAddress));
     blank.push(await timeBlank(page, `${EXTENSION_ORIGIN}/bench-blank.html`));
-    if (values.floor)
+    if (values.floor) {
       staticFirstScreen.push(
         await timeStaticFirstScreen(page, `${EXTENSION_ORIGIN}/bench-static-first-screen.html`),
       );
+      tinyScript.push(await timeBlank(page, `${EXTENSION_ORIGIN}/bench-tiny-script.html`));
+    }
     // Search: the first keystroke, index build included (it is built at the first keystroke if sooner than 200 ms).
     keystroke.push(
       await withTimeout(
@@ -511,7 +525,10 @@ try {
     warm.map((t) => t.all),
     blank,
   );
-  if (values.floor) line('floor: first screen as static HTML, no script / blank', staticFirstScreen, blank);
+  if (values.floor) {
+    line('floor: first screen as static HTML, no script / blank', staticFirstScreen, blank);
+    line('floor: one line from a tiny script file / blank', tinyScript, blank);
+  }
   line(
     'stopped worker: first screen / blank',
     cold.map((t) => t.firstScreen),
@@ -533,6 +550,7 @@ try {
   await h.close();
   rmSync(BLANK_FILE, { force: true });
   rmSync(STATIC_FIRST_SCREEN_FILE, { force: true });
+  for (const name of Object.keys(TINY_SCRIPT_FILES)) rmSync(path.join(EXTENSION_DIR, name), { force: true });
   rmSync(minimalDir, { recursive: true, force: true });
   for (const dir of floorDirs) rmSync(dir, { recursive: true, force: true });
 }
