@@ -24,7 +24,8 @@
  * Each figure: median, and p10–p90 as the spread. Every wait has a timeout: a round that times out
  * counts as missing (NaN), it never hangs the run. Options: `--apps N`, `--rounds N`, `--floor` (also
  * times a copy of our worker answering a plain ping: what our bundle costs to wake; and the first
- * screen's own markup as a static page with no script: what painting it costs however it is made;
+ * screen's own markup as a static page with no script: what painting it costs however it is made,
+ * with its stylesheet as a file and inlined;
  * and a page whose one line a tiny script file writes: what any script-made page pays),
  * `--trace DIR`
  * (also writes Chromium traces of one warm and one cold popup, with CPU samples, to DIR: open them in
@@ -193,12 +194,17 @@ async function writeStaticFirstScreen(page: Page, address: string): Promise<void
       (tile.closest('li') ?? tile).remove();
     return app.innerHTML;
   })()`)) as string;
-  const popup = readFileSync(path.join(EXTENSION_DIR, 'popup.html'), 'utf8');
+  const staticPage = readFileSync(path.join(EXTENSION_DIR, 'popup.html'), 'utf8')
+    .replace(/<script[^>]*><\/script>/, '')
+    .replace('<div id="app"></div>', `<div id="app">${markup}</div>`);
+  writeFileSync(STATIC_FIRST_SCREEN_FILE, staticPage);
+  // The same with its stylesheet inside the page: what painting the tiles costs once every file is in.
   writeFileSync(
-    STATIC_FIRST_SCREEN_FILE,
-    popup
-      .replace(/<script[^>]*><\/script>/, '')
-      .replace('<div id="app"></div>', `<div id="app">${markup}</div>`),
+    STATIC_INLINE_FILE,
+    staticPage.replace(/<link rel="stylesheet"[^>]*href="([^"]+)"[^>]*>/, (_link, href: string) => {
+      const css = readFileSync(path.join(EXTENSION_DIR, href), 'utf8');
+      return `<style>${css}</style>`;
+    }),
   );
 }
 
@@ -345,6 +351,7 @@ function popupGzipBytes(): number {
 
 const BLANK_FILE = path.join(EXTENSION_DIR, 'bench-blank.html');
 const STATIC_FIRST_SCREEN_FILE = path.join(EXTENSION_DIR, 'bench-static-first-screen.html');
+const STATIC_INLINE_FILE = path.join(EXTENSION_DIR, 'bench-static-first-screen-inline.html');
 // `--floor`: a page whose one line is written by a tiny module script (the floor of any page whose
 // content comes from a script file: one subresource, next to nothing to run).
 const TINY_SCRIPT_FILES = {
@@ -456,6 +463,7 @@ try {
   const keystroke: number[] = [];
   const staticFirstScreen: number[] = [];
   const tinyScript: number[] = [];
+  const staticInline: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Cold first: the minimal worker's ping and the popup, each after every worker was stopped.
     await stopWorkers(page);
@@ -473,6 +481,9 @@ try {
     if (values.floor) {
       staticFirstScreen.push(
         await timeStaticFirstScreen(page, `${EXTENSION_ORIGIN}/bench-static-first-screen.html`),
+      );
+      staticInline.push(
+        await timeStaticFirstScreen(page, `${EXTENSION_ORIGIN}/bench-static-first-screen-inline.html`),
       );
       tinyScript.push(await timeBlank(page, `${EXTENSION_ORIGIN}/bench-tiny-script.html`));
     }
@@ -527,6 +538,7 @@ try {
   );
   if (values.floor) {
     line('floor: first screen as static HTML, no script / blank', staticFirstScreen, blank);
+    line('floor: the same, its stylesheet inlined / blank', staticInline, blank);
     line('floor: one line from a tiny script file / blank', tinyScript, blank);
   }
   line(
@@ -550,6 +562,7 @@ try {
   await h.close();
   rmSync(BLANK_FILE, { force: true });
   rmSync(STATIC_FIRST_SCREEN_FILE, { force: true });
+  rmSync(STATIC_INLINE_FILE, { force: true });
   for (const name of Object.keys(TINY_SCRIPT_FILES)) rmSync(path.join(EXTENSION_DIR, name), { force: true });
   rmSync(minimalDir, { recursive: true, force: true });
   for (const dir of floorDirs) rmSync(dir, { recursive: true, force: true });
