@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appInitials, contrastRatio, MIN_TILE_CONTRAST, tileColor } from './tile.ts';
+import { appInitials, contrastRatio, MIN_TILE_CONTRAST, plainFirstGrapheme, tileColor } from './tile.ts';
 
 describe('appInitials', () => {
   it.each([
@@ -36,6 +36,68 @@ describe('appInitials', () => {
     for (const name of ['A B C D', 'x'.repeat(300), 'Über Äpfel Öl', '👨‍👩‍👧 family hub', 'ﷺ ﷻ']) {
       const initials = appInitials(name).replace('\u200c', '');
       expect(Array.from(segmenter.segment(initials)).length).toBeLessThanOrEqual(2);
+    }
+  });
+});
+
+describe('plainFirstGrapheme (the first grapheme without ICU where the break is certain)', () => {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const icuFirst = (text: string) => segmenter.segment(text).containing(0)?.segment ?? '';
+  // Every BMP code point the fast path takes as plain (it answers for it followed by "a").
+  const plain: string[] = [];
+  for (let code = 0; code <= 0xffff; code++) {
+    const char = String.fromCharCode(code);
+    if (plainFirstGrapheme(`${char}a`) !== null) plain.push(char);
+  }
+  const samples = plain.filter((_, index) => index % 4999 === 0);
+
+  it('takes the scripts app names start with', () => {
+    for (const name of [
+      'Slack',
+      'Zeiterfassung',
+      'Ärzte',
+      'Ελληνικά',
+      'Почта',
+      'שירות',
+      'بوابة',
+      '経費',
+      'ポータル',
+      '１Ｐ',
+    ])
+      expect(plainFirstGrapheme(name)).toBe(name[0]);
+    expect(plain.length).toBeGreaterThan(29_000);
+  });
+
+  it('agrees with Intl.Segmenter for every plain code point, before and after others', () => {
+    const wrong: string[] = [];
+    for (const char of plain)
+      for (const other of samples)
+        for (const text of [`${char}${other}`, `${other}${char}`, char])
+          if (plainFirstGrapheme(text) !== icuFirst(text)) wrong.push(text);
+    expect(wrong).toEqual([]);
+  }, 30_000);
+
+  it('leaves anything that may join its neighbour to ICU: marks, ZWJ, Hangul, flags, CR LF, astral', () => {
+    for (const text of [
+      'e\u0301cole',
+      'a\u200dx',
+      'a\u200cb',
+      'ب\u064e',
+      'か\u3099',
+      '한국',
+      '\u{1F1E9}\u{1F1EA}',
+      '\r\n',
+      '👩‍💻',
+      '\u0600\u0661',
+      'क\u094dष',
+    ])
+      expect(plainFirstGrapheme(text)).toBeNull();
+    // Whatever follows a plain letter: either the fast path is sure and agrees, or it leaves it to ICU.
+    for (let code = 0; code <= 0x10ffff; code += code < 0x10000 ? 1 : 37) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const text = `a${String.fromCodePoint(code)}`;
+      const fast = plainFirstGrapheme(text);
+      if (fast !== null) expect(fast).toBe(icuFirst(text));
     }
   });
 });

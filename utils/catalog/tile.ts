@@ -2,9 +2,44 @@
  * The generated tile shown for an app without an icon: one or two initials
  * on a colour derived from the name, always readable as white text (WCAG AA).
  * Pure and deterministic: the same name gives the same tile everywhere.
+ *
+ * Initials are whole graphemes (`Intl.Segmenter`), with one home-made shortcut kept on purpose:
+ * where the first two code points are plain (see PLAIN_CODE_POINTS) the first grapheme is the first
+ * code point, so the popup's first frame does not pay for loading ICU's break rules (issue 15).
  */
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/**
+ * The grapheme segmenter, made at its first use. Measured (Chromium, a popup in a fresh renderer
+ * process, which is how the popup opens after its worker stopped): constructing it costs about
+ * 24 ms, when ICU loads its break rules; made at module load, that held back the first screen.
+ */
+let segmenter: Intl.Segmenter | undefined;
+
+function graphemes(text: string): Intl.Segments {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return segmenter.segment(text);
+}
+
+/**
+ * Code points that never join a neighbour into one grapheme cluster (UAX #29 gives them no rule
+ * but "break everywhere", GB999): no Extend, SpacingMark, ZWJ, Prepend, Hangul, Regional_Indicator
+ * or CR. Letters, digits and punctuation of Basic Latin through IPA and spacing modifiers, Greek,
+ * Cyrillic, Hebrew and Arabic letters and digits, kana and CJK ideographs, fullwidth ASCII: what
+ * nearly every app name starts with. tile.test.ts checks each of them against `Intl.Segmenter`.
+ */
+const PLAIN_CODE_POINTS =
+  /[\u0020-\u007e\u00a0-\u02ff\u0370-\u0482\u048a-\u052f\u05d0-\u05ea\u0620-\u064a\u0660-\u066f\u0671-\u06d5\u3041-\u3096\u309b-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]/;
+
+/**
+ * The first grapheme when the break after the first code point is certain without ICU (it and the
+ * next one are plain, or it is the only one), else null.
+ */
+export function plainFirstGrapheme(text: string): string | null {
+  const first = text[0];
+  if (first === undefined || !PLAIN_CODE_POINTS.test(first)) return null;
+  const next = text[1];
+  return next === undefined || PLAIN_CODE_POINTS.test(next) ? first : null;
+}
 
 /** Letters, digits and the marks that belong to them: the parts of a word. */
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
@@ -26,14 +61,16 @@ function subWords(token: string): string[] {
 }
 
 function firstGrapheme(text: string): string {
-  for (const { segment } of graphemes.segment(text)) return segment;
+  const plain = plainFirstGrapheme(text);
+  if (plain !== null) return plain;
+  for (const { segment } of graphemes(text)) return segment;
   return '';
 }
 
 function upper(grapheme: string): string {
   const up = grapheme.toUpperCase();
   // "ß" → "SS" would be two letters for one: keep the original then.
-  return Array.from(graphemes.segment(up)).length === 1 ? up : grapheme;
+  return up === grapheme || firstGrapheme(up) === up ? up : grapheme;
 }
 
 /**
