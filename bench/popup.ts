@@ -12,7 +12,11 @@
  * - a tiny extension page (`bench-blank.html`: one line of text, written into the build folder for
  *   the run), the floor any extension page pays (navigation, commit, first paint);
  * - cold: the same popup after all service workers were stopped, and a minimal extension's page
- *   pinging its own stopped worker (`runtime.sendMessage`, any answer).
+ *   pinging its own stopped worker (`runtime.sendMessage`, any answer). With its worker stopped and
+ *   no page of ours open, our extension's renderer process is gone: the stopped-worker popup starts
+ *   a new one (so does the toolbar popup after a while idle), and pays for a cold process (V8, ICU,
+ *   fonts, the extension's messages). Its first screen is compared with the blank page opened the
+ *   same way, in a fresh process.
  *
  * Paint against paint: the popup's first screen is the browser's own paint time of the first
  * screen's app names (Element Timing, `elementtiming="app-name"`), the blank page's is its first
@@ -458,6 +462,7 @@ try {
   const warm: PopupTimes[] = [];
   const cold: PopupTimes[] = [];
   const blank: number[] = [];
+  const freshBlank: number[] = [];
   const ping: number[] = [];
   const floorPings: number[][] = floorPingUrls.map(() => []);
   const keystroke: number[] = [];
@@ -468,6 +473,11 @@ try {
     // Cold first: the minimal worker's ping and the popup, each after every worker was stopped.
     await stopWorkers(page);
     ping.push(await timePing(page, pingUrl));
+    // The blank page in a renderer process of its own: with the worker stopped and no page of ours
+    // open, our extension's process is gone, so the next page starts one, as the stopped-worker
+    // popup below does (and as the toolbar popup does after a while idle).
+    await stopWorkers(page);
+    freshBlank.push(await timeBlank(page, `${EXTENSION_ORIGIN}/bench-blank.html`));
     for (const [index, url] of floorPingUrls.entries()) {
       await stopWorkers(page);
       floorPings[index]?.push(await timePing(page, url));
@@ -541,10 +551,11 @@ try {
     line('floor: the same, its stylesheet inlined / blank', staticInline, blank);
     line('floor: one line from a tiny script file / blank', tinyScript, blank);
   }
+  line('blank page in a fresh renderer process', freshBlank);
   line(
-    'stopped worker: first screen / blank',
+    'stopped worker: first screen / fresh blank',
     cold.map((t) => t.firstScreen),
-    blank,
+    freshBlank,
   );
   console.log('Worker answer, ms from the request:');
   line('minimal extension, stopped worker: ping', ping);
