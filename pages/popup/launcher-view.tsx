@@ -107,10 +107,12 @@ export function LauncherView(props: LauncherViewProps) {
     }
     return indexRef.current.index;
   };
+  // Once per catalog (searchIndex() is keyed by `apps`): each batch of tiles renders the view again,
+  // which must not put it off.
   useEffect(() => {
     const timer = setTimeout(searchIndex, 200);
     return () => clearTimeout(timer);
-  });
+  }, [apps]);
   const trimmed = query.trim();
   // searchIndex() is keyed by `apps`, the dependency that matters.
   const results = useMemo(() => (trimmed ? searchIndex().search(trimmed) : null), [apps, trimmed]);
@@ -134,7 +136,7 @@ export function LauncherView(props: LauncherViewProps) {
   }, [results, apps, favorites, recents, adminPinned]);
 
   // Progressive rendering: the first screen now, the rest in short tasks (./progressive-tiles.ts).
-  const rendered = useProgressiveSections(shown.sections);
+  const rendered = useProgressiveSections(shown.sections, trimmed);
 
   const visibleIds = useMemo(() => shown.sections.flatMap((s) => s.apps.map((a) => a.id)), [shown]);
   const tabbableId = activeId && visibleIds.includes(activeId) ? activeId : (visibleIds[0] ?? null);

@@ -23,21 +23,31 @@ export const FIRST_FRAME_TILES = 12;
  */
 const TILES_PER_TASK = 100;
 
-/** The part of `sections` to render now: {@link FIRST_FRAME_TILES} tiles first, then more per task. */
-export function useProgressiveSections(sections: readonly LauncherSection[]): LauncherSection[] {
-  const [tileLimit, setTileLimit] = useState(FIRST_FRAME_TILES);
+/**
+ * The part of `sections` to render now: {@link FIRST_FRAME_TILES} tiles first, then more per task.
+ * `list` names what is listed (the search query, empty for all apps): another list starts again
+ * from its first screen, so the first keystroke renders a dozen results in its frame, not every
+ * result at once (measured, 1,000 apps: the results' frame took about 300 ms, mostly rendering
+ * and laying out 200 tiles).
+ */
+export function useProgressiveSections(
+  sections: readonly LauncherSection[],
+  list: string,
+): LauncherSection[] {
+  const [progress, setProgress] = useState({ list, tileLimit: FIRST_FRAME_TILES });
+  const tileLimit = progress.list === list ? progress.tileLimit : FIRST_FRAME_TILES;
   const totalTiles = sections.reduce((sum, section) => sum + section.apps.length, 0);
   useEffect(() => {
     if (tileLimit >= totalTiles) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => setTileLimit((limit) => limit + TILES_PER_TASK), 0);
+      timer = setTimeout(() => setProgress({ list, tileLimit: tileLimit + TILES_PER_TASK }), 0);
     });
     return () => {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
     };
-  }, [tileLimit, totalTiles]);
+  }, [list, tileLimit, totalTiles]);
   return useMemo(() => {
     let budget = tileLimit;
     const rendered: LauncherSection[] = [];

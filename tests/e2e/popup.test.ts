@@ -652,6 +652,58 @@ describe('popup launcher', () => {
     await after.page.close();
   });
 
+  it('issue 15: a search matching more than a screen shows a dozen results in the frame after the keystroke, then every one', async () => {
+    const repos = portal.context.repos;
+    const wikiApp = await repos.apps.findById('team-wiki');
+    const alice = await repos.users.findByEmail(ALICE.email);
+    if (!wikiApp || !alice) throw new Error('demo data missing');
+    const ids = Array.from({ length: 40 }, (_, i) => `runbook-${i}`);
+    for (const [i, id] of ids.entries()) {
+      await repos.apps.upsert({ ...wikiApp, id, name: `Runbook ${i}`, clientId: null, clientSecret: null });
+      await repos.apps.assign(id, alice.id);
+    }
+    try {
+      const page = await openPopup();
+      await page.waitForSelector('[data-app-id="runbook-39"]', { timeout: 20_000 });
+      // Tiles in the DOM at the first frame after the keystroke (before it is painted).
+      await page.evaluate(() => {
+        document.addEventListener(
+          'keydown',
+          () =>
+            requestAnimationFrame(() => {
+              (globalThis as unknown as { atFrame: number }).atFrame = document.querySelectorAll(
+                '#launcher-tiles [data-app-id]',
+              ).length;
+            }),
+          { capture: true, once: true },
+        );
+      });
+      await page.keyboard.type('r');
+      await page.waitForFunction(
+        () => document.querySelectorAll('#launcher-tiles [data-app-id^="runbook-"]').length === 40,
+        { timeout: 10_000 },
+      );
+      const atFrame = await page.evaluate(() => (globalThis as unknown as { atFrame: number }).atFrame);
+      expect(atFrame).toBeGreaterThan(0);
+      expect(atFrame).toBeLessThanOrEqual(12);
+      // Every result once the rest followed, each once.
+      const shown = await page.$$eval('#launcher-tiles [data-app-id]', (b) =>
+        b.map((x) => x.getAttribute('data-app-id')),
+      );
+      expect(shown.filter((id) => id?.startsWith('runbook-')).sort()).toEqual([...ids].sort());
+      // Clearing the search brings every app back.
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(
+        (count) => document.querySelectorAll('#launcher-tiles [data-app-id]').length >= count,
+        { timeout: 10_000 },
+        ids.length + 2,
+      );
+      await page.close();
+    } finally {
+      for (const id of ids) await repos.apps.unassign(id, alice.id);
+    }
+  });
+
   it('C3: portal stopped → cached apps and an offline notice; portal back → fresh data without signing in again', async () => {
     await portal.close();
     const offline = await openPopup();
