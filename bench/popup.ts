@@ -28,14 +28,15 @@
  * marks `portal-launcher:ask` and `portal-launcher:background-answer`; a failed first ask is waited
  * out, as the person does) against the minimal page's ping to its answer.
  * Each figure: median, and p10–p90 as the spread. Every wait has a timeout: a round that times out
- * counts as missing (NaN), it never hangs the run. Options: `--apps N`, `--rounds N`, `--floor` (also
- * times a copy of our worker answering a plain ping: what our bundle costs to wake; and the first
- * screen's own markup as a static page with no script: what painting it costs however it is made,
- * with its stylesheet as a file and inlined;
- * and a page whose one line a tiny script file writes: what any script-made page pays),
- * `--trace DIR`
- * (also writes Chromium traces of one warm and one cold popup, with CPU samples, to DIR: open them in
- * DevTools' Performance panel, or read the popup's main thread and the worker's thread from the JSON).
+ * counts as missing (NaN), it never hangs the run. Options:
+ * - `--apps N`, `--rounds N`;
+ * - `--floor`, which also times: a copy of our worker answering a plain ping (what our bundle costs
+ *   to wake); the first screen's own markup as a static page with no script, its stylesheet as a
+ *   file and inlined (what painting it costs however it is made); and a page whose one line a tiny
+ *   script file writes (what any script-made page pays);
+ * - `--trace DIR`, which also writes Chromium traces of one warm and one cold popup, with CPU
+ *   samples, to DIR: open them in DevTools' Performance panel, or read the popup's main thread and
+ *   the worker's thread from the JSON.
  * The machine may be shared: the figures are rough; compare the ratios, which come from one run.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
