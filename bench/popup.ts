@@ -7,17 +7,20 @@
  * Japanese script; a third with icons: half PNG data URLs, half remote `https:` addresses, which
  * resolve to loopback and are refused), and the portal is stopped, so every popup paints from what
  * the extension keeps (as it does first on every open). Then, in one browser run, ≥ 20 rounds of:
- * - the popup, opened at the address the toolbar button opens (`action.getPopup`, which names the
- *   signed-in person, issue 15), in a tab of the popup's size (automation cannot click the toolbar);
- * - a tiny extension page (`bench-blank.html`: one line of text, written into the build folder for
- *   the run), the floor any extension page pays (navigation, commit, first paint);
- * - cold: the same popup after all service workers were stopped, and a minimal extension's page
- *   pinging its own stopped worker (`runtime.sendMessage`, any answer). With its worker stopped and
- *   no page of ours open, our extension's renderer process is gone: the stopped-worker popup starts
- *   a new one (so does the toolbar popup after a while idle), and pays for a cold process (V8, ICU,
- *   fonts, the extension's messages). Its first screen is compared with the blank page opened the
- *   same way, in a fresh process.
- *
+ * - warm, in the real toolbar popup (the bench's tab sets its own popup with `action.setPopup` and
+ *   presses the toolbar button with `action.openPopup`; headless, the popup is 410 × 510 px): the
+ *   popup at the address the toolbar button opens (`action.getPopup`, which names the signed-in
+ *   person, issue 15), and a tiny extension page (`bench-blank.html`: one line of text, written
+ *   into the build folder for the run) opened as the popup the same way, the floor any popup pays
+ *   (navigation, commit, first paint);
+ * - cold, in a tab of the popup's size: the same popup after all service workers were stopped, and
+ *   a minimal extension's page pinging its own stopped worker (`runtime.sendMessage`, any answer).
+ *   With its worker stopped and no page of ours open, our extension's renderer process is gone:
+ *   the stopped-worker popup starts a new one (so does the toolbar popup after a while idle), and
+ *   pays for a cold process (V8, ICU, fonts, the extension's messages). Its first screen is
+ *   compared with the blank page opened the same way, in a fresh process. (Opening the toolbar
+ *   popup through the API needs a page of ours open, which keeps the process alive: only a click or
+ *   the keyboard shortcut opens a cold one, and synthetic key events do not reach the shortcut.)
  * Paint against paint: the popup's first screen is the browser's own paint time of the first
  * screen's app names (Element Timing, `elementtiming="app-name"`), the blank page's is its first
  * contentful paint (Paint Timing), both from navigation start. "All tiles" is the frame after the
@@ -33,8 +36,8 @@
  * - `--floor`, which also times: a copy of our worker answering a plain ping (what our bundle costs
  *   to wake); the first screen's own markup as a static page with no script, its stylesheet as a
  *   file and inlined (what painting it costs however it is made); and a page whose one line a tiny
- *   script file writes (what any script-made page pays);
- * - `--trace DIR`, which also writes Chromium traces of one warm and one cold popup, with CPU
+ *   script file writes (what any script-made page pays), each opened as the toolbar popup;
+ * - `--trace DIR`, which also writes Chromium traces of one warm and one cold popup in a tab, with CPU
  *   samples, to DIR: open them in DevTools' Performance panel, or read the popup's main thread and
  *   the worker's thread from the JSON.
  * The machine may be shared: the figures are rough; compare the ratios, which come from one run.
@@ -44,7 +47,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import type { Page } from 'puppeteer-core';
+import type { Browser, Page, Target } from 'puppeteer-core';
 import type { PortalApp } from '../contract/schemas.ts';
 import {
   completePortalSignIn,
@@ -127,26 +130,36 @@ interface PopupTimes {
 
 const NO_TIMES: PopupTimes = { fcp: NaN, firstScreen: NaN, all: NaN, ask: NaN, answer: NaN };
 
-async function timePopup(page: Page, address: string): Promise<PopupTimes> {
-  await page.goto('about:blank');
-  await page.goto(`${EXTENSION_ORIGIN}${address}`, { timeout: WAIT_MS });
+/**
+ * What the popup's page reports of itself (a script evaluated in it): its first contentful paint,
+ * the paint of the first screen's names (Element Timing, read from the buffered entries, so it can
+ * be evaluated after they were painted), the frame after the last tile is in the DOM, and its
+ * first question to the background and the answer. When the tiles were all in before the first
+ * look, "all" is unknown (NaN), never an early time.
+ */
+function popupTimesScript(): string {
   // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
-  const measured = page.evaluate(`new Promise((resolve) => {
+  return `new Promise((resolve) => {
     const started = performance.now();
+    const names = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (entry.identifier === 'app-name') names.push(entry.renderTime || entry.loadTime);
+    }).observe({ type: 'element', buffered: true });
     const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
     const marks = {};
+    if (document.querySelectorAll('[data-app-id]').length >= ${APP_COUNT}) marks.all = NaN;
     const check = () => {
       const count = document.querySelectorAll('[data-app-id]').length;
-      if (!marks.allSeen && count >= ${APP_COUNT}) {
+      if (!('all' in marks) && !marks.allSeen && count >= ${APP_COUNT}) {
         marks.allSeen = true;
         requestAnimationFrame(() => setTimeout(() => { marks.all = performance.now(); }, 0));
       }
-      const names = [...window.__namePaints].sort((a, b) => a - b);
-      const done = 'all' in marks && names.length >= ${FIRST_SCREEN} && !Number.isNaN(at('portal-launcher:background-answer'));
+      const sorted = [...names].sort((a, b) => a - b);
+      const done = 'all' in marks && sorted.length >= ${FIRST_SCREEN} && !Number.isNaN(at('portal-launcher:background-answer'));
       if (done || performance.now() - started > ${WAIT_MS}) {
         resolve({
-          fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
-          firstScreen: names[${FIRST_SCREEN - 1}] ?? NaN,
+          fcp: at('first-contentful-paint'),
+          firstScreen: sorted[${FIRST_SCREEN - 1}] ?? NaN,
           all: marks.all ?? NaN,
           ask: at('portal-launcher:ask'),
           answer: at('portal-launcher:background-answer'),
@@ -154,44 +167,107 @@ async function timePopup(page: Page, address: string): Promise<PopupTimes> {
       } else requestAnimationFrame(check);
     };
     check();
-  })`) as Promise<PopupTimes>;
-  return withTimeout(measured, NO_TIMES);
+  })`;
 }
 
+/** A page's first contentful paint (Paint Timing), once it has one. */
+const FCP_SCRIPT = `new Promise((resolve) => {
+  const started = performance.now();
+  const check = () => {
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
+    if (fcp !== undefined || performance.now() - started > ${WAIT_MS}) resolve(fcp ?? NaN);
+    else requestAnimationFrame(check);
+  };
+  check();
+})`;
+
+/** The paint of the first screen's last name (Element Timing), for the static first-screen pages. */
+const FIRST_SCREEN_NAMES_SCRIPT = `new Promise((resolve) => {
+  const started = performance.now();
+  const names = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.identifier === 'app-name') names.push(entry.renderTime || entry.loadTime);
+  }).observe({ type: 'element', buffered: true });
+  const check = () => {
+    if (names.length >= ${FIRST_SCREEN} || performance.now() - started > ${WAIT_MS})
+      resolve([...names].sort((a, b) => a - b)[${FIRST_SCREEN - 1}] ?? NaN);
+    else requestAnimationFrame(check);
+  };
+  check();
+})`;
+
+/** The popup in a tab (the stopped-worker case: a toolbar popup cannot be opened by a keystroke here). */
+async function timePopupInTab(page: Page, address: string): Promise<PopupTimes> {
+  await page.goto('about:blank');
+  await page.goto(`${EXTENSION_ORIGIN}${address}`, { timeout: WAIT_MS });
+  return withTimeout(page.evaluate(popupTimesScript()) as Promise<PopupTimes>, NO_TIMES);
+}
+
+/** The extension page whose toolbar button the bench presses (`action.openPopup`). */
+const OPENER_FILE = path.join(EXTENSION_DIR, 'bench-opener.html');
+const OPENER_URL = `${EXTENSION_ORIGIN}/bench-opener.html`;
+
+/** The toolbar popup's size, read in the first one opened. */
+let popupSize = '';
+
 /**
- * Opens `url` (after about:blank) and, every frame, evaluates `value` in the page (a JavaScript
- * expression); resolves with the first value that is not `undefined`, or NaN after the timeout.
+ * Opens `address` (an extension page: `/popup.html?…`, `/bench-blank.html`) as the real toolbar
+ * popup: `page` shows the opener, which sets the popup of its own tab (`action.setPopup`) and
+ * presses the toolbar button (`action.openPopup`). Then evaluates `script` in the popup (an
+ * expression whose promise gives the figures), closes it, and waits until it is gone. `fallback`
+ * when anything times out.
  */
-async function timePaint(page: Page, url: string, value: string): Promise<number> {
+async function inToolbarPopup<T>(
+  browser: Browser,
+  page: Page,
+  address: string,
+  script: string,
+  fallback: T,
+): Promise<T> {
+  const url = `${EXTENSION_ORIGIN}${address}`;
+  const run = async (): Promise<T> => {
+    await page.goto(OPENER_URL, { timeout: WAIT_MS });
+    await page.bringToFront();
+    const opened = browser.waitForTarget((t) => t.url() === url && t.type() !== 'service_worker', {
+      timeout: WAIT_MS,
+    });
+    await page.evaluate(`(async () => {
+      const tab = await chrome.tabs.getCurrent();
+      await chrome.action.setPopup({ tabId: tab.id, popup: ${JSON.stringify(address.slice(1))} });
+      await chrome.action.openPopup();
+    })()`);
+    const target = await opened;
+    const popup = await target.asPage();
+    try {
+      if (!popupSize) popupSize = (await popup.evaluate("innerWidth + ' × ' + innerHeight")) as string;
+      return (await withTimeout(popup.evaluate(script) as Promise<T>, fallback)) ?? fallback;
+    } finally {
+      const gone = new Promise<void>((resolve) => {
+        const onGone = (t: Target) => {
+          if (t !== target) return;
+          browser.off('targetdestroyed', onGone);
+          resolve();
+        };
+        browser.on('targetdestroyed', onGone);
+      });
+      await popup.evaluate('window.close()').catch(() => undefined);
+      await withTimeout(gone, undefined, WAIT_MS);
+    }
+  };
+  return withTimeout(
+    run().catch(() => fallback),
+    fallback,
+  );
+}
+
+/** A page's first contentful paint, opened in a tab (after about:blank). */
+async function timeBlank(page: Page, url: string): Promise<number> {
   await page.goto('about:blank');
   await page.goto(url, { timeout: WAIT_MS });
-  const painted = page.evaluate(`new Promise((resolve) => {
-    const started = performance.now();
-    const check = () => {
-      const value = ${value};
-      if (value !== undefined || performance.now() - started > ${WAIT_MS}) resolve(value ?? NaN);
-      else requestAnimationFrame(check);
-    };
-    check();
-  })`) as Promise<number>;
-  return withTimeout(painted, Number.NaN);
+  return withTimeout(page.evaluate(FCP_SCRIPT) as Promise<number>, Number.NaN);
 }
 
-/** A page's first contentful paint. */
-function timeBlank(page: Page, url: string): Promise<number> {
-  return timePaint(page, url, `performance.getEntriesByName('first-contentful-paint')[0]?.startTime`);
-}
-
-/**
- * `--floor`: the first screen's markup as a static page (popup.html with the tiles the popup rendered
- * in `#app`, its stylesheet, and no script): when the browser paints the 12th name. What painting
- * this first screen costs with no script at all, the floor of any way of producing it.
- */
-function timeStaticFirstScreen(page: Page, url: string): Promise<number> {
-  return timePaint(page, url, `[...window.__namePaints].sort((a, b) => a - b)[${FIRST_SCREEN - 1}]`);
-}
-
-/** Writes the static first-screen page (see {@link timeStaticFirstScreen}) from the popup's own markup. */
+/** Writes the static first-screen page (see `--floor`) from the popup's own markup. */
 async function writeStaticFirstScreen(page: Page, address: string): Promise<void> {
   await page.goto(`${EXTENSION_ORIGIN}${address}`, { timeout: WAIT_MS });
   await page.waitForSelector('[data-app-id]', { timeout: WAIT_MS });
@@ -262,7 +338,7 @@ async function tracePopups(page: Page, address: string, dir: string): Promise<vo
         'disabled-by-default-v8.cpu_profiler',
       ],
     });
-    await timePopup(page, address);
+    await timePopupInTab(page, address);
     await page.tracing.stop();
     console.log(`Trace of a ${kind} popup: ${file}`);
   }
@@ -366,6 +442,7 @@ const TINY_SCRIPT_FILES = {
     '<!doctype html><meta charset="utf-8"><title>Tiny</title><script type="module" src="/bench-tiny-script.js"></script><body></body>\n',
   'bench-tiny-script.js': "document.body.append('Portal Launcher');\n",
 };
+writeFileSync(OPENER_FILE, '<!doctype html><meta charset="utf-8"><title>Opener</title><p>Opener</p>\n');
 writeFileSync(
   BLANK_FILE,
   '<!doctype html><meta charset="utf-8"><title>Blank</title><p>Portal Launcher</p>\n',
@@ -451,11 +528,14 @@ try {
   const page = await h.browser.newPage();
   await page.setViewport({ width: 380, height: 560 });
   await page.evaluateOnNewDocument(OBSERVE_PAINTS);
+  const popup = <T>(address: string, script: string, fallback: T) =>
+    inToolbarPopup(h.browser, page, address, script, fallback);
   // Warm-up: caches, and the first-screen snapshot the popup stores for the next one.
   for (let i = 0; i < 2; i++) {
-    await timePopup(page, popupAddress);
+    await popup(popupAddress, popupTimesScript(), NO_TIMES);
     await new Promise((resolve) => setTimeout(resolve, 800));
   }
+  await popup('/bench-blank.html', FCP_SCRIPT, Number.NaN);
   await timeBlank(page, `${EXTENSION_ORIGIN}/bench-blank.html`);
   await timePing(page, pingUrl);
   if (values.floor) await writeStaticFirstScreen(page, popupAddress);
@@ -473,7 +553,7 @@ try {
   const tinyScript: number[] = [];
   const staticInline: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    // Cold first: the minimal worker's ping and the popup, each after every worker was stopped.
+    // Cold first, in a tab: the minimal worker's ping and the popup, each after every worker was stopped.
     await stopWorkers(page);
     ping.push(await timePing(page, pingUrl));
     // The blank page in a renderer process of its own: with the worker stopped and no page of ours
@@ -486,19 +566,18 @@ try {
       floorPings[index]?.push(await timePing(page, url));
     }
     await stopWorkers(page);
-    cold.push(await timePopup(page, popupAddress));
-    // Warm: the launcher's worker is running now (the cold popup woke it). It used to come right
-    // after the ping's stop, so the "warm" popup woke a stopped worker too.
-    warm.push(await timePopup(page, popupAddress));
-    blank.push(await timeBlank(page, `${EXTENSION_ORIGIN}/bench-blank.html`));
+    cold.push(await timePopupInTab(page, popupAddress));
+    // Warm, in the toolbar popup: the launcher's worker is running now (the cold popup woke it).
+    warm.push(await popup(popupAddress, popupTimesScript(), NO_TIMES));
+    blank.push(await popup('/bench-blank.html', FCP_SCRIPT, Number.NaN));
     if (values.floor) {
       staticFirstScreen.push(
-        await timeStaticFirstScreen(page, `${EXTENSION_ORIGIN}/bench-static-first-screen.html`),
+        await popup('/bench-static-first-screen.html', FIRST_SCREEN_NAMES_SCRIPT, Number.NaN),
       );
       staticInline.push(
-        await timeStaticFirstScreen(page, `${EXTENSION_ORIGIN}/bench-static-first-screen-inline.html`),
+        await popup('/bench-static-first-screen-inline.html', FIRST_SCREEN_NAMES_SCRIPT, Number.NaN),
       );
-      tinyScript.push(await timeBlank(page, `${EXTENSION_ORIGIN}/bench-tiny-script.html`));
+      tinyScript.push(await popup('/bench-tiny-script.html', FCP_SCRIPT, Number.NaN));
     }
     // Search: the first keystroke, index build included (it is built at the first keystroke if sooner than 200 ms).
     keystroke.push(
@@ -532,16 +611,17 @@ try {
     const s = stats(values);
     const ratio = base ? ` = ${(s.median / stats(base).median).toFixed(2)}×` : '';
     console.log(
-      `  ${label.padEnd(44)} ${s.median.toFixed(1).padStart(7)} ms  (p10–p90 ${s.p10.toFixed(1)}–${s.p90.toFixed(1)}, n=${s.n})${ratio}`,
+      `  ${label.padEnd(54)} ${s.median.toFixed(1).padStart(7)} ms  (p10–p90 ${s.p10.toFixed(1)}–${s.p90.toFixed(1)}, n=${s.n})${ratio}`,
     );
   };
   // A mark the page never set comes back as null (JSON has no NaN): missing, not zero.
   const answerTime = (times: PopupTimes) =>
     typeof times.answer === 'number' && typeof times.ask === 'number' ? times.answer - times.ask : Number.NaN;
   console.log(
-    `Popup with ${APP_COUNT} apps (a third with icons), ${ROUNDS} rounds, ms from navigation start:`,
+    `Popup with ${APP_COUNT} apps (a third with icons), ${ROUNDS} rounds, ms from navigation start.`,
   );
-  line('blank extension page, first contentful paint', blank);
+  console.log(`Toolbar popup (action.openPopup, ${popupSize || 'size unknown'} px), worker running:`);
+  line('blank extension page as the popup: first paint', blank);
   line(
     'popup first contentful paint',
     warm.map((t) => t.fcp),
@@ -562,15 +642,16 @@ try {
     line('floor: the same, its stylesheet inlined / blank', staticInline, blank);
     line('floor: one line from a tiny script file / blank', tinyScript, blank);
   }
-  line('blank page in a fresh renderer process', freshBlank);
+  console.log("In a tab of the popup's size, every worker stopped first (a fresh renderer process):");
+  line('blank extension page: first paint', freshBlank);
   line(
-    'stopped worker: first screen / fresh blank',
+    'stopped worker: first screen / blank',
     cold.map((t) => t.firstScreen),
     freshBlank,
   );
   console.log('Worker answer, ms from the request:');
   line('minimal extension, stopped worker: ping', ping);
-  line('popup, warm worker: getState', warm.map(answerTime));
+  line('toolbar popup, warm worker: getState', warm.map(answerTime));
   line('cold wake / minimal worker (goal ≤ 1.5×)', cold.map(answerTime), ping);
   for (const [index, floor] of (values.floor ? FLOORS : []).entries())
     line(floor.label, floorPings[index] ?? [], ping);
@@ -583,6 +664,7 @@ try {
 } finally {
   await h.close();
   rmSync(BLANK_FILE, { force: true });
+  rmSync(OPENER_FILE, { force: true });
   rmSync(STATIC_FIRST_SCREEN_FILE, { force: true });
   rmSync(STATIC_INLINE_FILE, { force: true });
   for (const name of Object.keys(TINY_SCRIPT_FILES)) rmSync(path.join(EXTENSION_DIR, name), { force: true });
