@@ -61,6 +61,9 @@ export default defineBackground(() => {
     },
     log: (message) => console.warn(`Portal Launcher: ${message}`),
   });
+  // The popup's first question, which usually is what woke the worker, needs the session: its read
+  // starts now, while the rest is wired, and the launcher keeps it (issue 15).
+  void launcher.storedSession().catch(() => undefined);
   // The security centre (options page): account changes with step-up in a tab (B11).
   const account = createAccountHandlers({
     api: createAccountApi((method, path, schema, body) => launcher.portalRequest(method, path, schema, body)),

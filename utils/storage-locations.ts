@@ -68,22 +68,64 @@ function idb(): UseStore {
   return idbStore;
 }
 
+/** The reads of one extension storage area asked for in this turn, not yet sent to the browser. */
+interface ReadBatch {
+  readonly keys: Set<string>;
+  readonly result: Promise<Record<string, unknown>>;
+  send(): void;
+}
+const readBatches = new Map<'session' | 'local', ReadBatch>();
+
+/**
+ * Reads of one area asked for side by side (in one turn of the event loop) go to the browser as one
+ * `get`: each call is a round trip through the browser's UI thread, answered one after another, and a
+ * woken worker answers the popup only after several such reads (issue 15). The batch is sent when the
+ * turn's synchronous code is done, or at once before a write or removal in the same area, so every
+ * read still sees exactly the writes asked for before it.
+ */
+function batchedRead(area: 'session' | 'local', key: string): Promise<unknown> {
+  let batch = readBatches.get(area);
+  if (!batch) {
+    const keys = new Set<string>();
+    let send!: () => void;
+    const result = new Promise<Record<string, unknown>>((resolve, reject) => {
+      send = () => {
+        if (readBatches.get(area) !== batch) return;
+        readBatches.delete(area);
+        browser.storage[area].get([...keys]).then(resolve, reject);
+      };
+    });
+    const created: ReadBatch = { keys, result, send };
+    batch = created;
+    readBatches.set(area, created);
+    queueMicrotask(send);
+  }
+  batch.keys.add(key);
+  return batch.result.then((values) => values[key]);
+}
+
+/** Sends the area's pending reads now, ahead of a write to it. */
+function sendReads(area: 'session' | 'local'): void {
+  readBatches.get(area)?.send();
+}
+
 /** The value stored at `key` in `area`, exactly as stored (`undefined` when none). */
 export async function readRaw(area: StorageAreaName, key: string): Promise<unknown> {
   if (area === 'idb') return idbGet(key, idb());
-  const result = await browser.storage[area].get(key);
-  return result[key];
+  return batchedRead(area, key);
 }
 
 /** Stores `value` at `key` in `area` as it is. */
 export async function writeRaw(area: StorageAreaName, key: string, value: unknown): Promise<void> {
   if (area === 'idb') return idbSet(key, value, idb());
+  sendReads(area);
   await browser.storage[area].set({ [key]: value });
 }
 
 /** Removes `key` from `area`. */
 export async function removeRaw(area: StorageAreaName, key: string): Promise<void> {
   if (area === 'idb') return idbDel(key, idb());
+  sendReads(area);
   await browser.storage[area].remove(key);
 }
 

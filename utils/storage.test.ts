@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { z } from 'zod';
 import {
@@ -12,7 +12,7 @@ import {
   storedItems,
   userSettingsItem,
 } from './storage.ts';
-import { STORAGE_FAMILY_LOCATIONS, STORAGE_LOCATIONS } from './storage-locations.ts';
+import { readRaw, STORAGE_FAMILY_LOCATIONS, STORAGE_LOCATIONS } from './storage-locations.ts';
 
 beforeEach(async () => {
   fakeBrowser.reset();
@@ -149,5 +149,75 @@ describe('storage registry', () => {
     // Kept on sign-out: favorites survive it.
     await clearStoredItems('signOut');
     expect(await alice.get()).toEqual({ version: 1, favorites: ['wiki'], recents: [], view: 'list' });
+  });
+});
+
+describe('reads side by side (issue 15)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('reads of one area asked for in one turn go to the browser as one get', async () => {
+    await launchNoticeItem.set({
+      appId: 'wiki',
+      appName: 'Wiki',
+      outcome: 'cancelled',
+      message: 'Cancelled.',
+      at: 1,
+    });
+    const get = vi.spyOn(fakeBrowser.storage.session, 'get');
+    const [notice, session, again] = await Promise.all([
+      launchNoticeItem.get(),
+      sessionItem.get(),
+      launchNoticeItem.get(),
+    ]);
+    expect(get).toHaveBeenCalledTimes(1);
+    expect(get.mock.calls[0]?.[0]).toEqual(['launchNotice', 'session']);
+    expect(notice).toEqual({
+      appId: 'wiki',
+      appName: 'Wiki',
+      outcome: 'cancelled',
+      message: 'Cancelled.',
+      at: 1,
+    });
+    expect(again).toEqual(notice);
+    expect(session).toBeNull();
+    // A later turn is another batch.
+    await launchNoticeItem.get();
+    expect(get).toHaveBeenCalledTimes(2);
+  });
+
+  it('a read still sees exactly the writes asked for before it, in the same turn', async () => {
+    await launchNoticeItem.set({
+      appId: 'old',
+      appName: 'Old',
+      outcome: 'cancelled',
+      message: 'Cancelled.',
+      at: 1,
+    });
+    const before = launchNoticeItem.get();
+    const write = launchNoticeItem.set({
+      appId: 'new',
+      appName: 'New',
+      outcome: 'cancelled',
+      message: 'Cancelled.',
+      at: 2,
+    });
+    const after = launchNoticeItem.get();
+    const removal = launchNoticeItem.remove();
+    const last = launchNoticeItem.get();
+    await Promise.all([write, removal]);
+    expect((await before)?.appId).toBe('old');
+    expect((await after)?.appId).toBe('new');
+    expect(await last).toBeNull();
+  });
+
+  it('a failed read fails every read of its batch, and the next turn reads again', async () => {
+    const get = vi.spyOn(fakeBrowser.storage.session, 'get').mockRejectedValueOnce(new Error('gone'));
+    const reads = [readRaw('session', 'a'), readRaw('session', 'b')];
+    for (const read of reads) await expect(read).rejects.toThrow('gone');
+    await fakeBrowser.storage.session.set({ a: 1 });
+    expect(await readRaw('session', 'a')).toBe(1);
+    expect(get).toHaveBeenCalledTimes(2);
   });
 });

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   FAKE_CLIENT_ID,
@@ -14,6 +14,7 @@ let portal: FakePortal;
 let clock: number;
 let ended: number;
 let session: SessionManager;
+let client: () => ReturnType<typeof createOidcClient>;
 
 beforeEach(async () => {
   fakeBrowser.reset();
@@ -21,22 +22,23 @@ beforeEach(async () => {
   clock = Date.now();
   ended = 0;
   portal = await fakePortal({ now: () => clock });
-  const client = createOidcClient({
+  const oidc = createOidcClient({
     issuer: portal.issuer,
     clientId: FAKE_CLIENT_ID,
     redirectUri: FAKE_REDIRECT_URI,
     postLogoutRedirectUri: FAKE_LOGOUT_URI,
     fetch: portal.fetch,
   });
+  client = () => oidc;
   session = createSessionManager({
-    oidcFor: () => client,
+    oidcFor: () => oidc,
     now: () => clock,
     onEnded: () => {
       ended += 1;
     },
   });
-  const { url, transaction } = await client.createAuthorizationRequest();
-  const { tokens, claims } = await client.completeAuthorization(transaction, portal.authorize(url));
+  const { url, transaction } = await oidc.createAuthorizationRequest();
+  const { tokens, claims } = await oidc.completeAuthorization(transaction, portal.authorize(url));
   await session.establish(portal.issuer, FAKE_CLIENT_ID, tokens, claims);
 });
 
@@ -120,5 +122,24 @@ describe('session', () => {
     expect((await session.load())?.user.sub).toBe('user-alice');
     const local = JSON.stringify(await fakeBrowser.storage.local.get(null));
     expect(local).not.toContain('rt-');
+  });
+
+  it('a session saved while a restarted worker is still reading the stored one is not undone by that read', async () => {
+    // A woken worker reads the session at start (issue 15) while, say, a sign-in completes.
+    await session.clear();
+    session.forgetMemory();
+    const { url, transaction } = await client().createAuthorizationRequest();
+    const { tokens, claims } = await client().completeAuthorization(transaction, portal.authorize(url));
+    let answer: (value: Record<string, unknown>) => void = () => undefined;
+    const get = vi
+      .spyOn(fakeBrowser.storage.session, 'get')
+      .mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const reading = session.load();
+    await vi.waitFor(() => expect(get).toHaveBeenCalled());
+    await session.establish(portal.issuer, FAKE_CLIENT_ID, tokens, claims);
+    answer({}); // what was stored when the read was served: no session
+    expect((await reading)?.user.sub).toBe('user-alice');
+    expect((await session.load())?.user.sub).toBe('user-alice');
+    get.mockRestore();
   });
 });

@@ -30,7 +30,10 @@ export function createSessionManager(options: SessionManagerOptions) {
   let refreshing: Promise<string> | null = null;
 
   async function load(): Promise<StoredSession | null> {
-    current ??= await sessionItem.get();
+    if (current !== undefined) return current;
+    const stored = await sessionItem.get();
+    // A session saved while this read was on its way is newer than what it read.
+    if (current === undefined) current = stored;
     return current;
   }
 

@@ -10,6 +10,7 @@
  */
 import { assuranceRuleFor, provenMfaTime } from '../auth/step-up.ts';
 import type { LauncherState } from '../messaging.ts';
+import { nextTask } from '../next-task.ts';
 import type { Settings } from '../policy/index.ts';
 import { type StoredSession, sessionItem, stateChangedItem } from '../storage.ts';
 import { catalogVersion } from './catalog-delta.ts';
@@ -81,7 +82,8 @@ export function createPopupView(options: PopupViewOptions) {
       };
       // The address first: a popup opened from now on may paint this person's first screen.
       await options.popupOwner?.set(marker);
-      published = published.then(() => publishPopupSnapshot(result, owner));
+      // After the answer has gone out (../next-task.ts): its storage calls would go ahead of it.
+      published = published.then(nextTask).then(() => publishPopupSnapshot(result, owner));
       return result;
     },
   };

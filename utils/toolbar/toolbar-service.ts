@@ -8,6 +8,7 @@
  */
 import { assuranceRuleFor, provenMfaTime } from '../auth/step-up.ts';
 import { chooseLanguage, t } from '../i18n.ts';
+import { nextTask } from '../next-task.ts';
 import type { Settings } from '../policy/index.ts';
 import { sessionItem } from '../storage.ts';
 import { applyToolbarView, TOOLBAR_ALARM, type ToolbarApis } from './apply.ts';
@@ -45,6 +46,8 @@ export function createToolbarService(options: ToolbarServiceOptions) {
   /** Queues an update of the toolbar to the current state. */
   function refresh(): void {
     updates = updates
+      // After the answer that asked for it has gone out (../next-task.ts).
+      .then(nextTask)
       .then(async () => {
         const settings = await options.settings();
         const state = await input(settings);
