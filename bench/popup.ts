@@ -30,7 +30,8 @@
  * Cold wake: from the popup's first `getState` to the first answer from its background (performance
  * marks `portal-launcher:ask` and `portal-launcher:background-answer`; a failed first ask is waited
  * out, as the person does) against the minimal page's ping to its answer.
- * Each figure: median, and p10–p90 as the spread. Every wait has a timeout: a round that times out
+ * Each figure: median, p10–p90 as the spread, and the mean (paints come in whole frames: see `stats`);
+ * ratios of medians, and of means. Every wait has a timeout: a round that times out
  * counts as missing (NaN), it never hangs the run. Options:
  * - `--apps N`, `--rounds N`;
  * - `--floor`, which also times: a copy of our worker answering a plain ping (what our bundle costs
@@ -102,12 +103,17 @@ function fakeApps(count: number): PortalApp[] {
   }));
 }
 
-/** Median and p10–p90 of the finite values. */
-function stats(values: number[]): { median: number; p10: number; p90: number; n: number } {
+/**
+ * Median, p10–p90 and mean of the finite values. Paint times come in whole frames, so a page that
+ * paints in one of two frames has a median that jumps a frame between runs; the mean says where
+ * between them it lies.
+ */
+function stats(values: number[]): { median: number; p10: number; p90: number; mean: number; n: number } {
   const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
   const at = (q: number) =>
     sorted.length ? (sorted[Math.round(q * (sorted.length - 1))] as number) : Number.NaN;
-  return { median: at(0.5), p10: at(0.1), p90: at(0.9), n: sorted.length };
+  const mean = sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
+  return { median: at(0.5), p10: at(0.1), p90: at(0.9), mean, n: sorted.length };
 }
 
 function withTimeout<T>(promise: Promise<T>, fallback: T, ms = WAIT_MS + 5_000): Promise<T> {
@@ -609,9 +615,10 @@ try {
 
   const line = (label: string, values: number[], base?: number[]) => {
     const s = stats(values);
-    const ratio = base ? ` = ${(s.median / stats(base).median).toFixed(2)}×` : '';
+    const b = base && stats(base);
+    const ratio = b ? ` = ${(s.median / b.median).toFixed(2)}× (means ${(s.mean / b.mean).toFixed(2)}×)` : '';
     console.log(
-      `  ${label.padEnd(54)} ${s.median.toFixed(1).padStart(7)} ms  (p10–p90 ${s.p10.toFixed(1)}–${s.p90.toFixed(1)}, n=${s.n})${ratio}`,
+      `  ${label.padEnd(54)} ${s.median.toFixed(1).padStart(7)} ms  (p10–p90 ${s.p10.toFixed(1)}–${s.p90.toFixed(1)}, mean ${s.mean.toFixed(1)}, n=${s.n})${ratio}`,
     );
   };
   // A mark the page never set comes back as null (JSON has no NaN): missing, not zero.

@@ -156,31 +156,26 @@ describe('reads side by side (issue 15)', () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
+  const notice = (appId: string, at: number) => ({
+    appId,
+    appName: appId.toUpperCase(),
+    outcome: 'cancelled' as const,
+    message: 'Cancelled.',
+    at,
+  });
 
   it('reads of one area asked for in one turn go to the browser as one get', async () => {
-    await launchNoticeItem.set({
-      appId: 'wiki',
-      appName: 'Wiki',
-      outcome: 'cancelled',
-      message: 'Cancelled.',
-      at: 1,
-    });
+    await launchNoticeItem.set(notice('wiki', 1));
     const get = vi.spyOn(fakeBrowser.storage.session, 'get');
-    const [notice, session, again] = await Promise.all([
+    const [stored, session, again] = await Promise.all([
       launchNoticeItem.get(),
       sessionItem.get(),
       launchNoticeItem.get(),
     ]);
     expect(get).toHaveBeenCalledTimes(1);
     expect(get.mock.calls[0]?.[0]).toEqual(['launchNotice', 'session']);
-    expect(notice).toEqual({
-      appId: 'wiki',
-      appName: 'Wiki',
-      outcome: 'cancelled',
-      message: 'Cancelled.',
-      at: 1,
-    });
-    expect(again).toEqual(notice);
+    expect(stored).toEqual(notice('wiki', 1));
+    expect(again).toEqual(stored);
     expect(session).toBeNull();
     // A later turn is another batch.
     await launchNoticeItem.get();
@@ -188,21 +183,9 @@ describe('reads side by side (issue 15)', () => {
   });
 
   it('a read still sees exactly the writes asked for before it, in the same turn', async () => {
-    await launchNoticeItem.set({
-      appId: 'old',
-      appName: 'Old',
-      outcome: 'cancelled',
-      message: 'Cancelled.',
-      at: 1,
-    });
+    await launchNoticeItem.set(notice('old', 1));
     const before = launchNoticeItem.get();
-    const write = launchNoticeItem.set({
-      appId: 'new',
-      appName: 'New',
-      outcome: 'cancelled',
-      message: 'Cancelled.',
-      at: 2,
-    });
+    const write = launchNoticeItem.set(notice('new', 2));
     const after = launchNoticeItem.get();
     const removal = launchNoticeItem.remove();
     const last = launchNoticeItem.get();
