@@ -11,6 +11,12 @@
  *
  * Contract: every location is declared by exactly one item (or family) in
  * utils/storage.ts (tested there); nothing else names a storage key.
+ *
+ * Reads of one area asked for side by side go to the browser as one `get`
+ * ({@link readRaw}). Home-made, in a few lines: `dataloader`, the kept
+ * library for batching, cannot send a pending batch early, which a write here
+ * must do first (so that each read sees exactly the writes asked for before
+ * it), and it caches values unless told not to.
  */
 import { createStore, del as idbDel, get as idbGet, set as idbSet, type UseStore } from 'idb-keyval';
 import { browser } from 'wxt/browser';

@@ -14,7 +14,7 @@ let portal: FakePortal;
 let clock: number;
 let ended: number;
 let session: SessionManager;
-let client: () => ReturnType<typeof createOidcClient>;
+let oidc: ReturnType<typeof createOidcClient>;
 
 beforeEach(async () => {
   fakeBrowser.reset();
@@ -22,14 +22,13 @@ beforeEach(async () => {
   clock = Date.now();
   ended = 0;
   portal = await fakePortal({ now: () => clock });
-  const oidc = createOidcClient({
+  oidc = createOidcClient({
     issuer: portal.issuer,
     clientId: FAKE_CLIENT_ID,
     redirectUri: FAKE_REDIRECT_URI,
     postLogoutRedirectUri: FAKE_LOGOUT_URI,
     fetch: portal.fetch,
   });
-  client = () => oidc;
   session = createSessionManager({
     oidcFor: () => oidc,
     now: () => clock,
@@ -128,8 +127,8 @@ describe('session', () => {
     // A woken worker reads the session at start (issue 15) while, say, a sign-in completes.
     await session.clear();
     session.forgetMemory();
-    const { url, transaction } = await client().createAuthorizationRequest();
-    const { tokens, claims } = await client().completeAuthorization(transaction, portal.authorize(url));
+    const { url, transaction } = await oidc.createAuthorizationRequest();
+    const { tokens, claims } = await oidc.completeAuthorization(transaction, portal.authorize(url));
     let answer: (value: Record<string, unknown>) => void = () => undefined;
     const get = vi
       .spyOn(fakeBrowser.storage.session, 'get')
