@@ -137,20 +137,25 @@ interface PopupTimes {
 const NO_TIMES: PopupTimes = { fcp: NaN, firstScreen: NaN, all: NaN, ask: NaN, answer: NaN };
 
 /**
+ * Collects the app names' paint times (Element Timing) in `names`, a local of the script it starts:
+ * buffered, so it sees the names painted before the script was evaluated.
+ */
+const NAME_PAINTS = `const names = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (entry.identifier === 'app-name') names.push(entry.renderTime || entry.loadTime);
+}).observe({ type: 'element', buffered: true });`;
+
+/**
  * What the popup's page reports of itself (a script evaluated in it): its first contentful paint,
  * the paint of the first screen's names (Element Timing, read from the buffered entries, so it can
  * be evaluated after they were painted), the frame after the last tile is in the DOM, and its
  * first question to the background and the answer. When the tiles were all in before the first
  * look, "all" is unknown (NaN), never an early time.
  */
-function popupTimesScript(): string {
-  // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
-  return `new Promise((resolve) => {
+// A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
+const POPUP_TIMES_SCRIPT = `new Promise((resolve) => {
     const started = performance.now();
-    const names = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) if (entry.identifier === 'app-name') names.push(entry.renderTime || entry.loadTime);
-    }).observe({ type: 'element', buffered: true });
+    ${NAME_PAINTS}
     const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
     const marks = {};
     if (document.querySelectorAll('[data-app-id]').length >= ${APP_COUNT}) marks.all = NaN;
@@ -174,7 +179,6 @@ function popupTimesScript(): string {
     };
     check();
   })`;
-}
 
 /** A page's first contentful paint (Paint Timing), once it has one. */
 const FCP_SCRIPT = `new Promise((resolve) => {
@@ -190,10 +194,7 @@ const FCP_SCRIPT = `new Promise((resolve) => {
 /** The paint of the first screen's last name (Element Timing), for the static first-screen pages. */
 const FIRST_SCREEN_NAMES_SCRIPT = `new Promise((resolve) => {
   const started = performance.now();
-  const names = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if (entry.identifier === 'app-name') names.push(entry.renderTime || entry.loadTime);
-  }).observe({ type: 'element', buffered: true });
+  ${NAME_PAINTS}
   const check = () => {
     if (names.length >= ${FIRST_SCREEN} || performance.now() - started > ${WAIT_MS})
       resolve([...names].sort((a, b) => a - b)[${FIRST_SCREEN - 1}] ?? NaN);
@@ -206,7 +207,7 @@ const FIRST_SCREEN_NAMES_SCRIPT = `new Promise((resolve) => {
 async function timePopupInTab(page: Page, address: string): Promise<PopupTimes> {
   await page.goto('about:blank');
   await page.goto(`${EXTENSION_ORIGIN}${address}`, { timeout: WAIT_MS });
-  return withTimeout(page.evaluate(popupTimesScript()) as Promise<PopupTimes>, NO_TIMES);
+  return withTimeout(page.evaluate(POPUP_TIMES_SCRIPT) as Promise<PopupTimes>, NO_TIMES);
 }
 
 /** The extension page whose toolbar button the bench presses (`action.openPopup`). */
@@ -538,7 +539,7 @@ try {
     inToolbarPopup(h.browser, page, address, script, fallback);
   // Warm-up: caches, and the first-screen snapshot the popup stores for the next one.
   for (let i = 0; i < 2; i++) {
-    await popup(popupAddress, popupTimesScript(), NO_TIMES);
+    await popup(popupAddress, POPUP_TIMES_SCRIPT, NO_TIMES);
     await new Promise((resolve) => setTimeout(resolve, 800));
   }
   await popup('/bench-blank.html', FCP_SCRIPT, Number.NaN);
@@ -574,7 +575,7 @@ try {
     await stopWorkers(page);
     cold.push(await timePopupInTab(page, popupAddress));
     // Warm, in the toolbar popup: the launcher's worker is running now (the cold popup woke it).
-    warm.push(await popup(popupAddress, popupTimesScript(), NO_TIMES));
+    warm.push(await popup(popupAddress, POPUP_TIMES_SCRIPT, NO_TIMES));
     blank.push(await popup('/bench-blank.html', FCP_SCRIPT, Number.NaN));
     if (values.floor) {
       staticFirstScreen.push(

@@ -93,18 +93,23 @@ function batchedRead(area: 'session' | 'local', key: string): Promise<unknown> {
   let batch = readBatches.get(area);
   if (!batch) {
     const keys = new Set<string>();
-    let send!: () => void;
+    let answer: Pick<PromiseWithResolvers<Record<string, unknown>>, 'resolve' | 'reject'>;
     const result = new Promise<Record<string, unknown>>((resolve, reject) => {
-      send = () => {
-        if (readBatches.get(area) !== batch) return;
-        readBatches.delete(area);
-        browser.storage[area].get([...keys]).then(resolve, reject);
-      };
+      answer = { resolve, reject };
     });
-    const created: ReadBatch = { keys, result, send };
-    batch = created;
+    const created: ReadBatch = {
+      keys,
+      result,
+      // Sent once: by the first of the turn's end and a write in the area.
+      send() {
+        if (readBatches.get(area) !== created) return;
+        readBatches.delete(area);
+        browser.storage[area].get([...keys]).then(answer.resolve, answer.reject);
+      },
+    };
     readBatches.set(area, created);
-    queueMicrotask(send);
+    queueMicrotask(created.send);
+    batch = created;
   }
   batch.keys.add(key);
   return batch.result.then((values) => values[key]);
